@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Load benchmark for Portaal, run by hand: `bash bench/run.sh`.
+#
+# Builds the release binary, starts `portaal serve --demo` on a throwaway
+# SQLite database (or on the PostgreSQL database in DATABASE_URL), logs in as
+# the demo admin, measures a few endpoints with wrk and prints a markdown
+# table for BENCHMARKS.md on stdout. Progress goes to stderr, so
+# `bash bench/run.sh > result.md` keeps only the report.
+#
+# Environment (all optional):
+#   DURATION             seconds per wrk run (default 15)
+#   CONNECTIONS          wrk connections for the plain runs (default 64)
+#   STORM_CONNECTIONS    connections for each side of the login storm (default 32)
+#   THREADS              wrk threads (default 2)
+#   PORT                 port for the server (default 18080)
+#   DATABASE_URL         postgres://... or postgresql://... to benchmark on
+#                        PostgreSQL (use an empty, throwaway database);
+#                        anything else is ignored and a temp SQLite file is used
+#   PORTAAL_BIN          use this binary instead of building target/release/portaal
+#
+# To add an endpoint, add a `measure "GET /thing" /thing` line in the
+# "plain runs" section below (before the login storm, which locks the demo
+# admin out of new logins for 15 minutes).
+set -euo pipefail
+export LC_ALL=C
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-15}
+DURATION=${DURATION%s}
+CONNECTIONS=${CONNECTIONS:-64}
+STORM_CONNECTIONS=${STORM_CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+
+ADMIN_EMAIL=beheer@demo.portaal.test
+ADMIN_PASSWORD=demo-wachtwoord
+BASE="http://127.0.0.1:${PORT}"
+
+log() { printf '%s\n' "$*" >&2; }
+die() {
+    log "bench: $*"
+    exit 1
+}
+
+for n in DURATION CONNECTIONS STORM_CONNECTIONS THREADS PORT; do
+    [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
+done
+for tool in cargo curl wrk awk; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (wrk: apt-get install wrk)"
+done
+
+# --- server -----------------------------------------------------------------
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/portaal-bench.XXXXXX")
+SERVER_PID=
+
+cleanup() {
+    local rc=$?
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        local i
+        for ((i = 0; i < 50; i++)); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ $rc -ne 0 && -s $TMP/server.log ]]; then
+        log "--- last lines of the server log ---"
+        tail -n 30 "$TMP/server.log" >&2 || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ -n ${PORTAAL_BIN:-} ]]; then
+    BIN=$PORTAAL_BIN
+else
+    log "building the release binary ..."
+    cargo build --release --locked >&2
+    BIN=target/release/portaal
+fi
+[[ -x $BIN ]] || die "$BIN is not an executable"
+
+case ${DATABASE_URL:-} in
+postgres://* | postgresql://*)
+    DB_URL=$DATABASE_URL
+    BACKEND=PostgreSQL
+    ;;
+*)
+    DB_URL=$TMP/bench.db
+    BACKEND=SQLite
+    ;;
+esac
+
+if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
+    die "something already answers on port $PORT; set PORT to a free port"
+fi
+
+log "starting $BIN on $BASE ($BACKEND) ..."
+DATABASE_URL=$DB_URL RUST_LOG=warn PORTAAL_SECURE_COOKIES=false \
+    "$BIN" serve --demo --bind "127.0.0.1:${PORT}" >"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+
+ready=
+for ((i = 0; i < 240; i++)); do
+    kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited during start-up"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true)
+    if [[ $code == 200 ]]; then
+        ready=1
+        break
+    fi
+    sleep 0.5
+done
+[[ -n $ready ]] || die "GET /healthz did not answer 200 within 120 s"
+
+# --- login ------------------------------------------------------------------
+
+# cookie_value JAR NAME: a cookie's value from a curl cookie jar.
+cookie_value() {
+    awk -F '\t' -v name="$2" 'NF >= 7 && $6 == name { v = $7 } END { print v }' "$1"
+}
+
+# csrf_from_page FILE: the value of the hidden `_csrf` input, HTML-unescaped.
+csrf_from_page() {
+    grep -o '<input[^>]*name="_csrf"[^>]*>' "$1" | head -n 1 |
+        sed -n 's/.*value="\([^"]*\)".*/\1/p' |
+        sed -e 's/&#x2[fF];/\//g' -e 's/&#47;/\//g' -e 's/&#x2[bB];/+/g' -e 's/&#43;/+/g' \
+            -e 's/&#x3[dD];/=/g' -e 's/&#61;/=/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g'
+}
+
+urlencode() {
+    local s=$1 out='' c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+        [A-Za-z0-9._~-]) out+=$c ;;
+        *)
+            printf -v c '%%%02X' "'$c"
+            out+=$c
+            ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# fetch_login_form JAR PAGE: GET /login into a fresh cookie jar.
+fetch_login_form() {
+    curl -fsS -c "$1" -b "$1" -o "$2" "$BASE/login" || die "GET /login failed"
+}
+
+log "logging in as $ADMIN_EMAIL ..."
+JAR=$TMP/admin.jar
+fetch_login_form "$JAR" "$TMP/login.html"
+CSRF=$(csrf_from_page "$TMP/login.html")
+[[ -n $CSRF ]] || die "no _csrf field on GET /login"
+[[ -n $(cookie_value "$JAR" portaal_csrf) ]] || die "GET /login set no portaal_csrf cookie"
+
+code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$JAR" -b "$JAR" \
+    -H "Origin: $BASE" \
+    --data-urlencode "email=$ADMIN_EMAIL" \
+    --data-urlencode "password=$ADMIN_PASSWORD" \
+    --data-urlencode "_csrf=$CSRF" \
+    "$BASE/login")
+[[ $code == 303 ]] || die "POST /login answered $code, expected 303"
+SESSION=$(cookie_value "$JAR" portaal_session)
+[[ -n $SESSION ]] || die "POST /login set no portaal_session cookie"
+SESSION_COOKIE="Cookie: portaal_session=$SESSION; portaal_csrf=$(cookie_value "$JAR" portaal_csrf)"
+
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/")
+[[ $code == 200 ]] || die "GET / with the session cookie answered $code, expected 200"
+
+# --- measuring ----------------------------------------------------------------
+
+ROW_NAMES=()
+ROW_RPS=()
+ROW_P50=()
+ROW_P99=()
+NOTES=()
+RUN=0
+
+# run_wrk OUTFILE PATH [extra wrk args...]: one wrk run; later -c/-t win.
+run_wrk() {
+    local out=$1 path=$2
+    shift 2
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --latency "$@" "$BASE$path" >"$out" 2>&1 ||
+        die "wrk failed for $path: $(tail -n 3 "$out")"
+}
+
+# parse_wrk OUTFILE: prints "RPS P50_MS P99_MS NON2XX3XX SOCKET_ERRORS".
+parse_wrk() {
+    awk '
+        function ms(v,   n, u) {
+            n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+            if (u == "us") return n / 1000
+            if (u == "ms") return n
+            if (u == "s")  return n * 1000
+            if (u == "m")  return n * 60000
+            if (u == "h")  return n * 3600000
+            return n
+        }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        $1 == "Requests/sec:" { rps = $2 }
+        /Non-2xx or 3xx responses:/ { bad = $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i += 2) { x = $(i + 1); gsub(/,/, "", x); sock += x } }
+        END { printf "%.1f %.2f %.2f %d %d\n", rps, p50, p99, bad, sock }
+    ' "$1"
+}
+
+# add_row NAME OUTFILE: parse a wrk run into a table row (plus notes).
+add_row() {
+    local name=$1 rps p50 p99 bad sock
+    read -r rps p50 p99 bad sock < <(parse_wrk "$2")
+    ROW_NAMES+=("$name")
+    ROW_RPS+=("$rps")
+    ROW_P50+=("$p50")
+    ROW_P99+=("$p99")
+    if [[ $bad -gt 0 ]]; then
+        NOTES+=("$name: $bad responses with status >= 400")
+    fi
+    if [[ $sock -gt 0 ]]; then
+        NOTES+=("$name: socket errors: $(grep 'Socket errors:' "$2" | sed 's/^ *Socket errors: *//')")
+    fi
+    log "  $name: $rps req/s, p50 $p50 ms, p99 $p99 ms"
+}
+
+# measure NAME PATH [extra wrk args...]: run wrk on PATH and add a row.
+measure() {
+    local name=$1 path=$2
+    shift 2
+    RUN=$((RUN + 1))
+    local out=$TMP/wrk-$RUN.txt
+    log "measuring $name for ${DURATION}s ..."
+    run_wrk "$out" "$path" "$@"
+    add_row "$name" "$out"
+}
+
+# Plain runs. The first row is the baseline for the "% of /healthz" column.
+measure "GET /healthz" /healthz
+measure "GET /login" /login
+measure "GET / (dashboard)" / -H "$SESSION_COOKIE"
+
+# The login storm: wrong passwords for the demo admin saturate POST /login
+# while a second wrk measures the dashboard. The server is expected to
+# throttle (429 after 5 failures per account, plus a per-IP limit); what
+# matters is how well logged-in users are served meanwhile.
+log "login storm for ${DURATION}s: POST /login (wrong password) + GET / ..."
+STORM_JAR=$TMP/storm.jar
+fetch_login_form "$STORM_JAR" "$TMP/storm-login.html"
+STORM_CSRF=$(csrf_from_page "$TMP/storm-login.html")
+[[ -n $STORM_CSRF ]] || die "no _csrf field on GET /login"
+PORTAAL_CSRF_TOKEN=$(urlencode "$STORM_CSRF") \
+    PORTAAL_CSRF_COOKIE=$(cookie_value "$STORM_JAR" portaal_csrf) \
+    PORTAAL_ORIGIN=$BASE \
+    run_wrk "$TMP/storm.txt" /login -c "$STORM_CONNECTIONS" -s bench/login_storm.lua &
+STORM_PID=$!
+RUN=$((RUN + 1))
+run_wrk "$TMP/wrk-$RUN.txt" / -c "$STORM_CONNECTIONS" -H "$SESSION_COOKIE"
+wait "$STORM_PID" || die "the login storm's wrk failed"
+add_row "GET / during login storm" "$TMP/wrk-$RUN.txt"
+add_row "POST /login storm (wrong password)" "$TMP/storm.txt"
+NOTES+=("the login storm's refusals (wrong password, 429 throttling) are expected")
+
+# --- report -------------------------------------------------------------------
+
+CPU=$(awk -F ': *' '/^(model name|Model)[[:space:]]*:/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "not committed")
+BASELINE=${ROW_RPS[0]}
+
+echo "### $(date -u '+%Y-%m-%d %H:%M UTC'), $BACKEND, commit $COMMIT"
+echo
+echo "Machine: $(nproc) cores, ${CPU:-unknown CPU}, Linux $(uname -r)."
+echo "wrk: $THREADS threads, $CONNECTIONS connections (login storm: $STORM_CONNECTIONS + $STORM_CONNECTIONS), ${DURATION}s per run, same machine as the server."
+echo
+echo "| endpoint | req/s | p50 ms | p99 ms | % of /healthz rps |"
+echo "|---|---:|---:|---:|---:|"
+for i in "${!ROW_NAMES[@]}"; do
+    pct=$(awk -v a="${ROW_RPS[$i]}" -v b="$BASELINE" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }')
+    printf '| %s | %.0f | %s | %s | %s |\n' "${ROW_NAMES[$i]}" "${ROW_RPS[$i]}" "${ROW_P50[$i]}" "${ROW_P99[$i]}" "$pct"
+done
+if [[ ${#NOTES[@]} -gt 0 ]]; then
+    echo
+    for note in "${NOTES[@]}"; do
+        echo "- $note"
+    done
+fi

@@ -1,0 +1,221 @@
+//! Settings from flags and the environment, validated once at start-up.
+//!
+//! A bad setting is a [`ConfigError`] with one clear line; `main` prints it and
+//! exits with status 2.
+
+use std::net::SocketAddr;
+
+/// Which database the binary talks to, decided by the URL's scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file path (or `:memory:`).
+    Sqlite(String),
+    /// A libpq connection URL (`postgres://` or `postgresql://`).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parse `DATABASE_URL`: `postgres://…` / `postgresql://…` → PostgreSQL,
+    /// `sqlite://path`, `sqlite:path` or a plain path → SQLite.
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ConfigError::new("DATABASE_URL is empty"));
+        }
+        if let Some(rest) = raw
+            .strip_prefix("postgres://")
+            .or_else(|| raw.strip_prefix("postgresql://"))
+        {
+            validate_postgres_authority(rest)?;
+            return Ok(Self::Postgres(raw.to_string()));
+        }
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(ConfigError::new(
+                    "DATABASE_URL: sqlite URL without a file path",
+                ));
+            }
+            return Ok(Self::Sqlite(path.to_string()));
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(ConfigError::new(format!(
+                "DATABASE_URL: unsupported scheme `{scheme}://` (use postgres:// or a SQLite file path)"
+            )));
+        }
+        Ok(Self::Sqlite(raw.to_string()))
+    }
+
+    /// `true` for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+
+    /// The URL or path without a password, for log lines.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite:{path}"),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => {
+                    let userinfo = &url[s + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or_default();
+                    format!("{}{}@{}", &url[..s + 3], user, &url[at + 1..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+fn validate_postgres_authority(rest: &str) -> Result<(), ConfigError> {
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // IPv6 literals are bracketed; only a trailing `:port` outside brackets counts.
+    let port = match hostport.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') && !host.ends_with(':') => Some(port),
+        _ => None,
+    };
+    if let Some(port) = port
+        && port.parse::<u16>().is_err()
+    {
+        return Err(ConfigError::new(format!(
+            "DATABASE_URL: `{port}` is not a valid port number"
+        )));
+    }
+    if rest.contains(char::is_whitespace) {
+        return Err(ConfigError::new("DATABASE_URL: URL contains whitespace"));
+    }
+    Ok(())
+}
+
+/// A setting that cannot be used, with one line saying why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl ConfigError {
+    fn new(msg: impl Into<String>) -> Self {
+        Self(msg.into())
+    }
+}
+
+/// Everything the server needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the data lives.
+    pub database: DatabaseUrl,
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Session signing/encryption key material; `None` means "generate one
+    /// and keep it in the database".
+    pub session_key: Option<String>,
+    /// Mark cookies `Secure` (set behind HTTPS).
+    pub secure_cookies: bool,
+    /// Connections in the database pool.
+    pub pool_size: u32,
+}
+
+/// The raw values as they came from flags or the environment.
+#[derive(Debug, Default, Clone)]
+pub struct RawConfig {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub session_key: Option<String>,
+    pub secure_cookies: Option<String>,
+    pub pool_size: Option<String>,
+}
+
+impl RawConfig {
+    /// Read the `PORTAAL_*` and `DATABASE_URL` variables.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self {
+            database_url: var("DATABASE_URL"),
+            bind: var("PORTAAL_BIND"),
+            session_key: var("PORTAAL_SESSION_KEY"),
+            secure_cookies: var("PORTAAL_SECURE_COOKIES"),
+            pool_size: var("PORTAAL_DB_POOL_SIZE"),
+        }
+    }
+}
+
+impl Config {
+    /// Validate raw settings; the first bad one is reported.
+    pub fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let database = DatabaseUrl::parse(raw.database_url.as_deref().unwrap_or("portaal.db"))?;
+        let bind_raw = raw.bind.as_deref().unwrap_or("127.0.0.1:8080");
+        let bind = bind_raw.parse().map_err(|_| {
+            ConfigError::new(format!(
+                "PORTAAL_BIND: `{bind_raw}` is not an address like 127.0.0.1:8080"
+            ))
+        })?;
+        let secure_cookies = match raw.secure_cookies.as_deref().map(str::to_ascii_lowercase) {
+            None => false,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => {
+                return Err(ConfigError::new(format!(
+                    "PORTAAL_SECURE_COOKIES: `{v}` is not true or false"
+                )));
+            }
+        };
+        if let Some(key) = &raw.session_key
+            && key.len() < 32
+        {
+            return Err(ConfigError::new(
+                "PORTAAL_SESSION_KEY: must be at least 32 characters",
+            ));
+        }
+        let pool_size = match &raw.pool_size {
+            None => 8,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if (1..=64).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_DB_POOL_SIZE: `{v}` is not a number from 1 to 64"
+                    )));
+                }
+            },
+        };
+        Ok(Self {
+            database,
+            bind,
+            session_key: raw.session_key,
+            secure_cookies,
+            pool_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_schemes() {
+        assert_eq!(
+            DatabaseUrl::parse("portaal.db").unwrap(),
+            DatabaseUrl::Sqlite("portaal.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db").unwrap(),
+            DatabaseUrl::Sqlite("data/x.db".into())
+        );
+        assert!(
+            DatabaseUrl::parse("postgres://u@localhost:5432/db")
+                .unwrap()
+                .is_postgres()
+        );
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("postgres://u@localhost:notaport/db").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn redacts_password() {
+        let url = DatabaseUrl::parse("postgres://user:secret@db:5432/app").unwrap();
+        assert_eq!(url.redacted(), "postgres://user@db:5432/app");
+    }
+}

@@ -1,0 +1,149 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, the
+//! embedded migrations, and the few statements that differ per backend.
+//!
+//! Nothing outside this module knows which backend it talks to.
+
+pub mod schema;
+pub mod session_store;
+pub mod settings;
+
+use std::sync::Mutex;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseUrl;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; Diesel queries work on it unchanged.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// PostgreSQL.
+    Pg(PgConnection),
+    /// SQLite (bundled).
+    Sqlite(SqliteConnection),
+}
+
+/// The shared connection pool.
+pub type DbPool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// An r2d2 manager that picks the backend from the URL scheme (not by trial,
+/// so a down PostgreSQL server reports its real error).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+impl Manager {
+    /// Open one connection of the concrete type.
+    pub fn establish(url: &DatabaseUrl) -> Result<DbConn, r2d2::Error> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        Self::establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Open the database once with the concrete connection type (so a bad URL or
+/// a down server gives its real error at once), run pending migrations, and
+/// build the pool.
+pub fn open(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<DbPool> {
+    let mut conn = Manager::establish(url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    migrate(&mut conn)?;
+    drop(conn);
+    let pool = r2d2::Pool::builder()
+        .max_size(pool_size)
+        .min_idle(Some(1))
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(Manager { url: url.clone() })?;
+    Ok(pool)
+}
+
+/// Run the pending migrations of this backend's tree; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let ran = match conn {
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+            .len(),
+        DbConn::Pg(c) => {
+            // Several instances may start at once: one migrates, the others wait.
+            c.batch_execute("SELECT pg_advisory_lock(7415001)")?;
+            let result = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+            c.batch_execute("SELECT pg_advisory_unlock(7415001)")?;
+            result?
+        }
+    };
+    Ok(ran)
+}
+
+/// SQLite allows one writer at a time; serialising this process's write
+/// transactions avoids `database is locked` between our own connections.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
+/// Run `f` in a write transaction: everything in it (the change and its audit
+/// event) commits together or not at all.
+pub fn write<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(_) => {
+            let _guard = SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner());
+            conn.transaction(f)
+        }
+        DbConn::Pg(_) => conn.transaction(f),
+    }
+}
+
+/// `true` when the error is a unique-constraint violation on either backend.
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// A new opaque id (UUIDv7: sortable by creation, never sequential integers).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}

@@ -1,0 +1,87 @@
+//! Who is acting, in which organisation, and the one permission check.
+
+use crate::domain::scopes::{Operation, Role, ScopeSet};
+use crate::error::AppError;
+
+/// What kind of actor this is.
+#[derive(Clone, Debug)]
+pub enum ActorKind {
+    /// A person with a membership (and a role) in the organisation.
+    Member {
+        user_id: String,
+        name: String,
+        role: Role,
+    },
+}
+
+/// Someone acting inside one organisation (the tenant).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The tenant every query of this actor is scoped to.
+    pub organization_id: String,
+    /// Who.
+    pub kind: ActorKind,
+    /// The caller's address, recorded in audit events.
+    pub ip: Option<String>,
+    scopes: ScopeSet,
+}
+
+impl Actor {
+    /// A member of `organization_id` with `role`.
+    pub fn member(
+        organization_id: String,
+        user_id: String,
+        name: String,
+        role: Role,
+        ip: Option<String>,
+    ) -> Self {
+        Self {
+            organization_id,
+            scopes: role.scopes(),
+            kind: ActorKind::Member {
+                user_id,
+                name,
+                role,
+            },
+            ip,
+        }
+    }
+
+    /// What this actor may do.
+    pub fn scopes(&self) -> &ScopeSet {
+        &self.scopes
+    }
+
+    /// May this actor do `op`?
+    pub fn can(&self, op: Operation) -> bool {
+        self.scopes.allows(op)
+    }
+
+    /// The one permission check: `Ok` or 403 naming the missing scope.
+    pub fn require(&self, op: Operation) -> Result<(), AppError> {
+        if self.can(op) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(op))
+        }
+    }
+
+    /// The user id, for members.
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.kind {
+            ActorKind::Member { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// How this actor appears in audit events.
+    pub fn audit(&self) -> crate::domain::audit::AuditActor {
+        match &self.kind {
+            ActorKind::Member { user_id, name, .. } => crate::domain::audit::AuditActor {
+                kind: "user",
+                id: Some(user_id.clone()),
+                label: name.clone(),
+                ip: self.ip.clone(),
+            },
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The demo data loaded by `serve --demo`: created once, idempotent on
+//! restart. Every feature adds its part here.
+
+use chrono::NaiveDateTime;
+
+use crate::db::{self, DbConn};
+use crate::domain::audit::AuditActor;
+use crate::domain::scopes::Role;
+use crate::domain::{organizations, users};
+use crate::error::AppError;
+
+/// The demo organisation's slug.
+pub const ORG_SLUG: &str = "demo-bv";
+/// The demo admin.
+pub const ADMIN_EMAIL: &str = "beheer@demo.portaal.test";
+/// The demo staff member.
+pub const STAFF_EMAIL: &str = "medewerker@demo.portaal.test";
+/// The password of both demo users.
+pub const PASSWORD: &str = "demo-wachtwoord";
+
+/// Create the demo organisations and users unless they exist. `hash` turns a
+/// password into a stored hash. Returns `true` when something was created.
+pub fn ensure(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    hash: impl Fn(&str) -> anyhow::Result<String>,
+) -> Result<bool, AppError> {
+    if organizations::find_by_slug(conn, ORG_SLUG)?.is_some() {
+        return Ok(false);
+    }
+    let admin_hash = hash(PASSWORD)?;
+    let staff_hash = hash(PASSWORD)?;
+    let actor = AuditActor::system("demo");
+    db::write(conn, |conn| {
+        let org = organizations::create(conn, now, &actor, "Demo BV", true)?;
+        let partner = organizations::create(conn, now, &actor, "Demo Partner BV", true)?;
+        let admin = match users::find_by_email(conn, ADMIN_EMAIL)? {
+            Some(u) => u,
+            None => users::create(
+                conn,
+                now,
+                &actor,
+                Some(&org.id),
+                ADMIN_EMAIL,
+                "Bea Beheer",
+                &admin_hash,
+            )?,
+        };
+        let staff = match users::find_by_email(conn, STAFF_EMAIL)? {
+            Some(u) => u,
+            None => users::create(
+                conn,
+                now,
+                &actor,
+                Some(&org.id),
+                STAFF_EMAIL,
+                "Mo Medewerker",
+                &staff_hash,
+            )?,
+        };
+        users::add_membership(conn, now, &actor, &org.id, &admin.id, Role::Backoffice)?;
+        users::add_membership(conn, now, &actor, &org.id, &staff.id, Role::Access)?;
+        users::add_membership(conn, now, &actor, &partner.id, &admin.id, Role::Access)?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,12 @@
+//! The rules of the product, one module per resource. Every function that
+//! reads a tenant's data takes the tenant; every write records an audit event
+//! in the same transaction.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod organizations;
+pub mod scopes;
+pub mod users;
+pub mod validate;

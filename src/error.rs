@@ -1,0 +1,181 @@
+//! One error type for the whole application, and field-level validation
+//! errors. How an error is shown (page, htmx fragment or JSON) is decided in
+//! `web::errors`, which knows the request; here it only gets a status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::domain::scopes::{Operation, Scope};
+use crate::i18n::{Messages, fill};
+
+/// What went wrong with one field; translated when shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    Required,
+    TooLong(usize),
+    Email,
+    PasswordShort(usize),
+    PasswordMismatch,
+    CurrentPassword,
+    EmailTaken,
+    InvalidChoice,
+}
+
+impl ErrorCode {
+    /// A stable machine-readable code (for the API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong(_) => "too_long",
+            ErrorCode::Email => "invalid_email",
+            ErrorCode::PasswordShort(_) => "password_too_short",
+            ErrorCode::PasswordMismatch => "password_mismatch",
+            ErrorCode::CurrentPassword => "wrong_password",
+            ErrorCode::EmailTaken => "taken",
+            ErrorCode::InvalidChoice => "invalid_choice",
+        }
+    }
+
+    /// The message in the language of `t`.
+    pub fn message(&self, t: &Messages) -> String {
+        match self {
+            ErrorCode::Required => t.err_required.into(),
+            ErrorCode::TooLong(n) => fill(t.err_too_long, &[n]),
+            ErrorCode::Email => t.err_email.into(),
+            ErrorCode::PasswordShort(n) => fill(t.err_password_short, &[n]),
+            ErrorCode::PasswordMismatch => t.err_password_mismatch.into(),
+            ErrorCode::CurrentPassword => t.err_current_password.into(),
+            ErrorCode::EmailTaken => t.err_email_taken.into(),
+            ErrorCode::InvalidChoice => t.err_invalid_choice.into(),
+        }
+    }
+}
+
+/// Validation errors by field, in the order the fields appear.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(&'static str, ErrorCode)>);
+
+impl FieldErrors {
+    /// Add an error for `field`.
+    pub fn add(&mut self, field: &'static str, code: ErrorCode) {
+        self.0.push((field, code));
+    }
+
+    /// No errors?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first error of `field`.
+    pub fn get(&self, field: &str) -> Option<&ErrorCode> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
+    }
+
+    /// `Ok(())` when empty, else the errors as an [`AppError`].
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+/// Every failure a request can end in.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Unknown id, or another organisation's id: the two are indistinguishable.
+    #[error("not found")]
+    NotFound,
+    /// The actor may not do this; names the operation and scope when known.
+    #[error("forbidden")]
+    Forbidden {
+        operation: Option<Operation>,
+        missing: Option<Scope>,
+    },
+    /// The user belongs to no organisation.
+    #[error("no organisation")]
+    NoOrganization,
+    /// Not logged in.
+    #[error("login required")]
+    LoginRequired,
+    /// Missing or wrong CSRF token, or a cross-origin form post.
+    #[error("csrf check failed")]
+    Csrf,
+    /// Input that breaks a rule, field by field.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// A stale version was saved.
+    #[error("conflict")]
+    Conflict,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many requests")]
+    Throttled { retry_after_secs: i64 },
+    /// A request that cannot be understood.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A body over the size limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Anything else; the cause goes to the log, never to the user.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// Forbidden for `op`, naming the scope it needs.
+    pub fn forbidden(op: Operation) -> Self {
+        AppError::Forbidden {
+            operation: Some(op),
+            missing: Some(op.required_scope()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden { .. } | AppError::NoOrganization | AppError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        // The body is filled in by `web::errors::render_errors`, which knows
+        // the request's language and whether it wants HTML, a fragment or JSON.
+        HttpResponse::build(self.status_code()).finish()
+    }
+}

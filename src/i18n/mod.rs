@@ -1,0 +1,305 @@
+//! Languages and their messages.
+//!
+//! [`Messages`] is a typed struct: a message missing in either language is a
+//! compile error. Messages with a value carry `{}` placeholders, filled with
+//! [`fill`]; a test checks both languages have the same placeholders.
+
+mod en;
+mod nl;
+
+use chrono::{Datelike, NaiveDateTime, TimeZone, Timelike};
+use serde::Serialize;
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Nederlands (the default).
+    #[default]
+    Nl,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Both languages, in the order the switch shows them.
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// ISO 639-1 code, as used in `<html lang>` and cookies.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name ("Nederlands", "English").
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Nl => "Nederlands",
+            Lang::En => "English",
+        }
+    }
+
+    /// Parse a code such as `nl`, `en`, `en-GB`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best supported language of an `Accept-Language` header, honouring
+    /// q-values.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag)
+                && q > 0.0
+                && best.is_none_or(|(_, bq)| q > bq)
+            {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(l, _)| l)
+    }
+
+    /// This language's messages.
+    pub fn t(self) -> &'static Messages {
+        match self {
+            Lang::Nl => &nl::MESSAGES,
+            Lang::En => &en::MESSAGES,
+        }
+    }
+
+    /// A moment as people write it: "23 nov. 2026 14:05" / "23 Nov 2026 14:05",
+    /// in the given time zone.
+    pub fn datetime(self, utc: NaiveDateTime, tz: chrono_tz::Tz) -> String {
+        let local = tz.from_utc_datetime(&utc);
+        format!(
+            "{} {} {} {:02}:{:02}",
+            local.day(),
+            self.t().months[local.month0() as usize],
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
+/// Fill the `{}` placeholders of a message in order.
+pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(pos) = rest.find("{}") {
+        out.push_str(&rest[..pos]);
+        if let Some(v) = values.next() {
+            out.push_str(&v.to_string());
+        }
+        rest = &rest[pos + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every text of the interface, in one language.
+#[derive(Debug, Serialize)]
+pub struct Messages {
+    pub months: [&'static str; 12],
+    pub app_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub main_navigation: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_locations: &'static str,
+    pub nav_meetings: &'static str,
+    pub nav_customers: &'static str,
+    pub nav_settings: &'static str,
+    pub nav_organization: &'static str,
+    pub nav_users: &'static str,
+    pub nav_api_clients: &'static str,
+    pub nav_subscription: &'static str,
+    pub nav_audit_log: &'static str,
+    pub nav_account: &'static str,
+    pub organization: &'static str,
+    pub switch_organization: &'static str,
+    pub switch: &'static str,
+    pub language: &'static str,
+    pub choose_language: &'static str,
+    pub logout: &'static str,
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub role_access: &'static str,
+    pub role_backoffice: &'static str,
+
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub login_button: &'static str,
+    pub login_failed: &'static str,
+    pub login_throttled: &'static str,
+
+    pub setup_title: &'static str,
+    pub setup_intro: &'static str,
+    pub organization_name: &'static str,
+    pub your_name: &'static str,
+    pub password_hint: &'static str,
+    pub password_confirm: &'static str,
+    pub setup_button: &'static str,
+
+    pub err_required: &'static str,
+    pub err_too_long: &'static str,
+    pub err_email: &'static str,
+    pub err_password_short: &'static str,
+    pub err_password_mismatch: &'static str,
+    pub err_current_password: &'static str,
+    pub err_email_taken: &'static str,
+    pub err_invalid_choice: &'static str,
+    pub err_stale: &'static str,
+    pub form_has_errors: &'static str,
+
+    pub account_title: &'static str,
+    pub account_profile: &'static str,
+    pub name: &'static str,
+    pub language_auto: &'static str,
+    pub language_hint: &'static str,
+    pub password_change_title: &'static str,
+    pub password_change_hint: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub change_password_button: &'static str,
+
+    pub flash_account_saved: &'static str,
+    pub flash_password_changed: &'static str,
+    pub flash_logged_out: &'static str,
+    pub flash_organization_switched: &'static str,
+    pub flash_welcome: &'static str,
+
+    pub dashboard_title: &'static str,
+    pub dashboard_welcome: &'static str,
+    pub dashboard_intro: &'static str,
+    pub your_role: &'static str,
+    pub members: &'static str,
+    pub your_organizations: &'static str,
+    pub last_login: &'static str,
+    pub never: &'static str,
+    pub recent_activity: &'static str,
+    pub no_activity: &'static str,
+    pub when: &'static str,
+    pub who: &'static str,
+    pub what: &'static str,
+
+    pub error_title: &'static str,
+    pub error_400: &'static str,
+    pub error_403: &'static str,
+    pub error_403_scope: &'static str,
+    pub error_404: &'static str,
+    pub error_409: &'static str,
+    pub error_413: &'static str,
+    pub error_422: &'static str,
+    pub error_429: &'static str,
+    pub error_500: &'static str,
+    pub error_csrf: &'static str,
+    pub error_no_organization: &'static str,
+    pub back_to_start: &'static str,
+}
+
+/// How an audit action reads in this language (unknown actions as they are).
+pub fn audit_action(lang: Lang, action: &str) -> String {
+    let (nl, en) = match action {
+        "setup.completed" => ("Portaal ingericht", "Portaal set up"),
+        "auth.login" => ("Ingelogd", "Logged in"),
+        "auth.login_failed" => ("Mislukte inlogpoging", "Failed login attempt"),
+        "auth.logout" => ("Uitgelogd", "Logged out"),
+        "user.created" => ("Gebruiker aangemaakt", "User created"),
+        "user.profile_updated" => ("Profiel gewijzigd", "Profile changed"),
+        "user.password_changed" => ("Wachtwoord gewijzigd", "Password changed"),
+        "membership.created" => ("Lidmaatschap toegevoegd", "Membership added"),
+        "organization.created" => ("Organisatie aangemaakt", "Organisation created"),
+        _ => return action.to_string(),
+    };
+    match lang {
+        Lang::Nl => nl.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaves(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    leaves(v, format!("{path}.{k}"), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    leaves(v, format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::String(s) => out.push((path, s.clone())),
+            other => out.push((path, other.to_string())),
+        }
+    }
+
+    #[test]
+    fn both_languages_complete_with_same_placeholders() {
+        let mut nl = vec![];
+        let mut en = vec![];
+        leaves(
+            &serde_json::to_value(Lang::Nl.t()).unwrap(),
+            String::new(),
+            &mut nl,
+        );
+        leaves(
+            &serde_json::to_value(Lang::En.t()).unwrap(),
+            String::new(),
+            &mut en,
+        );
+        assert_eq!(nl.len(), en.len());
+        for ((key, n), (_, e)) in nl.iter().zip(&en) {
+            assert!(!n.trim().is_empty(), "nl{key} is empty");
+            assert!(!e.trim().is_empty(), "en{key} is empty");
+            assert_eq!(
+                n.matches("{}").count(),
+                e.matches("{}").count(),
+                "placeholders differ in {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn accept_language_and_dates() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,nl;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE, nl;q=0.5, en;q=0.4"),
+            Some(Lang::Nl)
+        );
+        assert_eq!(Lang::from_accept_language("fr, de"), None);
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(13, 5, 0)
+            .unwrap();
+        let tz: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+        assert_eq!(Lang::Nl.datetime(t, tz), "23 nov. 2026 14:05");
+        assert_eq!(Lang::En.datetime(t, tz), "23 Nov 2026 14:05");
+        assert_eq!(
+            fill("Probeer over {} minuten", &[&3]),
+            "Probeer over 3 minuten"
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! Portaal: a bilingual backoffice for organisations, with a scoped JSON API.
+//!
+//! [`app`] builds the actix application used by `main` and by the tests;
+//! [`AppState`] holds what every request shares.
+
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod password;
+pub mod web;
+
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, web as aw};
+use sha2::{Digest, Sha512};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{DbConn, DbPool};
+use crate::error::AppError;
+use crate::password::Passwords;
+
+/// What every request shares.
+pub struct AppState {
+    /// The database pool.
+    pub pool: DbPool,
+    /// "Now", for everything that depends on time.
+    pub clock: Arc<dyn Clock>,
+    /// Argon2, bounded and off the workers.
+    pub passwords: Passwords,
+    /// The validated settings.
+    pub config: Config,
+    /// The key that signs and encrypts session cookies.
+    pub session_key: Key,
+}
+
+impl AppState {
+    /// Open the database (migrating it), settle the session key, prepare the
+    /// password service.
+    pub fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let pool = db::open(&config.database, config.pool_size)?;
+        let secret = match &config.session_key {
+            Some(k) => k.clone(),
+            None => {
+                let mut conn = pool.get()?;
+                db::settings::get_or_insert(&mut conn, "session_key", clock.now(), || {
+                    format!("{}{}", crypto::random_token(), crypto::random_token())
+                })?
+            }
+        };
+        Ok(Self {
+            pool,
+            clock,
+            passwords: Passwords::new(Passwords::default_parallelism())?,
+            session_key: Key::from(&Sha512::digest(secret.as_bytes())),
+            config,
+        })
+    }
+
+    /// Run `f` with a pooled connection on the blocking pool.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        aw::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "portaal_session";
+
+/// The whole application: routes, sessions, CSRF, security headers, error
+/// pages and request logging.
+pub fn app(
+    state: aw::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let store = db::session_store::DbSessionStore::new(state.pool.clone(), state.clock.clone());
+    let sessions = SessionMiddleware::builder(store, state.session_key.clone())
+        .cookie_name(SESSION_COOKIE.to_string())
+        .cookie_secure(state.config.secure_cookies)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(
+            BrowserSession::default().state_ttl(actix_web::cookie::time::Duration::hours(12)),
+        )
+        .build();
+    App::new()
+        .app_data(state)
+        .app_data(
+            aw::FormConfig::default()
+                .limit(64 * 1024)
+                .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+        )
+        .configure(web::routes)
+        .default_service(aw::to(web::errors::not_found))
+        .wrap(from_fn(web::flash::clear_shown))
+        .wrap(from_fn(web::csrf::protect))
+        .wrap(from_fn(web::errors::render_errors))
+        .wrap(sessions)
+        .wrap(web::security_headers())
+        .wrap(tracing_actix_web::TracingLogger::default())
+}
+
+/// Hourly housekeeping: expired sessions and old login attempts.
+pub async fn maintenance(state: aw::Data<AppState>) {
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = state.clock.now();
+        let result = state
+            .db(move |conn| {
+                let sessions = db::session_store::purge_expired(conn, now)?;
+                let attempts = domain::auth::purge_old_attempts(conn, now)?;
+                Ok((sessions, attempts))
+            })
+            .await;
+        match result {
+            Ok((s, a)) => tracing::debug!(sessions = s, attempts = a, "housekeeping done"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The `portaal` command: `serve`, `migrate`, `create-admin`.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use actix_web::{HttpServer, web};
+use clap::{Parser, Subcommand};
+use portaal::clock::{Clock, SystemClock};
+use portaal::config::{Config, ConfigError, RawConfig};
+use portaal::{AppState, db, domain, password};
+
+#[derive(Parser)]
+#[command(
+    name = "portaal",
+    version,
+    about = "Portaal: a bilingual backoffice for organisations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve {
+        /// Address to listen on (overrides PORTAAL_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo organisation and users (once; restarts are harmless).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
+    /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
+    /// is asked for without echo.
+    CreateAdmin {
+        /// The admin's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The organisation's name.
+        #[arg(long)]
+        organization: String,
+    },
+}
+
+fn config(bind: Option<String>) -> Result<Config, ConfigError> {
+    let mut raw = RawConfig::from_env();
+    if bind.is_some() {
+        raw.bind = bind;
+    }
+    Config::from_raw(raw)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let config = match config(bind) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("portaal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve { demo, .. } => serve(config, demo),
+        Command::Migrate => migrate(&config),
+        Command::CreateAdmin {
+            email,
+            organization,
+        } => create_admin(&config, &email, &organization),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portaal: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn migrate(config: &Config) -> anyhow::Result<()> {
+    let mut conn = db::Manager::establish(&config.database)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", config.database.redacted()))?;
+    let ran = db::migrate(&mut conn)?;
+    println!(
+        "{ran} migration(s) applied to {}",
+        config.database.redacted()
+    );
+    Ok(())
+}
+
+fn create_admin(config: &Config, email: &str, organization: &str) -> anyhow::Result<()> {
+    let password = match std::env::var("PORTAAL_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => rpassword::prompt_password("Password for the new admin: ")?,
+    };
+    if password.chars().count() < domain::validate::MIN_PASSWORD {
+        anyhow::bail!(
+            "the password needs at least {} characters",
+            domain::validate::MIN_PASSWORD
+        );
+    }
+    let hash = password::hash_blocking(&password)?;
+    let pool = db::open(&config.database, 1)?;
+    let mut conn = pool.get()?;
+    let (org, user) =
+        domain::users::create_admin(&mut conn, SystemClock.now(), email, organization, &hash)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    println!(
+        "{} is now an admin (TENANT.BACKOFFICE) of {} ({})",
+        user.email, org.name, org.slug
+    );
+    Ok(())
+}
+
+fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = AppState::new(config.clone(), clock.clone())
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e:#}", config.database.redacted()))?;
+    if demo {
+        let mut conn = state.pool.get()?;
+        let created = domain::demo::ensure(&mut conn, clock.now(), password::hash_blocking)
+            .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+        if created {
+            tracing::info!("demo data created");
+        }
+    }
+    let state = web::Data::new(state);
+    let bind = config.bind;
+    actix_web::rt::System::new().block_on(async move {
+        let maintenance = state.clone();
+        actix_web::rt::spawn(async move { portaal::maintenance(maintenance).await });
+        let server = HttpServer::new({
+            let state = state.clone();
+            move || portaal::app(state.clone())
+        })
+        .bind(bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?
+        .shutdown_timeout(20)
+        .run();
+        println!(
+            "Portaal runs at http://{bind}  (database: {})",
+            config.database.redacted()
+        );
+        if demo {
+            println!(
+                "Demo logins (password `{}`):\n  admin: {}\n  staff: {}",
+                domain::demo::PASSWORD,
+                domain::demo::ADMIN_EMAIL,
+                domain::demo::STAFF_EMAIL
+            );
+        }
+        // actix-web stops gracefully on SIGTERM and Ctrl-C.
+        server.await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,78 @@
+//! `/`: the dashboard.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::AppState;
+use crate::domain::audit;
+use crate::domain::scopes::Operation;
+use crate::domain::users;
+use crate::error::AppError;
+use crate::i18n::{audit_action, fill};
+use crate::web::extract::Member;
+use crate::web::layout::{LayoutCtx, Nav};
+
+/// Mount `/`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(show));
+}
+
+struct ActivityRow {
+    when: String,
+    who: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/index.html")]
+struct DashboardPage {
+    l: LayoutCtx,
+    welcome: String,
+    intro: String,
+    member_count: i64,
+    organization_count: usize,
+    last_login: String,
+    activity: Option<Vec<ActivityRow>>,
+}
+
+async fn show(member: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let org_id = member.actor.organization_id.clone();
+    let may_audit = member.actor.can(Operation::AuditList);
+    let (member_count, events) = state
+        .db(move |conn| {
+            let count = users::member_count(conn, &org_id)?;
+            let events = if may_audit {
+                Some(audit::recent(conn, &org_id, 8)?)
+            } else {
+                None
+            };
+            Ok((count, events))
+        })
+        .await?;
+    let l = LayoutCtx::new(&member, Nav::Dashboard);
+    let (lang, t, tz) = (member.lang, l.t, member.tz);
+    let page = DashboardPage {
+        welcome: fill(t.dashboard_welcome, &[&member.user.name]),
+        intro: fill(
+            t.dashboard_intro,
+            &[&member.current.organization_name, &l.role_label],
+        ),
+        member_count,
+        organization_count: member.memberships.len(),
+        last_login: member
+            .user
+            .last_login_at
+            .map_or_else(|| t.never.to_string(), |at| lang.datetime(at, tz)),
+        activity: events.map(|rows| {
+            rows.into_iter()
+                .map(|e| ActivityRow {
+                    when: lang.datetime(e.created_at, tz),
+                    who: e.actor_label,
+                    what: audit_action(lang, &e.action),
+                })
+                .collect()
+        }),
+        l,
+    };
+    crate::web::page(&page)
+}

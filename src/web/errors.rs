@@ -1,0 +1,175 @@
+//! How errors look: a translated page for a browser, a fragment for htmx,
+//! JSON for `/api` and `/oauth`. Handlers just return `AppError`; this
+//! middleware, which knows the request, gives it a body.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::i18n::{Lang, Messages, fill};
+use crate::web::extract::request_lang;
+
+/// The default service: 404 for every unknown path.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html", blocks = ["fragment"])]
+struct ErrorPage<'a> {
+    lang: Lang,
+    t: &'static Messages,
+    status: u16,
+    text: &'a str,
+    detail: Option<String>,
+}
+
+struct Ctx {
+    lang: Lang,
+    htmx: bool,
+    api: bool,
+    path: String,
+    get: bool,
+}
+
+impl Ctx {
+    fn of(req: &HttpRequest) -> Self {
+        let path = req.path();
+        Self {
+            lang: request_lang(req).unwrap_or_default(),
+            htmx: super::is_htmx(req),
+            api: path.starts_with("/api") || path.starts_with("/oauth"),
+            path: req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| path.to_string(), |p| p.to_string()),
+            get: req.method() == actix_web::http::Method::GET,
+        }
+    }
+}
+
+fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String, Option<String>) {
+    match err {
+        Some(AppError::Throttled { retry_after_secs }) => {
+            (fill(t.error_429, &[&minutes(*retry_after_secs)]), None)
+        }
+        Some(AppError::Csrf) => (t.error_csrf.into(), None),
+        Some(AppError::NoOrganization) => (t.error_no_organization.into(), None),
+        Some(AppError::Forbidden { missing, .. }) => (
+            t.error_403.into(),
+            missing.map(|s| fill(t.error_403_scope, &[&s])),
+        ),
+        _ => (
+            match status.as_u16() {
+                400 | 405 | 415 => t.error_400,
+                403 => t.error_403,
+                404 => t.error_404,
+                409 => t.error_409,
+                413 => t.error_413,
+                422 => t.error_422,
+                429 => t.error_429,
+                _ => t.error_500,
+            }
+            .to_string(),
+            None,
+        ),
+    }
+}
+
+/// Whole minutes, rounded up, at least one.
+pub fn minutes(secs: i64) -> i64 {
+    ((secs + 59) / 60).max(1)
+}
+
+fn api_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "invalid_request",
+        401 => "invalid_token",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "validation_failed",
+        429 => "too_many_requests",
+        _ => "server_error",
+    }
+}
+
+fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
+    if let Some(AppError::LoginRequired) = err {
+        let next = if ctx.get { ctx.path.as_str() } else { "/" };
+        let location = format!(
+            "/login?{}",
+            serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+        );
+        return if ctx.htmx {
+            HttpResponse::Ok()
+                .insert_header(("HX-Redirect", location))
+                .finish()
+        } else {
+            super::see_other(&location)
+        };
+    }
+    let t = ctx.lang.t();
+    let (text, detail) = text_for(status, err, t);
+    let mut res = HttpResponse::build(status);
+    if let Some(AppError::Throttled { retry_after_secs }) = err {
+        res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+    }
+    if ctx.api {
+        let mut body = serde_json::json!({ "error": api_code(status), "message": text });
+        if let Some(d) = detail {
+            body["detail"] = d.into();
+        }
+        return res.json(body);
+    }
+    let page = ErrorPage {
+        lang: ctx.lang,
+        t,
+        status: status.as_u16(),
+        text: &text,
+        detail,
+    };
+    if ctx.htmx {
+        let fragment = page.as_fragment().render().unwrap_or_default();
+        return res
+            .insert_header(("HX-Retarget", "#flash-region"))
+            .insert_header(("HX-Reswap", "innerHTML"))
+            .content_type("text/html; charset=utf-8")
+            .body(fragment);
+    }
+    match page.render() {
+        Ok(html) => res.content_type("text/html; charset=utf-8").body(html),
+        Err(_) => res.body(text),
+    }
+}
+
+/// Middleware: give error responses their translated body.
+pub async fn render_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let ctx = Ctx::of(req.request());
+    let res = next.call(req).await?;
+    let status = res.status();
+    let replacement = match res.response().error() {
+        Some(e) => Some(build(&ctx, status, e.as_error::<AppError>())),
+        None if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED => {
+            (res.response().headers().get(header::CONTENT_TYPE).is_none())
+                .then(|| build(&ctx, status, None))
+        }
+        None => None,
+    };
+    Ok(match replacement {
+        Some(new) => {
+            let (req, _) = res.into_parts();
+            ServiceResponse::new(req, new)
+        }
+        None => res.map_into_boxed_body(),
+    })
+}

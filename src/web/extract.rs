@@ -1,0 +1,177 @@
+//! Who is asking, in which organisation, in which language: the extractors
+//! every handler starts from.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::AppState;
+use crate::db::session_store::USER_KEY;
+use crate::domain::actor::Actor;
+use crate::domain::users::{self, MembershipChoice, User};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::web::csrf;
+use crate::web::flash::Flash;
+
+/// The cookie remembering a language picked in the switch.
+pub const LANG_COOKIE: &str = "portaal_lang";
+/// The session key of the organisation the user works in.
+pub const ORG_KEY: &str = "org";
+
+/// The caller's address (the TCP peer: forwarded headers are not trusted).
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl ClientIp {
+    /// From a request.
+    pub fn of(req: &HttpRequest) -> Self {
+        ClientIp(
+            req.peer_addr()
+                .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string()),
+        )
+    }
+}
+
+impl FromRequest for ClientIp {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Self::of(req)))
+    }
+}
+
+/// The language cookie (a choice made in the switch).
+pub fn cookie_lang(req: &HttpRequest) -> Option<Lang> {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
+}
+
+/// The browser's preference.
+pub fn accept_lang(req: &HttpRequest) -> Option<Lang> {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+}
+
+/// The language of a request without a logged-in user: the choice made in
+/// the switch, else `Accept-Language`.
+pub fn request_lang(req: &HttpRequest) -> Option<Lang> {
+    cookie_lang(req).or_else(|| accept_lang(req))
+}
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(request_lang(req).unwrap_or_default()))
+    }
+}
+
+/// The shared state, from any request.
+pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))
+}
+
+/// A logged-in member of an organisation: the actor, the organisation they
+/// work in, and the context every page needs.
+pub struct Member {
+    /// The actor for domain calls (tenant, role, ip).
+    pub actor: Actor,
+    /// The user.
+    pub user: User,
+    /// The organisation being worked in (with the role there).
+    pub current: MembershipChoice,
+    /// Every organisation of the user (for the switcher).
+    pub memberships: Vec<MembershipChoice>,
+    /// The language of the interface.
+    pub lang: Lang,
+    /// The organisation's time zone.
+    pub tz: chrono_tz::Tz,
+    /// The CSRF token for forms.
+    pub csrf: String,
+    /// A message to show once.
+    pub flash: Option<Flash>,
+    /// The path of this request (for "return here" links).
+    pub path: String,
+    /// The session (to renew or end it).
+    pub session: Session,
+}
+
+impl FromRequest for Member {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(load_member(&req).await?) })
+    }
+}
+
+/// Load the logged-in member of a request (as the extractor does).
+pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
+    let session = req.get_session();
+    let user_id: Option<String> = session.get(USER_KEY).unwrap_or(None);
+    let Some(user_id) = user_id else {
+        return Err(AppError::LoginRequired);
+    };
+    let wanted_org: Option<String> = session.get(ORG_KEY).unwrap_or(None);
+    let state = state(req)?;
+    let (user, memberships) = state
+        .db(move |conn| {
+            Ok((
+                users::find(conn, &user_id)?,
+                users::memberships_of(conn, &user_id)?,
+            ))
+        })
+        .await?;
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        session.purge();
+        return Err(AppError::LoginRequired);
+    };
+    let current = wanted_org
+        .as_deref()
+        .and_then(|id| memberships.iter().find(|m| m.organization_id == id))
+        .or_else(|| memberships.first())
+        .cloned()
+        .ok_or(AppError::NoOrganization)?;
+    let lang = user
+        .lang()
+        .or_else(|| cookie_lang(req))
+        .or_else(|| accept_lang(req))
+        .or_else(|| Lang::from_code(&current.default_language))
+        .unwrap_or_default();
+    let tz = current
+        .time_zone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Amsterdam);
+    let actor = Actor::member(
+        current.organization_id.clone(),
+        user.id.clone(),
+        user.name.clone(),
+        current.role(),
+        Some(ClientIp::of(req).0),
+    );
+    Ok(Member {
+        actor,
+        user,
+        current,
+        memberships,
+        lang,
+        tz,
+        csrf: csrf::token_of(req).0,
+        flash: Flash::from_request(req),
+        path: req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.to_string()),
+        session,
+    })
+}

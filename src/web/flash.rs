@@ -1,0 +1,96 @@
+//! One-time messages after a redirect ("Locatie opgeslagen"). The cookie holds
+//! only a key from a fixed list, so nobody can inject text through it.
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::i18n::Messages;
+
+const COOKIE: &str = "portaal_flash";
+
+/// A message to show once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flash {
+    AccountSaved,
+    PasswordChanged,
+    LoggedOut,
+    OrganizationSwitched,
+    Welcome,
+}
+
+impl Flash {
+    const ALL: [Flash; 5] = [
+        Flash::AccountSaved,
+        Flash::PasswordChanged,
+        Flash::LoggedOut,
+        Flash::OrganizationSwitched,
+        Flash::Welcome,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Flash::AccountSaved => "account_saved",
+            Flash::PasswordChanged => "password_changed",
+            Flash::LoggedOut => "logged_out",
+            Flash::OrganizationSwitched => "organization_switched",
+            Flash::Welcome => "welcome",
+        }
+    }
+
+    /// The text in the language of `t`.
+    pub fn text(self, t: &Messages) -> &'static str {
+        match self {
+            Flash::AccountSaved => t.flash_account_saved,
+            Flash::PasswordChanged => t.flash_password_changed,
+            Flash::LoggedOut => t.flash_logged_out,
+            Flash::OrganizationSwitched => t.flash_organization_switched,
+            Flash::Welcome => t.flash_welcome,
+        }
+    }
+
+    /// `success`, `error` or `info`: the style of the message.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Flash::LoggedOut | Flash::OrganizationSwitched => "info",
+            _ => "success",
+        }
+    }
+
+    /// The message waiting for this request, if any.
+    pub fn from_request(req: &HttpRequest) -> Option<Self> {
+        let value = req.cookie(COOKIE)?;
+        Self::ALL.into_iter().find(|f| f.key() == value.value())
+    }
+
+    /// A 303 redirect that shows this message on the next page.
+    pub fn redirect(self, location: &str) -> HttpResponse {
+        let mut res = super::see_other(location);
+        let cookie = Cookie::build(COOKIE, self.key())
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::minutes(5))
+            .finish();
+        // Adding a cookie to a response we just built cannot fail.
+        let _ = res.add_cookie(&cookie);
+        res
+    }
+}
+
+/// Middleware: once a page has been shown (not a redirect), drop the message.
+pub async fn clear_shown(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let had = req.cookie(COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    if had && !res.status().is_redirection() && !super::is_htmx(res.request()) {
+        let mut gone = Cookie::build(COOKIE, "").path("/").finish();
+        gone.make_removal();
+        let _ = res.response_mut().add_cookie(&gone);
+    }
+    Ok(res)
+}

@@ -1,0 +1,152 @@
+//! The context every page's layout reads: language, texts, CSRF token, who is
+//! logged in, the organisation, the navigation and a flash message.
+
+use actix_web::HttpRequest;
+
+use crate::domain::scopes::{Operation, Role};
+use crate::i18n::{Lang, Messages};
+use crate::web::csrf;
+use crate::web::extract::{Member, request_lang};
+use crate::web::flash::Flash;
+
+/// The areas of the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    Dashboard,
+    Account,
+}
+
+/// One link of the navigation.
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub current: bool,
+}
+
+/// An organisation in the switcher.
+pub struct OrgOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// A message shown at the top of the content.
+pub struct FlashView {
+    pub kind: &'static str,
+    pub text: &'static str,
+}
+
+/// What the base layout needs, for a logged-in page.
+pub struct LayoutCtx {
+    pub lang: Lang,
+    pub t: &'static Messages,
+    pub csrf: String,
+    pub user_name: String,
+    pub org_name: String,
+    pub org_initial: String,
+    pub role_label: &'static str,
+    pub organizations: Vec<OrgOption>,
+    pub nav: Vec<NavItem>,
+    pub settings_nav: Vec<NavItem>,
+    pub flash: Option<FlashView>,
+    pub path: String,
+}
+
+/// The label of a role in a language.
+pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
+    match role {
+        Role::Access => t.role_access,
+        Role::Backoffice => t.role_backoffice,
+    }
+}
+
+impl LayoutCtx {
+    /// The layout of a logged-in page in area `active`.
+    pub fn new(m: &Member, active: Nav) -> Self {
+        let t = m.lang.t();
+        // Screens join the navigation as they are built; a link shows only
+        // when its screen exists and the actor may use it.
+        let areas: [(Nav, &'static str, &'static str, Option<Operation>); 1] =
+            [(Nav::Dashboard, t.nav_dashboard, "/", None)];
+        let nav = areas
+            .into_iter()
+            .filter(|(_, _, _, op)| op.is_none_or(|op| m.actor.can(op)))
+            .map(|(area, label, href, _)| NavItem {
+                label,
+                href,
+                current: area == active,
+            })
+            .collect();
+        let settings: [(Nav, &'static str, &'static str, Option<Operation>); 0] = [];
+        let settings_nav = settings
+            .into_iter()
+            .filter(|(_, _, _, op)| op.is_none_or(|op| m.actor.can(op)))
+            .map(|(area, label, href, _)| NavItem {
+                label,
+                href,
+                current: area == active,
+            })
+            .collect();
+        Self {
+            lang: m.lang,
+            t,
+            csrf: m.csrf.clone(),
+            user_name: m.user.name.clone(),
+            org_name: m.current.organization_name.clone(),
+            org_initial: m
+                .current
+                .organization_name
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default(),
+            role_label: role_label(t, m.current.role()),
+            organizations: m
+                .memberships
+                .iter()
+                .map(|o| OrgOption {
+                    id: o.organization_id.clone(),
+                    name: o.organization_name.clone(),
+                    selected: o.organization_id == m.current.organization_id,
+                })
+                .collect(),
+            nav,
+            settings_nav,
+            flash: m.flash.map(|f| FlashView {
+                kind: f.kind(),
+                text: f.text(t),
+            }),
+            path: m.path.clone(),
+        }
+    }
+}
+
+/// What the layout of the pages before login (login, setup) needs.
+pub struct AuthLayout {
+    pub lang: Lang,
+    pub t: &'static Messages,
+    pub csrf: String,
+    pub flash: Option<FlashView>,
+    pub path: String,
+}
+
+impl AuthLayout {
+    /// From the request.
+    pub fn new(req: &HttpRequest) -> Self {
+        let lang = request_lang(req).unwrap_or_default();
+        let t = lang.t();
+        Self {
+            lang,
+            t,
+            csrf: csrf::token_of(req).0,
+            flash: Flash::from_request(req).map(|f| FlashView {
+                kind: f.kind(),
+                text: f.text(t),
+            }),
+            path: req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.to_string()),
+        }
+    }
+}

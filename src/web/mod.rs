@@ -1,0 +1,85 @@
+//! The backoffice: one module per screen family, each with `routes(cfg)`.
+
+pub mod account;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod dashboard;
+pub mod errors;
+pub mod extract;
+pub mod flash;
+pub mod form;
+pub mod health;
+pub mod layout;
+pub mod preferences;
+pub mod setup;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::error::AppError;
+
+/// Mount every screen.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    health::routes(cfg);
+    assets::routes(cfg);
+    setup::routes(cfg);
+    auth::routes(cfg);
+    dashboard::routes(cfg);
+    account::routes(cfg);
+    preferences::routes(cfg);
+}
+
+/// The Content-Security-Policy of every response: nothing inline, nothing
+/// from elsewhere.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// Security headers on every response.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CSP))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+}
+
+/// Render a template with a status.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// Render with 200.
+pub fn page<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, page)
+}
+
+/// 303 See Other to `location`.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Is this an htmx request (wanting a fragment)?
+pub fn is_htmx(req: &HttpRequest) -> bool {
+    req.headers().contains_key("HX-Request")
+}
+
+/// A local path to return to, or `/`: never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary. Every test gets its own database: a
+//! temporary SQLite file, or, with `PORTAAL_TEST_DATABASE_URL`, a fresh
+//! PostgreSQL database on that server.
+
+mod support;
+
+mod accounts;
+mod foundation;

@@ -1,0 +1,361 @@
+#![allow(dead_code)]
+//! The test harness: a fresh database per test (a temporary SQLite file, or a
+//! fresh PostgreSQL database when `PORTAAL_TEST_DATABASE_URL` is set), the
+//! real application on a real port, and clients with a cookie jar.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::web;
+use awc::http::StatusCode;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use portaal::clock::ManualClock;
+use portaal::config::{Config, RawConfig};
+use portaal::{AppState, domain};
+
+/// A database that exists for one test.
+pub enum TestDb {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir, String),
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        match std::env::var("PORTAAL_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!(
+                    "portaal_t_{}",
+                    portaal::crypto::random_token()[..16].to_owned()
+                );
+                let mut admin = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("cannot reach PORTAAL_TEST_DATABASE_URL: {e}"));
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                let url = format!("{base}/{name}");
+                TestDb::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db").to_string_lossy().into_owned();
+                TestDb::Sqlite(dir, path)
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(_, path) => path.clone(),
+            TestDb::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = self
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// A running Portaal with its own database and a clock the test controls.
+pub struct TestApp {
+    pub addr: String,
+    pub state: web::Data<AppState>,
+    pub clock: Arc<ManualClock>,
+    pub db: TestDb,
+    handle: actix_web::dev::ServerHandle,
+}
+
+pub const ADMIN: &str = domain::demo::ADMIN_EMAIL;
+pub const STAFF: &str = domain::demo::STAFF_EMAIL;
+pub const PASSWORD: &str = domain::demo::PASSWORD;
+
+impl TestApp {
+    /// An empty installation (no users: setup is open).
+    pub async fn empty() -> Self {
+        Self::start(false).await
+    }
+
+    /// With the demo organisations and users.
+    pub async fn demo() -> Self {
+        Self::start(true).await
+    }
+
+    async fn start(demo: bool) -> Self {
+        let db = TestDb::new();
+        let config = Config::from_raw(RawConfig {
+            database_url: Some(db.url()),
+            pool_size: Some("4".into()),
+            ..RawConfig::default()
+        })
+        .expect("test config");
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
+        let state = {
+            let clock = clock.clone();
+            web::block(move || AppState::new(config, clock))
+                .await
+                .unwrap()
+                .expect("app state")
+        };
+        if demo {
+            let pool = state.pool.clone();
+            let now = clock_now(&clock);
+            web::block(move || {
+                let mut conn = pool.get().unwrap();
+                domain::demo::ensure(&mut conn, now, portaal::password::hash_blocking).unwrap()
+            })
+            .await
+            .unwrap();
+        }
+        let state = web::Data::new(state);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let server = {
+            let state = state.clone();
+            actix_web::HttpServer::new(move || portaal::app(state.clone()))
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .unwrap()
+                .run()
+        };
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            addr,
+            state,
+            clock,
+            db,
+            handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    /// A browser-like client with an empty cookie jar.
+    pub fn client(&self) -> Client {
+        Client {
+            base: self.addr.clone(),
+            http: awc::Client::builder()
+                .disable_redirects()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            jar: HashMap::new(),
+            headers: vec![],
+        }
+    }
+
+    /// A client logged in as `email` (with the demo password).
+    pub async fn login(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let res = c.login(email, PASSWORD).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {email}: {}",
+            res.body
+        );
+        c
+    }
+
+    /// Run a closure on a database connection.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut portaal::db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let pool = self.state.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().unwrap();
+            f(&mut conn)
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Count rows of a query result.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        self.db(move |c| diesel::sql_query(sql).get_result::<N>(c).unwrap().n)
+            .await
+    }
+}
+
+fn clock_now(clock: &ManualClock) -> chrono::NaiveDateTime {
+    use portaal::clock::Clock;
+    clock.now()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        actix_web::rt::spawn(async move { handle.stop(false).await });
+    }
+}
+
+/// A response, read whole.
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    pub fn location(&self) -> String {
+        self.header("location").unwrap_or_default()
+    }
+
+    /// The value of the first hidden `_csrf` input.
+    pub fn csrf(&self) -> Option<String> {
+        let at = self.body.find("name=\"_csrf\" value=\"")?;
+        let rest = &self.body[at + 20..];
+        Some(rest[..rest.find('"')?].to_string())
+    }
+}
+
+/// A client that keeps cookies like a browser.
+pub struct Client {
+    base: String,
+    http: awc::Client,
+    pub jar: HashMap<String, String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Client {
+    fn cookie_header(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, req: awc::ClientRequest, body: Option<String>) -> Res {
+        let mut req = req;
+        if !self.jar.is_empty() {
+            req = req.insert_header(("Cookie", self.cookie_header()));
+        }
+        for (k, v) in &self.headers {
+            req = req.insert_header((k.as_str(), v.as_str()));
+        }
+        let mut res = match body {
+            Some(b) => req
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .send_body(b)
+                .await
+                .expect("request"),
+            None => req.send().await.expect("request"),
+        };
+        for v in res.headers().get_all("set-cookie") {
+            let Ok(c) = awc::cookie::Cookie::parse(v.to_str().unwrap().to_string()) else {
+                continue;
+            };
+            let expired =
+                c.max_age().is_some_and(|a| a.is_zero() || a.is_negative()) || c.value().is_empty();
+            if expired {
+                self.jar.remove(c.name());
+            } else {
+                self.jar.insert(c.name().to_string(), c.value().to_string());
+            }
+        }
+        let body = res.body().limit(8 * 1024 * 1024).await.expect("body");
+        Res {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let req = self.http.get(format!("{}{}", self.base, path));
+        self.send(req, None).await
+    }
+
+    /// GET with extra headers.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Res {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        self.send(req, None).await
+    }
+
+    /// The CSRF token this browser holds (fetching a page first if needed).
+    pub async fn csrf(&mut self) -> String {
+        if !self.jar.contains_key("portaal_csrf") {
+            self.get("/login").await;
+        }
+        self.jar.get("portaal_csrf").cloned().unwrap_or_default()
+    }
+
+    /// POST a form with the CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("_csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// POST a form exactly as given (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = self.http.post(format!("{}{}", self.base, path));
+        self.send(req, Some(body)).await
+    }
+
+    /// POST with extra headers.
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Res {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let mut req = self.http.post(format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        self.send(req, Some(body)).await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Res {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}
