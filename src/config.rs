@@ -115,6 +115,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Connections in the database pool.
     pub pool_size: u32,
+    /// Failed logins from one address within the throttling window before
+    /// that address is throttled.
+    pub login_ip_limit: usize,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -125,6 +128,7 @@ pub struct RawConfig {
     pub session_key: Option<String>,
     pub secure_cookies: Option<String>,
     pub pool_size: Option<String>,
+    pub login_ip_limit: Option<String>,
 }
 
 impl RawConfig {
@@ -137,6 +141,7 @@ impl RawConfig {
             session_key: var("PORTAAL_SESSION_KEY"),
             secure_cookies: var("PORTAAL_SECURE_COOKIES"),
             pool_size: var("PORTAAL_DB_POOL_SIZE"),
+            login_ip_limit: var("PORTAAL_LOGIN_IP_LIMIT"),
         }
     }
 }
@@ -179,7 +184,19 @@ impl Config {
                 }
             },
         };
+        let login_ip_limit = match &raw.login_ip_limit {
+            None => 30,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n >= 5 => n,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_LOGIN_IP_LIMIT: `{v}` is not a number of at least 5"
+                    )));
+                }
+            },
+        };
         Ok(Self {
+            login_ip_limit,
             database,
             bind,
             session_key: raw.session_key,

@@ -132,8 +132,11 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(UpdateError::Other)?;
         if updated == 0 {
-            // The session ended on the server meanwhile: start a new one rather
-            // than resurrecting the old key.
+            // The session ended on the server meanwhile (logout, password
+            // change): start a new, anonymous one rather than resurrecting the
+            // old key or its login.
+            let mut state = state;
+            state.remove(USER_KEY);
             return self.save(state, &ttl).await.map_err(|e| match e {
                 SaveError::Serialization(e) => UpdateError::Serialization(e),
                 SaveError::Other(e) => UpdateError::Other(e),

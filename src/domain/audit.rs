@@ -27,7 +27,7 @@ impl AuditActor {
         Self {
             kind: "system",
             id: None,
-            label: label.to_string(),
+            label: format!("Portaal ({label})"),
             ip: None,
         }
     }

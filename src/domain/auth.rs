@@ -16,8 +16,6 @@ use crate::error::AppError;
 
 /// Failed attempts for one account within the window before it is throttled.
 pub const ACCOUNT_LIMIT: usize = 5;
-/// Failed attempts from one address within the window before it is throttled.
-pub const IP_LIMIT: usize = 30;
 /// The throttling window.
 pub const WINDOW_MINUTES: i64 = 15;
 
@@ -51,6 +49,7 @@ fn retry_after(
     now: NaiveDateTime,
     email: &str,
     ip: &str,
+    ip_limit: usize,
 ) -> QueryResult<Option<i64>> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let last_success: Option<NaiveDateTime> = login_attempts::table
@@ -72,7 +71,7 @@ fn retry_after(
         .filter(login_attempts::succeeded.eq(false))
         .filter(login_attempts::created_at.gt(since))
         .order(login_attempts::created_at.desc())
-        .limit(IP_LIMIT as i64)
+        .limit(ip_limit as i64)
         .select(login_attempts::created_at)
         .load(conn)?;
     let wait = |times: &[NaiveDateTime], limit: usize| {
@@ -84,7 +83,7 @@ fn retry_after(
         })
     };
     Ok(
-        match (wait(&account, ACCOUNT_LIMIT), wait(&by_ip, IP_LIMIT)) {
+        match (wait(&account, ACCOUNT_LIMIT), wait(&by_ip, ip_limit)) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         },
@@ -187,11 +186,12 @@ pub async fn login(
 ) -> Result<String, LoginError> {
     let email = email.trim().to_lowercase();
     let now = app.clock.now();
+    let ip_limit = app.config.login_ip_limit;
     let (throttle, target) = {
         let (email, ip) = (email.clone(), ip.to_string());
         app.db(move |conn| {
             Ok((
-                retry_after(conn, now, &email, &ip)?,
+                retry_after(conn, now, &email, &ip, ip_limit)?,
                 load_target(conn, &email)?,
             ))
         })

@@ -426,34 +426,17 @@ pub fn set_language(
     actor: &Actor,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let user_id = actor.user_id().ok_or(AppError::NotFound)?.to_string();
-    db::write(conn, |conn| {
-        let before = find(conn, &user_id)?.ok_or(AppError::NotFound)?;
-        if before.lang() == Some(lang) {
-            return Ok(());
-        }
-        diesel::update(users::table.find(&user_id))
-            .set((
-                users::language.eq(lang.code()),
-                users::version.eq(before.version + 1),
-                users::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        let after = find(conn, &user_id)?.ok_or(AppError::NotFound)?;
-        audit::record(
-            conn,
-            now,
-            &actor.audit(),
-            Event::new(
-                Some(&actor.organization_id),
-                "user.profile_updated",
-                "user",
-                Some(&user_id),
-            )
-            .values(Some(&before.view()), Some(&after.view())),
-        )?;
-        Ok(())
-    })
+    let user_id = actor.user_id().ok_or(AppError::NotFound)?;
+    let user = find(conn, user_id)?.ok_or(AppError::NotFound)?;
+    if user.lang() != Some(lang) {
+        let input = ProfileInput {
+            name: user.name,
+            language: Some(lang),
+            version: user.version,
+        };
+        update_profile(conn, now, actor, &input)?;
+    }
+    Ok(())
 }
 
 /// Store a new password hash and end every session of the user (the caller

@@ -90,6 +90,8 @@ pub static MESSAGES: Messages = Messages {
     what: "What",
 
     error_title: "Something went wrong",
+    error_title_403: "No access",
+    error_title_404: "Page not found",
     error_400: "The request could not be processed.",
     error_403: "You do not have access to this page.",
     error_403_scope: "This needs the permission {}.",

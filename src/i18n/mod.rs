@@ -198,6 +198,8 @@ pub struct Messages {
     pub what: &'static str,
 
     pub error_title: &'static str,
+    pub error_title_403: &'static str,
+    pub error_title_404: &'static str,
     pub error_400: &'static str,
     pub error_403: &'static str,
     pub error_403_scope: &'static str,

@@ -91,6 +91,8 @@ pub static MESSAGES: Messages = Messages {
     what: "Wat",
 
     error_title: "Er ging iets mis",
+    error_title_403: "Geen toegang",
+    error_title_404: "Pagina niet gevonden",
     error_400: "Het verzoek kon niet worden verwerkt.",
     error_403: "U heeft geen toegang tot deze pagina.",
     error_403_scope: "Hiervoor is het recht {} nodig.",

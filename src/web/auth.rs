@@ -111,17 +111,7 @@ async fn submit(
         );
     }
     match auth::login(&state, &form.email, &form.password, &ip.0).await {
-        Ok(user_id) => {
-            // A new session id at login: nothing from before survives.
-            session.renew();
-            session.remove(crate::web::extract::ORG_KEY);
-            session
-                .insert(USER_KEY, user_id)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-            let mut res = see_other(&next);
-            csrf::renew(&mut res, state.config.secure_cookies);
-            Ok(res)
-        }
+        Ok(user_id) => start_session(&session, &user_id, Flash::Welcome.redirect(&next), &state),
         Err(LoginError::Invalid) => render(
             StatusCode::UNAUTHORIZED,
             &page(&req, &form.email, &next, Some(t.login_failed.to_string())),
@@ -143,6 +133,23 @@ async fn submit(
         }
         Err(LoginError::Internal(e)) => Err(e),
     }
+}
+
+/// Log `user_id` in: a new session id (nothing from before survives) and a
+/// new CSRF token, on the redirect `res`.
+pub fn start_session(
+    session: &Session,
+    user_id: &str,
+    mut res: HttpResponse,
+    state: &AppState,
+) -> Result<HttpResponse, AppError> {
+    session.renew();
+    session.remove(crate::web::extract::ORG_KEY);
+    session
+        .insert(USER_KEY, user_id)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    csrf::renew(&mut res, state.config.secure_cookies);
+    Ok(res)
 }
 
 async fn logout(member: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

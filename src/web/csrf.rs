@@ -166,7 +166,11 @@ pub async fn protect(
         .is_some_and(|s| s.config.secure_cookies);
     let mut res = next.call(req).await?;
     let renewed = res.response().cookies().any(|c| c.name() == COOKIE);
-    if existing.is_none() && !renewed {
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"text/html"));
+    if existing.is_none() && !renewed && is_page {
         let _ = res.response_mut().add_cookie(&cookie(token, secure));
     }
     Ok(res.map_into_left_body())

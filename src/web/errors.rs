@@ -24,6 +24,8 @@ struct ErrorPage<'a> {
     lang: Lang,
     t: &'static Messages,
     status: u16,
+    title: &'static str,
+    kind: &'static str,
     text: &'a str,
     detail: Option<String>,
 }
@@ -132,6 +134,16 @@ fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse 
         lang: ctx.lang,
         t,
         status: status.as_u16(),
+        title: match status.as_u16() {
+            403 => t.error_title_403,
+            404 => t.error_title_404,
+            _ => t.error_title,
+        },
+        kind: if status == StatusCode::NOT_FOUND {
+            "info"
+        } else {
+            "error"
+        },
         text: &text,
         detail,
     };

@@ -168,10 +168,7 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
         tz,
         csrf: csrf::token_of(req).0,
         flash: Flash::from_request(req),
-        path: req
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/".to_string(), |p| p.to_string()),
+        path: crate::web::return_path(req),
         session,
     })
 }

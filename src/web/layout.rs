@@ -60,33 +60,28 @@ pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
     }
 }
 
+type Area = (Nav, &'static str, &'static str, Option<Operation>);
+
+fn links<const N: usize>(m: &Member, active: Nav, areas: [Area; N]) -> Vec<NavItem> {
+    areas
+        .into_iter()
+        .filter(|(_, _, _, op)| op.is_none_or(|op| m.actor.can(op)))
+        .map(|(area, label, href, _)| NavItem {
+            label,
+            href,
+            current: area == active,
+        })
+        .collect()
+}
+
 impl LayoutCtx {
     /// The layout of a logged-in page in area `active`.
     pub fn new(m: &Member, active: Nav) -> Self {
         let t = m.lang.t();
         // Screens join the navigation as they are built; a link shows only
         // when its screen exists and the actor may use it.
-        let areas: [(Nav, &'static str, &'static str, Option<Operation>); 1] =
-            [(Nav::Dashboard, t.nav_dashboard, "/", None)];
-        let nav = areas
-            .into_iter()
-            .filter(|(_, _, _, op)| op.is_none_or(|op| m.actor.can(op)))
-            .map(|(area, label, href, _)| NavItem {
-                label,
-                href,
-                current: area == active,
-            })
-            .collect();
-        let settings: [(Nav, &'static str, &'static str, Option<Operation>); 0] = [];
-        let settings_nav = settings
-            .into_iter()
-            .filter(|(_, _, _, op)| op.is_none_or(|op| m.actor.can(op)))
-            .map(|(area, label, href, _)| NavItem {
-                label,
-                href,
-                current: area == active,
-            })
-            .collect();
+        let nav = links(m, active, [(Nav::Dashboard, t.nav_dashboard, "/", None)]);
+        let settings_nav = links::<0>(m, active, []);
         Self {
             lang: m.lang,
             t,
@@ -143,10 +138,7 @@ impl AuthLayout {
                 kind: f.kind(),
                 text: f.text(t),
             }),
-            path: req
-                .uri()
-                .path_and_query()
-                .map_or_else(|| "/".to_string(), |p| p.to_string()),
+            path: crate::web::return_path(req),
         }
     }
 }

@@ -76,6 +76,26 @@ pub fn is_htmx(req: &HttpRequest) -> bool {
     req.headers().contains_key("HX-Request")
 }
 
+/// Where "come back here" links of this page should point: the request's
+/// own path for a GET; for a form post answered with a page (errors), the
+/// page the form was on (same-origin `Referer`), else `/`.
+pub fn return_path(req: &HttpRequest) -> String {
+    if req.method() == actix_web::http::Method::GET {
+        return req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.to_string());
+    }
+    let host = req.connection_info().host().to_string();
+    req.headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.strip_prefix(host.as_str()))
+        .map(|p| safe_next(Some(p)))
+        .unwrap_or_else(|| "/".to_string())
+}
+
 /// A local path to return to, or `/`: never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

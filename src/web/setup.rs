@@ -8,14 +8,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::session_store::USER_KEY;
 use crate::domain::users::{self, SetupInput};
 use crate::error::AppError;
+use crate::web::auth::start_session;
 use crate::web::extract::ClientIp;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::AuthLayout;
-use crate::web::{csrf, render};
+use crate::web::render;
 
 /// Mount `/setup`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -123,15 +123,7 @@ async fn submit(
         Err(AppError::Validation(errors))
     };
     match result {
-        Ok(user) => {
-            session.renew();
-            session
-                .insert(USER_KEY, &user.id)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-            let mut res = Flash::Welcome.redirect("/");
-            csrf::renew(&mut res, state.config.secure_cookies);
-            Ok(res)
-        }
+        Ok(user) => start_session(&session, &user.id, Flash::Welcome.redirect("/"), &state),
         Err(AppError::Validation(errors)) => {
             let mut p = page(&req, &form);
             let t = p.l.t;

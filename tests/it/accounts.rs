@@ -197,7 +197,7 @@ async fn throttles_after_five_failures_per_account() {
 async fn throttles_per_ip_across_accounts() {
     let app = TestApp::demo().await;
     let mut c = app.client();
-    for i in 0..portaal::domain::auth::IP_LIMIT {
+    for i in 0..app.state.config.login_ip_limit {
         let email = format!("guess{i}@demo.portaal.test");
         assert_eq!(
             c.login(&email, "x-wrong-x").await.status,

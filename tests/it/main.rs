@@ -5,4 +5,6 @@
 mod support;
 
 mod accounts;
+mod browser;
 mod foundation;
+mod preferences;

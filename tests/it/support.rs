@@ -227,6 +227,8 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: awc::http::header::HeaderMap,
     pub body: String,
+    /// Every raw `Set-Cookie` header of the response, attributes included.
+    pub set_cookies: Vec<String>,
 }
 
 impl Res {
@@ -239,6 +241,15 @@ impl Res {
 
     pub fn location(&self) -> String {
         self.header("location").unwrap_or_default()
+    }
+
+    /// The raw `Set-Cookie` header that sets cookie `name`, if any.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}=");
+        self.set_cookies
+            .iter()
+            .find(|c| c.starts_with(&prefix))
+            .map(String::as_str)
     }
 
     /// The value of the first hidden `_csrf` input.
@@ -282,7 +293,9 @@ impl Client {
                 .expect("request"),
             None => req.send().await.expect("request"),
         };
+        let mut set_cookies = vec![];
         for v in res.headers().get_all("set-cookie") {
+            set_cookies.push(v.to_str().unwrap().to_string());
             let Ok(c) = awc::cookie::Cookie::parse(v.to_str().unwrap().to_string()) else {
                 continue;
             };
@@ -299,6 +312,7 @@ impl Client {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).into_owned(),
+            set_cookies,
         }
     }
 
@@ -319,7 +333,13 @@ impl Client {
     /// The CSRF token this browser holds (fetching a page first if needed).
     pub async fn csrf(&mut self) -> String {
         if !self.jar.contains_key("portaal_csrf") {
-            self.get("/login").await;
+            // Tokens come with pages only: follow `/login`'s redirect (to
+            // `/setup` on an empty installation) like a browser would.
+            let res = self.get("/login").await;
+            if !self.jar.contains_key("portaal_csrf") && res.status.is_redirection() {
+                let to = res.location();
+                self.get(&to).await;
+            }
         }
         self.jar.get("portaal_csrf").cloned().unwrap_or_default()
     }
