@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::storage::CookieSessionStore;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -98,17 +99,18 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let store = db::session_store::DbSessionStore::new(state.pool.clone(), state.clock.clone());
-    let sessions = SessionMiddleware::builder(store, state.session_key.clone())
-        .cookie_name(SESSION_COOKIE.to_string())
-        .cookie_secure(state.config.secure_cookies)
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(
-            BrowserSession::default().state_ttl(actix_web::cookie::time::Duration::hours(12)),
-        )
-        .build();
+    // The cookie is encrypted and signed; it holds the login token (checked
+    // against the database on every request, see `domain::sessions`) and the
+    // organisation being worked in.
+    let sessions =
+        SessionMiddleware::builder(CookieSessionStore::default(), state.session_key.clone())
+            .cookie_name(SESSION_COOKIE.to_string())
+            .cookie_secure(state.config.secure_cookies)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(BrowserSession::default())
+            .build();
     App::new()
         .app_data(state)
         .app_data(
@@ -134,7 +136,7 @@ pub async fn maintenance(state: aw::Data<AppState>) {
         let now = state.clock.now();
         let result = state
             .db(move |conn| {
-                let sessions = db::session_store::purge_expired(conn, now)?;
+                let sessions = domain::sessions::purge_expired(conn, now)?;
                 let attempts = domain::auth::purge_old_attempts(conn, now)?;
                 Ok((sessions, attempts))
             })

@@ -4,7 +4,6 @@
 //! Nothing outside this module knows which backend it talks to.
 
 pub mod schema;
-pub mod session_store;
 pub mod settings;
 
 use std::sync::Mutex;
@@ -127,18 +126,27 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
 /// transactions avoids `database is locked` between our own connections.
 static SQLITE_WRITER: Mutex<()> = Mutex::new(());
 
+thread_local! {
+    /// Set while this thread holds `SQLITE_WRITER`, so a nested `write`
+    /// (a savepoint) does not wait for itself.
+    static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Run `f` in a write transaction: everything in it (the change and its audit
-/// event) commits together or not at all.
+/// event) commits together or not at all. Nested calls become savepoints.
 pub fn write<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConn::Sqlite(_) => {
+        DbConn::Sqlite(_) if !IN_WRITE.get() => {
             let _guard = SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner());
-            conn.transaction(f)
+            IN_WRITE.set(true);
+            let result = conn.transaction(f);
+            IN_WRITE.set(false);
+            result
         }
-        DbConn::Pg(_) => conn.transaction(f),
+        _ => conn.transaction(f),
     }
 }
 

@@ -52,8 +52,7 @@ diesel::table! {
 diesel::table! {
     sessions (id) {
         id -> Text,
-        user_id -> Nullable<Text>,
-        state -> Text,
+        user_id -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
     }

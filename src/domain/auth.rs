@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::db::schema::login_attempts;
 use crate::db::{self, DbConn, new_id};
 use crate::domain::audit::{self, AuditActor, Event};
-use crate::domain::users;
+use crate::domain::{sessions, users};
 use crate::error::AppError;
 
 /// Failed attempts for one account within the window before it is throttled.
@@ -114,7 +114,7 @@ fn record_attempt(
     ip: &str,
     target: Option<&Target>,
     succeeded: bool,
-) -> Result<(), AppError> {
+) -> Result<Option<String>, AppError> {
     db::write(conn, |conn| {
         diesel::insert_into(login_attempts::table)
             .values((
@@ -172,12 +172,13 @@ fn record_attempt(
             diesel::update(crate::db::schema::users::table.find(&t.user_id))
                 .set(crate::db::schema::users::last_login_at.eq(now))
                 .execute(conn)?;
+            return Ok(Some(sessions::start(conn, now, &t.user_id)?));
         }
-        Ok(())
+        Ok(None)
     })
 }
 
-/// Check e-mail and password; on success the user's id.
+/// Check e-mail and password; on success a new login's session token.
 pub async fn login(
     app: &AppState,
     email: &str,
@@ -210,26 +211,22 @@ pub async fn login(
         )
         .await?;
     let ok = ok && target.as_ref().is_some_and(|t| !t.disabled);
-    let user_id = target.as_ref().map(|t| t.user_id.clone());
-    {
-        let (email, ip) = (email.clone(), ip.to_string());
-        app.db(move |conn| record_attempt(conn, now, &email, &ip, target.as_ref(), ok))
-            .await?;
-    }
-    match (ok, user_id) {
-        (true, Some(id)) => Ok(id),
-        _ => Err(LoginError::Invalid),
-    }
+    let ip = ip.to_string();
+    app.db(move |conn| record_attempt(conn, now, &email, &ip, target.as_ref(), ok))
+        .await?
+        .ok_or(LoginError::Invalid)
 }
 
-/// Record a logout.
-pub fn record_logout(
+/// End the login of `token` and record the logout.
+pub fn logout(
     conn: &mut DbConn,
     now: NaiveDateTime,
+    token: &str,
     actor: &AuditActor,
     organization_id: &str,
 ) -> QueryResult<()> {
     db::write(conn, |conn| {
+        sessions::end(conn, token)?;
         audit::record(
             conn,
             now,

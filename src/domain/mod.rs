@@ -8,5 +8,6 @@ pub mod auth;
 pub mod demo;
 pub mod organizations;
 pub mod scopes;
+pub mod sessions;
 pub mod users;
 pub mod validate;

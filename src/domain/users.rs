@@ -241,14 +241,14 @@ impl SetupInput {
 
 /// Create the first organisation and its admin, only while no user exists
 /// (checked again inside the transaction, so two racing requests cannot both
-/// succeed). Returns the new user.
+/// succeed). Returns the new user and the token of their first login.
 pub fn setup_first(
     conn: &mut DbConn,
     now: NaiveDateTime,
     ip: Option<String>,
     input: &SetupInput,
     password_hash: &str,
-) -> Result<User, AppError> {
+) -> Result<(User, String), AppError> {
     db::write(conn, |conn| {
         if any_exist(conn)? {
             return Err(AppError::NotFound);
@@ -287,7 +287,8 @@ pub fn setup_first(
                 Some(&org.id),
             ),
         )?;
-        Ok(user)
+        let token = crate::domain::sessions::start(conn, now, &user.id)?;
+        Ok((user, token))
     })
 }
 
@@ -439,14 +440,14 @@ pub fn set_language(
     Ok(())
 }
 
-/// Store a new password hash and end every session of the user (the caller
-/// starts a fresh one for the current browser).
+/// Store a new password hash and end every login of the user; returns the
+/// token of a fresh login for the browser that made the change.
 pub fn change_password(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &Actor,
     new_hash: &str,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let user_id = actor.user_id().ok_or(AppError::NotFound)?.to_string();
     db::write(conn, |conn| {
         let updated = diesel::update(users::table.find(&user_id))
@@ -459,7 +460,7 @@ pub fn change_password(
         if updated == 0 {
             return Err(AppError::NotFound);
         }
-        crate::db::session_store::delete_for_user(conn, &user_id)?;
+        crate::domain::sessions::end_all_for_user(conn, &user_id)?;
         audit::record(
             conn,
             now,
@@ -471,6 +472,6 @@ pub fn change_password(
                 Some(&user_id),
             ),
         )?;
-        Ok(())
+        Ok(crate::domain::sessions::start(conn, now, &user_id)?)
     })
 }

@@ -6,12 +6,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::session_store::USER_KEY;
 use crate::domain::users::{self, ProfileInput};
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Lang;
-use crate::web::extract::Member;
+use crate::web::extract::{Member, SID_KEY};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -213,12 +212,12 @@ async fn change_password(
     let hash = state.passwords.hash(form.new_password).await?;
     let now = state.clock.now();
     let actor = member.actor.clone();
-    state
+    let token = state
         .db(move |conn| users::change_password(conn, now, &actor, &hash))
         .await?;
     // Every session of the user is gone, this one included: carry on in a
     // fresh one.
     member.session.renew();
-    let _ = member.session.insert(USER_KEY, &member.user.id);
+    let _ = member.session.insert(SID_KEY, token);
     Ok(Flash::PasswordChanged.redirect("/account"))
 }

@@ -7,12 +7,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::session_store::USER_KEY;
 use crate::domain::auth::{self, LoginError};
 use crate::domain::users;
 use crate::error::AppError;
 use crate::i18n::fill;
-use crate::web::extract::{ClientIp, Member};
+use crate::web::extract::{ClientIp, Member, SID_KEY, load_member};
 use crate::web::flash::Flash;
 use crate::web::form::Field;
 use crate::web::layout::AuthLayout;
@@ -81,7 +80,7 @@ async fn show(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     let session = req.get_session();
-    if session.get::<String>(USER_KEY).unwrap_or(None).is_some() {
+    if session.get::<String>(SID_KEY).unwrap_or(None).is_some() && load_member(&req).await.is_ok() {
         return Ok(see_other(&safe_next(query.next.as_deref())));
     }
     if !state.db(|conn| Ok(users::any_exist(conn)?)).await? {
@@ -111,7 +110,7 @@ async fn submit(
         );
     }
     match auth::login(&state, &form.email, &form.password, &ip.0).await {
-        Ok(user_id) => start_session(&session, &user_id, Flash::Welcome.redirect(&next), &state),
+        Ok(token) => start_session(&session, &token, Flash::Welcome.redirect(&next), &state),
         Err(LoginError::Invalid) => render(
             StatusCode::UNAUTHORIZED,
             &page(&req, &form.email, &next, Some(t.login_failed.to_string())),
@@ -135,18 +134,18 @@ async fn submit(
     }
 }
 
-/// Log `user_id` in: a new session id (nothing from before survives) and a
-/// new CSRF token, on the redirect `res`.
+/// Put a new login's `token` in a new session (nothing from before survives)
+/// and give the browser a new CSRF token, on the redirect `res`.
 pub fn start_session(
     session: &Session,
-    user_id: &str,
+    token: &str,
     mut res: HttpResponse,
     state: &AppState,
 ) -> Result<HttpResponse, AppError> {
     session.renew();
     session.remove(crate::web::extract::ORG_KEY);
     session
-        .insert(USER_KEY, user_id)
+        .insert(SID_KEY, token)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     csrf::renew(&mut res, state.config.secure_cookies);
     Ok(res)
@@ -156,8 +155,9 @@ async fn logout(member: Member, state: web::Data<AppState>) -> Result<HttpRespon
     let now = state.clock.now();
     let actor = member.actor.audit();
     let org = member.actor.organization_id.clone();
+    let token = member.token.clone();
     state
-        .db(move |conn| Ok(auth::record_logout(conn, now, &actor, &org)?))
+        .db(move |conn| Ok(auth::logout(conn, now, &token, &actor, &org)?))
         .await?;
     // Deletes the server-side row: a copy of the cookie is worthless now.
     member.session.purge();

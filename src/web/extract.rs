@@ -8,8 +8,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use crate::AppState;
-use crate::db::session_store::USER_KEY;
 use crate::domain::actor::Actor;
+use crate::domain::sessions;
 use crate::domain::users::{self, MembershipChoice, User};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -20,6 +20,8 @@ use crate::web::flash::Flash;
 pub const LANG_COOKIE: &str = "portaal_lang";
 /// The session key of the organisation the user works in.
 pub const ORG_KEY: &str = "org";
+/// The session key of the login token (see `domain::sessions`).
+pub const SID_KEY: &str = "sid";
 
 /// The caller's address (the TCP peer: forwarded headers are not trusted).
 #[derive(Clone, Debug)]
@@ -103,6 +105,8 @@ pub struct Member {
     pub path: String,
     /// The session (to renew or end it).
     pub session: Session,
+    /// The login token of this session.
+    pub token: String,
 }
 
 impl FromRequest for Member {
@@ -118,20 +122,27 @@ impl FromRequest for Member {
 /// Load the logged-in member of a request (as the extractor does).
 pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
     let session = req.get_session();
-    let user_id: Option<String> = session.get(USER_KEY).unwrap_or(None);
-    let Some(user_id) = user_id else {
+    let token: Option<String> = session.get(SID_KEY).unwrap_or(None);
+    let Some(token) = token else {
         return Err(AppError::LoginRequired);
     };
     let wanted_org: Option<String> = session.get(ORG_KEY).unwrap_or(None);
     let state = state(req)?;
-    let (user, memberships) = state
-        .db(move |conn| {
-            Ok((
-                users::find(conn, &user_id)?,
-                users::memberships_of(conn, &user_id)?,
-            ))
-        })
-        .await?;
+    let now = state.clock.now();
+    let (user, memberships) = {
+        let token = token.clone();
+        state
+            .db(move |conn| {
+                let Some(user_id) = sessions::user_of(conn, &token, now)? else {
+                    return Ok((None, vec![]));
+                };
+                Ok((
+                    users::find(conn, &user_id)?,
+                    users::memberships_of(conn, &user_id)?,
+                ))
+            })
+            .await?
+    };
     let Some(user) = user.filter(|u| !u.disabled) else {
         session.purge();
         return Err(AppError::LoginRequired);
@@ -170,5 +181,6 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
         flash: Flash::from_request(req),
         path: crate::web::return_path(req),
         session,
+        token,
     })
 }

@@ -6,10 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::db::session_store::USER_KEY;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::web::extract::{LANG_COOKIE, Member, ORG_KEY};
+use crate::web::extract::{LANG_COOKIE, Member, ORG_KEY, SID_KEY};
 use crate::web::flash::Flash;
 use crate::web::{safe_next, see_other};
 
@@ -36,7 +35,7 @@ async fn set_language(
     // Logged in: remember it on the account, for every device.
     let logged_in = req
         .get_session()
-        .get::<String>(USER_KEY)
+        .get::<String>(SID_KEY)
         .unwrap_or(None)
         .is_some();
     if logged_in {

@@ -123,7 +123,7 @@ async fn submit(
         Err(AppError::Validation(errors))
     };
     match result {
-        Ok(user) => start_session(&session, &user.id, Flash::Welcome.redirect("/"), &state),
+        Ok((_, token)) => start_session(&session, &token, Flash::Welcome.redirect("/"), &state),
         Err(AppError::Validation(errors)) => {
             let mut p = page(&req, &form);
             let t = p.l.t;

@@ -95,8 +95,6 @@ async fn stored_texts(app: &TestApp) -> Vec<String> {
                     .flatten(),
             );
         }
-        let states: Vec<String> = sessions::table.select(sessions::state).load(c).unwrap();
-        out.extend(states);
         let tried: Vec<String> = login_attempts::table
             .select(login_attempts::email)
             .load(c)

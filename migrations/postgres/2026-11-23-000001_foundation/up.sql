@@ -42,10 +42,11 @@ CREATE TABLE memberships (
 );
 CREATE INDEX memberships_user_idx ON memberships (user_id);
 
+-- A login: the encrypted session cookie carries a random token, stored here
+-- only as its SHA-256. Deleting the row ends the login everywhere at once.
 CREATE TABLE sessions (
     id TEXT PRIMARY KEY NOT NULL,
-    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
-    state TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     expires_at TIMESTAMP NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
