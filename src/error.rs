@@ -19,6 +19,14 @@ pub enum ErrorCode {
     CurrentPassword,
     EmailTaken,
     InvalidChoice,
+    /// A scope the catalogue does not know (named).
+    InvalidScope(String),
+    InvalidDate,
+    DateInPast,
+    /// Already used by another record.
+    Taken,
+    /// The typed confirmation does not match.
+    ConfirmationMismatch,
 }
 
 impl ErrorCode {
@@ -33,6 +41,11 @@ impl ErrorCode {
             ErrorCode::CurrentPassword => "wrong_password",
             ErrorCode::EmailTaken => "taken",
             ErrorCode::InvalidChoice => "invalid_choice",
+            ErrorCode::InvalidScope(_) => "invalid_scope",
+            ErrorCode::InvalidDate => "invalid_date",
+            ErrorCode::DateInPast => "date_in_past",
+            ErrorCode::Taken => "taken",
+            ErrorCode::ConfirmationMismatch => "confirmation_mismatch",
         }
     }
 
@@ -47,6 +60,11 @@ impl ErrorCode {
             ErrorCode::CurrentPassword => t.err_current_password.into(),
             ErrorCode::EmailTaken => t.err_email_taken.into(),
             ErrorCode::InvalidChoice => t.err_invalid_choice.into(),
+            ErrorCode::InvalidScope(s) => fill(t.err_invalid_scope, &[s]),
+            ErrorCode::InvalidDate => t.err_invalid_date.into(),
+            ErrorCode::DateInPast => t.err_date_in_past.into(),
+            ErrorCode::Taken => t.err_taken.into(),
+            ErrorCode::ConfirmationMismatch => t.err_confirmation.into(),
         }
     }
 }

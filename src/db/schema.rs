@@ -93,6 +93,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        organization_id -> Text,
+        client_id -> Text,
+        name -> Text,
+        description -> Text,
+        scopes -> Text,
+        expires_at -> Nullable<Timestamp>,
+        disabled -> Bool,
+        created_by_id -> Nullable<Text>,
+        created_by_label -> Text,
+        last_used_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_client_secrets (id) {
+        id -> Text,
+        api_client_id -> Text,
+        secret_hash -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_clients -> organizations (organization_id));
+diesel::joinable!(api_client_secrets -> api_clients (api_client_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -106,4 +138,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     login_attempts,
     settings,
+    api_clients,
+    api_client_secrets,
 );

@@ -4,6 +4,8 @@
 use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConn};
+use crate::domain::actor::Actor;
+use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::audit::AuditActor;
 use crate::domain::scopes::Role;
 use crate::domain::{organizations, users};
@@ -30,6 +32,11 @@ pub fn ensure(
     }
     let admin_hash = hash(PASSWORD)?;
     let staff_hash = hash(PASSWORD)?;
+    // The demo clients' secrets are never shown: rotate one to get a secret.
+    let client_hashes = [
+        hash(&api_clients::new_secret())?,
+        hash(&api_clients::new_secret())?,
+    ];
     let actor = AuditActor::system("demo");
     db::write(conn, |conn| {
         let org = organizations::create(conn, now, &actor, "Demo BV", true)?;
@@ -61,6 +68,46 @@ pub fn ensure(
         users::add_membership(conn, now, &actor, &org.id, &admin.id, Role::Backoffice)?;
         users::add_membership(conn, now, &actor, &org.id, &staff.id, Role::Access)?;
         users::add_membership(conn, now, &actor, &partner.id, &admin.id, Role::Access)?;
+        let as_admin = Actor::member(
+            org.id.clone(),
+            admin.id.clone(),
+            admin.name.clone(),
+            Role::Backoffice,
+            None,
+        );
+        api_clients::create(
+            conn,
+            now,
+            &as_admin,
+            &ClientInput {
+                name: "Boekhouding-koppeling".into(),
+                description: "Leest klanten en houdt hun contactpersonen bij.".into(),
+                scopes: vec![
+                    "read:customers".into(),
+                    "write:customers:/contacts".into(),
+                    "read:locations".into(),
+                ],
+                expires_on: String::new(),
+            },
+            &client_hashes[0],
+        )?;
+        // An old integration nobody uses any more: idle for months, disabled.
+        let old = api_clients::create(
+            conn,
+            now - chrono::Duration::days(120),
+            &as_admin,
+            &ClientInput {
+                name: "Oude webshop".into(),
+                description: String::new(),
+                scopes: vec![
+                    "write:organization:/mail-footer".into(),
+                    "admin:meetings".into(),
+                ],
+                expires_on: String::new(),
+            },
+            &client_hashes[1],
+        )?;
+        api_clients::set_disabled(conn, now, &as_admin, &old.id, true)?;
         Ok(true)
     })
 }

@@ -3,10 +3,12 @@
 //! in the same transaction.
 
 pub mod actor;
+pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod organizations;
+pub mod paging;
 pub mod scopes;
 pub mod sessions;
 pub mod users;

@@ -464,6 +464,132 @@ impl Operation {
     }
 }
 
+/// The answer of the permission matrix for one cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// `Allowed` / `Toegestaan`.
+    Allowed,
+    /// Only sub-paths of the resource are granted at this level.
+    Partial,
+    /// `Not Allowed` / `Niet toegestaan`.
+    Denied,
+}
+
+/// One operation's row of the matrix.
+#[derive(Clone, Debug)]
+pub struct OperationAccess {
+    pub operation: Operation,
+    /// The scope that decides, when allowed.
+    pub decided_by: Option<Scope>,
+}
+
+impl OperationAccess {
+    /// Allowed or not.
+    pub fn access(&self) -> Access {
+        if self.decided_by.is_some() {
+            Access::Allowed
+        } else {
+            Access::Denied
+        }
+    }
+}
+
+/// One resource's block of the matrix: its levels, then its operations.
+#[derive(Clone, Debug)]
+pub struct ResourceAccess {
+    pub resource: Resource,
+    pub levels: Vec<(Level, Access)>,
+    pub operations: Vec<OperationAccess>,
+}
+
+impl ScopeSet {
+    /// How far this set reaches into `resource` at `level`.
+    pub fn level_access(&self, resource: Resource, level: Level) -> Access {
+        let granting = self
+            .0
+            .iter()
+            .filter(|s| s.resource == resource && s.level >= level);
+        let mut partial = false;
+        for s in granting {
+            if s.subpath.is_none() {
+                return Access::Allowed;
+            }
+            partial = true;
+        }
+        if partial {
+            Access::Partial
+        } else {
+            Access::Denied
+        }
+    }
+
+    /// The effective-permission matrix: every resource, every operation.
+    pub fn matrix(&self) -> Vec<ResourceAccess> {
+        Resource::ALL
+            .iter()
+            .map(|&resource| ResourceAccess {
+                resource,
+                levels: Level::ALL
+                    .iter()
+                    .map(|&l| (l, self.level_access(resource, l)))
+                    .collect(),
+                operations: Operation::ALL
+                    .iter()
+                    .filter(|op| op.required_scope().resource == resource)
+                    .map(|&operation| OperationAccess {
+                        operation,
+                        decided_by: self.decide(operation),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// What changes from `self` to `new`: scopes and operations gained and lost.
+    pub fn diff(&self, new: &ScopeSet) -> ScopeDiff {
+        ScopeDiff {
+            added: new
+                .0
+                .iter()
+                .filter(|s| !self.0.contains(s))
+                .copied()
+                .collect(),
+            removed: self
+                .0
+                .iter()
+                .filter(|s| !new.0.contains(s))
+                .copied()
+                .collect(),
+            operations_added: Operation::ALL
+                .iter()
+                .filter(|op| !self.allows(**op) && new.allows(**op))
+                .copied()
+                .collect(),
+            operations_removed: Operation::ALL
+                .iter()
+                .filter(|op| self.allows(**op) && !new.allows(**op))
+                .copied()
+                .collect(),
+        }
+    }
+}
+
+/// The difference between two scope sets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScopeDiff {
+    pub added: Vec<Scope>,
+    pub removed: Vec<Scope>,
+    pub operations_added: Vec<Operation>,
+    pub operations_removed: Vec<Operation>,
+}
+
+impl ScopeDiff {
+    /// No scope changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,5 +685,46 @@ mod tests {
         assert!(!staff.allows(Operation::ContactDelete));
         assert!(!staff.allows(Operation::OrganizationUpdate));
         assert!(!staff.allows(Operation::ApiClientList));
+    }
+
+    #[test]
+    fn matrix_levels_and_diff() {
+        let footer = set("write:organization:/mail-footer read:locations");
+        assert_eq!(
+            footer.level_access(Resource::Organization, Level::Read),
+            Access::Partial
+        );
+        assert_eq!(
+            footer.level_access(Resource::Organization, Level::Write),
+            Access::Partial
+        );
+        assert_eq!(
+            footer.level_access(Resource::Organization, Level::Admin),
+            Access::Denied
+        );
+        assert_eq!(
+            footer.level_access(Resource::Locations, Level::Read),
+            Access::Allowed
+        );
+        assert_eq!(
+            footer.level_access(Resource::Locations, Level::Write),
+            Access::Denied
+        );
+        let m = footer.matrix();
+        assert_eq!(m.len(), Resource::ALL.len());
+        let ops: usize = m.iter().map(|r| r.operations.len()).sum();
+        assert_eq!(ops, Operation::ALL.len());
+        let d = set("read:meetings write:locations").diff(&set("write:customers write:locations"));
+        assert_eq!(
+            d.added.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ["write:customers"]
+        );
+        assert_eq!(
+            d.removed.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ["read:meetings"]
+        );
+        assert!(d.operations_added.contains(&Operation::CustomerCreate));
+        assert!(d.operations_removed.contains(&Operation::MeetingList));
+        assert!(!d.operations_added.contains(&Operation::LocationCreate));
     }
 }

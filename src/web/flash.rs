@@ -19,15 +19,23 @@ pub enum Flash {
     LoggedOut,
     OrganizationSwitched,
     Welcome,
+    ApiClientSaved,
+    ApiClientDisabled,
+    ApiClientEnabled,
+    ApiClientDeleted,
 }
 
 impl Flash {
-    const ALL: [Flash; 5] = [
+    const ALL: [Flash; 9] = [
         Flash::AccountSaved,
         Flash::PasswordChanged,
         Flash::LoggedOut,
         Flash::OrganizationSwitched,
         Flash::Welcome,
+        Flash::ApiClientSaved,
+        Flash::ApiClientDisabled,
+        Flash::ApiClientEnabled,
+        Flash::ApiClientDeleted,
     ];
 
     fn key(self) -> &'static str {
@@ -37,6 +45,10 @@ impl Flash {
             Flash::LoggedOut => "logged_out",
             Flash::OrganizationSwitched => "organization_switched",
             Flash::Welcome => "welcome",
+            Flash::ApiClientSaved => "api_client_saved",
+            Flash::ApiClientDisabled => "api_client_disabled",
+            Flash::ApiClientEnabled => "api_client_enabled",
+            Flash::ApiClientDeleted => "api_client_deleted",
         }
     }
 
@@ -48,13 +60,20 @@ impl Flash {
             Flash::LoggedOut => t.flash_logged_out,
             Flash::OrganizationSwitched => t.flash_organization_switched,
             Flash::Welcome => t.flash_welcome,
+            Flash::ApiClientSaved => t.ac_flash_saved,
+            Flash::ApiClientDisabled => t.ac_flash_disabled,
+            Flash::ApiClientEnabled => t.ac_flash_enabled,
+            Flash::ApiClientDeleted => t.ac_flash_deleted,
         }
     }
 
     /// `success`, `error` or `info`: the style of the message.
     pub fn kind(self) -> &'static str {
         match self {
-            Flash::LoggedOut | Flash::OrganizationSwitched => "info",
+            Flash::LoggedOut
+            | Flash::OrganizationSwitched
+            | Flash::ApiClientDisabled
+            | Flash::ApiClientDeleted => "info",
             _ => "success",
         }
     }

@@ -14,6 +14,7 @@ use crate::web::flash::Flash;
 pub enum Nav {
     Dashboard,
     Account,
+    ApiClients,
 }
 
 /// One link of the navigation.
@@ -81,7 +82,16 @@ impl LayoutCtx {
         // Screens join the navigation as they are built; a link shows only
         // when its screen exists and the actor may use it.
         let nav = links(m, active, [(Nav::Dashboard, t.nav_dashboard, "/", None)]);
-        let settings_nav = links::<0>(m, active, []);
+        let settings_nav = links(
+            m,
+            active,
+            [(
+                Nav::ApiClients,
+                t.nav_api_clients,
+                "/settings/api-clients",
+                Some(Operation::ApiClientList),
+            )],
+        );
         Self {
             lang: m.lang,
             t,

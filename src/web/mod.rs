@@ -1,6 +1,8 @@
 //! The backoffice: one module per screen family, each with `routes(cfg)`.
 
 pub mod account;
+pub mod api_clients;
+pub mod api_clients_view;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
@@ -11,6 +13,7 @@ pub mod flash;
 pub mod form;
 pub mod health;
 pub mod layout;
+pub mod list;
 pub mod preferences;
 pub mod setup;
 
@@ -31,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
     account::routes(cfg);
     preferences::routes(cfg);
+    api_clients::routes(cfg);
 }
 
 /// The Content-Security-Policy of every response: nothing inline, nothing

@@ -1,0 +1,230 @@
+//! The one list helper: `pageNumber` (from 1), `pageSize` (default 25, at
+//! most 100), `sortBy` (whitelisted per list), `sortDirection` (`ASC` /
+//! `DESC`) and an optional free-text `q`, for the backoffice and the API.
+//!
+//! The API is strict (a bad value is a 422 naming the field); the backoffice
+//! is lenient (a bad value falls back to the default).
+
+use serde::Deserialize;
+
+use crate::error::{ErrorCode, FieldErrors};
+
+/// The page size when none is asked for.
+pub const DEFAULT_SIZE: i64 = 25;
+/// The largest page size.
+pub const MAX_SIZE: i64 = 100;
+
+/// The list parameters as they arrive in a query string (raw, so that bad
+/// values can be reported instead of failing the whole request).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListParams {
+    pub page_number: Option<String>,
+    pub page_size: Option<String>,
+    pub sort_by: Option<String>,
+    pub sort_direction: Option<String>,
+    pub q: Option<String>,
+}
+
+/// What a list may be sorted by, and how it is sorted by default.
+pub struct SortSpec {
+    /// Allowed `sortBy` values, as the API names them.
+    pub fields: &'static [&'static str],
+    /// The default field.
+    pub default: &'static str,
+    /// Newest-first style lists default to descending.
+    pub default_desc: bool,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub number: i64,
+    pub size: i64,
+    pub sort: &'static str,
+    pub desc: bool,
+    /// Trimmed search text, if any.
+    pub q: Option<String>,
+}
+
+impl PageRequest {
+    /// Rows to skip.
+    pub fn offset(&self) -> i64 {
+        (self.number - 1) * self.size
+    }
+
+    /// The search text as a `LIKE` pattern (`%text%`, wildcards escaped with `\`).
+    pub fn like(&self) -> Option<String> {
+        self.q.as_ref().map(|q| {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{}%", escaped.to_lowercase())
+        })
+    }
+}
+
+impl ListParams {
+    /// Strict: every bad value is a field error (API, 422).
+    pub fn strict(&self, spec: &SortSpec) -> Result<PageRequest, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let number = match self.page_number.as_deref() {
+            None => 1,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    errors.add("pageNumber", ErrorCode::InvalidChoice);
+                    1
+                }
+            },
+        };
+        let size = match self.page_size.as_deref() {
+            None => DEFAULT_SIZE,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (1..=MAX_SIZE).contains(&n) => n,
+                _ => {
+                    errors.add("pageSize", ErrorCode::InvalidChoice);
+                    DEFAULT_SIZE
+                }
+            },
+        };
+        let sort = match self.sort_by.as_deref() {
+            None => spec.default,
+            Some(v) => spec
+                .fields
+                .iter()
+                .copied()
+                .find(|f| *f == v)
+                .unwrap_or_else(|| {
+                    errors.add("sortBy", ErrorCode::InvalidChoice);
+                    spec.default
+                }),
+        };
+        let desc = match self.sort_direction.as_deref() {
+            None => spec.default_desc,
+            Some("ASC") => false,
+            Some("DESC") => true,
+            Some(_) => {
+                errors.add("sortDirection", ErrorCode::InvalidChoice);
+                spec.default_desc
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(PageRequest {
+            number,
+            size,
+            sort,
+            desc,
+            q: self.search(),
+        })
+    }
+
+    /// Lenient: bad values fall back to defaults (backoffice links).
+    pub fn lenient(&self, spec: &SortSpec) -> PageRequest {
+        let number = self
+            .page_number
+            .as_deref()
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or(1);
+        let size = self
+            .page_size
+            .as_deref()
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|n| n.clamp(1, MAX_SIZE))
+            .unwrap_or(DEFAULT_SIZE);
+        let sort = self
+            .sort_by
+            .as_deref()
+            .and_then(|v| spec.fields.iter().copied().find(|f| *f == v))
+            .unwrap_or(spec.default);
+        let desc = match self.sort_direction.as_deref() {
+            Some("ASC") => false,
+            Some("DESC") => true,
+            _ => spec.default_desc,
+        };
+        PageRequest {
+            number,
+            size,
+            sort,
+            desc,
+            q: self.search(),
+        }
+    }
+
+    fn search(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.chars().take(100).collect())
+    }
+}
+
+/// One page of a list, with what paging links need.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub request: PageRequest,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.request.size - 1) / self.request.size).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: SortSpec = SortSpec {
+        fields: &["name", "createdAt"],
+        default: "name",
+        default_desc: false,
+    };
+
+    fn params(n: &str, s: &str, by: &str, dir: &str) -> ListParams {
+        let o = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        ListParams {
+            page_number: o(n),
+            page_size: o(s),
+            sort_by: o(by),
+            sort_direction: o(dir),
+            q: None,
+        }
+    }
+
+    #[test]
+    fn strict_and_lenient() {
+        let ok = params("2", "10", "createdAt", "DESC")
+            .strict(&SPEC)
+            .unwrap();
+        assert_eq!(
+            (ok.number, ok.size, ok.sort, ok.desc, ok.offset()),
+            (2, 10, "createdAt", true, 10)
+        );
+        let bad = params("0", "1000", "password", "UP")
+            .strict(&SPEC)
+            .unwrap_err();
+        assert_eq!(bad.0.len(), 4);
+        let lenient = params("0", "1000", "password", "UP").lenient(&SPEC);
+        assert_eq!(
+            (lenient.number, lenient.size, lenient.sort, lenient.desc),
+            (1, 100, "name", false)
+        );
+        assert_eq!(params("", "0", "", "").lenient(&SPEC).size, 1);
+    }
+
+    #[test]
+    fn like_escapes_wildcards() {
+        let mut p = params("", "", "", "");
+        p.q = Some("  50%_a\\ ".into());
+        assert_eq!(p.lenient(&SPEC).like().as_deref(), Some("%50\\%\\_a\\\\%"));
+    }
+}

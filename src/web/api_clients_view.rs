@@ -1,0 +1,306 @@
+//! View models of the API-client screens: list rows, the scope grid, the
+//! permission matrix and the scope difference, in the user's language.
+
+use chrono::NaiveDateTime;
+
+use crate::domain::api_clients::{ApiClient, Idle, Secret, Status};
+use crate::domain::scopes::{Access, Level, Operation, Resource, Scope, ScopeDiff, ScopeSet};
+use crate::i18n::{Lang, Messages, fill, resource_label};
+
+/// A badge: its text and its style (`success`, `danger`, …).
+pub struct Badge {
+    pub text: &'static str,
+    pub class: &'static str,
+}
+
+/// The status badge of a client.
+pub fn status_badge(t: &Messages, status: Status) -> Badge {
+    match status {
+        Status::Active => Badge {
+            text: t.ac_status_active,
+            class: "success",
+        },
+        Status::Disabled => Badge {
+            text: t.ac_status_disabled,
+            class: "danger",
+        },
+        Status::Expired => Badge {
+            text: t.ac_status_expired,
+            class: "muted",
+        },
+    }
+}
+
+/// The idle badge of a client, if any.
+pub fn idle_badge(t: &Messages, idle: Option<Idle>) -> Option<Badge> {
+    idle.map(|i| match i {
+        Idle::Days30 => Badge {
+            text: t.ac_idle_30,
+            class: "warning",
+        },
+        Idle::Days90 => Badge {
+            text: t.ac_idle_90,
+            class: "danger",
+        },
+    })
+}
+
+/// One secret as a row.
+pub struct SecretView {
+    pub created: String,
+    pub last_used: String,
+    pub valid_until: String,
+    pub live: bool,
+}
+
+/// Secrets as rows, newest first.
+pub fn secret_views(
+    lang: Lang,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+    secrets: &[Secret],
+) -> Vec<SecretView> {
+    let t = lang.t();
+    secrets
+        .iter()
+        .map(|s| SecretView {
+            created: lang.datetime(s.created_at, tz),
+            last_used: s
+                .last_used_at
+                .map_or_else(|| t.ac_never_used.to_string(), |u| lang.datetime(u, tz)),
+            valid_until: s
+                .expires_at
+                .map_or_else(|| t.ac_secret_no_end.to_string(), |e| lang.datetime(e, tz)),
+            live: s.is_live(now),
+        })
+        .collect()
+}
+
+/// One client in the list.
+pub struct RowView {
+    pub id: String,
+    pub name: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub more_scopes: usize,
+    pub status: Badge,
+    pub idle: Option<Badge>,
+    pub created: String,
+    pub created_by: String,
+    pub last_used: String,
+    pub secrets: Vec<SecretView>,
+}
+
+/// A list row.
+pub fn row_view(
+    lang: Lang,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+    c: &ApiClient,
+    secrets: &[Secret],
+) -> RowView {
+    let t = lang.t();
+    let all: Vec<String> = c
+        .scope_set()
+        .scopes()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    RowView {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        client_id: c.client_id.clone(),
+        more_scopes: all.len().saturating_sub(3),
+        scopes: all.into_iter().take(3).collect(),
+        status: status_badge(t, c.status(now)),
+        idle: idle_badge(t, c.idle(now)),
+        created: lang.datetime(c.created_at, tz),
+        created_by: fill(t.ac_created_by, &[&c.created_by_label]),
+        last_used: c
+            .last_used_at
+            .map_or_else(|| t.ac_never_used.to_string(), |u| lang.datetime(u, tz)),
+        secrets: secret_views(lang, tz, now, secrets),
+    }
+}
+
+/// One tick box of the grid.
+pub struct GridCell {
+    pub value: String,
+    pub id: String,
+    pub level: &'static str,
+    pub checked: bool,
+}
+
+/// One row of the grid: a resource or one of its sub-paths.
+pub struct GridRow {
+    pub label: String,
+    pub scope_name: String,
+    pub sub: bool,
+    pub cells: Vec<GridCell>,
+}
+
+/// The label of a level.
+pub fn level_label(t: &Messages, l: Level) -> &'static str {
+    match l {
+        Level::Read => t.ac_level_read,
+        Level::Write => t.ac_level_write,
+        Level::Admin => t.ac_level_admin,
+    }
+}
+
+/// The scope grid with the given scopes ticked (kept as typed, so a refused
+/// form shows what was ticked).
+pub fn grid(t: &Messages, ticked: &[String]) -> Vec<GridRow> {
+    let mut rows = vec![];
+    for r in Resource::ALL {
+        let mut subs: Vec<Option<&'static str>> = vec![None];
+        subs.extend(r.subpaths().iter().map(|s| Some(*s)));
+        for sub in subs {
+            let cells = Level::ALL
+                .iter()
+                .map(|&level| {
+                    let value = Scope {
+                        resource: r,
+                        subpath: sub,
+                        level,
+                    }
+                    .to_string();
+                    GridCell {
+                        id: format!("scope-{}", value.replace([':', '/'], "-")),
+                        checked: ticked.contains(&value),
+                        level: level_label(t, level),
+                        value,
+                    }
+                })
+                .collect();
+            rows.push(GridRow {
+                label: match sub {
+                    None => resource_label(t, r).to_string(),
+                    Some(s) => s.to_string(),
+                },
+                scope_name: match sub {
+                    None => r.as_str().to_string(),
+                    Some(s) => format!("{}:{s}", r.as_str()),
+                },
+                sub: sub.is_some(),
+                cells,
+            });
+        }
+    }
+    rows
+}
+
+/// One cell of the matrix.
+pub struct AccessView {
+    pub text: &'static str,
+    pub class: &'static str,
+}
+
+fn access_view(t: &Messages, a: Access) -> AccessView {
+    match a {
+        Access::Allowed => AccessView {
+            text: t.ac_allowed,
+            class: "success",
+        },
+        Access::Partial => AccessView {
+            text: t.ac_partially,
+            class: "warning",
+        },
+        Access::Denied => AccessView {
+            text: t.ac_not_allowed,
+            class: "muted",
+        },
+    }
+}
+
+/// One operation of the matrix.
+pub struct MatrixOp {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub required: String,
+    pub access: AccessView,
+    /// (`added` / `removed`, its label) when editing changes it.
+    pub change: Option<(&'static str, &'static str)>,
+}
+
+/// One resource of the matrix.
+pub struct MatrixGroup {
+    pub label: &'static str,
+    pub name: &'static str,
+    pub levels: Vec<(&'static str, AccessView)>,
+    pub ops: Vec<MatrixOp>,
+}
+
+/// The whole matrix, plus the difference to `before` when editing.
+pub struct MatrixView {
+    pub groups: Vec<MatrixGroup>,
+    pub diff: Option<DiffView>,
+}
+
+/// A scope difference, for people.
+pub struct DiffView {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub ops_added: Vec<(&'static str, &'static str)>,
+    pub ops_removed: Vec<(&'static str, &'static str)>,
+}
+
+impl DiffView {
+    /// Nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// A difference as a view.
+pub fn diff_view(lang: Lang, d: &ScopeDiff) -> DiffView {
+    let ops = |v: &[Operation]| v.iter().map(|o| (o.name(), o.description(lang))).collect();
+    DiffView {
+        added: d.added.iter().map(ToString::to_string).collect(),
+        removed: d.removed.iter().map(ToString::to_string).collect(),
+        ops_added: ops(&d.operations_added),
+        ops_removed: ops(&d.operations_removed),
+    }
+}
+
+/// The matrix of `set`; with `before`, marks what the change adds and removes.
+pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> MatrixView {
+    let t = lang.t();
+    let diff = before.map(|b| b.diff(set));
+    let groups = set
+        .matrix()
+        .into_iter()
+        .map(|r| MatrixGroup {
+            label: resource_label(t, r.resource),
+            name: r.resource.as_str(),
+            levels: r
+                .levels
+                .iter()
+                .map(|(l, a)| (level_label(t, *l), access_view(t, *a)))
+                .collect(),
+            ops: r
+                .operations
+                .iter()
+                .map(|o| MatrixOp {
+                    name: o.operation.name(),
+                    description: o.operation.description(lang),
+                    required: o.operation.required_scope().to_string(),
+                    access: access_view(t, o.access()),
+                    change: diff.as_ref().and_then(|d| {
+                        if d.operations_added.contains(&o.operation) {
+                            Some(("added", t.ac_ops_added))
+                        } else if d.operations_removed.contains(&o.operation) {
+                            Some(("removed", t.ac_ops_removed))
+                        } else {
+                            None
+                        }
+                    }),
+                })
+                .collect(),
+        })
+        .collect();
+    MatrixView {
+        groups,
+        diff: diff.as_ref().map(|d| diff_view(lang, d)),
+    }
+}

@@ -1,0 +1,92 @@
+//! The backoffice side of the list helper (`domain::paging`): links that
+//! keep the search, size and sort, numbered page links and sortable column
+//! headers. Lists wrap themselves in `#list` and use `hx-boost`, so paging,
+//! sorting and searching swap only the list, push a shareable URL, and work
+//! the same without JavaScript.
+
+use crate::domain::paging::{DEFAULT_SIZE, Page, PageRequest};
+
+/// A link to one page.
+pub struct PageLink {
+    pub number: i64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What `layout/pagination.html` draws.
+pub struct Pager {
+    pub links: Vec<PageLink>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub total: i64,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The URL of `base` with these list settings.
+pub fn href(base: &str, r: &PageRequest, number: i64, sort: &str, desc: bool) -> String {
+    let mut pairs: Vec<(&str, String)> = vec![];
+    if let Some(q) = &r.q {
+        pairs.push(("q", q.clone()));
+    }
+    if number > 1 {
+        pairs.push(("pageNumber", number.to_string()));
+    }
+    if r.size != DEFAULT_SIZE {
+        pairs.push(("pageSize", r.size.to_string()));
+    }
+    pairs.push(("sortBy", sort.to_string()));
+    pairs.push((
+        "sortDirection",
+        if desc { "DESC" } else { "ASC" }.to_string(),
+    ));
+    format!(
+        "{base}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// Paging links for `page` of the list at `base`: first, last, and two on
+/// each side of the current page.
+pub fn pager<T>(base: &str, page: &Page<T>) -> Pager {
+    let r = &page.request;
+    let last = page.pages();
+    let link = |n: i64| href(base, r, n, r.sort, r.desc);
+    let links = (1..=last)
+        .filter(|n| *n == 1 || *n == last || (n - r.number).abs() <= 2)
+        .map(|n| PageLink {
+            number: n,
+            href: link(n),
+            current: n == r.number,
+        })
+        .collect();
+    let from = if page.total == 0 { 0 } else { r.offset() + 1 };
+    Pager {
+        links,
+        prev: (r.number > 1).then(|| link((r.number - 1).min(last))),
+        next: (r.number < last).then(|| link(r.number + 1)),
+        total: page.total,
+        from: from.min(page.total),
+        to: (r.offset() + page.items.len() as i64).min(page.total),
+    }
+}
+
+/// A sortable column header: its link and its `aria-sort` value.
+pub struct SortHeader {
+    pub href: String,
+    pub aria_sort: &'static str,
+}
+
+/// The header of the column sorted by `field`: clicking it sorts ascending,
+/// or flips the direction when it is already the sort.
+pub fn sort_header(base: &str, r: &PageRequest, field: &str) -> SortHeader {
+    let active = r.sort == field;
+    SortHeader {
+        href: href(base, r, 1, field, active && !r.desc),
+        aria_sort: match (active, r.desc) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        },
+    }
+}
