@@ -118,6 +118,8 @@ pub struct Config {
     /// Failed logins from one address within the throttling window before
     /// that address is throttled.
     pub login_ip_limit: usize,
+    /// The address people reach Portaal at (links in mails), no trailing `/`.
+    pub public_url: String,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -129,6 +131,7 @@ pub struct RawConfig {
     pub secure_cookies: Option<String>,
     pub pool_size: Option<String>,
     pub login_ip_limit: Option<String>,
+    pub public_url: Option<String>,
 }
 
 impl RawConfig {
@@ -142,6 +145,7 @@ impl RawConfig {
             secure_cookies: var("PORTAAL_SECURE_COOKIES"),
             pool_size: var("PORTAAL_DB_POOL_SIZE"),
             login_ip_limit: var("PORTAAL_LOGIN_IP_LIMIT"),
+            public_url: var("PORTAAL_PUBLIC_URL"),
         }
     }
 }
@@ -195,7 +199,22 @@ impl Config {
                 }
             },
         };
+        let public_url = match &raw.public_url {
+            None => format!("http://{bind}"),
+            Some(u)
+                if (u.starts_with("http://") || u.starts_with("https://"))
+                    && !u.contains(char::is_whitespace) =>
+            {
+                u.trim_end_matches('/').to_string()
+            }
+            Some(u) => {
+                return Err(ConfigError::new(format!(
+                    "PORTAAL_PUBLIC_URL: `{u}` is not an http:// or https:// address"
+                )));
+            }
+        };
         Ok(Self {
+            public_url,
             login_ip_limit,
             database,
             bind,

@@ -27,6 +27,13 @@ pub enum ErrorCode {
     Taken,
     /// The typed confirmation does not match.
     ConfirmationMismatch,
+    /// Not lower-case letters, digits and dashes.
+    InvalidSlug,
+    SlugTaken,
+    /// The organisation would be left without an admin.
+    LastAdmin,
+    /// Already a member of this organisation.
+    AlreadyMember,
 }
 
 impl ErrorCode {
@@ -46,6 +53,10 @@ impl ErrorCode {
             ErrorCode::DateInPast => "date_in_past",
             ErrorCode::Taken => "taken",
             ErrorCode::ConfirmationMismatch => "confirmation_mismatch",
+            ErrorCode::InvalidSlug => "invalid_slug",
+            ErrorCode::SlugTaken => "taken",
+            ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::AlreadyMember => "already_member",
         }
     }
 
@@ -65,6 +76,10 @@ impl ErrorCode {
             ErrorCode::DateInPast => t.err_date_in_past.into(),
             ErrorCode::Taken => t.err_taken.into(),
             ErrorCode::ConfirmationMismatch => t.err_confirmation.into(),
+            ErrorCode::InvalidSlug => t.err_slug.into(),
+            ErrorCode::SlugTaken => t.err_slug_taken.into(),
+            ErrorCode::LastAdmin => t.err_last_admin.into(),
+            ErrorCode::AlreadyMember => t.err_already_member.into(),
         }
     }
 }

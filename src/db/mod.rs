@@ -158,6 +158,13 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     )
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower()`, for case-insensitive search: compare `lower(column)`
+    /// with `PageRequest::like()`, whose pattern is already lower-cased
+    /// (PostgreSQL's `LIKE` is case-sensitive, SQLite's is not).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// A new opaque id (UUIDv7: sortable by creation, never sequential integers).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()

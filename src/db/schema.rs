@@ -19,6 +19,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_footer -> Text,
     }
 }
 
@@ -123,12 +124,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    countries (code) {
+        code -> Text,
+        name_nl -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    languages (code) {
+        code -> Text,
+        name_nl -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    organization_languages (organization_id, language_code) {
+        organization_id -> Text,
+        language_code -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by_label -> Text,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        organization_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_html -> Text,
+        body_text -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(api_client_secrets -> api_clients (api_client_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_events -> organizations (organization_id));
+diesel::joinable!(organization_languages -> organizations (organization_id));
+diesel::joinable!(organization_languages -> languages (language_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -140,4 +199,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     api_clients,
     api_client_secrets,
+    countries,
+    languages,
+    organization_languages,
+    invitations,
+    mail_outbox,
 );

@@ -234,10 +234,10 @@ pub fn list(
             .into_boxed();
         if let Some(like) = page.like() {
             q = q.filter(
-                api_clients::name
+                db::lower(api_clients::name)
                     .like(like.clone())
                     .escape('\\')
-                    .or(api_clients::client_id.like(like).escape('\\')),
+                    .or(db::lower(api_clients::client_id).like(like).escape('\\')),
             );
         }
         q
@@ -247,8 +247,18 @@ pub fn list(
     q = match (page.sort, page.desc) {
         ("createdAt", false) => q.order((api_clients::created_at.asc(), api_clients::id.asc())),
         ("createdAt", true) => q.order((api_clients::created_at.desc(), api_clients::id.desc())),
-        ("lastUsedAt", false) => q.order((api_clients::last_used_at.asc(), api_clients::id.asc())),
-        ("lastUsedAt", true) => q.order((api_clients::last_used_at.desc(), api_clients::id.desc())),
+        // Never used counts as oldest, on both backends (PostgreSQL would put
+        // NULLs last when ascending and first when descending).
+        ("lastUsedAt", false) => q.order((
+            api_clients::last_used_at.is_null().desc(),
+            api_clients::last_used_at.asc(),
+            api_clients::id.asc(),
+        )),
+        ("lastUsedAt", true) => q.order((
+            api_clients::last_used_at.is_null().asc(),
+            api_clients::last_used_at.desc(),
+            api_clients::id.desc(),
+        )),
         (_, false) => q.order((api_clients::name.asc(), api_clients::id.asc())),
         (_, true) => q.order((api_clients::name.desc(), api_clients::id.desc())),
     };

@@ -122,3 +122,126 @@ pub fn recent(conn: &mut DbConn, organization_id: &str, limit: i64) -> QueryResu
         .select(AuditRow::as_select())
         .load(conn)
 }
+
+/// The audit log's filters.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this actor (user or client id).
+    pub actor_id: Option<String>,
+    /// Only this kind of record (`user`, `api_client`, …).
+    pub resource_type: Option<String>,
+    /// From this moment (UTC), inclusive.
+    pub from: Option<NaiveDateTime>,
+    /// Until this moment (UTC), exclusive.
+    pub until: Option<NaiveDateTime>,
+}
+
+/// An event with its values, for the audit-log screen.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEntry {
+    pub id: String,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// How the audit log may be sorted.
+pub const SORT: crate::domain::paging::SortSpec = crate::domain::paging::SortSpec {
+    fields: &["createdAt", "action", "resourceType"],
+    default: "createdAt",
+    default_desc: true,
+};
+
+/// One page of the actor's organisation's audit log.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &crate::domain::actor::Actor,
+    filter: &Filter,
+    page: crate::domain::paging::PageRequest,
+) -> Result<crate::domain::paging::Page<AuditEntry>, crate::error::AppError> {
+    actor.require(crate::domain::scopes::Operation::AuditList)?;
+    let org = actor.organization_id.as_str();
+    let filtered = || {
+        let mut q = audit_events::table
+            .filter(audit_events::organization_id.eq(org))
+            .into_boxed();
+        if let Some(a) = &filter.actor_id {
+            q = q.filter(audit_events::actor_id.eq(a.clone()));
+        }
+        if let Some(r) = &filter.resource_type {
+            q = q.filter(audit_events::resource_type.eq(r.clone()));
+        }
+        if let Some(f) = filter.from {
+            q = q.filter(audit_events::created_at.ge(f));
+        }
+        if let Some(u) = filter.until {
+            q = q.filter(audit_events::created_at.lt(u));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let q = match (page.sort, page.desc) {
+        ("action", false) => {
+            filtered().order((audit_events::action.asc(), audit_events::created_at.desc()))
+        }
+        ("action", true) => {
+            filtered().order((audit_events::action.desc(), audit_events::created_at.desc()))
+        }
+        ("resourceType", false) => filtered().order((
+            audit_events::resource_type.asc(),
+            audit_events::created_at.desc(),
+        )),
+        ("resourceType", true) => filtered().order((
+            audit_events::resource_type.desc(),
+            audit_events::created_at.desc(),
+        )),
+        (_, false) => filtered().order((audit_events::created_at.asc(), audit_events::id.asc())),
+        (_, true) => filtered().order((audit_events::created_at.desc(), audit_events::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(AuditEntry::as_select())
+        .load(conn)?;
+    Ok(crate::domain::paging::Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// The filter choices: actors as (id, label), and kinds of record.
+pub type Facets = (Vec<(String, String)>, Vec<String>);
+
+/// The actors and record kinds that appear in an organisation's log (for
+/// the filter choices).
+pub fn facets(conn: &mut DbConn, organization_id: &str) -> QueryResult<Facets> {
+    let actors: Vec<(Option<String>, String)> = audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::actor_id.is_not_null())
+        .select((audit_events::actor_id, audit_events::actor_label))
+        .distinct()
+        .order(audit_events::actor_label.asc())
+        .load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    let actors = actors
+        .into_iter()
+        .filter_map(|(id, label)| id.map(|id| (id, label)))
+        .filter(|(id, _)| seen.insert(id.clone()))
+        .collect();
+    let kinds = audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .select(audit_events::resource_type)
+        .distinct()
+        .order(audit_events::resource_type.asc())
+        .load(conn)?;
+    Ok((actors, kinds))
+}

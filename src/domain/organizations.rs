@@ -6,7 +6,12 @@ use serde::Serialize;
 
 use crate::db::schema::organizations;
 use crate::db::{DbConn, new_id};
+use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditActor, Event};
+use crate::domain::scopes::Operation;
+use crate::domain::validate;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::i18n::Lang;
 
 /// An organisation row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -29,6 +34,8 @@ pub struct Organization {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    #[serde(skip)]
+    pub mail_footer: String,
 }
 
 /// The default time zone of a new organisation.
@@ -107,6 +114,130 @@ pub fn create(
             .values(None::<&()>, Some(&org)),
     )?;
     Ok(org)
+}
+
+/// Load the actor's own organisation.
+pub fn own(conn: &mut DbConn, actor: &Actor) -> Result<Organization, AppError> {
+    actor.require(Operation::OrganizationGet)?;
+    Ok(organizations::table
+        .find(&actor.organization_id)
+        .select(Organization::as_select())
+        .first(conn)?)
+}
+
+/// The settings form.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput {
+    pub name: String,
+    pub slug: String,
+    pub default_language: String,
+    pub time_zone: String,
+    pub version: i32,
+}
+
+/// Longest slug.
+pub const MAX_SLUG: usize = 63;
+
+impl SettingsInput {
+    /// Field errors, if any; trims in place.
+    pub fn validate(&mut self) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        self.name = validate::required(&mut e, "name", &self.name, validate::MAX_LINE);
+        self.slug = validate::required(&mut e, "slug", &self.slug, MAX_SLUG);
+        if e.get("slug").is_none()
+            && !self
+                .slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            e.add("slug", ErrorCode::InvalidSlug);
+        }
+        if Lang::from_code(&self.default_language).is_none_or(|l| l.code() != self.default_language)
+        {
+            e.add("default_language", ErrorCode::InvalidChoice);
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            e.add("time_zone", ErrorCode::InvalidChoice);
+        }
+        e
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SettingsView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    default_language: &'a str,
+    time_zone: &'a str,
+}
+
+impl Organization {
+    fn settings_view(&self) -> SettingsView<'_> {
+        SettingsView {
+            name: &self.name,
+            slug: &self.slug,
+            default_language: &self.default_language,
+            time_zone: &self.time_zone,
+        }
+    }
+}
+
+/// Save the organisation's settings with a version check (stale → 409).
+pub fn update_settings(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    input: &SettingsInput,
+) -> Result<Organization, AppError> {
+    actor.require(Operation::OrganizationUpdate)?;
+    let mut input = input.clone();
+    input.validate().into_result()?;
+    let id = actor.organization_id.clone();
+    crate::db::write(conn, |conn| {
+        let before = own(conn, actor)?;
+        if before.version != input.version {
+            return Err(AppError::Conflict);
+        }
+        let taken: Option<String> = organizations::table
+            .filter(organizations::slug.eq(&input.slug))
+            .filter(organizations::id.ne(&id))
+            .select(organizations::id)
+            .first(conn)
+            .optional()?;
+        if taken.is_some() {
+            return Err(AppError::Validation(FieldErrors(vec![(
+                "slug",
+                ErrorCode::SlugTaken,
+            )])));
+        }
+        diesel::update(organizations::table.find(&id))
+            .set((
+                organizations::name.eq(&input.name),
+                organizations::slug.eq(&input.slug),
+                organizations::default_language.eq(&input.default_language),
+                organizations::time_zone.eq(&input.time_zone),
+                organizations::version.eq(before.version + 1),
+                organizations::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(|e| {
+                if crate::db::is_unique_violation(&e) {
+                    AppError::Validation(FieldErrors(vec![("slug", ErrorCode::SlugTaken)]))
+                } else {
+                    e.into()
+                }
+            })?;
+        let after = own(conn, actor)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&id), "organization.updated", "organization", Some(&id))
+                .values(Some(&before.settings_view()), Some(&after.settings_view())),
+        )?;
+        Ok(after)
+    })
 }
 
 #[cfg(test)]

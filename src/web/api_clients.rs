@@ -2,8 +2,7 @@
 //! the secret shown once, the client page (matrix, dry-run tester, rotate,
 //! disable, delete) and editing with a confirmed scope difference.
 
-use actix_web::cookie::{Cookie, CookieJar, SameSite};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -20,10 +19,9 @@ use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
-use crate::web::{is_htmx, render, see_other};
+use crate::web::{is_htmx, once, render};
 
 const BASE: &str = "/settings/api-clients";
-const SECRET_COOKIE: &str = "portaal_secret";
 
 /// Mount `/settings/api-clients`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -287,24 +285,14 @@ async fn live_matrix(
     )
 }
 
-/// Put the new secret in a short-lived encrypted cookie for the one page
-/// that shows it: the secret never touches the database in clear.
+/// The new secret goes to the one page that shows it (see `web::once`):
+/// it never touches the database in clear.
 fn with_secret(state: &AppState, id: &str, secret: &str) -> HttpResponse {
-    let mut res = see_other(&format!("{BASE}/{id}/secret"));
-    let mut jar = CookieJar::new();
-    jar.private_mut(&state.session_key).add(
-        Cookie::build(SECRET_COOKIE, format!("{id} {secret}"))
-            .path(format!("{BASE}/{id}/secret"))
-            .http_only(true)
-            .secure(state.config.secure_cookies)
-            .same_site(SameSite::Strict)
-            .max_age(actix_web::cookie::time::Duration::minutes(5))
-            .finish(),
-    );
-    for c in jar.delta() {
-        let _ = res.add_cookie(c);
-    }
-    res
+    once::redirect(
+        state,
+        &format!("{BASE}/{id}/secret"),
+        &format!("{id} {secret}"),
+    )
 }
 
 async fn create(
@@ -354,17 +342,10 @@ async fn secret(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (client, _) = load(&state, &m, id.into_inner()).await?;
-    let mut jar = CookieJar::new();
-    if let Some(c) = req.cookie(SECRET_COOKIE) {
-        jar.add_original(c);
-    }
-    let secret = jar
-        .private(&state.session_key)
-        .get(SECRET_COOKIE)
-        .and_then(|c| {
-            let (owner, secret) = c.value().split_once(' ')?;
-            (owner == client.id).then(|| secret.to_string())
-        });
+    let secret = once::peek(&req, &state).and_then(|v| {
+        let (owner, secret) = v.split_once(' ')?;
+        (owner == client.id).then(|| secret.to_string())
+    });
     let p = SecretPage {
         l: LayoutCtx::new(&m, Nav::ApiClients),
         id: client.id.clone(),
@@ -373,16 +354,8 @@ async fn secret(
         secret,
     };
     let mut res = render(StatusCode::OK, &p)?;
-    // Shown now, never again: the cookie goes, and nothing may cache the page.
-    let mut gone = Cookie::build(SECRET_COOKIE, "")
-        .path(format!("{BASE}/{}/secret", client.id))
-        .finish();
-    gone.make_removal();
-    let _ = res.add_cookie(&gone);
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store, max-age=0"),
-    );
+    // Shown now, never again.
+    once::forget(&mut res, &format!("{BASE}/{}/secret", client.id));
     Ok(res)
 }
 

@@ -23,10 +23,22 @@ pub enum Flash {
     ApiClientDisabled,
     ApiClientEnabled,
     ApiClientDeleted,
+    OrganizationSaved,
+    Invited,
+    RoleChanged,
+    MemberRemoved,
+    UserDisabled,
+    UserEnabled,
 }
 
 impl Flash {
-    const ALL: [Flash; 9] = [
+    const ALL: [Flash; 15] = [
+        Flash::OrganizationSaved,
+        Flash::Invited,
+        Flash::RoleChanged,
+        Flash::MemberRemoved,
+        Flash::UserDisabled,
+        Flash::UserEnabled,
         Flash::AccountSaved,
         Flash::PasswordChanged,
         Flash::LoggedOut,
@@ -49,6 +61,12 @@ impl Flash {
             Flash::ApiClientDisabled => "api_client_disabled",
             Flash::ApiClientEnabled => "api_client_enabled",
             Flash::ApiClientDeleted => "api_client_deleted",
+            Flash::OrganizationSaved => "organization_saved",
+            Flash::Invited => "invited",
+            Flash::RoleChanged => "role_changed",
+            Flash::MemberRemoved => "member_removed",
+            Flash::UserDisabled => "user_disabled",
+            Flash::UserEnabled => "user_enabled",
         }
     }
 
@@ -64,6 +82,12 @@ impl Flash {
             Flash::ApiClientDisabled => t.ac_flash_disabled,
             Flash::ApiClientEnabled => t.ac_flash_enabled,
             Flash::ApiClientDeleted => t.ac_flash_deleted,
+            Flash::OrganizationSaved => t.org_flash_saved,
+            Flash::Invited => t.users_flash_invited,
+            Flash::RoleChanged => t.users_flash_role,
+            Flash::MemberRemoved => t.users_flash_removed,
+            Flash::UserDisabled => t.users_flash_disabled,
+            Flash::UserEnabled => t.users_flash_enabled,
         }
     }
 
@@ -73,7 +97,9 @@ impl Flash {
             Flash::LoggedOut
             | Flash::OrganizationSwitched
             | Flash::ApiClientDisabled
-            | Flash::ApiClientDeleted => "info",
+            | Flash::ApiClientDeleted
+            | Flash::MemberRemoved
+            | Flash::UserDisabled => "info",
             _ => "success",
         }
     }
@@ -84,17 +110,21 @@ impl Flash {
         Self::ALL.into_iter().find(|f| f.key() == value.value())
     }
 
-    /// A 303 redirect that shows this message on the next page.
-    pub fn redirect(self, location: &str) -> HttpResponse {
-        let mut res = super::see_other(location);
-        let cookie = Cookie::build(COOKIE, self.key())
+    /// The cookie that carries this message to the next page.
+    pub fn cookie(self) -> Cookie<'static> {
+        Cookie::build(COOKIE, self.key())
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
             .max_age(actix_web::cookie::time::Duration::minutes(5))
-            .finish();
+            .finish()
+    }
+
+    /// A 303 redirect that shows this message on the next page.
+    pub fn redirect(self, location: &str) -> HttpResponse {
+        let mut res = super::see_other(location);
         // Adding a cookie to a response we just built cannot fail.
-        let _ = res.add_cookie(&cookie);
+        let _ = res.add_cookie(&self.cookie());
         res
     }
 }

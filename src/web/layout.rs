@@ -14,7 +14,11 @@ use crate::web::flash::Flash;
 pub enum Nav {
     Dashboard,
     Account,
+    Organization,
+    Users,
     ApiClients,
+    AuditLog,
+    Outbox,
 }
 
 /// One link of the navigation.
@@ -85,12 +89,38 @@ impl LayoutCtx {
         let settings_nav = links(
             m,
             active,
-            [(
-                Nav::ApiClients,
-                t.nav_api_clients,
-                "/settings/api-clients",
-                Some(Operation::ApiClientList),
-            )],
+            [
+                (
+                    Nav::Organization,
+                    t.nav_organization,
+                    "/settings/organization",
+                    Some(Operation::OrganizationUpdate),
+                ),
+                (
+                    Nav::Users,
+                    t.nav_users,
+                    "/settings/users",
+                    Some(Operation::UserList),
+                ),
+                (
+                    Nav::ApiClients,
+                    t.nav_api_clients,
+                    "/settings/api-clients",
+                    Some(Operation::ApiClientList),
+                ),
+                (
+                    Nav::AuditLog,
+                    t.nav_audit_log,
+                    "/settings/audit-log",
+                    Some(Operation::AuditList),
+                ),
+                (
+                    Nav::Outbox,
+                    t.nav_outbox,
+                    "/settings/outbox",
+                    Some(Operation::AuditList),
+                ),
+            ],
         );
         Self {
             lang: m.lang,

@@ -1,8 +1,10 @@
 //! The backoffice side of the list helper (`domain::paging`): links that
 //! keep the search, size and sort, numbered page links and sortable column
-//! headers. Lists wrap themselves in `#list` and use `hx-boost`, so paging,
-//! sorting and searching swap only the list, push a shareable URL, and work
-//! the same without JavaScript.
+//! headers. Lists wrap themselves in `#list`; their search form, sortable
+//! header and paging links are boosted (`hx-boost`, `hx-select="#list"`), so
+//! paging, sorting and searching swap only the list and push a shareable URL,
+//! while every other link and form on the page behaves normally — and it all
+//! works the same without JavaScript.
 
 use crate::domain::paging::{DEFAULT_SIZE, Page, PageRequest};
 
@@ -40,8 +42,10 @@ pub fn href(base: &str, r: &PageRequest, number: i64, sort: &str, desc: bool) ->
         "sortDirection",
         if desc { "DESC" } else { "ASC" }.to_string(),
     ));
+    // A base may carry its own filters already (`/x?actor=…`).
+    let sep = if base.contains('?') { '&' } else { '?' };
     format!(
-        "{base}?{}",
+        "{base}{sep}{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     )
 }

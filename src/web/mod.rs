@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_clients;
 pub mod api_clients_view;
 pub mod assets;
+pub mod audit_log;
 pub mod auth;
 pub mod csrf;
 pub mod dashboard;
@@ -14,8 +15,12 @@ pub mod form;
 pub mod health;
 pub mod layout;
 pub mod list;
+pub mod once;
+pub mod organization;
+pub mod outbox;
 pub mod preferences;
 pub mod setup;
+pub mod users;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -35,6 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     preferences::routes(cfg);
     api_clients::routes(cfg);
+    organization::routes(cfg);
+    audit_log::routes(cfg);
+    users::routes(cfg);
+    outbox::routes(cfg);
 }
 
 /// The Content-Security-Policy of every response: nothing inline, nothing

@@ -5,6 +5,10 @@
 mod support;
 
 mod accounts;
+mod api_clients;
 mod browser;
 mod foundation;
 mod preferences;
+mod reference;
+mod settings;
+mod users;

@@ -1,0 +1,3 @@
+DROP TABLE organization_languages;
+DROP TABLE languages;
+DROP TABLE countries;

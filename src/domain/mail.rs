@@ -1,0 +1,139 @@
+//! The mail outbox: every mail an organisation sends is stored first (with
+//! the organisation's mail footer appended, as HTML and as text), then sent
+//! when a mail server is configured. Nothing is lost when sending fails.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{mail_outbox, organizations};
+use crate::db::{DbConn, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::scopes::Operation;
+use crate::error::AppError;
+
+/// A stored mail.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mail_outbox)]
+pub struct Mail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// A mail to send: the body as already-escaped HTML paragraphs and as text.
+pub struct Outgoing<'a> {
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub html: String,
+    pub text: String,
+}
+
+/// Escape text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Store a mail of `organization_id` with its footer appended; it is
+/// `stored` (kept here; sent by the mailer when one is configured).
+pub fn enqueue(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    organization_id: &str,
+    mail: Outgoing<'_>,
+) -> QueryResult<String> {
+    let footer: String = organizations::table
+        .find(organization_id)
+        .select(organizations::mail_footer)
+        .first(conn)?;
+    let (mut html, mut text) = (mail.html, mail.text);
+    if !footer.trim().is_empty() {
+        let rendered = crate::domain::markdown::render(&footer);
+        html.push_str("\n<hr>\n");
+        html.push_str(&rendered.html);
+        text.push_str("\n\n-- \n");
+        text.push_str(&rendered.text);
+    }
+    let id = new_id();
+    diesel::insert_into(mail_outbox::table)
+        .values((
+            mail_outbox::id.eq(&id),
+            mail_outbox::organization_id.eq(organization_id),
+            mail_outbox::recipient.eq(mail.recipient),
+            mail_outbox::subject.eq(mail.subject),
+            mail_outbox::body_html.eq(html),
+            mail_outbox::body_text.eq(text),
+            mail_outbox::status.eq("stored"),
+            mail_outbox::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The outbox list's sorting.
+pub const SORT: SortSpec = SortSpec {
+    fields: &["createdAt", "recipient"],
+    default: "createdAt",
+    default_desc: true,
+};
+
+/// One page of the organisation's outbox (admins; the audit permission).
+pub fn list(conn: &mut DbConn, actor: &Actor, page: PageRequest) -> Result<Page<Mail>, AppError> {
+    actor.require(Operation::AuditList)?;
+    let org = actor.organization_id.as_str();
+    let base = || {
+        mail_outbox::table
+            .filter(mail_outbox::organization_id.eq(org))
+            .into_boxed()
+    };
+    let total: i64 = base().count().get_result(conn)?;
+    let q = match (page.sort, page.desc) {
+        ("recipient", false) => {
+            base().order((mail_outbox::recipient.asc(), mail_outbox::created_at.desc()))
+        }
+        ("recipient", true) => base().order((
+            mail_outbox::recipient.desc(),
+            mail_outbox::created_at.desc(),
+        )),
+        (_, false) => base().order((mail_outbox::created_at.asc(), mail_outbox::id.asc())),
+        (_, true) => base().order((mail_outbox::created_at.desc(), mail_outbox::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(Mail::as_select())
+        .load(conn)?;
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// One mail of the organisation (another's answers 404).
+pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mail, AppError> {
+    actor.require(Operation::AuditList)?;
+    Ok(mail_outbox::table
+        .filter(mail_outbox::organization_id.eq(&actor.organization_id))
+        .filter(mail_outbox::id.eq(id))
+        .select(Mail::as_select())
+        .first(conn)?)
+}

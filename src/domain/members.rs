@@ -1,0 +1,502 @@
+//! The people of an organisation: members with their role, invitations
+//! (single use, expiring, the token only as a hash), role changes, removal
+//! and disabling — never leaving the organisation without an admin.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::crypto;
+use crate::db::schema::{invitations, memberships, organizations, users};
+use crate::db::{self, DbConn, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, AuditActor, Event};
+use crate::domain::mail::{self, Outgoing};
+use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::scopes::{Operation, Role};
+use crate::domain::{sessions, users as accounts, validate};
+use crate::error::{AppError, ErrorCode, FieldErrors};
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// A member as the users screen shows them.
+#[derive(Debug, Clone, Queryable)]
+pub struct MemberRow {
+    pub membership_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+/// The members list's sorting.
+pub const SORT: SortSpec = SortSpec {
+    fields: &["name", "email", "lastLoginAt"],
+    default: "name",
+    default_desc: false,
+};
+
+/// One page of the organisation's members.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<MemberRow>, AppError> {
+    actor.require(Operation::UserList)?;
+    let org = actor.organization_id.as_str();
+    let base = || {
+        let mut q = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::organization_id.eq(org))
+            .into_boxed();
+        if let Some(like) = page.like() {
+            q = q.filter(
+                users::name
+                    .like(like.clone())
+                    .escape('\\')
+                    .or(users::email.like(like).escape('\\')),
+            );
+        }
+        q
+    };
+    let total: i64 = base().count().get_result(conn)?;
+    let q = match (page.sort, page.desc) {
+        ("email", false) => base().order(users::email.asc()),
+        ("email", true) => base().order(users::email.desc()),
+        ("lastLoginAt", false) => base().order((users::last_login_at.asc(), users::id.asc())),
+        ("lastLoginAt", true) => base().order((users::last_login_at.desc(), users::id.desc())),
+        (_, false) => base().order((users::name.asc(), users::id.asc())),
+        (_, true) => base().order((users::name.desc(), users::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select((
+            memberships::id,
+            users::id,
+            users::name,
+            users::email,
+            memberships::role,
+            users::disabled,
+            users::last_login_at,
+        ))
+        .load(conn)?;
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// One member of the actor's organisation (another's answers 404).
+pub fn get(conn: &mut DbConn, actor: &Actor, membership_id: &str) -> Result<MemberRow, AppError> {
+    actor.require(Operation::UserList)?;
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(&actor.organization_id))
+        .filter(memberships::id.eq(membership_id))
+        .select((
+            memberships::id,
+            users::id,
+            users::name,
+            users::email,
+            memberships::role,
+            users::disabled,
+            users::last_login_at,
+        ))
+        .first(conn)?)
+}
+
+/// An invitation row (never the token).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: String,
+    pub organization_id: String,
+    pub email: String,
+    pub role: String,
+    pub invited_by_label: String,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Invitations not yet accepted (expired ones included, marked by time).
+pub fn open_invitations(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Invitation>, AppError> {
+    actor.require(Operation::UserList)?;
+    Ok(invitations::table
+        .filter(invitations::organization_id.eq(&actor.organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .order(invitations::created_at.desc())
+        .limit(50)
+        .select(Invitation::as_select())
+        .load(conn)?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationView<'a> {
+    email: &'a str,
+    role: &'a str,
+    expires_at: NaiveDateTime,
+}
+
+/// Invite `email` with `role`: stores the invitation (token hashed) and the
+/// mail in the outbox; returns the link (shown once to the admin).
+pub fn invite(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    public_url: &str,
+) -> Result<String, AppError> {
+    actor.require(Operation::UserInvite)?;
+    let mut e = FieldErrors::default();
+    let email = validate::email(&mut e, "email", email);
+    e.into_result()?;
+    let org_id = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let already: Option<String> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::organization_id.eq(&org_id))
+            .filter(users::email.eq(&email))
+            .select(memberships::id)
+            .first(conn)
+            .optional()?;
+        if already.is_some() {
+            return Err(AppError::Validation(FieldErrors(vec![(
+                "email",
+                ErrorCode::AlreadyMember,
+            )])));
+        }
+        let token = crypto::random_token();
+        let id = new_id();
+        let expires_at = now + Duration::days(INVITATION_DAYS);
+        let who = actor.audit();
+        diesel::insert_into(invitations::table)
+            .values((
+                invitations::id.eq(&id),
+                invitations::organization_id.eq(&org_id),
+                invitations::email.eq(&email),
+                invitations::role.eq(role.as_str()),
+                invitations::token_hash.eq(crypto::sha256_hex(token.as_bytes())),
+                invitations::invited_by_label.eq(&who.label),
+                invitations::expires_at.eq(expires_at),
+                invitations::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        let org_name: String = organizations::table
+            .find(&org_id)
+            .select(organizations::name)
+            .first(conn)?;
+        let link = format!("{public_url}/invitations/{token}");
+        let subject =
+            format!("Uitnodiging voor {org_name} in Portaal / Invitation to {org_name} on Portaal");
+        let text = format!(
+            "{} nodigt u uit voor {org_name} in Portaal.\n{} invites you to {org_name} on Portaal.\n\n{link}\n\nDeze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.",
+            who.label, who.label
+        );
+        let html = format!(
+            "<p>{inviter} nodigt u uit voor {org} in Portaal.<br>{inviter} invites you to {org} on Portaal.</p>\n<p><a href=\"{href}\">{href}</a></p>\n<p>Deze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.</p>",
+            inviter = mail::escape(&who.label),
+            org = mail::escape(&org_name),
+            href = mail::escape(&link),
+        );
+        mail::enqueue(
+            conn,
+            now,
+            &org_id,
+            Outgoing {
+                recipient: &email,
+                subject: &subject,
+                html,
+                text,
+            },
+        )?;
+        audit::record(
+            conn,
+            now,
+            &who,
+            Event::new(Some(&org_id), "invitation.created", "invitation", Some(&id)).values(
+                None::<&()>,
+                Some(&InvitationView {
+                    email: &email,
+                    role: role.as_str(),
+                    expires_at,
+                }),
+            ),
+        )?;
+        Ok(link)
+    })
+}
+
+/// What an invitation link leads to.
+pub struct InvitationTarget {
+    pub invitation: Invitation,
+    pub organization_name: String,
+    /// The account that already has this e-mail, if any.
+    pub existing_user: Option<String>,
+}
+
+/// Look up a live invitation by its token (unknown, used or expired: 404).
+pub fn by_token(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    token: &str,
+) -> Result<InvitationTarget, AppError> {
+    if !crypto::is_token(token) {
+        return Err(AppError::NotFound);
+    }
+    let invitation: Invitation = invitations::table
+        .filter(invitations::token_hash.eq(crypto::sha256_hex(token.as_bytes())))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .select(Invitation::as_select())
+        .first(conn)?;
+    let organization_name = organizations::table
+        .find(&invitation.organization_id)
+        .select(organizations::name)
+        .first(conn)?;
+    let existing_user = accounts::find_by_email(conn, &invitation.email)?.map(|u| u.id);
+    Ok(InvitationTarget {
+        invitation,
+        organization_name,
+        existing_user,
+    })
+}
+
+/// Accept an invitation: a new account (`new_account` = name and password
+/// hash) or, for an existing account whose password was checked by the
+/// caller, just the membership. Single use. Returns the user id and a login.
+pub fn accept(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    token: &str,
+    new_account: Option<(&str, &str)>,
+    ip: Option<String>,
+) -> Result<(String, String), AppError> {
+    db::write(conn, |conn| {
+        let target = by_token(conn, now, token)?;
+        let inv = &target.invitation;
+        let anonymous = AuditActor {
+            kind: "anonymous",
+            id: None,
+            label: inv.email.clone(),
+            ip: ip.clone(),
+        };
+        let user_id = match (&target.existing_user, new_account) {
+            (Some(id), _) => id.clone(),
+            (None, Some((name, hash))) => {
+                accounts::create(
+                    conn,
+                    now,
+                    &anonymous,
+                    Some(&inv.organization_id),
+                    &inv.email,
+                    name,
+                    hash,
+                )?
+                .id
+            }
+            (None, None) => return Err(AppError::BadRequest("account details missing".into())),
+        };
+        // Single use: only the first of two racing accepts updates the row.
+        let used = diesel::update(invitations::table.find(&inv.id))
+            .filter(invitations::accepted_at.is_null())
+            .set(invitations::accepted_at.eq(now))
+            .execute(conn)?;
+        if used == 0 {
+            return Err(AppError::NotFound);
+        }
+        let role = Role::parse(&inv.role).unwrap_or(Role::Access);
+        let user = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
+        let actor = AuditActor {
+            kind: "user",
+            id: Some(user.id.clone()),
+            label: user.name.clone(),
+            ip,
+        };
+        accounts::add_membership(conn, now, &actor, &inv.organization_id, &user_id, role)?;
+        audit::record(
+            conn,
+            now,
+            &actor,
+            Event::new(
+                Some(&inv.organization_id),
+                "invitation.accepted",
+                "invitation",
+                Some(&inv.id),
+            ),
+        )?;
+        Ok((user_id.clone(), sessions::start(conn, now, &user_id)?))
+    })
+}
+
+fn membership(conn: &mut DbConn, org: &str, id: &str) -> Result<(String, String), AppError> {
+    Ok(memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::id.eq(id))
+        .select((memberships::user_id, memberships::role))
+        .first(conn)?)
+}
+
+fn other_admins(conn: &mut DbConn, org: &str, except_user: &str) -> QueryResult<i64> {
+    memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::role.eq(Role::Backoffice.as_str()))
+        .filter(memberships::user_id.ne(except_user))
+        .filter(users::disabled.eq(false))
+        .count()
+        .get_result(conn)
+}
+
+fn last_admin() -> AppError {
+    AppError::Validation(FieldErrors(vec![("role", ErrorCode::LastAdmin)]))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleView<'a> {
+    user_id: &'a str,
+    role: &'a str,
+}
+
+/// Change a member's role; the last admin cannot be demoted.
+pub fn change_role(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    membership_id: &str,
+    role: Role,
+) -> Result<(), AppError> {
+    actor.require(Operation::UserRoleUpdate)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let (user_id, old) = membership(conn, &org, membership_id)?;
+        if old == role.as_str() {
+            return Ok(());
+        }
+        if old == Role::Backoffice.as_str() && other_admins(conn, &org, &user_id)? == 0 {
+            return Err(last_admin());
+        }
+        diesel::update(memberships::table.find(membership_id))
+            .set((
+                memberships::role.eq(role.as_str()),
+                memberships::version.eq(memberships::version + 1),
+                memberships::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(
+                Some(&org),
+                "membership.role_changed",
+                "membership",
+                Some(membership_id),
+            )
+            .values(
+                Some(&RoleView {
+                    user_id: &user_id,
+                    role: &old,
+                }),
+                Some(&RoleView {
+                    user_id: &user_id,
+                    role: role.as_str(),
+                }),
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Remove a member from the organisation; the last admin cannot go.
+pub fn remove(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    membership_id: &str,
+) -> Result<(), AppError> {
+    actor.require(Operation::UserRemove)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let (user_id, role) = membership(conn, &org, membership_id)?;
+        if role == Role::Backoffice.as_str() && other_admins(conn, &org, &user_id)? == 0 {
+            return Err(last_admin());
+        }
+        diesel::delete(memberships::table.find(membership_id)).execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(
+                Some(&org),
+                "membership.removed",
+                "membership",
+                Some(membership_id),
+            )
+            .values(
+                Some(&RoleView {
+                    user_id: &user_id,
+                    role: &role,
+                }),
+                None::<&()>,
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Disable (or re-enable) a member's account: a disabled user cannot log in
+/// and their logins end at once. The last admin cannot be disabled.
+pub fn set_disabled(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    membership_id: &str,
+    disabled: bool,
+) -> Result<(), AppError> {
+    actor.require(Operation::UserDisable)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let (user_id, role) = membership(conn, &org, membership_id)?;
+        if disabled && role == Role::Backoffice.as_str() && other_admins(conn, &org, &user_id)? == 0
+        {
+            return Err(last_admin());
+        }
+        let before = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
+        if before.disabled == disabled {
+            return Ok(());
+        }
+        diesel::update(users::table.find(&user_id))
+            .set((
+                users::disabled.eq(disabled),
+                users::version.eq(users::version + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if disabled {
+            sessions::end_all_for_user(conn, &user_id)?;
+        }
+        let after = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
+        let action = if disabled {
+            "user.disabled"
+        } else {
+            "user.enabled"
+        };
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), action, "user", Some(&user_id))
+                .values(Some(&before.view()), Some(&after.view())),
+        )?;
+        Ok(())
+    })
+}

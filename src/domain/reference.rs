@@ -1,0 +1,147 @@
+//! Reference data: every ISO 3166-1 alpha-2 country and ISO 639-1 language
+//! with its Dutch and English name (loaded by a migration, read-only), and the
+//! languages an organisation has switched on.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{countries, languages, organization_languages};
+use crate::db::{self, DbConn};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, Event};
+use crate::domain::scopes::Operation;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// A country (ISO 3166-1 alpha-2 code, upper case).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = countries)]
+pub struct Country {
+    pub code: String,
+    pub name_nl: String,
+    pub name_en: String,
+}
+
+impl Country {
+    /// The name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.name_nl,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+/// A language (ISO 639-1 code, lower case).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = languages)]
+pub struct Language {
+    pub code: String,
+    pub name_nl: String,
+    pub name_en: String,
+}
+
+impl Language {
+    /// The name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.name_nl,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+/// Every country, by code.
+pub fn countries(conn: &mut DbConn) -> QueryResult<Vec<Country>> {
+    countries::table
+        .order(countries::code.asc())
+        .select(Country::as_select())
+        .load(conn)
+}
+
+/// One country by its code (exactly as stored: upper case).
+pub fn country(conn: &mut DbConn, code: &str) -> QueryResult<Option<Country>> {
+    countries::table
+        .find(code)
+        .select(Country::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every language, by code.
+pub fn languages(conn: &mut DbConn) -> QueryResult<Vec<Language>> {
+    languages::table
+        .order(languages::code.asc())
+        .select(Language::as_select())
+        .load(conn)
+}
+
+/// One language by its code (exactly as stored: lower case).
+pub fn language(conn: &mut DbConn, code: &str) -> QueryResult<Option<Language>> {
+    languages::table
+        .find(code)
+        .select(Language::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The languages `organization_id` has switched on, by code.
+pub fn enabled_languages(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<Language>> {
+    organization_languages::table
+        .inner_join(languages::table)
+        .filter(organization_languages::organization_id.eq(organization_id))
+        .order(languages::code.asc())
+        .select(Language::as_select())
+        .load(conn)
+}
+
+/// Switch a language on or off for the actor's organisation. Needs
+/// `language_enable` to switch on and `language_disable` to switch off; an
+/// unknown code is `NotFound`. Idempotent: only an actual change is written
+/// and audited (`language.enabled` / `language.disabled`).
+pub fn set_language_enabled(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    code: &str,
+    enabled: bool,
+) -> Result<(), AppError> {
+    actor.require(if enabled {
+        Operation::LanguageEnable
+    } else {
+        Operation::LanguageDisable
+    })?;
+    let org = actor.organization_id.as_str();
+    db::write(conn, |conn| {
+        if language(conn, code)?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let this = organization_languages::table
+            .filter(organization_languages::organization_id.eq(org))
+            .filter(organization_languages::language_code.eq(code));
+        let is_on: bool = diesel::select(diesel::dsl::exists(this)).get_result(conn)?;
+        if is_on == enabled {
+            return Ok(());
+        }
+        let action = if enabled {
+            diesel::insert_into(organization_languages::table)
+                .values((
+                    organization_languages::organization_id.eq(org),
+                    organization_languages::language_code.eq(code),
+                    organization_languages::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            "language.enabled"
+        } else {
+            diesel::delete(this).execute(conn)?;
+            "language.disabled"
+        };
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(org), action, "language", Some(code)),
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,203 @@
+//! Settings → Audit log: every event of the organisation, filtered by actor,
+//! kind of record and date range (in the organisation's time zone), paged
+//! and sorted with the shared list helper.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::audit::{self, AuditEntry, Filter};
+use crate::domain::paging::ListParams;
+use crate::domain::scopes::Operation;
+use crate::error::AppError;
+use crate::i18n::{Lang, Messages, audit_action, fill};
+use crate::web::extract::Member;
+use crate::web::layout::{LayoutCtx, Nav};
+use crate::web::list::{Pager, SortHeader, pager, sort_header};
+use crate::web::organization::Choice;
+use crate::web::render;
+
+const PATH: &str = "/settings/audit-log";
+
+/// Mount `/settings/audit-log`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(PATH, web::get().to(show));
+}
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    #[serde(flatten)]
+    list: ListParams,
+    actor: Option<String>,
+    resource: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+struct EntryView {
+    when: String,
+    who: String,
+    kind: &'static str,
+    what: String,
+    resource_type: String,
+    resource_id: String,
+    ip: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "audit/list.html")]
+struct AuditPage {
+    l: LayoutCtx,
+    entries: Vec<EntryView>,
+    actors: Vec<Choice>,
+    resources: Vec<Choice>,
+    from: String,
+    to: String,
+    pager: Pager,
+    showing: String,
+    sort_time: SortHeader,
+    sort_action: SortHeader,
+    sort_resource: SortHeader,
+}
+
+fn kind_label(t: &Messages, kind: &str) -> &'static str {
+    match kind {
+        "api_client" => t.audit_kind_api_client,
+        "system" => t.audit_kind_system,
+        "anonymous" => t.audit_kind_anonymous,
+        _ => t.audit_kind_user,
+    }
+}
+
+fn pretty(json: &Option<String>) -> Option<String> {
+    json.as_deref().map(|j| {
+        serde_json::from_str::<serde_json::Value>(j)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| j.to_string())
+    })
+}
+
+fn entry_view(lang: Lang, tz: chrono_tz::Tz, e: AuditEntry) -> EntryView {
+    EntryView {
+        when: lang.datetime(e.created_at, tz),
+        kind: kind_label(lang.t(), &e.actor_type),
+        who: e.actor_label,
+        what: audit_action(lang, &e.action),
+        resource_type: e.resource_type,
+        resource_id: e.resource_id.unwrap_or_default(),
+        ip: e.ip.unwrap_or_default(),
+        before: pretty(&e.before_json),
+        after: pretty(&e.after_json),
+    }
+}
+
+/// The first moment of `day` in `tz`, as UTC.
+fn day_start(day: &str, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
+    let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.naive_utc())
+}
+
+async fn show(
+    m: Member,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::AuditList)?;
+    let q = query.into_inner();
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    let (from, to) = (
+        nonempty(&q.from).unwrap_or_default(),
+        nonempty(&q.to).unwrap_or_default(),
+    );
+    let filter = Filter {
+        actor_id: nonempty(&q.actor),
+        resource_type: nonempty(&q.resource),
+        from: day_start(&from, m.tz),
+        // "Until" includes the whole chosen day.
+        until: NaiveDate::parse_from_str(&to, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| day_start(&d.to_string(), m.tz)),
+    };
+    let request = q.list.lenient(&audit::SORT);
+    let (actor, org) = (m.actor.clone(), m.actor.organization_id.clone());
+    let f = filter.clone();
+    let (page, (actors, kinds)) = state
+        .db(move |conn| {
+            Ok((
+                audit::list(conn, &actor, &f, request)?,
+                audit::facets(conn, &org)?,
+            ))
+        })
+        .await?;
+    let mut base_pairs = vec![];
+    for (k, v) in [
+        ("actor", &filter.actor_id),
+        ("resource", &filter.resource_type),
+    ] {
+        if let Some(v) = v {
+            base_pairs.push((k, v.clone()));
+        }
+    }
+    if !from.is_empty() {
+        base_pairs.push(("from", from.clone()));
+    }
+    if !to.is_empty() {
+        base_pairs.push(("to", to.clone()));
+    }
+    let base = if base_pairs.is_empty() {
+        PATH.to_string()
+    } else {
+        format!(
+            "{PATH}?{}",
+            serde_urlencoded::to_string(&base_pairs).unwrap_or_default()
+        )
+    };
+    let l = LayoutCtx::new(&m, Nav::AuditLog);
+    let r = &page.request;
+    let pager = pager(&base, &page);
+    let p = AuditPage {
+        showing: fill(l.t.showing, &[&pager.from, &pager.to, &pager.total]),
+        sort_time: sort_header(&base, r, "createdAt"),
+        sort_action: sort_header(&base, r, "action"),
+        sort_resource: sort_header(&base, r, "resourceType"),
+        actors: actors
+            .into_iter()
+            .map(|(id, label)| Choice {
+                selected: filter.actor_id.as_deref() == Some(id.as_str()),
+                value: id,
+                label,
+            })
+            .collect(),
+        resources: kinds
+            .into_iter()
+            .map(|k| Choice {
+                selected: filter.resource_type.as_deref() == Some(k.as_str()),
+                label: k.clone(),
+                value: k,
+            })
+            .collect(),
+        entries: page
+            .items
+            .into_iter()
+            .map(|e| entry_view(m.lang, m.tz, e))
+            .collect(),
+        from,
+        to,
+        pager,
+        l,
+    };
+    render(StatusCode::OK, &p)
+}
