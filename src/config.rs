@@ -120,6 +120,8 @@ pub struct Config {
     pub login_ip_limit: usize,
     /// The address people reach Portaal at (links in mails), no trailing `/`.
     pub public_url: String,
+    /// Largest accepted upload (logo, icon), in bytes.
+    pub upload_limit: usize,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -132,6 +134,7 @@ pub struct RawConfig {
     pub pool_size: Option<String>,
     pub login_ip_limit: Option<String>,
     pub public_url: Option<String>,
+    pub upload_limit: Option<String>,
 }
 
 impl RawConfig {
@@ -146,6 +149,7 @@ impl RawConfig {
             pool_size: var("PORTAAL_DB_POOL_SIZE"),
             login_ip_limit: var("PORTAAL_LOGIN_IP_LIMIT"),
             public_url: var("PORTAAL_PUBLIC_URL"),
+            upload_limit: var("PORTAAL_UPLOAD_LIMIT"),
         }
     }
 }
@@ -213,7 +217,19 @@ impl Config {
                 )));
             }
         };
+        let upload_limit = match &raw.upload_limit {
+            None => 1024 * 1024,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if (1024..=64 * 1024 * 1024).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_UPLOAD_LIMIT: `{v}` is not a number of bytes from 1024 to 67108864"
+                    )));
+                }
+            },
+        };
         Ok(Self {
+            upload_limit,
             public_url,
             login_ip_limit,
             database,

@@ -34,6 +34,12 @@ pub enum ErrorCode {
     LastAdmin,
     /// Already a member of this organisation.
     AlreadyMember,
+    /// Not a PNG, JPEG or WebP image.
+    ImageType,
+    /// The icon must be square.
+    IconNotSquare,
+    /// The upload is over the size limit (in KiB).
+    FileTooLarge(u64),
 }
 
 impl ErrorCode {
@@ -57,6 +63,9 @@ impl ErrorCode {
             ErrorCode::SlugTaken => "taken",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::AlreadyMember => "already_member",
+            ErrorCode::ImageType => "unsupported_image",
+            ErrorCode::IconNotSquare => "not_square",
+            ErrorCode::FileTooLarge(_) => "too_large",
         }
     }
 
@@ -80,6 +89,9 @@ impl ErrorCode {
             ErrorCode::SlugTaken => t.err_slug_taken.into(),
             ErrorCode::LastAdmin => t.err_last_admin.into(),
             ErrorCode::AlreadyMember => t.err_already_member.into(),
+            ErrorCode::ImageType => t.err_image_type.into(),
+            ErrorCode::IconNotSquare => t.err_icon_square.into(),
+            ErrorCode::FileTooLarge(kib) => fill(t.err_file_too_large, &[kib]),
         }
     }
 }

@@ -24,6 +24,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    organization_images (organization_id, kind) {
+        organization_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        data -> Binary,
+        width -> Integer,
+        height -> Integer,
+        sha256 -> Text,
+        byte_size -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         email -> Text,
@@ -179,6 +193,7 @@ diesel::table! {
 }
 
 diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(organization_images -> organizations (organization_id));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(api_client_secrets -> api_clients (api_client_id));
@@ -204,4 +219,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_languages,
     invitations,
     mail_outbox,
+    organization_images,
 );

@@ -8,7 +8,7 @@ use crate::domain::actor::Actor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::audit::AuditActor;
 use crate::domain::scopes::Role;
-use crate::domain::{organizations, users};
+use crate::domain::{organizations, reference, users};
 use crate::error::AppError;
 
 /// The demo organisation's slug.
@@ -19,6 +19,8 @@ pub const ADMIN_EMAIL: &str = "beheer@demo.portaal.test";
 pub const STAFF_EMAIL: &str = "medewerker@demo.portaal.test";
 /// The password of both demo users.
 pub const PASSWORD: &str = "demo-wachtwoord";
+/// The languages the demo organisation works in.
+pub const LANGUAGES: [&str; 3] = ["nl", "en", "de"];
 
 /// Create the demo organisations and users unless they exist. `hash` turns a
 /// password into a stored hash. Returns `true` when something was created.
@@ -108,6 +110,9 @@ pub fn ensure(
             &client_hashes[1],
         )?;
         api_clients::set_disabled(conn, now, &as_admin, &old.id, true)?;
+        for code in LANGUAGES {
+            reference::set_language_enabled(conn, now, &as_admin, code, true)?;
+        }
         Ok(true)
     })
 }

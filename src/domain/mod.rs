@@ -7,6 +7,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod images;
 pub mod mail;
 pub mod markdown;
 pub mod members;

@@ -9,6 +9,7 @@ use crate::db::schema::{countries, languages, organization_languages};
 use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -83,6 +84,63 @@ pub fn language(conn: &mut DbConn, code: &str) -> QueryResult<Option<Language>> 
         .select(Language::as_select())
         .first(conn)
         .optional()
+}
+
+/// How the list of all languages may be sorted (by its name in the reader's
+/// language unless asked otherwise).
+pub const LANGUAGE_SORT: SortSpec = SortSpec {
+    fields: &["name", "code"],
+    default: "name",
+    default_desc: false,
+};
+
+/// One page of every language, searched by code or by its name in `lang`
+/// (case-insensitive), sorted by code or by that name.
+pub fn list_languages(
+    conn: &mut DbConn,
+    page: PageRequest,
+    lang: Lang,
+) -> QueryResult<Page<Language>> {
+    let filtered = || {
+        let mut q = languages::table.into_boxed();
+        if let Some(like) = page.like() {
+            q = match lang {
+                Lang::Nl => q.filter(
+                    db::lower(languages::name_nl)
+                        .like(like.clone())
+                        .escape('\\')
+                        .or(db::lower(languages::code).like(like).escape('\\')),
+                ),
+                Lang::En => q.filter(
+                    db::lower(languages::name_en)
+                        .like(like.clone())
+                        .escape('\\')
+                        .or(db::lower(languages::code).like(like).escape('\\')),
+                ),
+            };
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let q = filtered();
+    let q = match (page.sort, page.desc, lang) {
+        ("code", false, _) => q.order(languages::code.asc()),
+        ("code", true, _) => q.order(languages::code.desc()),
+        (_, false, Lang::Nl) => q.order((languages::name_nl.asc(), languages::code.asc())),
+        (_, true, Lang::Nl) => q.order((languages::name_nl.desc(), languages::code.desc())),
+        (_, false, Lang::En) => q.order((languages::name_en.asc(), languages::code.asc())),
+        (_, true, Lang::En) => q.order((languages::name_en.desc(), languages::code.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(Language::as_select())
+        .load(conn)?;
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
 }
 
 /// The languages `organization_id` has switched on, by code.

@@ -107,6 +107,9 @@ pub struct Member {
     pub session: Session,
     /// The login token of this session.
     pub token: String,
+    /// Versions (content hashes) of the organisation's logo and icon.
+    pub logo: Option<String>,
+    pub icon: Option<String>,
 }
 
 impl FromRequest for Member {
@@ -129,19 +132,32 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
     let wanted_org: Option<String> = session.get(ORG_KEY).unwrap_or(None);
     let state = state(req)?;
     let now = state.clock.now();
-    let (user, memberships) = {
-        let token = token.clone();
+    let (user, memberships, images) = {
+        let (token, wanted) = (token.clone(), wanted_org.clone());
         state
             .db(move |conn| {
                 let Some(user_id) = sessions::user_of(conn, &token, now)? else {
-                    return Ok((None, vec![]));
+                    return Ok((None, vec![], vec![]));
                 };
-                Ok((
-                    users::find(conn, &user_id)?,
-                    users::memberships_of(conn, &user_id)?,
-                ))
+                let memberships = users::memberships_of(conn, &user_id)?;
+                let current = wanted
+                    .as_deref()
+                    .filter(|w| memberships.iter().any(|m| m.organization_id == *w))
+                    .or(memberships.first().map(|m| m.organization_id.as_str()))
+                    .map(str::to_string);
+                let images = match current {
+                    Some(org) => crate::domain::images::metas(conn, &org)?,
+                    None => vec![],
+                };
+                Ok((users::find(conn, &user_id)?, memberships, images))
             })
             .await?
+    };
+    let version = |kind: &str| {
+        images
+            .iter()
+            .find(|i| i.kind == kind)
+            .map(|i| i.sha256[..16].to_string())
     };
     let Some(user) = user.filter(|u| !u.disabled) else {
         session.purge();
@@ -182,5 +198,7 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
         path: crate::web::return_path(req),
         session,
         token,
+        logo: version("logo"),
+        icon: version("icon"),
     })
 }

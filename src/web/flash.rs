@@ -29,10 +29,16 @@ pub enum Flash {
     MemberRemoved,
     UserDisabled,
     UserEnabled,
+    LanguageEnabled,
+    LanguageDisabled,
+    ImageSaved,
+    ImageRemoved,
 }
 
 impl Flash {
-    const ALL: [Flash; 15] = [
+    const ALL: [Flash; 19] = [
+        Flash::ImageSaved,
+        Flash::ImageRemoved,
         Flash::OrganizationSaved,
         Flash::Invited,
         Flash::RoleChanged,
@@ -48,6 +54,8 @@ impl Flash {
         Flash::ApiClientDisabled,
         Flash::ApiClientEnabled,
         Flash::ApiClientDeleted,
+        Flash::LanguageEnabled,
+        Flash::LanguageDisabled,
     ];
 
     fn key(self) -> &'static str {
@@ -67,6 +75,10 @@ impl Flash {
             Flash::MemberRemoved => "member_removed",
             Flash::UserDisabled => "user_disabled",
             Flash::UserEnabled => "user_enabled",
+            Flash::ImageSaved => "image_saved",
+            Flash::ImageRemoved => "image_removed",
+            Flash::LanguageEnabled => "language_enabled",
+            Flash::LanguageDisabled => "language_disabled",
         }
     }
 
@@ -88,6 +100,10 @@ impl Flash {
             Flash::MemberRemoved => t.users_flash_removed,
             Flash::UserDisabled => t.users_flash_disabled,
             Flash::UserEnabled => t.users_flash_enabled,
+            Flash::ImageSaved => t.img_flash_saved,
+            Flash::ImageRemoved => t.img_flash_removed,
+            Flash::LanguageEnabled => t.lang_flash_enabled,
+            Flash::LanguageDisabled => t.lang_flash_disabled,
         }
     }
 
@@ -99,7 +115,8 @@ impl Flash {
             | Flash::ApiClientDisabled
             | Flash::ApiClientDeleted
             | Flash::MemberRemoved
-            | Flash::UserDisabled => "info",
+            | Flash::UserDisabled
+            | Flash::LanguageDisabled => "info",
             _ => "success",
         }
     }

@@ -15,6 +15,7 @@ pub enum Nav {
     Dashboard,
     Account,
     Organization,
+    Languages,
     Users,
     ApiClients,
     AuditLog,
@@ -49,6 +50,10 @@ pub struct LayoutCtx {
     pub user_name: String,
     pub org_name: String,
     pub org_initial: String,
+    /// `/organization/icon?v=…` when there is an icon.
+    pub icon_src: Option<String>,
+    /// `/organization/logo?v=…` when there is a logo.
+    pub logo_src: Option<String>,
     pub role_label: &'static str,
     pub organizations: Vec<OrgOption>,
     pub nav: Vec<NavItem>,
@@ -97,6 +102,12 @@ impl LayoutCtx {
                     Some(Operation::OrganizationUpdate),
                 ),
                 (
+                    Nav::Languages,
+                    t.nav_languages,
+                    "/settings/languages",
+                    Some(Operation::LanguageEnable),
+                ),
+                (
                     Nav::Users,
                     t.nav_users,
                     "/settings/users",
@@ -135,6 +146,8 @@ impl LayoutCtx {
                 .next()
                 .map(|c| c.to_uppercase().to_string())
                 .unwrap_or_default(),
+            icon_src: m.icon.as_ref().map(|v| format!("/organization/icon?v={v}")),
+            logo_src: m.logo.as_ref().map(|v| format!("/organization/logo?v={v}")),
             role_label: role_label(t, m.current.role()),
             organizations: m
                 .memberships

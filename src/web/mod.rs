@@ -13,6 +13,7 @@ pub mod extract;
 pub mod flash;
 pub mod form;
 pub mod health;
+pub mod languages;
 pub mod layout;
 pub mod list;
 pub mod once;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     preferences::routes(cfg);
     api_clients::routes(cfg);
     organization::routes(cfg);
+    languages::routes(cfg);
     audit_log::routes(cfg);
     users::routes(cfg);
     outbox::routes(cfg);

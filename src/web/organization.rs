@@ -1,16 +1,19 @@
 //! Settings → Organisation: name, slug, default language and time zone,
 //! saved with a version check.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_multipart::Multipart;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::images::{self, ImageMeta, Kind};
 use crate::domain::organizations::{self, Organization, SettingsInput};
 use crate::domain::scopes::Operation;
-use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::{Lang, fill};
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -19,10 +22,69 @@ use crate::web::render;
 
 const PATH: &str = "/settings/organization";
 
-/// Mount `/settings/organization`.
+/// Mount `/settings/organization` (with its logo and icon) and the images.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(PATH, web::get().to(show))
-        .route(PATH, web::post().to(save));
+        .route(PATH, web::post().to(save))
+        .route("/settings/organization/{kind}", web::post().to(upload))
+        .route(
+            "/settings/organization/{kind}/remove",
+            web::post().to(remove_image),
+        )
+        .route("/organization/{kind}", web::get().to(image));
+}
+
+/// One of the two image cards.
+struct ImageCard {
+    kind: &'static str,
+    title: &'static str,
+    hint: String,
+    src: Option<String>,
+    size: Option<String>,
+    error: Option<String>,
+}
+
+fn cards(
+    m: &Member,
+    state: &AppState,
+    metas: &[ImageMeta],
+    error: Option<(Kind, String)>,
+) -> Vec<ImageCard> {
+    let t = m.lang.t();
+    let kib = state.config.upload_limit / 1024;
+    [Kind::Logo, Kind::Icon]
+        .into_iter()
+        .map(|kind| {
+            let meta = metas.iter().find(|i| i.kind == kind.as_str());
+            ImageCard {
+                kind: kind.as_str(),
+                title: if kind == Kind::Logo {
+                    t.img_logo
+                } else {
+                    t.img_icon
+                },
+                hint: fill(
+                    if kind == Kind::Logo {
+                        t.img_logo_hint
+                    } else {
+                        t.img_icon_hint
+                    },
+                    &[&kib],
+                ),
+                src: meta.map(|i| format!("/organization/{}?v={}", kind.as_str(), &i.sha256[..16])),
+                size: meta.map(|i| {
+                    fill(
+                        t.img_size,
+                        &[&i.width, &i.height, &((i.byte_size + 1023) / 1024)],
+                    )
+                }),
+                error: error
+                    .as_ref()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, e)| e.clone()),
+            }
+        })
+        .collect()
 }
 
 /// One option of a select.
@@ -44,6 +106,7 @@ struct SettingsPage {
     time_zone_error: Option<String>,
     version: i32,
     stale: Option<Organization>,
+    images: Vec<ImageCard>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +151,7 @@ fn page(m: &Member, input: &SettingsInput) -> SettingsPage {
         time_zone_error: None,
         version: input.version,
         stale: None,
+        images: vec![],
         l,
     }
 }
@@ -107,10 +171,154 @@ async fn current(state: &AppState, m: &Member) -> Result<Organization, AppError>
     state.db(move |conn| organizations::own(conn, &actor)).await
 }
 
+async fn metas(state: &AppState, m: &Member) -> Result<Vec<ImageMeta>, AppError> {
+    let org = m.actor.organization_id.clone();
+    state.db(move |conn| Ok(images::metas(conn, &org)?)).await
+}
+
+async fn show_with(
+    m: &Member,
+    state: &AppState,
+    status: StatusCode,
+    error: Option<(Kind, String)>,
+) -> Result<HttpResponse, AppError> {
+    let org = current(state, m).await?;
+    let mut p = page(m, &input_of(&org));
+    p.images = cards(m, state, &metas(state, m).await?, error);
+    render(status, &p)
+}
+
 async fn show(m: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::OrganizationUpdate)?;
-    let org = current(&state, &m).await?;
-    render(StatusCode::OK, &page(&m, &input_of(&org)))
+    show_with(&m, &state, StatusCode::OK, None).await
+}
+
+/// Read the `file` part of a multipart upload, at most `limit` bytes. A larger
+/// upload is read to its end (so the client gets an answer, not a reset
+/// connection, up to a hard cap) and reported as too large.
+async fn read_upload(
+    mut payload: Multipart,
+    limit: usize,
+) -> Result<Result<Vec<u8>, ErrorCode>, AppError> {
+    let hard_cap = limit.saturating_mul(16);
+    let mut seen = 0usize;
+    let mut file: Option<Vec<u8>> = None;
+    let mut too_large = false;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let is_file = field.name() == Some("file");
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+            seen += chunk.len();
+            if seen > hard_cap {
+                return Err(AppError::PayloadTooLarge);
+            }
+            if is_file && !too_large {
+                if buf.len() + chunk.len() > limit {
+                    too_large = true;
+                    buf = Vec::new();
+                } else {
+                    buf.extend_from_slice(&chunk);
+                }
+            }
+        }
+        if is_file && file.is_none() {
+            file = Some(buf);
+        }
+    }
+    if too_large {
+        return Ok(Err(ErrorCode::FileTooLarge((limit / 1024) as u64)));
+    }
+    match file {
+        Some(bytes) if !bytes.is_empty() => Ok(Ok(bytes)),
+        _ => Ok(Err(ErrorCode::Required)),
+    }
+}
+
+async fn upload(
+    m: Member,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let kind = Kind::parse(&kind).ok_or(AppError::NotFound)?;
+    m.actor.require(Operation::OrganizationUpdate)?;
+    let t = m.lang.t();
+    let bytes = match read_upload(payload, state.config.upload_limit).await? {
+        Ok(b) => b,
+        Err(code) => {
+            let status = if matches!(code, ErrorCode::FileTooLarge(_)) {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return show_with(&m, &state, status, Some((kind, code.message(t)))).await;
+        }
+    };
+    let (now, actor) = (state.clock.now(), m.actor.clone());
+    match state
+        .db(move |conn| images::store(conn, now, &actor, kind, &bytes))
+        .await
+    {
+        Ok(_) => Ok(Flash::ImageSaved.redirect(PATH)),
+        Err(AppError::Validation(e)) => {
+            let msg = e.0.first().map(|(_, c)| c.message(t)).unwrap_or_default();
+            show_with(
+                &m,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((kind, msg)),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn remove_image(
+    m: Member,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let kind = Kind::parse(&kind).ok_or(AppError::NotFound)?;
+    let (now, actor) = (state.clock.now(), m.actor.clone());
+    state
+        .db(move |conn| images::remove(conn, now, &actor, kind))
+        .await?;
+    Ok(Flash::ImageRemoved.redirect(PATH))
+}
+
+/// The current organisation's logo or icon, with an ETag and caching.
+async fn image(
+    req: HttpRequest,
+    m: Member,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let kind = Kind::parse(&kind).ok_or(AppError::NotFound)?;
+    let actor = m.actor.clone();
+    let (meta, bytes) = state
+        .db(move |conn| images::get(conn, &actor, kind))
+        .await?;
+    let etag = format!("\"{}\"", meta.sha256);
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    // Private: it is only for members. Versioned URLs (`?v=`) may be kept long.
+    res.insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=86400"));
+    if fresh {
+        return Ok(res.finish());
+    }
+    Ok(res.content_type(meta.content_type).body(bytes))
 }
 
 async fn save(
@@ -136,6 +344,7 @@ async fn save(
         Ok(_) => Ok(Flash::OrganizationSaved.redirect(PATH)),
         Err(AppError::Validation(errors)) => {
             let mut p = page(&m, &input);
+            p.images = cards(&m, &state, &metas(&state, &m).await?, None);
             let t = p.l.t;
             apply_errors(&mut [&mut p.name, &mut p.slug], &errors, t);
             p.language_error = errors.get("default_language").map(|c| c.message(t));
@@ -154,6 +363,7 @@ async fn save(
                 },
             );
             p.stale = Some(org);
+            p.images = cards(&m, &state, &metas(&state, &m).await?, None);
             render(StatusCode::CONFLICT, &p)
         }
         Err(e) => Err(e),

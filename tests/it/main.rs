@@ -8,6 +8,8 @@ mod accounts;
 mod api_clients;
 mod browser;
 mod foundation;
+mod images;
+mod languages;
 mod preferences;
 mod reference;
 mod settings;

@@ -172,6 +172,9 @@ async fn enabling_and_disabling_languages() {
     let org = admin.organization_id.clone();
     let before = enabled(&app, &org).await;
     assert!(!before.contains(&"fy".to_string()));
+    assert!(!before.contains(&"es".to_string()));
+    // The demo switched its own languages on, audited like any other change.
+    let on_before = audit_count(&app, &org, "language.enabled").await;
 
     // Enabling twice: one row, one audit event.
     set(&app, &admin, "fy", true).await.unwrap();
@@ -189,10 +192,13 @@ async fn enabling_and_disabling_languages() {
         .await
     };
     assert_eq!(rows, 1);
-    assert_eq!(audit_count(&app, &org, "language.enabled").await, 1);
-    set(&app, &admin, "de", true).await.unwrap();
+    assert_eq!(
+        audit_count(&app, &org, "language.enabled").await,
+        on_before + 1
+    );
+    set(&app, &admin, "es", true).await.unwrap();
     let mut expected = before.clone();
-    expected.extend(["de".to_string(), "fy".to_string()]);
+    expected.extend(["es".to_string(), "fy".to_string()]);
     expected.sort();
     assert_eq!(enabled(&app, &org).await, expected, "ordered by code");
 
@@ -200,9 +206,12 @@ async fn enabling_and_disabling_languages() {
     set(&app, &admin, "fy", false).await.unwrap();
     set(&app, &admin, "fy", false).await.unwrap();
     assert!(!enabled(&app, &org).await.contains(&"fy".to_string()));
-    assert!(enabled(&app, &org).await.contains(&"de".to_string()));
+    assert!(enabled(&app, &org).await.contains(&"es".to_string()));
     assert_eq!(audit_count(&app, &org, "language.disabled").await, 1);
-    assert_eq!(audit_count(&app, &org, "language.enabled").await, 2);
+    assert_eq!(
+        audit_count(&app, &org, "language.enabled").await,
+        on_before + 2
+    );
 
     // Unknown codes.
     for code in ["xx", "pap", "NL", ""] {
@@ -222,7 +231,7 @@ async fn enabling_and_disabling_languages() {
     // Staff may only read languages: both switching on and off are refused.
     let staff = actor(&app, STAFF, Role::Access).await;
     assert_eq!(staff.organization_id, org);
-    for (code, on) in [("fr", true), ("de", false)] {
+    for (code, on) in [("fr", true), ("es", false)] {
         assert!(
             matches!(
                 set(&app, &staff, code, on).await,
@@ -231,8 +240,11 @@ async fn enabling_and_disabling_languages() {
             "{code} {on}"
         );
     }
-    assert!(enabled(&app, &org).await.contains(&"de".to_string()));
+    assert!(enabled(&app, &org).await.contains(&"es".to_string()));
     assert!(!enabled(&app, &org).await.contains(&"fr".to_string()));
-    assert_eq!(audit_count(&app, &org, "language.enabled").await, 2);
+    assert_eq!(
+        audit_count(&app, &org, "language.enabled").await,
+        on_before + 2
+    );
     assert_eq!(audit_count(&app, &org, "language.disabled").await, 1);
 }

@@ -285,9 +285,20 @@ impl Client {
         for (k, v) in &self.headers {
             req = req.insert_header((k.as_str(), v.as_str()));
         }
+        let body = body.map(|b| {
+            (
+                "application/x-www-form-urlencoded".to_string(),
+                b.into_bytes(),
+            )
+        });
+        self.send_raw(req, body).await
+    }
+
+    /// Send with a body of any content type; keeps cookies like a browser.
+    async fn send_raw(&mut self, req: awc::ClientRequest, body: Option<(String, Vec<u8>)>) -> Res {
         let mut res = match body {
-            Some(b) => req
-                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            Some((content_type, b)) => req
+                .insert_header(("Content-Type", content_type))
                 .send_body(b)
                 .await
                 .expect("request"),
@@ -372,6 +383,38 @@ impl Client {
             req = req.insert_header((*k, *v));
         }
         self.send(req, Some(body)).await
+    }
+
+    /// POST one file as `multipart/form-data` (field `file`), with the CSRF
+    /// token in the query string as the upload forms send it.
+    pub async fn upload(
+        &mut self,
+        path: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Res {
+        let token = self.csrf().await;
+        let boundary = "----portaal-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = self
+            .http
+            .post(format!("{}{}{sep}_csrf={token}", self.base, path));
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let mut req = req;
+        if !self.jar.is_empty() {
+            req = req.insert_header(("Cookie", self.cookie_header()));
+        }
+        self.send_raw(req, Some((content_type, body))).await
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> Res {
