@@ -109,6 +109,13 @@ pub fn ensure(
             },
             &client_hashes[1],
         )?;
+        organizations::update_mail_footer(
+            conn,
+            now,
+            &as_admin,
+            "**Demo BV** — Stationsplein 1, 3511 ED Utrecht\nTel. 030 123 45 67\n\n*Bereikbaar op werkdagen van 9 tot 17 uur.* [demo.portaal.test](https://demo.portaal.test)",
+            org.version,
+        )?;
         api_clients::set_disabled(conn, now, &as_admin, &old.id, true)?;
         for code in LANGUAGES {
             reference::set_language_enabled(conn, now, &as_admin, code, true)?;

@@ -240,6 +240,82 @@ pub fn update_settings(
     })
 }
 
+/// Longest mail footer source.
+pub const MAX_FOOTER: usize = 2000;
+
+/// Save the mail footer (the small Markdown subset of `domain::markdown`)
+/// with a version check.
+pub fn update_mail_footer(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    footer: &str,
+    version: i32,
+) -> Result<Organization, AppError> {
+    actor.require(Operation::OrganizationMailFooterUpdate)?;
+    let footer = footer.replace("\r\n", "\n").trim().to_string();
+    if footer.chars().count() > MAX_FOOTER {
+        return Err(AppError::Validation(FieldErrors(vec![(
+            "mail_footer",
+            ErrorCode::TooLong(MAX_FOOTER),
+        )])));
+    }
+    let id = actor.organization_id.clone();
+    crate::db::write(conn, |conn| {
+        let before: Organization = organizations::table
+            .find(&id)
+            .select(Organization::as_select())
+            .first(conn)?;
+        if before.version != version {
+            return Err(AppError::Conflict);
+        }
+        diesel::update(organizations::table.find(&id))
+            .set((
+                organizations::mail_footer.eq(&footer),
+                organizations::version.eq(before.version + 1),
+                organizations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Footer<'a> {
+            mail_footer: &'a str,
+        }
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(
+                Some(&id),
+                "organization.mail_footer_updated",
+                "organization",
+                Some(&id),
+            )
+            .values(
+                Some(&Footer {
+                    mail_footer: &before.mail_footer,
+                }),
+                Some(&Footer {
+                    mail_footer: &footer,
+                }),
+            ),
+        )?;
+        Ok(organizations::table
+            .find(&id)
+            .select(Organization::as_select())
+            .first(conn)?)
+    })
+}
+
+/// The organisation as seen by anyone who may read it or its mail footer.
+pub fn own_for_footer(conn: &mut DbConn, actor: &Actor) -> Result<Organization, AppError> {
+    actor.require(Operation::OrganizationMailFooterGet)?;
+    Ok(organizations::table
+        .find(&actor.organization_id)
+        .select(Organization::as_select())
+        .first(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

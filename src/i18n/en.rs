@@ -315,4 +315,13 @@ pub static MESSAGES: Messages = Messages {
     img_size: "{} × {} pixels, {} KiB",
     img_flash_saved: "Image saved.",
     img_flash_removed: "Image removed.",
+    nav_mail_footer: "Mail footer",
+    footer_title: "Mail footer",
+    footer_intro: "This text is appended to every mail the organisation sends.",
+    footer_label: "Text",
+    footer_hint: "Blank line: new paragraph. **bold**, *italic* and [text](https://address) for a link.",
+    footer_preview: "Preview",
+    footer_preview_text: "Text version",
+    footer_preview_empty: "(no footer)",
+    footer_flash_saved: "Mail footer saved.",
 };

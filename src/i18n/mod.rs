@@ -423,6 +423,15 @@ pub struct Messages {
     pub img_size: &'static str,
     pub img_flash_saved: &'static str,
     pub img_flash_removed: &'static str,
+    pub nav_mail_footer: &'static str,
+    pub footer_title: &'static str,
+    pub footer_intro: &'static str,
+    pub footer_label: &'static str,
+    pub footer_hint: &'static str,
+    pub footer_preview: &'static str,
+    pub footer_preview_text: &'static str,
+    pub footer_preview_empty: &'static str,
+    pub footer_flash_saved: &'static str,
 }
 
 /// A resource's name in the interface.
@@ -460,6 +469,7 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         ),
         "language.enabled" => ("Taal ingeschakeld", "Language enabled"),
         "invitation.created" => ("Uitnodiging verstuurd", "Invitation sent"),
+        "organization.mail_footer_updated" => ("Mailvoettekst gewijzigd", "Mail footer changed"),
         "organization.logo_updated" => ("Logo gewijzigd", "Logo changed"),
         "organization.logo_removed" => ("Logo verwijderd", "Logo removed"),
         "organization.icon_updated" => ("Icoon gewijzigd", "Icon changed"),

@@ -316,4 +316,13 @@ pub static MESSAGES: Messages = Messages {
     img_size: "{} × {} pixels, {} KiB",
     img_flash_saved: "Afbeelding opgeslagen.",
     img_flash_removed: "Afbeelding verwijderd.",
+    nav_mail_footer: "Mailvoettekst",
+    footer_title: "Mailvoettekst",
+    footer_intro: "Deze tekst staat onder elke e-mail die de organisatie verstuurt.",
+    footer_label: "Tekst",
+    footer_hint: "Lege regel: nieuwe alinea. **vet**, *cursief* en [tekst](https://adres) voor een link.",
+    footer_preview: "Voorbeeld",
+    footer_preview_text: "Tekstversie",
+    footer_preview_empty: "(geen voettekst)",
+    footer_flash_saved: "Mailvoettekst opgeslagen.",
 };

@@ -33,10 +33,12 @@ pub enum Flash {
     LanguageDisabled,
     ImageSaved,
     ImageRemoved,
+    FooterSaved,
 }
 
 impl Flash {
-    const ALL: [Flash; 19] = [
+    const ALL: [Flash; 20] = [
+        Flash::FooterSaved,
         Flash::ImageSaved,
         Flash::ImageRemoved,
         Flash::OrganizationSaved,
@@ -77,6 +79,7 @@ impl Flash {
             Flash::UserEnabled => "user_enabled",
             Flash::ImageSaved => "image_saved",
             Flash::ImageRemoved => "image_removed",
+            Flash::FooterSaved => "footer_saved",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
         }
@@ -102,6 +105,7 @@ impl Flash {
             Flash::UserEnabled => t.users_flash_enabled,
             Flash::ImageSaved => t.img_flash_saved,
             Flash::ImageRemoved => t.img_flash_removed,
+            Flash::FooterSaved => t.footer_flash_saved,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
         }

@@ -17,6 +17,7 @@ pub enum Nav {
     Organization,
     Languages,
     Users,
+    MailFooter,
     ApiClients,
     AuditLog,
     Outbox,
@@ -112,6 +113,12 @@ impl LayoutCtx {
                     t.nav_users,
                     "/settings/users",
                     Some(Operation::UserList),
+                ),
+                (
+                    Nav::MailFooter,
+                    t.nav_mail_footer,
+                    "/settings/mail-footer",
+                    Some(Operation::OrganizationMailFooterUpdate),
                 ),
                 (
                     Nav::ApiClients,

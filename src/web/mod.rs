@@ -16,6 +16,7 @@ pub mod health;
 pub mod languages;
 pub mod layout;
 pub mod list;
+pub mod mail_footer;
 pub mod once;
 pub mod organization;
 pub mod outbox;
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     languages::routes(cfg);
     audit_log::routes(cfg);
     users::routes(cfg);
+    mail_footer::routes(cfg);
     outbox::routes(cfg);
 }
 

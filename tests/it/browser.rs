@@ -943,6 +943,40 @@ async fn screenshots() {
     click_and_wait(c, "form[action$='/delete'] button[type='submit']").await;
     screenshot(c, "api-client-delete-error").await;
 
+    // Settings → Languages: the demo's languages, then every language. The
+    // boosted search swaps only the list; an enable button is a normal post
+    // that comes back to the list as it was left.
+    visit(c, &app, "/settings/languages").await;
+    check_page(c).await;
+    screenshot(c, "languages-nl").await;
+    screenshot_narrow(c, "languages-nl").await;
+    mark_page(c).await;
+    c.find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("frans")
+        .await
+        .unwrap();
+    click(c, "form.search button[type='submit']").await;
+    wait_js(
+        c,
+        "location.search.includes('q=frans') && document.querySelector(\"form[action='/settings/languages/fr/enable']\")",
+    )
+    .await;
+    assert_same_page(c, "searching languages").await;
+    click_and_wait(c, "form[action='/settings/languages/fr/enable'] button").await;
+    check_page(c).await;
+    assert!(
+        text_of(c, "#flash-region")
+            .await
+            .contains("Taal ingeschakeld")
+    );
+    assert!(text_of(c, "#list").await.contains("Frans"));
+    screenshot(c, "languages-enabled-nl").await;
+    choose_language(c, "en").await;
+    screenshot(c, "languages-en").await;
+    choose_language(c, "nl").await;
+
     // The organisation switcher: the admin is staff in the partner organisation.
     visit(c, &app, "/").await;
     let partner = js(

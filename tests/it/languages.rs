@@ -234,7 +234,10 @@ async fn languages_belong_to_one_organization() {
     for code in ["nl", "en", "de"] {
         assert!(!top.contains(&disable_form(code)), "{code}");
         let found = other.get(&format!("/settings/languages?q={code}")).await;
-        assert!(list_part(&found.body).contains(&enable_form(code)), "{code}");
+        assert!(
+            list_part(&found.body).contains(&enable_form(code)),
+            "{code}"
+        );
     }
 
     // Its changes stay its own.
