@@ -240,6 +240,69 @@ pub fn update_settings(
     })
 }
 
+/// What clearing removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cleared {
+    pub api_clients: usize,
+    pub invitations: usize,
+    pub mails: usize,
+    pub images: usize,
+}
+
+/// Remove a demo organisation's demo records (API clients, invitations,
+/// mails, logo and icon; people and settings stay) after its exact name was
+/// typed. Only for organisations marked demo.
+pub fn clear_demo_data(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    confirmation: &str,
+) -> Result<Cleared, AppError> {
+    use crate::db::schema::{api_clients, invitations, mail_outbox, organization_images};
+    actor.require(Operation::OrganizationClear)?;
+    let id = actor.organization_id.clone();
+    crate::db::write(conn, |conn| {
+        let org: Organization = organizations::table
+            .find(&id)
+            .select(Organization::as_select())
+            .first(conn)?;
+        if !org.demo {
+            return Err(AppError::NotFound);
+        }
+        if confirmation.trim() != org.name {
+            return Err(AppError::Validation(FieldErrors(vec![(
+                "confirm_name",
+                ErrorCode::ConfirmationMismatch,
+            )])));
+        }
+        let cleared = Cleared {
+            api_clients: diesel::delete(
+                api_clients::table.filter(api_clients::organization_id.eq(&id)),
+            )
+            .execute(conn)?,
+            invitations: diesel::delete(
+                invitations::table.filter(invitations::organization_id.eq(&id)),
+            )
+            .execute(conn)?,
+            mails: diesel::delete(mail_outbox::table.filter(mail_outbox::organization_id.eq(&id)))
+                .execute(conn)?,
+            images: diesel::delete(
+                organization_images::table.filter(organization_images::organization_id.eq(&id)),
+            )
+            .execute(conn)?,
+        };
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&id), "organization.cleared", "organization", Some(&id))
+                .values(None::<&()>, Some(&cleared)),
+        )?;
+        Ok(cleared)
+    })
+}
+
 /// Longest mail footer source.
 pub const MAX_FOOTER: usize = 2000;
 

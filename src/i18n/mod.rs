@@ -432,6 +432,12 @@ pub struct Messages {
     pub footer_preview_text: &'static str,
     pub footer_preview_empty: &'static str,
     pub footer_flash_saved: &'static str,
+    pub clear_title: &'static str,
+    pub clear_intro: &'static str,
+    pub clear_warning: &'static str,
+    pub clear_button: &'static str,
+    pub clear_confirm_label: &'static str,
+    pub clear_flash: &'static str,
 }
 
 /// A resource's name in the interface.
@@ -469,6 +475,7 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         ),
         "language.enabled" => ("Taal ingeschakeld", "Language enabled"),
         "invitation.created" => ("Uitnodiging verstuurd", "Invitation sent"),
+        "organization.cleared" => ("Demogegevens gewist", "Demo data cleared"),
         "organization.mail_footer_updated" => ("Mailvoettekst gewijzigd", "Mail footer changed"),
         "organization.logo_updated" => ("Logo gewijzigd", "Logo changed"),
         "organization.logo_removed" => ("Logo verwijderd", "Logo removed"),

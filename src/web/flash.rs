@@ -34,10 +34,12 @@ pub enum Flash {
     ImageSaved,
     ImageRemoved,
     FooterSaved,
+    DemoCleared,
 }
 
 impl Flash {
-    const ALL: [Flash; 20] = [
+    const ALL: [Flash; 21] = [
+        Flash::DemoCleared,
         Flash::FooterSaved,
         Flash::ImageSaved,
         Flash::ImageRemoved,
@@ -80,6 +82,7 @@ impl Flash {
             Flash::ImageSaved => "image_saved",
             Flash::ImageRemoved => "image_removed",
             Flash::FooterSaved => "footer_saved",
+            Flash::DemoCleared => "demo_cleared",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
         }
@@ -106,6 +109,7 @@ impl Flash {
             Flash::ImageSaved => t.img_flash_saved,
             Flash::ImageRemoved => t.img_flash_removed,
             Flash::FooterSaved => t.footer_flash_saved,
+            Flash::DemoCleared => t.clear_flash,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
         }

@@ -26,6 +26,8 @@ const PATH: &str = "/settings/organization";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(PATH, web::get().to(show))
         .route(PATH, web::post().to(save))
+        .route("/settings/organization/clear", web::get().to(clear_form))
+        .route("/settings/organization/clear", web::post().to(clear))
         .route("/settings/organization/{kind}", web::post().to(upload))
         .route(
             "/settings/organization/{kind}/remove",
@@ -107,6 +109,7 @@ struct SettingsPage {
     version: i32,
     stale: Option<Organization>,
     images: Vec<ImageCard>,
+    demo: bool,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +155,7 @@ fn page(m: &Member, input: &SettingsInput) -> SettingsPage {
         version: input.version,
         stale: None,
         images: vec![],
+        demo: false,
         l,
     }
 }
@@ -185,6 +189,7 @@ async fn show_with(
     let org = current(state, m).await?;
     let mut p = page(m, &input_of(&org));
     p.images = cards(m, state, &metas(state, m).await?, error);
+    p.demo = org.demo;
     render(status, &p)
 }
 
@@ -365,6 +370,62 @@ async fn save(
             p.stale = Some(org);
             p.images = cards(&m, &state, &metas(&state, &m).await?, None);
             render(StatusCode::CONFLICT, &p)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organization/clear.html")]
+struct ClearPage {
+    l: LayoutCtx,
+    confirm: Field,
+}
+
+fn clear_page(m: &Member, typed: &str) -> ClearPage {
+    let l = LayoutCtx::new(m, Nav::Organization);
+    ClearPage {
+        confirm: Field::new("confirm_name", l.t.clear_confirm_label, typed)
+            .required()
+            .focus(),
+        l,
+    }
+}
+
+async fn clear_form(m: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::OrganizationClear)?;
+    if !current(&state, &m).await?.demo {
+        return Err(AppError::NotFound);
+    }
+    render(StatusCode::OK, &clear_page(&m, ""))
+}
+
+#[derive(Deserialize)]
+struct ClearForm {
+    #[serde(default)]
+    confirm_name: String,
+}
+
+async fn clear(
+    m: Member,
+    state: web::Data<AppState>,
+    form: web::Form<ClearForm>,
+) -> Result<HttpResponse, AppError> {
+    let (now, actor, typed) = (
+        state.clock.now(),
+        m.actor.clone(),
+        form.confirm_name.clone(),
+    );
+    match state
+        .db(move |conn| organizations::clear_demo_data(conn, now, &actor, &typed))
+        .await
+    {
+        Ok(_) => Ok(Flash::DemoCleared.redirect(PATH)),
+        Err(AppError::Validation(errors)) => {
+            let mut p = clear_page(&m, &form.confirm_name);
+            let t = p.l.t;
+            apply_errors(&mut [&mut p.confirm], &errors, t);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),
     }

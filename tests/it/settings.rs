@@ -274,3 +274,83 @@ async fn audit_log_shows_only_the_own_organization() {
     assert!(!res.body.contains("Boekhouding-koppeling"));
     assert!(!res.body.contains("Bea Beheer"));
 }
+
+#[actix_web::test]
+async fn clearing_demo_data_needs_the_typed_name() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    assert!(
+        admin
+            .get("/settings/organization")
+            .await
+            .body
+            .contains("href=\"/settings/organization/clear\"")
+    );
+    assert_eq!(
+        admin.get("/settings/organization/clear").await.status,
+        StatusCode::OK
+    );
+    let wrong = admin
+        .post(
+            "/settings/organization/clear",
+            &[("confirm_name", "demo bv")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("De ingevulde naam komt niet overeen."));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM api_clients").await,
+        2,
+        "nothing removed"
+    );
+    let ok = admin
+        .post(
+            "/settings/organization/clear",
+            &[("confirm_name", "Demo BV")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM api_clients").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM users").await,
+        2,
+        "people stay"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'organization.cleared' AND after_json LIKE '%\"apiClients\":2%'").await,
+        1
+    );
+    // Staff may not; a non-demo organisation has no such page.
+    let mut staff = app.login(STAFF).await;
+    assert_eq!(
+        staff
+            .post(
+                "/settings/organization/clear",
+                &[("confirm_name", "Demo BV")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| {
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+    })
+    .await;
+    let mut other = app.login("baas@ander.test").await;
+    assert_eq!(
+        other.get("/settings/organization/clear").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(
+                "/settings/organization/clear",
+                &[("confirm_name", "Ander BV")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
