@@ -122,6 +122,10 @@ pub struct Config {
     pub public_url: String,
     /// Largest accepted upload (logo, icon), in bytes.
     pub upload_limit: usize,
+    /// Where to send mail (`smtp://…` / `smtps://…`); `None`: keep it in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of every mail.
+    pub mail_from: String,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -135,6 +139,8 @@ pub struct RawConfig {
     pub login_ip_limit: Option<String>,
     pub public_url: Option<String>,
     pub upload_limit: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl RawConfig {
@@ -150,6 +156,8 @@ impl RawConfig {
             login_ip_limit: var("PORTAAL_LOGIN_IP_LIMIT"),
             public_url: var("PORTAAL_PUBLIC_URL"),
             upload_limit: var("PORTAAL_UPLOAD_LIMIT"),
+            smtp_url: var("PORTAAL_SMTP_URL"),
+            mail_from: var("PORTAAL_MAIL_FROM"),
         }
     }
 }
@@ -228,7 +236,18 @@ impl Config {
                 }
             },
         };
+        let mail_from = raw
+            .mail_from
+            .clone()
+            .unwrap_or_else(|| "Portaal <noreply@localhost>".to_string());
+        if let Some(url) = &raw.smtp_url {
+            crate::mailer::Mailer::new(url, &mail_from).map_err(ConfigError::new)?;
+        } else if raw.mail_from.is_some() {
+            crate::mailer::Mailer::new("smtp://localhost", &mail_from).map_err(ConfigError::new)?;
+        }
         Ok(Self {
+            smtp_url: raw.smtp_url,
+            mail_from,
             upload_limit,
             public_url,
             login_ip_limit,

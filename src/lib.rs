@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod mailer;
 pub mod password;
 pub mod web;
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub config: Config,
     /// The key that signs and encrypts session cookies.
     pub session_key: Key,
+    /// Sends the outbox, when a mail server is configured.
+    pub mailer: Option<mailer::Mailer>,
 }
 
 impl AppState {
@@ -59,7 +62,14 @@ impl AppState {
                 })?
             }
         };
+        let mailer = match &config.smtp_url {
+            Some(url) => {
+                Some(mailer::Mailer::new(url, &config.mail_from).map_err(|e| anyhow::anyhow!(e))?)
+            }
+            None => None,
+        };
         Ok(Self {
+            mailer,
             pool,
             clock,
             passwords: Passwords::new(Passwords::default_parallelism())?,
@@ -128,11 +138,22 @@ pub fn app(
         .wrap(tracing_actix_web::TracingLogger::default())
 }
 
-/// Hourly housekeeping: expired sessions and old login attempts.
+/// Background work: the outbox every 30 seconds (when a mail server is
+/// configured), and hourly housekeeping of expired sessions and old login
+/// attempts.
 pub async fn maintenance(state: aw::Data<AppState>) {
-    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
+    let mut round: u64 = 0;
     loop {
         tick.tick().await;
+        round += 1;
+        let (sent, failed) = mailer::deliver_due(&state).await;
+        if sent + failed > 0 {
+            tracing::info!(sent, failed, "outbox delivered");
+        }
+        if round % 120 != 1 {
+            continue;
+        }
         let now = state.clock.now();
         let result = state
             .db(move |conn| {

@@ -137,3 +137,65 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mail, AppError>
         .select(Mail::as_select())
         .first(conn)?)
 }
+
+/// Mails waiting to be sent (never sent, or failed and due for a retry),
+/// oldest first.
+pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Mail>> {
+    mail_outbox::table
+        .filter(mail_outbox::status.eq_any(["stored", "failed"]))
+        .filter(
+            mail_outbox::next_attempt_at
+                .is_null()
+                .or(mail_outbox::next_attempt_at.le(now)),
+        )
+        .order(mail_outbox::created_at.asc())
+        .limit(limit)
+        .select(Mail::as_select())
+        .load(conn)
+}
+
+/// Record a delivery.
+pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str) -> QueryResult<()> {
+    crate::db::write(conn, |conn| {
+        diesel::update(mail_outbox::table.find(id))
+            .set((
+                mail_outbox::status.eq("sent"),
+                mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+                mail_outbox::last_error.eq(None::<String>),
+                mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
+                mail_outbox::sent_at.eq(now),
+            ))
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// Record a failed attempt; the mail is kept and tried again later (1, 5 and
+/// 30 minutes, 2 hours, then every 6 hours). Nothing is ever dropped.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    id: &str,
+    attempts_before: i32,
+    error: &str,
+) -> QueryResult<()> {
+    let wait = match attempts_before {
+        0 => chrono::Duration::minutes(1),
+        1 => chrono::Duration::minutes(5),
+        2 => chrono::Duration::minutes(30),
+        3 => chrono::Duration::hours(2),
+        _ => chrono::Duration::hours(6),
+    };
+    let error: String = error.chars().take(500).collect();
+    crate::db::write(conn, |conn| {
+        diesel::update(mail_outbox::table.find(id))
+            .set((
+                mail_outbox::status.eq("failed"),
+                mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+                mail_outbox::last_error.eq(Some(error)),
+                mail_outbox::next_attempt_at.eq(Some(now + wait)),
+            ))
+            .execute(conn)
+    })?;
+    Ok(())
+}

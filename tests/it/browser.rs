@@ -741,6 +741,283 @@ async fn api_client_create_with_live_matrix() {
     println!("browser api-client flow took {:.1?}", started.elapsed());
 }
 
+/// A CRC-32 (the one PNG chunks end with).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffff_u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The Adler-32 checksum that ends a zlib stream.
+fn adler32(bytes: &[u8]) -> u32 {
+    let (mut a, mut b) = (1_u32, 0_u32);
+    for &x in bytes {
+        a = (a + u32::from(x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}
+
+/// A real PNG of `width` × `height` pixels in one colour: 8-bit RGB, the
+/// image data in stored (uncompressed) deflate blocks.
+fn solid_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
+    // Each row: filter type 0 (none), then the pixels.
+    let mut row = vec![0];
+    for _ in 0..width {
+        row.extend_from_slice(&rgb);
+    }
+    let raw = row.repeat(usize::try_from(height).expect("height"));
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(0xffff).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len())); // BFINAL, BTYPE 00
+        let len = u16::try_from(block.len()).expect("block length");
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    zlib.extend_from_slice(&adler32(&raw).to_be_bytes());
+
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8 bits, RGB, deflate, no filter, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], &ihdr[..]),
+        (&b"IDAT"[..], &zlib[..]),
+        (&b"IEND"[..], &[][..]),
+    ] {
+        let len = u32::try_from(data.len()).expect("chunk length");
+        png.extend_from_slice(&len.to_be_bytes());
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+#[test]
+fn solid_png_is_well_formed() {
+    // Known values: CRC-32 of "IEND" and Adler-32 of "Wikipedia".
+    assert_eq!(crc32(b"IEND"), 0xae42_6082);
+    assert_eq!(adler32(b"Wikipedia"), 0x11e6_0398);
+    let png = solid_png(120, 40, [15, 107, 99]);
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[png.len() - 12..], b"\0\0\0\0IEND\xae\x42\x60\x82");
+}
+
+/// Choose a file for the upload field `#file-<kind>` on Settings →
+/// Organisation and submit its form.
+async fn upload_image(c: &Client, kind: &str, file: &std::path::Path) {
+    let input = format!("#file-{kind}");
+    c.find(Locator::Css(&input))
+        .await
+        .unwrap_or_else(|e| panic!("no element {input}: {e}"))
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("choose {}: {e}", file.display()));
+    click_and_wait(c, &format!("form:has({input}) button[type='submit']")).await;
+}
+
+/// Wait at most `timeout` until the expression is true in the page.
+async fn wait_js_within(c: &Client, expr: &str, timeout: Duration) {
+    let started = Instant::now();
+    let script = format!("return !!({expr});");
+    loop {
+        if let Ok(Value::Bool(true)) = c.execute(&script, vec![]).await {
+            return;
+        }
+        if started.elapsed() > timeout {
+            let state = js(
+                c,
+                "const p = document.getElementById('footer-preview'); return p ? p.innerHTML : null;",
+            )
+            .await;
+            panic!("timed out waiting for `{expr}`; #footer-preview: {state}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Settings → Organisation: a real PNG logo uploaded through the file field
+/// shows in the header at its size, with the flash; a square icon shows in
+/// the sidebar.
+#[actix_web::test]
+async fn logo_upload_shows_in_header() {
+    if !e2e_enabled("logo_upload_shows_in_header") {
+        return;
+    }
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, solid_png(120, 40, [15, 107, 99])).expect("write logo");
+    let icon = dir.path().join("icon.png");
+    std::fs::write(&icon, solid_png(64, 64, [180, 35, 24])).expect("write icon");
+
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+    visit(c, &app, "/settings/organization").await;
+    check_page(c).await;
+    assert!(
+        c.find(Locator::Css("img.org-logo")).await.is_err(),
+        "a logo before any upload"
+    );
+    assert!(
+        c.find(Locator::Css("img.org-icon")).await.is_err(),
+        "an icon before any upload"
+    );
+
+    upload_image(c, "logo", &logo).await;
+    assert_eq!(path(c).await, "/settings/organization");
+    check_page(c).await;
+    let flash = text_of(c, "#flash-region").await;
+    assert!(flash.contains("Afbeelding opgeslagen."), "flash: {flash}");
+    wait_js(
+        c,
+        "(() => { const i = document.querySelector('header img.org-logo'); return i && i.complete && i.naturalWidth > 0; })()",
+    )
+    .await;
+    assert_eq!(
+        js(
+            c,
+            "return [document.querySelector('img.org-logo').naturalWidth, document.querySelector('img.org-logo').naturalHeight];"
+        )
+        .await,
+        json!([120, 40])
+    );
+    // The card shows it too.
+    assert_eq!(
+        js(
+            c,
+            "const i = document.querySelector('.image-logo img'); return i ? i.naturalWidth : null;"
+        )
+        .await,
+        json!(120)
+    );
+
+    upload_image(c, "icon", &icon).await;
+    assert_eq!(path(c).await, "/settings/organization");
+    check_page(c).await;
+    let flash = text_of(c, "#flash-region").await;
+    assert!(flash.contains("Afbeelding opgeslagen."), "flash: {flash}");
+    wait_js(
+        c,
+        "(() => { const i = document.querySelector('.sidebar img.org-icon'); return i && i.complete && i.naturalWidth > 0; })()",
+    )
+    .await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('.sidebar img.org-icon').naturalWidth;"
+        )
+        .await,
+        json!(64)
+    );
+    // The logo stays, on every page.
+    visit(c, &app, "/").await;
+    wait_js(
+        c,
+        "(() => { const i = document.querySelector('img.org-logo'); return i && i.complete && i.naturalWidth === 120; })()",
+    )
+    .await;
+
+    browser.close().await;
+    println!("browser logo upload took {:.1?}", started.elapsed());
+}
+
+/// Settings → Mail footer: typing updates the preview in place (htmx,
+/// debounced, no page load); HTML typed in is shown as text, never run.
+#[actix_web::test]
+async fn mail_footer_preview_updates_while_typing() {
+    if !e2e_enabled("mail_footer_preview_updates_while_typing") {
+        return;
+    }
+    const FIELD: &str = "#f-mail_footer";
+    const PREVIEW_TIMEOUT: Duration = Duration::from_secs(10);
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+    visit(c, &app, "/settings/mail-footer").await;
+    check_page(c).await;
+
+    mark_page(c).await;
+    let field = c.find(Locator::Css(FIELD)).await.expect("the footer field");
+    field.clear().await.expect("clear the field");
+    field
+        .send_keys("**Vet** en *schuin*")
+        .await
+        .expect("type the footer");
+    wait_js_within(
+        c,
+        "(() => { const h = document.getElementById('footer-preview').innerHTML; \
+         return h.includes('<strong>Vet</strong>') && h.includes('<em>schuin</em>'); })()",
+        PREVIEW_TIMEOUT,
+    )
+    .await;
+    // The text version follows too.
+    let text = text_of(c, "#footer-preview pre.mail-text").await;
+    assert!(text.contains("Vet en schuin"), "text version: {text}");
+    assert_same_page(c, "typing in the footer").await;
+
+    let field = c.find(Locator::Css(FIELD)).await.expect("the footer field");
+    field.clear().await.expect("clear the field");
+    field
+        .send_keys("<script>x</script>")
+        .await
+        .expect("type a script");
+    wait_js_within(
+        c,
+        "document.querySelector('#footer-preview .mail-preview').textContent.includes('<script>x</script>')",
+        PREVIEW_TIMEOUT,
+    )
+    .await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelectorAll('#footer-preview script').length;"
+        )
+        .await,
+        json!(0),
+        "a script element in the preview"
+    );
+    assert_same_page(c, "typing a script").await;
+    check_page(c).await;
+    // Nothing was saved by the preview.
+    visit(c, &app, "/settings/mail-footer").await;
+    let saved = c
+        .find(Locator::Css(FIELD))
+        .await
+        .expect("the footer field")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(!saved.contains("<script>"), "the preview saved: {saved}");
+
+    browser.close().await;
+    println!("browser mail footer preview took {:.1?}", started.elapsed());
+}
+
 /// Screenshots of every page for a human to look at (see the module doc).
 #[actix_web::test]
 async fn screenshots() {
@@ -1001,6 +1278,212 @@ async fn screenshots() {
     check_page(c).await;
     screenshot(c, "dashboard-staff").await;
     screenshot_narrow(c, "dashboard-staff").await;
+
+    // Settings → Organisation, with a logo and an icon uploaded.
+    log_out(c).await;
+    log_in(c, ADMIN).await;
+    visit(c, &app, "/settings/organization").await;
+    check_page(c).await;
+    screenshot(c, "organization-nl-empty").await;
+    let images = tempfile::tempdir().expect("temp dir");
+    let logo = images.path().join("logo.png");
+    std::fs::write(&logo, solid_png(120, 40, [15, 107, 99])).expect("write logo");
+    let icon = images.path().join("icon.png");
+    std::fs::write(&icon, solid_png(64, 64, [180, 35, 24])).expect("write icon");
+    upload_image(c, "logo", &logo).await;
+    upload_image(c, "icon", &icon).await;
+    check_page(c).await;
+    screenshot(c, "organization-nl").await;
+    screenshot_full(c, "organization-nl").await;
+    screenshot_narrow(c, "organization-nl").await;
+    // The focus ring on a file field, as a keyboard user sees it: Tab from
+    // the logo's remove button.
+    js(
+        c,
+        "const b = document.querySelector(\"form[action$='/logo/remove'] button\"); b.scrollIntoView({block: 'center'}); b.focus(); return null;",
+    )
+    .await;
+    c.find(Locator::Css("form[action$='/logo/remove'] button"))
+        .await
+        .unwrap()
+        .send_keys("\u{e004}")
+        .await
+        .unwrap();
+    wait_js(
+        c,
+        "document.activeElement && document.activeElement.id === 'file-icon'",
+    )
+    .await;
+    screenshot(c, "organization-nl-focus").await;
+    // Refused: not an image.
+    let not_image = images.path().join("notes.png");
+    std::fs::write(&not_image, b"not an image").expect("write");
+    visit(c, &app, "/settings/organization").await;
+    upload_image(c, "logo", &not_image).await;
+    js(
+        c,
+        "document.getElementById('file-logo').scrollIntoView({block: 'center'}); return null;",
+    )
+    .await;
+    screenshot(c, "organization-nl-upload-error").await;
+    visit(c, &app, "/settings/organization/clear").await;
+    check_page(c).await;
+    screenshot(c, "organization-clear-nl").await;
+    screenshot_narrow(c, "organization-clear-nl").await;
+
+    // Settings → Users: invite someone, the link shown once.
+    visit(c, &app, "/settings/users").await;
+    check_page(c).await;
+    screenshot(c, "users-nl").await;
+    screenshot_full(c, "users-nl").await;
+    screenshot_narrow(c, "users-nl").await;
+    c.find(Locator::Css("#f-email"))
+        .await
+        .unwrap()
+        .send_keys("nieuw.lid@example.test")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#invite-role"))
+        .await
+        .unwrap()
+        .select_by_value("TENANT.BACKOFFICE")
+        .await
+        .unwrap();
+    click_and_wait(c, "form.invite-form button[type='submit']").await;
+    check_page(c).await;
+    let invite_link = c
+        .find(Locator::Css("#invite-link"))
+        .await
+        .expect("the invitation link")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    let invite_path = invite_link
+        .find("/invitations/")
+        .map(|i| invite_link[i..].to_owned())
+        .unwrap_or_else(|| panic!("no invitation path in {invite_link:?}"));
+    screenshot(c, "users-nl-invited").await;
+    screenshot_full(c, "users-nl-invited").await;
+    screenshot_narrow(c, "users-nl-invited").await;
+    // Refused: no e-mail address.
+    click_and_wait(c, "form.invite-form button[type='submit']").await;
+    screenshot(c, "users-nl-invite-error").await;
+    visit(c, &app, "/settings/users").await;
+    choose_language(c, "en").await;
+    screenshot(c, "users-en").await;
+    screenshot_narrow(c, "users-en").await;
+    choose_language(c, "nl").await;
+
+    // A confirmation page: disabling the staff member.
+    let disable = js(
+        c,
+        &format!(
+            "const row = [...document.querySelectorAll('#list tbody tr')].find(r => r.textContent.includes('{STAFF}'));
+             const a = row && row.querySelector(\"a[href$='/disable']\");
+             return a ? a.getAttribute('href') : null;"
+        ),
+    )
+    .await;
+    let disable = disable
+        .as_str()
+        .unwrap_or_else(|| panic!("no disable link for {STAFF}"))
+        .to_owned();
+    visit(c, &app, &disable).await;
+    check_page(c).await;
+    screenshot(c, "users-disable-nl").await;
+    screenshot_narrow(c, "users-disable-nl").await;
+
+    // Settings → Mail: the outbox with the invitation, and the mail.
+    visit(c, &app, "/settings/outbox").await;
+    check_page(c).await;
+    screenshot(c, "outbox-nl").await;
+    screenshot_narrow(c, "outbox-nl").await;
+    click_and_wait(c, "#list tbody tr a[href^='/settings/outbox/']").await;
+    check_page(c).await;
+    screenshot(c, "outbox-mail-nl").await;
+    screenshot_full(c, "outbox-mail-nl").await;
+    js(
+        c,
+        "const d = document.querySelector('main details'); if (d) { d.open = true; d.scrollIntoView(); } return null;",
+    )
+    .await;
+    screenshot(c, "outbox-mail-nl-html").await;
+    screenshot_narrow(c, "outbox-mail-nl").await;
+
+    // Settings → Mail footer, with the live preview.
+    visit(c, &app, "/settings/mail-footer").await;
+    check_page(c).await;
+    screenshot(c, "mail-footer-nl").await;
+    screenshot_narrow(c, "mail-footer-nl").await;
+    c.find(Locator::Css("#f-mail_footer"))
+        .await
+        .unwrap()
+        .send_keys("\n\n**Nieuw:** [onze site](https://demo.test)")
+        .await
+        .unwrap();
+    wait_js(
+        c,
+        "document.querySelector('#footer-preview a[href=\"https://demo.test\"]') !== null",
+    )
+    .await;
+    screenshot(c, "mail-footer-nl-typed").await;
+
+    // Settings → Audit log: all, then filtered.
+    visit(c, &app, "/settings/audit-log").await;
+    check_page(c).await;
+    screenshot(c, "audit-log-nl").await;
+    screenshot_full(c, "audit-log-nl").await;
+    screenshot_narrow(c, "audit-log-nl").await;
+    js(
+        c,
+        "const d = document.querySelector('#list tbody details'); if (d) { d.open = true; } return null;",
+    )
+    .await;
+    screenshot(c, "audit-log-nl-values").await;
+    screenshot_narrow(c, "audit-log-nl-values").await;
+    let resource = js(
+        c,
+        "const o = [...document.querySelectorAll('#f-resource option')]; \
+         const pick = o.find(x => x.value === 'organization') || o.find(x => x.value !== ''); \
+         return pick ? pick.value : null;",
+    )
+    .await;
+    if let Some(resource) = resource.as_str() {
+        c.find(Locator::Css("#f-resource"))
+            .await
+            .unwrap()
+            .select_by_value(resource)
+            .await
+            .unwrap();
+        mark_page(c).await;
+        click(c, "form.filters button[type='submit']").await;
+        wait_js(
+            c,
+            &format!("location.search.includes('resource={resource}')"),
+        )
+        .await;
+        wait_js(
+            c,
+            "!document.querySelector('#list.htmx-request, #list .htmx-swapping')",
+        )
+        .await;
+        check_page(c).await;
+        screenshot(c, "audit-log-nl-filtered").await;
+        screenshot_narrow(c, "audit-log-nl-filtered").await;
+    }
+    choose_language(c, "en").await;
+    screenshot(c, "audit-log-en").await;
+    choose_language(c, "nl").await;
+
+    // The invitation, opened after logging out.
+    log_out(c).await;
+    visit(c, &app, &invite_path).await;
+    check_page(c).await;
+    screenshot(c, "invitation-nl").await;
+    screenshot_narrow(c, "invitation-nl").await;
+    click_and_wait(c, "form.form button[type='submit']").await;
+    screenshot(c, "invitation-nl-errors").await;
 
     browser.close().await;
 }

@@ -96,20 +96,25 @@ pub const PASSWORD: &str = domain::demo::PASSWORD;
 impl TestApp {
     /// An empty installation (no users: setup is open).
     pub async fn empty() -> Self {
-        Self::start(false).await
+        Self::start(false, RawConfig::default()).await
     }
 
     /// With the demo organisations and users.
     pub async fn demo() -> Self {
-        Self::start(true).await
+        Self::start(true, RawConfig::default()).await
     }
 
-    async fn start(demo: bool) -> Self {
+    /// With the demo data and some settings of the test's choosing.
+    pub async fn demo_with(settings: RawConfig) -> Self {
+        Self::start(true, settings).await
+    }
+
+    async fn start(demo: bool, settings: RawConfig) -> Self {
         let db = TestDb::new();
         let config = Config::from_raw(RawConfig {
             database_url: Some(db.url()),
             pool_size: Some("4".into()),
-            ..RawConfig::default()
+            ..settings
         })
         .expect("test config");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));

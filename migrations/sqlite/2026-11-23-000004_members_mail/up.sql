@@ -24,8 +24,9 @@ CREATE TABLE mail_outbox (
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
+    next_attempt_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     sent_at TIMESTAMP
 );
 CREATE INDEX mail_outbox_org_idx ON mail_outbox (organization_id, created_at);
-CREATE INDEX mail_outbox_status_idx ON mail_outbox (status, created_at);
+CREATE INDEX mail_outbox_due_idx ON mail_outbox (status, next_attempt_at);
