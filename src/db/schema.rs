@@ -193,6 +193,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        address_line1 -> Text,
+        address_line2 -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country_code -> Nullable<Text>,
+        office_open_hour -> Nullable<Integer>,
+        office_close_hour -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        organization_id -> Text,
+        employee_id -> Text,
+        location_id -> Nullable<Text>,
+        date_from -> Timestamp,
+        date_to -> Timestamp,
+        notes -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(locations -> organizations (organization_id));
+diesel::joinable!(locations -> countries (country_code));
+diesel::joinable!(meetings -> locations (location_id));
+diesel::joinable!(meetings -> users (employee_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organization_images -> organizations (organization_id));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
@@ -221,4 +258,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     mail_outbox,
     organization_images,
+    locations,
+    meetings,
 );

@@ -330,4 +330,8 @@ pub static MESSAGES: Messages = Messages {
     clear_button: "Clear demo data",
     clear_confirm_label: "Organisation name",
     clear_flash: "Demo data cleared.",
+    loc_flash_saved: "Location saved.",
+    loc_flash_deleted: "Location deleted.",
+    meet_flash_saved: "Meeting saved.",
+    meet_flash_deleted: "Meeting deleted.",
 };

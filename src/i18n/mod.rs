@@ -438,6 +438,10 @@ pub struct Messages {
     pub clear_button: &'static str,
     pub clear_confirm_label: &'static str,
     pub clear_flash: &'static str,
+    pub loc_flash_saved: &'static str,
+    pub loc_flash_deleted: &'static str,
+    pub meet_flash_saved: &'static str,
+    pub meet_flash_deleted: &'static str,
 }
 
 /// A resource's name in the interface.

@@ -331,4 +331,8 @@ pub static MESSAGES: Messages = Messages {
     clear_button: "Demogegevens wissen",
     clear_confirm_label: "Naam van de organisatie",
     clear_flash: "Demogegevens gewist.",
+    loc_flash_saved: "Locatie opgeslagen.",
+    loc_flash_deleted: "Locatie verwijderd.",
+    meet_flash_saved: "Afspraak opgeslagen.",
+    meet_flash_deleted: "Afspraak verwijderd.",
 };

@@ -35,10 +35,18 @@ pub enum Flash {
     ImageRemoved,
     FooterSaved,
     DemoCleared,
+    LocationSaved,
+    LocationDeleted,
+    MeetingSaved,
+    MeetingDeleted,
 }
 
 impl Flash {
-    const ALL: [Flash; 21] = [
+    const ALL: [Flash; 25] = [
+        Flash::LocationSaved,
+        Flash::LocationDeleted,
+        Flash::MeetingSaved,
+        Flash::MeetingDeleted,
         Flash::DemoCleared,
         Flash::FooterSaved,
         Flash::ImageSaved,
@@ -83,6 +91,10 @@ impl Flash {
             Flash::ImageRemoved => "image_removed",
             Flash::FooterSaved => "footer_saved",
             Flash::DemoCleared => "demo_cleared",
+            Flash::LocationSaved => "location_saved",
+            Flash::LocationDeleted => "location_deleted",
+            Flash::MeetingSaved => "meeting_saved",
+            Flash::MeetingDeleted => "meeting_deleted",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
         }
@@ -110,6 +122,10 @@ impl Flash {
             Flash::ImageRemoved => t.img_flash_removed,
             Flash::FooterSaved => t.footer_flash_saved,
             Flash::DemoCleared => t.clear_flash,
+            Flash::LocationSaved => t.loc_flash_saved,
+            Flash::LocationDeleted => t.loc_flash_deleted,
+            Flash::MeetingSaved => t.meet_flash_saved,
+            Flash::MeetingDeleted => t.meet_flash_deleted,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
         }

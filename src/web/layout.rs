@@ -13,6 +13,8 @@ use crate::web::flash::Flash;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Nav {
     Dashboard,
+    Locations,
+    Meetings,
     Account,
     Organization,
     Languages,
@@ -91,7 +93,15 @@ impl LayoutCtx {
         let t = m.lang.t();
         // Screens join the navigation as they are built; a link shows only
         // when its screen exists and the actor may use it.
-        let nav = links(m, active, [(Nav::Dashboard, t.nav_dashboard, "/", None)]);
+        let nav = links(
+            m,
+            active,
+            [
+                (Nav::Dashboard, t.nav_dashboard, "/", None),
+                (Nav::Locations, t.nav_locations, "/locations", Some(Operation::LocationList)),
+                (Nav::Meetings, t.nav_meetings, "/meetings", Some(Operation::MeetingList)),
+            ],
+        );
         let settings_nav = links(
             m,
             active,

@@ -16,7 +16,9 @@ pub mod health;
 pub mod languages;
 pub mod layout;
 pub mod list;
+pub mod locations;
 pub mod mail_footer;
+pub mod meetings;
 pub mod once;
 pub mod organization;
 pub mod outbox;
@@ -39,6 +41,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     setup::routes(cfg);
     auth::routes(cfg);
     dashboard::routes(cfg);
+    locations::routes(cfg);
+    meetings::routes(cfg);
     account::routes(cfg);
     preferences::routes(cfg);
     api_clients::routes(cfg);

@@ -1,0 +1,2 @@
+DROP TABLE meetings;
+DROP TABLE locations;

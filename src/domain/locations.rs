@@ -1,0 +1,1 @@
+//! Locations: name, address, country and office hours.
