@@ -40,6 +40,20 @@ pub enum ErrorCode {
     IconNotSquare,
     /// The upload is over the size limit (in KiB).
     FileTooLarge(u64),
+    /// A local time skipped by the daylight-saving change (spring gap).
+    NonexistentLocalTime,
+    /// The end is not after the start.
+    EndBeforeStart,
+    /// The chosen person is not a member of the organisation.
+    NotAMember,
+    /// Not a date and time like `2026-12-31T14:00`.
+    InvalidDateTime,
+    /// An hour outside 0–23.
+    HourRange,
+    /// Opening and closing hour: both or neither.
+    HoursBothOrNeither,
+    /// Opening must be before closing.
+    HoursOrder,
 }
 
 impl ErrorCode {
@@ -66,6 +80,13 @@ impl ErrorCode {
             ErrorCode::ImageType => "unsupported_image",
             ErrorCode::IconNotSquare => "not_square",
             ErrorCode::FileTooLarge(_) => "too_large",
+            ErrorCode::NonexistentLocalTime => "nonexistent_local_time",
+            ErrorCode::EndBeforeStart => "end_before_start",
+            ErrorCode::NotAMember => "not_a_member",
+            ErrorCode::InvalidDateTime => "invalid_datetime",
+            ErrorCode::HourRange => "hour_range",
+            ErrorCode::HoursBothOrNeither => "hours_both_or_neither",
+            ErrorCode::HoursOrder => "hours_order",
         }
     }
 
@@ -92,6 +113,13 @@ impl ErrorCode {
             ErrorCode::ImageType => t.err_image_type.into(),
             ErrorCode::IconNotSquare => t.err_icon_square.into(),
             ErrorCode::FileTooLarge(kib) => fill(t.err_file_too_large, &[kib]),
+            ErrorCode::NonexistentLocalTime => t.err_nonexistent_time.into(),
+            ErrorCode::EndBeforeStart => t.err_end_before_start.into(),
+            ErrorCode::NotAMember => t.err_not_a_member.into(),
+            ErrorCode::InvalidDateTime => t.err_invalid_datetime.into(),
+            ErrorCode::HourRange => t.err_hour_range.into(),
+            ErrorCode::HoursBothOrNeither => t.err_hours_both.into(),
+            ErrorCode::HoursOrder => t.err_hours_order.into(),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::audit::AuditActor;
+use crate::domain::locations::{self, LocationInput};
 use crate::domain::scopes::Role;
 use crate::domain::{organizations, reference, users};
 use crate::error::AppError;
@@ -17,6 +18,38 @@ pub const ORG_SLUG: &str = "demo-bv";
 pub const ADMIN_EMAIL: &str = "beheer@demo.portaal.test";
 /// The demo staff member.
 pub const STAFF_EMAIL: &str = "medewerker@demo.portaal.test";
+/// The demo locations: name, street, postal code, city, office hours.
+type DemoLocation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(i32, i32)>,
+);
+const DEMO_LOCATIONS: [DemoLocation; 3] = [
+    (
+        "Hoofdkantoor Utrecht",
+        "Stationsplein 1",
+        "3511 ED",
+        "Utrecht",
+        Some((8, 18)),
+    ),
+    (
+        "Vestiging Amsterdam",
+        "Keizersgracht 100",
+        "1015 CV",
+        "Amsterdam",
+        Some((9, 17)),
+    ),
+    (
+        "Werkplaats Rotterdam",
+        "Maashaven 12",
+        "3072 AH",
+        "Rotterdam",
+        None,
+    ),
+];
+
 /// The password of both demo users.
 pub const PASSWORD: &str = "demo-wachtwoord";
 /// The languages the demo organisation works in.
@@ -117,6 +150,23 @@ pub fn ensure(
             org.version,
         )?;
         api_clients::set_disabled(conn, now, &as_admin, &old.id, true)?;
+        for (name, street, postal, city, hours) in DEMO_LOCATIONS {
+            locations::create(
+                conn,
+                now,
+                &as_admin,
+                &LocationInput {
+                    name: name.into(),
+                    address_line1: street.into(),
+                    postal_code: postal.into(),
+                    city: city.into(),
+                    country_code: "NL".into(),
+                    office_open_hour: hours.map(|h| h.0.to_string()).unwrap_or_default(),
+                    office_close_hour: hours.map(|h| h.1.to_string()).unwrap_or_default(),
+                    ..LocationInput::default()
+                },
+            )?;
+        }
         for code in LANGUAGES {
             reference::set_language_enabled(conn, now, &as_admin, code, true)?;
         }

@@ -1,1 +1,333 @@
-//! Locations: name, address, country and office hours.
+//! Locations: a name, an address, a country and office hours
+//! (`officeOpenHour` / `officeCloseHour`, 0–23, both or neither, open before
+//! close). Staff create and edit; deleting is for admins and keeps the
+//! meetings held there (their location becomes empty).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{countries, locations, meetings};
+use crate::db::{self, DbConn, lower, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, Event};
+use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::scopes::Operation;
+use crate::domain::validate;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+
+/// A location row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = locations)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub id: String,
+    #[serde(skip)]
+    pub organization_id: String,
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country_code: Option<String>,
+    pub office_open_hour: Option<i32>,
+    pub office_close_hour: Option<i32>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Longest name.
+pub const MAX_NAME: usize = 200;
+
+/// The form / API input, as text (so bad numbers can be reported).
+#[derive(Debug, Clone, Default)]
+pub struct LocationInput {
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country_code: String,
+    pub office_open_hour: String,
+    pub office_close_hour: String,
+    pub version: i32,
+}
+
+/// A validated input.
+#[derive(Debug, Clone)]
+pub struct ValidLocation {
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country_code: Option<String>,
+    pub office_open_hour: Option<i32>,
+    pub office_close_hour: Option<i32>,
+}
+
+fn hour(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Option<i32> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match raw.parse::<i32>() {
+        Ok(h) if (0..=23).contains(&h) => Some(h),
+        _ => {
+            errors.add(field, ErrorCode::HourRange);
+            None
+        }
+    }
+}
+
+fn optional_line(errors: &mut FieldErrors, field: &'static str, raw: &str) -> String {
+    let v = raw.trim().to_string();
+    if v.chars().count() > validate::MAX_LINE {
+        errors.add(field, ErrorCode::TooLong(validate::MAX_LINE));
+    }
+    v
+}
+
+impl LocationInput {
+    /// Every rule; the country is checked against the reference data.
+    pub fn validate(&self, conn: &mut DbConn) -> Result<ValidLocation, AppError> {
+        let mut e = FieldErrors::default();
+        let name = validate::required(&mut e, "name", &self.name, MAX_NAME);
+        let address_line1 = optional_line(&mut e, "address_line1", &self.address_line1);
+        let address_line2 = optional_line(&mut e, "address_line2", &self.address_line2);
+        let postal_code = optional_line(&mut e, "postal_code", &self.postal_code);
+        let city = optional_line(&mut e, "city", &self.city);
+        let country_code = match self.country_code.trim() {
+            "" => None,
+            code => {
+                let code = code.to_ascii_uppercase();
+                let known: Option<String> = countries::table
+                    .find(&code)
+                    .select(countries::code)
+                    .first(conn)
+                    .optional()?;
+                if known.is_none() {
+                    e.add("country_code", ErrorCode::InvalidChoice);
+                }
+                Some(code)
+            }
+        };
+        let open = hour(&mut e, "office_open_hour", &self.office_open_hour);
+        let close = hour(&mut e, "office_close_hour", &self.office_close_hour);
+        let both_valid =
+            e.get("office_open_hour").is_none() && e.get("office_close_hour").is_none();
+        if both_valid {
+            match (open, close) {
+                (Some(_), None) => e.add("office_close_hour", ErrorCode::HoursBothOrNeither),
+                (None, Some(_)) => e.add("office_open_hour", ErrorCode::HoursBothOrNeither),
+                (Some(o), Some(c)) if o >= c => e.add("office_close_hour", ErrorCode::HoursOrder),
+                _ => {}
+            }
+        }
+        if !e.is_empty() {
+            return Err(AppError::Validation(e));
+        }
+        Ok(ValidLocation {
+            name,
+            address_line1,
+            address_line2,
+            postal_code,
+            city,
+            country_code,
+            office_open_hour: open,
+            office_close_hour: close,
+        })
+    }
+}
+
+/// How the list may be sorted.
+pub const SORT: SortSpec = SortSpec {
+    fields: &["name", "city", "createdAt"],
+    default: "name",
+    default_desc: false,
+};
+
+/// One page of the organisation's locations, searched by name or city.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<Location>, AppError> {
+    actor.require(Operation::LocationList)?;
+    let org = actor.organization_id.as_str();
+    let filtered = || {
+        let mut q = locations::table
+            .filter(locations::organization_id.eq(org))
+            .into_boxed();
+        if let Some(like) = page.like() {
+            q = q.filter(
+                lower(locations::name)
+                    .like(like.clone())
+                    .escape('\\')
+                    .or(lower(locations::city).like(like).escape('\\')),
+            );
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let q = match (page.sort, page.desc) {
+        ("city", false) => filtered().order((locations::city.asc(), locations::id.asc())),
+        ("city", true) => filtered().order((locations::city.desc(), locations::id.desc())),
+        ("createdAt", false) => {
+            filtered().order((locations::created_at.asc(), locations::id.asc()))
+        }
+        ("createdAt", true) => {
+            filtered().order((locations::created_at.desc(), locations::id.desc()))
+        }
+        (_, false) => filtered().order((locations::name.asc(), locations::id.asc())),
+        (_, true) => filtered().order((locations::name.desc(), locations::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(Location::as_select())
+        .load(conn)?;
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// One location of the actor's organisation (another's answers 404).
+pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Location, AppError> {
+    actor.require(Operation::LocationGet)?;
+    find(conn, &actor.organization_id, id)
+}
+
+fn find(conn: &mut DbConn, org: &str, id: &str) -> Result<Location, AppError> {
+    Ok(locations::table
+        .filter(locations::organization_id.eq(org))
+        .filter(locations::id.eq(id))
+        .select(Location::as_select())
+        .first(conn)?)
+}
+
+/// Create a location; audited.
+pub fn create(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    input: &LocationInput,
+) -> Result<Location, AppError> {
+    actor.require(Operation::LocationCreate)?;
+    let v = input.validate(conn)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let id = new_id();
+        diesel::insert_into(locations::table)
+            .values((
+                locations::id.eq(&id),
+                locations::organization_id.eq(&org),
+                locations::name.eq(&v.name),
+                locations::address_line1.eq(&v.address_line1),
+                locations::address_line2.eq(&v.address_line2),
+                locations::postal_code.eq(&v.postal_code),
+                locations::city.eq(&v.city),
+                locations::country_code.eq(&v.country_code),
+                locations::office_open_hour.eq(v.office_open_hour),
+                locations::office_close_hour.eq(v.office_close_hour),
+                locations::created_at.eq(now),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, &id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "location.created", "location", Some(&id))
+                .values(None::<&()>, Some(&after)),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Save an edit with a version check (stale → 409); audited.
+pub fn update(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &str,
+    input: &LocationInput,
+) -> Result<Location, AppError> {
+    actor.require(Operation::LocationUpdate)?;
+    let org = actor.organization_id.clone();
+    let before = find(conn, &org, id)?;
+    let v = input.validate(conn)?;
+    db::write(conn, |conn| {
+        let before = find(conn, &org, &before.id)?;
+        if before.version != input.version {
+            return Err(AppError::Conflict);
+        }
+        diesel::update(locations::table.find(id))
+            .set((
+                locations::name.eq(&v.name),
+                locations::address_line1.eq(&v.address_line1),
+                locations::address_line2.eq(&v.address_line2),
+                locations::postal_code.eq(&v.postal_code),
+                locations::city.eq(&v.city),
+                locations::country_code.eq(&v.country_code),
+                locations::office_open_hour.eq(v.office_open_hour),
+                locations::office_close_hour.eq(v.office_close_hour),
+                locations::version.eq(before.version + 1),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "location.updated", "location", Some(id))
+                .values(Some(&before), Some(&after)),
+        )?;
+        Ok(after)
+    })
+}
+
+/// How many meetings are held at a location (shown before deleting).
+pub fn meeting_count(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<i64, AppError> {
+    let location = get(conn, actor, id)?;
+    Ok(meetings::table
+        .filter(meetings::organization_id.eq(&actor.organization_id))
+        .filter(meetings::location_id.eq(&location.id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Delete a location; its meetings stay, without a location. Audited.
+pub fn delete(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &str,
+) -> Result<Location, AppError> {
+    actor.require(Operation::LocationDelete)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let before = find(conn, &org, id)?;
+        diesel::update(
+            meetings::table
+                .filter(meetings::organization_id.eq(&org))
+                .filter(meetings::location_id.eq(id)),
+        )
+        .set(meetings::location_id.eq(None::<String>))
+        .execute(conn)?;
+        diesel::delete(locations::table.find(id)).execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "location.deleted", "location", Some(id))
+                .values(Some(&before), None::<&()>),
+        )?;
+        Ok(before)
+    })
+}

@@ -1,2 +1,732 @@
-//! Meetings: an employee (a member), from and to (stored in UTC, shown in the
-//! organisation's time zone), an optional location and notes.
+//! Meetings: an employee (a member), from and to (stored in UTC, entered and
+//! shown in the organisation's time zone), an optional location and notes.
+//! When the employee already has a meeting at that time the write reports the
+//! overlap and saves only once the caller confirms it.
+
+use chrono::{Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{locations, meetings, memberships, users};
+use crate::db::{self, DbConn, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, Event};
+use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::scopes::Operation;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+
+/// Longest notes.
+pub const MAX_NOTES: usize = 2000;
+
+/// A meeting row (times in UTC).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = meetings)]
+pub struct Meeting {
+    pub id: String,
+    pub organization_id: String,
+    pub employee_id: String,
+    pub location_id: Option<String>,
+    pub date_from: NaiveDateTime,
+    pub date_to: NaiveDateTime,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A meeting with the names people read (employee, location), loaded with
+/// one joined query.
+#[derive(Debug, Clone)]
+pub struct MeetingRow {
+    pub meeting: Meeting,
+    pub employee_name: String,
+    pub location_name: Option<String>,
+}
+
+type Joined = (Meeting, String, Option<String>);
+
+fn row((meeting, employee_name, location_name): Joined) -> MeetingRow {
+    MeetingRow {
+        meeting,
+        employee_name,
+        location_name,
+    }
+}
+
+/// Meetings with their employee and (optional) location.
+macro_rules! joined {
+    () => {
+        meetings::table
+            .inner_join(users::table)
+            .left_join(locations::table)
+    };
+}
+
+/// The columns of a [`MeetingRow`].
+macro_rules! row_columns {
+    () => {
+        (
+            Meeting::as_select(),
+            users::name,
+            locations::name.nullable(),
+        )
+    };
+}
+
+impl MeetingRow {
+    fn view(&self) -> MeetingView<'_> {
+        let m = &self.meeting;
+        MeetingView {
+            employee_id: &m.employee_id,
+            employee_name: &self.employee_name,
+            location_id: m.location_id.as_deref(),
+            location_name: self.location_name.as_deref(),
+            date_from: iso_utc(m.date_from),
+            date_to: iso_utc(m.date_to),
+            notes: &m.notes,
+        }
+    }
+}
+
+/// What the audit log keeps of a meeting (times as ISO 8601 in UTC).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MeetingView<'a> {
+    employee_id: &'a str,
+    employee_name: &'a str,
+    location_id: Option<&'a str>,
+    location_name: Option<&'a str>,
+    date_from: String,
+    date_to: String,
+    notes: &'a str,
+}
+
+/// `2026-10-24T23:30:00Z`.
+pub fn iso_utc(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+// ---------------------------------------------------------------- time
+
+/// A local date and time as typed in `<input type="datetime-local">`
+/// (`2026-11-23T14:05`, seconds optional).
+pub fn parse_local(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+}
+
+/// A local time in `tz` as UTC. In the autumn hour that happens twice the
+/// earlier one is meant; a time skipped in spring does not exist.
+pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> Result<NaiveDateTime, ErrorCode> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Ok(t.naive_utc()),
+        LocalResult::Ambiguous(a, b) => Ok(a.naive_utc().min(b.naive_utc())),
+        LocalResult::None => Err(ErrorCode::NonexistentLocalTime),
+    }
+}
+
+/// A UTC moment as local time in `tz`.
+pub fn utc_to_local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
+    tz.from_utc_datetime(&utc).naive_local()
+}
+
+/// The first moment of `day` in `tz`, in UTC (midnight, or the first hour
+/// that exists where a zone skips midnight).
+pub fn day_start(tz: Tz, day: NaiveDate) -> NaiveDateTime {
+    (0..3)
+        .filter_map(|h| day.and_hms_opt(h, 0, 0))
+        .find_map(|local| local_to_utc(tz, local).ok())
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN))
+}
+
+// ---------------------------------------------------------------- validation
+
+/// The form / API input: times as local `YYYY-MM-DDTHH:MM` text.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingInput {
+    pub employee_id: String,
+    pub location_id: Option<String>,
+    pub date_from: String,
+    pub date_to: String,
+    pub notes: String,
+    pub version: i32,
+}
+
+/// A validated input (times in UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidMeeting {
+    pub employee_id: String,
+    pub location_id: Option<String>,
+    pub date_from: NaiveDateTime,
+    pub date_to: NaiveDateTime,
+    pub notes: String,
+}
+
+fn moment(e: &mut FieldErrors, field: &'static str, raw: &str, tz: Tz) -> Option<NaiveDateTime> {
+    if raw.trim().is_empty() {
+        e.add(field, ErrorCode::Required);
+        return None;
+    }
+    let Some(local) = parse_local(raw) else {
+        e.add(field, ErrorCode::InvalidDateTime);
+        return None;
+    };
+    local_to_utc(tz, local).map_err(|code| e.add(field, code)).ok()
+}
+
+/// Every rule that needs no database: employee given, both times given and
+/// existing in `tz`, from before to, notes not too long.
+pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let employee_id = input.employee_id.trim().to_string();
+    if employee_id.is_empty() {
+        e.add("employee_id", ErrorCode::Required);
+    }
+    let location_id = input
+        .location_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string);
+    let from = moment(&mut e, "date_from", &input.date_from, tz);
+    let to = moment(&mut e, "date_to", &input.date_to, tz);
+    if let (Some(f), Some(t)) = (from, to)
+        && t <= f
+    {
+        e.add("date_to", ErrorCode::EndBeforeStart);
+    }
+    let notes = input.notes.trim().to_string();
+    if notes.chars().count() > MAX_NOTES {
+        e.add("notes", ErrorCode::TooLong(MAX_NOTES));
+    }
+    match (from, to) {
+        (Some(date_from), Some(date_to)) if e.is_empty() => Ok(ValidMeeting {
+            employee_id,
+            location_id,
+            date_from,
+            date_to,
+            notes,
+        }),
+        _ => Err(e),
+    }
+}
+
+fn is_member(conn: &mut DbConn, org: &str, user_id: &str) -> QueryResult<bool> {
+    Ok(memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
+fn is_location(conn: &mut DbConn, org: &str, id: &str) -> QueryResult<bool> {
+    Ok(locations::table
+        .filter(locations::organization_id.eq(org))
+        .filter(locations::id.eq(id))
+        .select(locations::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
+/// [`validate`] plus the rules that need the database: the employee is a
+/// member and the location belongs to the organisation. All errors at once.
+fn check(
+    conn: &mut DbConn,
+    org: &str,
+    tz: Tz,
+    input: &MeetingInput,
+) -> Result<ValidMeeting, AppError> {
+    let (valid, mut e) = match validate(input, tz) {
+        Ok(v) => (Some(v), FieldErrors::default()),
+        Err(e) => (None, e),
+    };
+    let employee = input.employee_id.trim();
+    if !employee.is_empty() && !is_member(conn, org, employee)? {
+        e.add("employee_id", ErrorCode::NotAMember);
+    }
+    if let Some(location) = input
+        .location_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        && !is_location(conn, org, location)?
+    {
+        e.add("location_id", ErrorCode::InvalidChoice);
+    }
+    match valid {
+        Some(v) if e.is_empty() => Ok(v),
+        _ => Err(AppError::Validation(e)),
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// How the list may be sorted.
+pub const SORT: SortSpec = SortSpec {
+    fields: &["dateFrom", "employee", "location"],
+    default: "dateFrom",
+    default_desc: false,
+};
+
+/// What the list shows: by employee, location and period. Without a period
+/// it shows the upcoming meetings (not yet ended).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub employee_id: Option<String>,
+    pub location_id: Option<String>,
+    /// Meetings that end after this moment (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Meetings that start before this moment (UTC).
+    pub until: Option<NaiveDateTime>,
+}
+
+/// One page of the organisation's meetings, with names, in one query.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    filter: &Filter,
+    page: PageRequest,
+) -> Result<Page<MeetingRow>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    let org = actor.organization_id.as_str();
+    let filtered = || {
+        let mut q = joined!()
+            .filter(meetings::organization_id.eq(org))
+            .into_boxed();
+        if let Some(e) = &filter.employee_id {
+            q = q.filter(meetings::employee_id.eq(e.clone()));
+        }
+        if let Some(l) = &filter.location_id {
+            q = q.filter(meetings::location_id.eq(l.clone()));
+        }
+        match (filter.from, filter.until) {
+            (None, None) => q = q.filter(meetings::date_to.ge(now)),
+            (from, until) => {
+                if let Some(f) = from {
+                    q = q.filter(meetings::date_to.gt(f));
+                }
+                if let Some(u) = until {
+                    q = q.filter(meetings::date_from.lt(u));
+                }
+            }
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let q = filtered();
+    let q = match (page.sort, page.desc) {
+        ("employee", false) => q.order((
+            users::name.asc(),
+            meetings::date_from.asc(),
+            meetings::id.asc(),
+        )),
+        ("employee", true) => q.order((
+            users::name.desc(),
+            meetings::date_from.desc(),
+            meetings::id.desc(),
+        )),
+        // Without a location last when ascending (first when descending),
+        // on both backends.
+        ("location", false) => q.order((
+            locations::name.nullable().is_null().asc(),
+            locations::name.nullable().asc(),
+            meetings::date_from.asc(),
+            meetings::id.asc(),
+        )),
+        ("location", true) => q.order((
+            locations::name.nullable().is_null().desc(),
+            locations::name.nullable().desc(),
+            meetings::date_from.desc(),
+            meetings::id.desc(),
+        )),
+        (_, false) => q.order((meetings::date_from.asc(), meetings::id.asc())),
+        (_, true) => q.order((meetings::date_from.desc(), meetings::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(row_columns!())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(row)
+        .collect();
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// The meetings that touch `[start, end)` (UTC), for the week view.
+pub fn week(
+    conn: &mut DbConn,
+    actor: &Actor,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<Vec<MeetingRow>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    Ok(joined!()
+        .filter(meetings::organization_id.eq(&actor.organization_id))
+        .filter(meetings::date_from.lt(end))
+        .filter(meetings::date_to.gt(start))
+        .order((meetings::date_from.asc(), meetings::id.asc()))
+        .select(row_columns!())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+fn overlaps_of(
+    conn: &mut DbConn,
+    org: &str,
+    employee_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    except: Option<&str>,
+) -> QueryResult<Vec<MeetingRow>> {
+    let mut q = joined!()
+        .filter(meetings::organization_id.eq(org))
+        .filter(meetings::employee_id.eq(employee_id))
+        .filter(meetings::date_from.lt(to))
+        .filter(meetings::date_to.gt(from))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(meetings::id.ne(id));
+    }
+    Ok(q.order((meetings::date_from.asc(), meetings::id.asc()))
+        .select(row_columns!())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+/// The employee's other meetings that overlap `[from, to)` (a meeting that
+/// ends when another starts does not overlap), leaving out `except`.
+pub fn overlapping(
+    conn: &mut DbConn,
+    actor: &Actor,
+    employee_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    except: Option<&str>,
+) -> Result<Vec<MeetingRow>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    Ok(overlaps_of(
+        conn,
+        &actor.organization_id,
+        employee_id,
+        from,
+        to,
+        except,
+    )?)
+}
+
+fn find(conn: &mut DbConn, org: &str, id: &str) -> Result<MeetingRow, AppError> {
+    Ok(row(joined!()
+        .filter(meetings::organization_id.eq(org))
+        .filter(meetings::id.eq(id))
+        .select(row_columns!())
+        .first::<Joined>(conn)?))
+}
+
+/// One meeting of the actor's organisation (another's answers 404).
+pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<MeetingRow, AppError> {
+    actor.require(Operation::MeetingGet)?;
+    find(conn, &actor.organization_id, id)
+}
+
+/// The organisation's members a meeting can be for: `(user id, name)` by name.
+pub fn employee_choices(
+    conn: &mut DbConn,
+    actor: &Actor,
+) -> Result<Vec<(String, String)>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(&actor.organization_id))
+        .order((users::name.asc(), users::id.asc()))
+        .select((users::id, users::name))
+        .load(conn)?)
+}
+
+/// The organisation's locations: `(id, name)` by name.
+pub fn location_choices(
+    conn: &mut DbConn,
+    actor: &Actor,
+) -> Result<Vec<(String, String)>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    Ok(locations::table
+        .filter(locations::organization_id.eq(&actor.organization_id))
+        .order((locations::name.asc(), locations::id.asc()))
+        .select((locations::id, locations::name))
+        .load(conn)?)
+}
+
+// ---------------------------------------------------------------- writing
+
+/// What a create or an edit came to.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Saved. `overlaps` are the employee's other meetings at that time
+    /// (saved anyway because the caller allowed it).
+    Saved {
+        meeting: MeetingRow,
+        overlaps: Vec<MeetingRow>,
+    },
+    /// Not saved: the employee already has these meetings at that time.
+    /// Saving again with the overlap allowed goes ahead.
+    Overlaps(Vec<MeetingRow>),
+}
+
+/// Create a meeting (times local to `tz`); audited. With overlapping
+/// meetings it saves only when `allow_overlap` is set.
+pub fn create(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    tz: Tz,
+    input: &MeetingInput,
+    allow_overlap: bool,
+) -> Result<Outcome, AppError> {
+    actor.require(Operation::MeetingCreate)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let v = check(conn, &org, tz, input)?;
+        let overlaps = overlaps_of(conn, &org, &v.employee_id, v.date_from, v.date_to, None)?;
+        if !overlaps.is_empty() && !allow_overlap {
+            return Ok(Outcome::Overlaps(overlaps));
+        }
+        let id = new_id();
+        diesel::insert_into(meetings::table)
+            .values((
+                meetings::id.eq(&id),
+                meetings::organization_id.eq(&org),
+                meetings::employee_id.eq(&v.employee_id),
+                meetings::location_id.eq(v.location_id.as_deref()),
+                meetings::date_from.eq(v.date_from),
+                meetings::date_to.eq(v.date_to),
+                meetings::notes.eq(&v.notes),
+                meetings::created_at.eq(now),
+                meetings::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, &id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "meeting.created", "meeting", Some(&id))
+                .values(None::<&()>, Some(&after.view())),
+        )?;
+        Ok(Outcome::Saved {
+            meeting: after,
+            overlaps,
+        })
+    })
+}
+
+/// Save an edit with a version check (stale → 409); audited. Overlaps as
+/// for [`create`], never counting the meeting itself.
+pub fn update(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    input: &MeetingInput,
+    allow_overlap: bool,
+) -> Result<Outcome, AppError> {
+    actor.require(Operation::MeetingUpdate)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let before = find(conn, &org, id)?;
+        let v = check(conn, &org, tz, input)?;
+        if before.meeting.version != input.version {
+            return Err(AppError::Conflict);
+        }
+        let overlaps = overlaps_of(
+            conn,
+            &org,
+            &v.employee_id,
+            v.date_from,
+            v.date_to,
+            Some(id),
+        )?;
+        if !overlaps.is_empty() && !allow_overlap {
+            return Ok(Outcome::Overlaps(overlaps));
+        }
+        diesel::update(
+            meetings::table
+                .filter(meetings::organization_id.eq(&org))
+                .filter(meetings::id.eq(id)),
+        )
+        .set((
+            meetings::employee_id.eq(&v.employee_id),
+            meetings::location_id.eq(v.location_id.as_deref()),
+            meetings::date_from.eq(v.date_from),
+            meetings::date_to.eq(v.date_to),
+            meetings::notes.eq(&v.notes),
+            meetings::version.eq(before.meeting.version + 1),
+            meetings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        let after = find(conn, &org, id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "meeting.updated", "meeting", Some(id))
+                .values(Some(&before.view()), Some(&after.view())),
+        )?;
+        Ok(Outcome::Saved {
+            meeting: after,
+            overlaps,
+        })
+    })
+}
+
+/// Delete a meeting (admins); audited with the values it had.
+pub fn delete(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &str,
+) -> Result<MeetingRow, AppError> {
+    actor.require(Operation::MeetingDelete)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let before = find(conn, &org, id)?;
+        diesel::delete(
+            meetings::table
+                .filter(meetings::organization_id.eq(&org))
+                .filter(meetings::id.eq(id)),
+        )
+        .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "meeting.deleted", "meeting", Some(id))
+                .values(Some(&before.view()), None::<&()>),
+        )?;
+        Ok(before)
+    })
+}
+
+/// The Monday of the week `day` is in.
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AMS: Tz = chrono_tz::Europe::Amsterdam;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn input(from: &str, to: &str) -> MeetingInput {
+        MeetingInput {
+            employee_id: "u1".into(),
+            date_from: from.into(),
+            date_to: to.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn local_times_become_utc() {
+        let v = validate(&input("2026-11-23T14:05", "2026-11-23T15:00"), AMS).unwrap();
+        assert_eq!(v.date_from, at("2026-11-23 13:05"));
+        assert_eq!(v.date_to, at("2026-11-23 14:00"));
+        // Summer time: two hours ahead.
+        let v = validate(&input("2026-07-01T09:00", "2026-07-01T10:00:00"), AMS).unwrap();
+        assert_eq!(v.date_from, at("2026-07-01 07:00"));
+    }
+
+    #[test]
+    fn across_the_autumn_change() {
+        // 01:30 is still summer time, 03:30 already winter time: three hours.
+        let v = validate(&input("2026-10-25T01:30", "2026-10-25T03:30"), AMS).unwrap();
+        assert_eq!(v.date_from, at("2026-10-24 23:30"));
+        assert_eq!(v.date_to, at("2026-10-25 02:30"));
+        assert_eq!(utc_to_local(AMS, v.date_from), at("2026-10-25 01:30"));
+        assert_eq!(utc_to_local(AMS, v.date_to), at("2026-10-25 03:30"));
+        // 02:30 happens twice: the first (summer time) is meant.
+        assert_eq!(
+            local_to_utc(AMS, at("2026-10-25 02:30")),
+            Ok(at("2026-10-25 00:30"))
+        );
+    }
+
+    #[test]
+    fn the_spring_gap_does_not_exist() {
+        let e = validate(&input("2026-03-29T02:30", "2026-03-29T04:00"), AMS).unwrap_err();
+        assert_eq!(e.get("date_from"), Some(&ErrorCode::NonexistentLocalTime));
+        assert_eq!(e.get("date_to"), None);
+    }
+
+    #[test]
+    fn every_rule() {
+        let e = validate(
+            &MeetingInput {
+                notes: "x".repeat(MAX_NOTES + 1),
+                ..Default::default()
+            },
+            AMS,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("employee_id"), Some(&ErrorCode::Required));
+        assert_eq!(e.get("date_from"), Some(&ErrorCode::Required));
+        assert_eq!(e.get("date_to"), Some(&ErrorCode::Required));
+        assert_eq!(e.get("notes"), Some(&ErrorCode::TooLong(MAX_NOTES)));
+        let e = validate(&input("morgen", "2026-13-01T10:00"), AMS).unwrap_err();
+        assert_eq!(e.get("date_from"), Some(&ErrorCode::InvalidDateTime));
+        assert_eq!(e.get("date_to"), Some(&ErrorCode::InvalidDateTime));
+        for to in ["2026-11-23T10:00", "2026-11-23T09:00"] {
+            let e = validate(&input("2026-11-23T10:00", to), AMS).unwrap_err();
+            assert_eq!(e.get("date_to"), Some(&ErrorCode::EndBeforeStart), "{to}");
+        }
+        let ok = validate(
+            &MeetingInput {
+                location_id: Some("  ".into()),
+                notes: format!("  {}  ", "y".repeat(MAX_NOTES)),
+                ..input("2026-11-23T10:00", "2026-11-23T10:01")
+            },
+            AMS,
+        )
+        .unwrap();
+        assert_eq!(ok.location_id, None);
+        assert_eq!(ok.notes.len(), MAX_NOTES);
+    }
+
+    #[test]
+    fn weeks_and_days() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(monday_of(d("2026-11-29")), d("2026-11-23"));
+        assert_eq!(monday_of(d("2026-11-23")), d("2026-11-23"));
+        assert_eq!(day_start(AMS, d("2026-11-23")), at("2026-11-22 23:00"));
+        assert_eq!(day_start(AMS, d("2026-07-01")), at("2026-06-30 22:00"));
+        // A zone that skips midnight (Santiago, September 2026).
+        let santiago: Tz = "America/Santiago".parse().unwrap();
+        assert_eq!(day_start(santiago, d("2026-09-06")), at("2026-09-06 04:00"));
+    }
+}

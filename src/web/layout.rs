@@ -98,8 +98,18 @@ impl LayoutCtx {
             active,
             [
                 (Nav::Dashboard, t.nav_dashboard, "/", None),
-                (Nav::Locations, t.nav_locations, "/locations", Some(Operation::LocationList)),
-                (Nav::Meetings, t.nav_meetings, "/meetings", Some(Operation::MeetingList)),
+                (
+                    Nav::Locations,
+                    t.nav_locations,
+                    "/locations",
+                    Some(Operation::LocationList),
+                ),
+                (
+                    Nav::Meetings,
+                    t.nav_meetings,
+                    "/meetings",
+                    Some(Operation::MeetingList),
+                ),
             ],
         );
         let settings_nav = links(

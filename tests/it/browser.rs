@@ -1018,6 +1018,124 @@ async fn mail_footer_preview_updates_while_typing() {
     println!("browser mail footer preview took {:.1?}", started.elapsed());
 }
 
+/// What sticks out to the right of the viewport, making the page scroll
+/// sideways: the page's width and up to eight elements that stick out (a
+/// positioned element escapes a scrolling box that is not its containing
+/// block); empty when the page fits.
+async fn sideways_overflow(c: &Client) -> Value {
+    js(
+        c,
+        "const w = document.documentElement.clientWidth;
+         const sw = document.documentElement.scrollWidth;
+         if (sw <= w) return [];
+         const clipped = e => {
+             let p = e.parentElement;
+             const pos = getComputedStyle(e).position;
+             if (pos === 'fixed') return false;
+             if (pos === 'absolute') p = e.offsetParent;
+             for (; p && p !== document.body; p = p.parentElement) {
+                 if (getComputedStyle(p).overflowX !== 'visible') return true;
+             }
+             return false;
+         };
+         const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+             + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+         return ['page ' + sw + ' > ' + w].concat([...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > w + 0.5 && !clipped(e))
+             .slice(0, 8)
+             .map(e => name(e) + ' to ' + Math.round(e.getBoundingClientRect().right)));",
+    )
+    .await
+}
+
+/// The new settings pages on a phone: nothing makes the page scroll
+/// sideways (a wide table scrolls in its own box, or stacks).
+#[actix_web::test]
+async fn settings_pages_fit_a_phone() {
+    if !e2e_enabled("settings_pages_fit_a_phone") {
+        return;
+    }
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+    // An invitation, so that its mail and the open invitations show.
+    visit(c, &app, "/settings/users").await;
+    c.find(Locator::Css("#f-email"))
+        .await
+        .expect("the invitation's e-mail field")
+        .send_keys("nieuw.lid@example.test")
+        .await
+        .expect("type an e-mail address");
+    click_and_wait(c, "form.invite-form button[type='submit']").await;
+    let link = c
+        .find(Locator::Css("#invite-link"))
+        .await
+        .expect("the invitation link")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    let invitation = link[link.find("/invitations/").expect("an invitation path")..].to_owned();
+
+    set_viewport(c, NARROW.0, NARROW.1).await;
+    let mut pages = vec![
+        "/settings/organization".to_owned(),
+        "/settings/organization/clear".to_owned(),
+        "/settings/users".to_owned(),
+        "/settings/languages".to_owned(),
+        "/settings/mail-footer".to_owned(),
+        "/settings/outbox".to_owned(),
+        "/settings/audit-log".to_owned(),
+    ];
+    visit(c, &app, "/settings/outbox").await;
+    let mail = js(
+        c,
+        "const a = document.querySelector(\"#list a[href^='/settings/outbox/']\"); return a ? a.getAttribute('href') : null;",
+    )
+    .await;
+    pages.push(mail.as_str().expect("a mail in the outbox").to_owned());
+    visit(c, &app, "/settings/users").await;
+    let confirm = js(
+        c,
+        "const a = document.querySelector(\"#list a[href$='/disable']\"); return a ? a.getAttribute('href') : null;",
+    )
+    .await;
+    pages.push(confirm.as_str().expect("a disable link").to_owned());
+    let mut problems = Vec::new();
+    for page in &pages {
+        visit(c, &app, page).await;
+        // With every <details> open: the audit log's values too.
+        js(
+            c,
+            "document.querySelectorAll('main details').forEach(d => d.open = true); return null;",
+        )
+        .await;
+        let out = sideways_overflow(c).await;
+        if out.as_array().is_some_and(|a| !a.is_empty()) {
+            problems.push(format!("{page}: {out}"));
+        }
+    }
+    log_out(c).await;
+    visit(c, &app, &invitation).await;
+    let out = sideways_overflow(c).await;
+    if out.as_array().is_some_and(|a| !a.is_empty()) {
+        problems.push(format!("the invitation: {out}"));
+    }
+    assert!(
+        problems.is_empty(),
+        "wider than a phone:\n{}",
+        problems.join("\n")
+    );
+
+    browser.close().await;
+    println!("browser phone widths took {:.1?}", started.elapsed());
+}
+
 /// Screenshots of every page for a human to look at (see the module doc).
 #[actix_web::test]
 async fn screenshots() {

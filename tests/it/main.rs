@@ -10,6 +10,7 @@ mod browser;
 mod foundation;
 mod images;
 mod languages;
+mod locations;
 mod mail_delivery;
 mod mail_footer;
 mod preferences;

@@ -1,0 +1,323 @@
+//! Locations: list (search, sort, paging edges), form rules, 409, roles,
+//! tenant isolation, deleting keeps the meetings.
+
+use awc::http::StatusCode;
+
+use crate::support::*;
+
+fn fields<'a>(
+    name: &'a str,
+    open: &'a str,
+    close: &'a str,
+    version: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("address_line1", "Dorpsstraat 1"),
+        ("address_line2", ""),
+        ("postal_code", "1234 AB"),
+        ("city", "Ergens"),
+        ("country_code", "NL"),
+        ("office_open_hour", open),
+        ("office_close_hour", close),
+        ("version", version),
+    ]
+}
+
+async fn location_id(app: &TestApp, name: &'static str) -> (String, i32) {
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::locations;
+        locations::table
+            .filter(locations::name.eq(name))
+            .select((locations::id, locations::version))
+            .first::<(String, i32)>(c)
+            .unwrap()
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn staff_create_and_edit_with_audit() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let list = staff.get("/locations").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Hoofdkantoor Utrecht"));
+    assert!(list.body.contains("08:00–18:00"));
+    assert_eq!(staff.get("/locations/new").await.status, StatusCode::OK);
+    let res = staff
+        .post("/locations", &fields("Filiaal Zwolle", "9", "17", "0"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        staff
+            .get("/locations")
+            .await
+            .body
+            .contains("Locatie opgeslagen.")
+    );
+    let (id, v) = location_id(&app, "Filiaal Zwolle").await;
+    let page = staff.get(&format!("/locations/{id}")).await;
+    assert!(page.body.contains("value=\"Filiaal Zwolle\""));
+    assert!(
+        page.body
+            .contains("<option value=\"NL\" selected>Nederland</option>")
+    );
+    assert!(!page.body.contains("/delete"), "staff see no delete button");
+    let res = staff
+        .post(
+            &format!("/locations/{id}"),
+            &fields("Filiaal Zwolle-Zuid", "", "", &v.to_string()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'location.updated' AND before_json LIKE '%\"officeOpenHour\":9%' AND after_json LIKE '%Zwolle-Zuid%'").await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM locations WHERE office_open_hour IS NULL AND name = 'Filiaal Zwolle-Zuid'").await, 1);
+}
+
+#[actix_web::test]
+async fn every_rule_is_checked_and_nothing_stored() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    let long = "x".repeat(201);
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (fields("", "", "", "0"), "Dit veld is verplicht."),
+        (fields(&long, "", "", "0"), "Maximaal 200 tekens."),
+        (fields("A", "9", "", "0"), "allebei in, of geen van beide"),
+        (fields("A", "", "17", "0"), "allebei in, of geen van beide"),
+        (fields("A", "17", "9", "0"), "na de openingstijd"),
+        (fields("A", "9", "9", "0"), "na de openingstijd"),
+        (
+            fields("A", "24", "25", "0"),
+            "Een heel uur van 0 tot en met 23.",
+        ),
+        (
+            fields("A", "-1", "5", "0"),
+            "Een heel uur van 0 tot en met 23.",
+        ),
+        (
+            fields("A", "acht", "17", "0"),
+            "Een heel uur van 0 tot en met 23.",
+        ),
+    ];
+    let before = app.count("SELECT COUNT(*) AS n FROM locations").await;
+    for (f, message) in cases {
+        let res = c.post("/locations", &f).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{f:?}");
+        assert!(res.body.contains(message), "{f:?}: {message}");
+        assert!(res.body.contains("aria-invalid=\"true\""));
+    }
+    let mut bad_country = fields("A", "", "", "0");
+    bad_country[5] = ("country_code", "XX");
+    let res = c.post("/locations", &bad_country).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM locations").await,
+        before
+    );
+    // The edges that are allowed.
+    assert_eq!(
+        c.post("/locations", &fields("Nacht", "0", "23", "0"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn stale_edit_answers_409_and_keeps_input() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    let (id, v) = location_id(&app, "Vestiging Amsterdam").await;
+    let v = v.to_string();
+    assert_eq!(
+        c.post(
+            &format!("/locations/{id}"),
+            &fields("Amsterdam Centrum", "9", "17", &v)
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let res = c
+        .post(
+            &format!("/locations/{id}"),
+            &fields("Mijn naam", "9", "17", &v),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("value=\"Mijn naam\""));
+    assert!(res.body.contains("Amsterdam Centrum"));
+}
+
+#[actix_web::test]
+async fn delete_is_for_admins_and_keeps_meetings() {
+    let app = TestApp::demo().await;
+    let (id, _) = location_id(&app, "Werkplaats Rotterdam").await;
+    // A meeting at this location.
+    let lid = id.clone();
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::{meetings, organizations, users};
+        let org: String = organizations::table
+            .filter(organizations::slug.eq("demo-bv"))
+            .select(organizations::id)
+            .first(c)
+            .unwrap();
+        let user: String = users::table
+            .filter(users::email.eq(STAFF))
+            .select(users::id)
+            .first(c)
+            .unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        diesel::insert_into(meetings::table)
+            .values((
+                meetings::id.eq("meeting-at-rotterdam"),
+                meetings::organization_id.eq(org),
+                meetings::employee_id.eq(user),
+                meetings::location_id.eq(Some(lid)),
+                meetings::date_from.eq(now),
+                meetings::date_to.eq(now + chrono::Duration::hours(1)),
+                meetings::created_at.eq(now),
+                meetings::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let mut staff = app.login(STAFF).await;
+    assert_eq!(
+        staff.get(&format!("/locations/{id}/delete")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        staff
+            .post(&format!("/locations/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut admin = app.login(ADMIN).await;
+    let confirm = admin.get(&format!("/locations/{id}/delete")).await;
+    assert!(
+        confirm
+            .body
+            .contains("1 afspraken op deze locatie blijven bestaan"),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/locations/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM meetings WHERE id = 'meeting-at-rotterdam' AND location_id IS NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'location.deleted'")
+            .await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn list_search_sort_and_paging_edges() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(STAFF).await;
+    let found = c.get("/locations?q=ROTTER").await;
+    assert!(
+        found.body.contains("Werkplaats Rotterdam") && !found.body.contains("Hoofdkantoor Utrecht")
+    );
+    let by_city = c
+        .get("/locations?sortBy=city&sortDirection=DESC")
+        .await
+        .body;
+    let (u, a) = (
+        by_city.find("Hoofdkantoor Utrecht").unwrap(),
+        by_city.find("Vestiging Amsterdam").unwrap(),
+    );
+    assert!(
+        u < a,
+        "Utrecht before Amsterdam when sorted by city, descending"
+    );
+    let one = c.get("/locations?pageSize=1").await;
+    assert!(one.body.contains("rel=\"next\""));
+    assert!(one.body.contains("1–1 van 3"));
+    // Beyond the end, size 0 or 1000, unknown sort: answered, not broken.
+    let beyond = c.get("/locations?pageNumber=99").await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(beyond.body.contains("Geen locaties gevonden"));
+    assert!(
+        c.get("/locations?pageSize=0")
+            .await
+            .body
+            .contains("1–1 van 3")
+    );
+    assert!(
+        c.get("/locations?pageSize=1000")
+            .await
+            .body
+            .contains("1–3 van 3")
+    );
+    assert_eq!(
+        c.get("/locations?sortBy=password&sortDirection=UP")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn locations_are_per_organization() {
+    let app = TestApp::demo().await;
+    let (id, v) = location_id(&app, "Hoofdkantoor Utrecht").await;
+    let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| {
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+    })
+    .await;
+    let mut other = app.login("baas@ander.test").await;
+    assert!(
+        !other
+            .get("/locations")
+            .await
+            .body
+            .contains("Hoofdkantoor Utrecht")
+    );
+    assert_eq!(
+        other.get(&format!("/locations/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("/locations/{id}"),
+                &fields("Gekaapt", "", "", &v.to_string())
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/locations/{id}/delete")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("/locations/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM locations WHERE name = 'Hoofdkantoor Utrecht'")
+            .await,
+        1
+    );
+}
