@@ -17,6 +17,7 @@
 #                        PostgreSQL (use an empty, throwaway database);
 #                        anything else is ignored and a temp SQLite file is used
 #   PORTAAL_BIN          use this binary instead of building target/release/portaal
+#   LOCATIONS, MEETINGS  seed sizes (default 10000 and 50000)
 #
 # To add an endpoint, add a `measure "GET /thing" /thing` line in the
 # "plain runs" section below (before the login storm, which locks the demo
@@ -99,6 +100,12 @@ esac
 if curl -s -o /dev/null --max-time 2 "$BASE/healthz"; then
     die "something already answers on port $PORT; set PORT to a free port"
 fi
+
+# Seed data: the demo organisation plus LOCATIONS locations and MEETINGS
+# meetings (idempotent: only what is missing is added).
+log "seeding ${LOCATIONS:-10000} locations and ${MEETINGS:-50000} meetings ..."
+DATABASE_URL=$DB_URL RUST_LOG=warn "$BIN" bench-seed \
+    --locations "${LOCATIONS:-10000}" --meetings "${MEETINGS:-50000}" >&2
 
 log "starting $BIN on $BASE ($BACKEND) ..."
 # The login storm must reach argon2, so the per-address throttle is lifted.
@@ -244,6 +251,11 @@ measure() {
 measure "GET /healthz" /healthz
 measure "GET /login" /login
 measure "GET / (dashboard)" / -H "$SESSION_COOKIE"
+measure "GET /locations (page 1 by name)" "/locations?sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
+measure "GET /locations (page 200 by name)" "/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
+if [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/meetings/week") == 200 ]]; then
+    measure "GET /meetings/week" /meetings/week -H "$SESSION_COOKIE"
+fi
 
 # The login storm: wrong passwords for the demo admin saturate POST /login
 # while a second wrk measures the dashboard. The server is expected to

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod mailer;
 pub mod password;
+pub mod seed;
 pub mod web;
 
 use std::sync::Arc;

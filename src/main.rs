@@ -37,6 +37,14 @@ enum Command {
     /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
     /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
     /// is asked for without echo.
+    /// Load the demo data plus many locations and meetings (for `bench/`).
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long, default_value_t = 10_000)]
+        locations: i64,
+        #[arg(long, default_value_t = 50_000)]
+        meetings: i64,
+    },
     CreateAdmin {
         /// The admin's e-mail address.
         #[arg(long)]
@@ -79,6 +87,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve { demo, .. } => serve(config, demo),
         Command::Migrate => migrate(&config),
+        Command::BenchSeed {
+            locations,
+            meetings,
+        } => bench_seed(&config, locations, meetings),
         Command::CreateAdmin {
             email,
             organization,
@@ -101,6 +113,16 @@ fn migrate(config: &Config) -> anyhow::Result<()> {
         "{ran} migration(s) applied to {}",
         config.database.redacted()
     );
+    Ok(())
+}
+
+fn bench_seed(config: &Config, locations: i64, meetings: i64) -> anyhow::Result<()> {
+    let pool = db::open(&config.database, 1)?;
+    let mut conn = pool.get()?;
+    let now = SystemClock.now();
+    domain::demo::ensure(&mut conn, now, password::hash_blocking).map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+    let (l, m) = portaal::seed::seed(&mut conn, now, locations, meetings)?;
+    println!("added {l} locations and {m} meetings to the demo organisation");
     Ok(())
 }
 

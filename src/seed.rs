@@ -1,0 +1,89 @@
+//! Bulk data for benchmarks (`portaal bench-seed`): many locations and
+//! meetings in the demo organisation, written straight to the tables in one
+//! transaction (no audit trail: this is test data, not a user's change).
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{locations, meetings, memberships, organizations};
+use crate::db::{self, DbConn, new_id};
+use crate::domain::demo;
+
+/// Add locations and meetings to the demo organisation until it has at least
+/// `want_locations` and `want_meetings`; returns how many were added.
+pub fn seed(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    want_locations: i64,
+    want_meetings: i64,
+) -> anyhow::Result<(i64, i64)> {
+    let org: String = organizations::table
+        .filter(organizations::slug.eq(demo::ORG_SLUG))
+        .select(organizations::id)
+        .first(conn)?;
+    let members: Vec<String> = memberships::table
+        .filter(memberships::organization_id.eq(&org))
+        .select(memberships::user_id)
+        .load(conn)?;
+    anyhow::ensure!(!members.is_empty(), "the demo organisation has no members");
+    let have_locations: i64 = locations::table
+        .filter(locations::organization_id.eq(&org))
+        .count()
+        .get_result(conn)?;
+    let have_meetings: i64 = meetings::table
+        .filter(meetings::organization_id.eq(&org))
+        .count()
+        .get_result(conn)?;
+    let add_locations = (want_locations - have_locations).max(0);
+    let add_meetings = (want_meetings - have_meetings).max(0);
+    const CITIES: [&str; 8] = [
+        "Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen", "Zwolle", "Maastricht",
+    ];
+    db::write(conn, |conn| -> anyhow::Result<()> {
+        for i in 0..add_locations {
+            let n = have_locations + i;
+            diesel::insert_into(locations::table)
+                .values((
+                    locations::id.eq(new_id()),
+                    locations::organization_id.eq(&org),
+                    locations::name.eq(format!("Locatie {:05}", (n * 7919) % 100_000)),
+                    locations::address_line1.eq(format!("Straat {}", n % 300 + 1)),
+                    locations::postal_code.eq(format!("{:04} AB", 1000 + n % 8999)),
+                    locations::city.eq(CITIES[(n % 8) as usize]),
+                    locations::country_code.eq("NL"),
+                    locations::office_open_hour.eq(Some(8)),
+                    locations::office_close_hour.eq(Some(17)),
+                    locations::created_at.eq(now),
+                    locations::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        let location_ids: Vec<String> = locations::table
+            .filter(locations::organization_id.eq(&org))
+            .select(locations::id)
+            .limit(1000)
+            .load(conn)?;
+        // Spread over a year around now, on working hours.
+        let start = now - Duration::days(182);
+        for i in 0..add_meetings {
+            let day = i % 365;
+            let hour = 8 + (i * 13) % 9;
+            let from = start + Duration::days(day) + Duration::hours(hour);
+            diesel::insert_into(meetings::table)
+                .values((
+                    meetings::id.eq(new_id()),
+                    meetings::organization_id.eq(&org),
+                    meetings::employee_id.eq(&members[(i as usize) % members.len()]),
+                    meetings::location_id.eq(location_ids.get((i as usize) % location_ids.len().max(1))),
+                    meetings::date_from.eq(from),
+                    meetings::date_to.eq(from + Duration::minutes(45)),
+                    meetings::notes.eq(format!("Bench {i}")),
+                    meetings::created_at.eq(now),
+                    meetings::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })?;
+    Ok((add_locations, add_meetings))
+}
