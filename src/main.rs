@@ -120,7 +120,8 @@ fn bench_seed(config: &Config, locations: i64, meetings: i64) -> anyhow::Result<
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
     let now = SystemClock.now();
-    domain::demo::ensure(&mut conn, now, password::hash_blocking).map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+    domain::demo::ensure(&mut conn, now, password::hash_blocking)
+        .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
     let (l, m) = portaal::seed::seed(&mut conn, now, locations, meetings)?;
     println!("added {l} locations and {m} meetings to the demo organisation");
     Ok(())

@@ -37,7 +37,14 @@ pub fn seed(
     let add_locations = (want_locations - have_locations).max(0);
     let add_meetings = (want_meetings - have_meetings).max(0);
     const CITIES: [&str; 8] = [
-        "Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen", "Zwolle", "Maastricht",
+        "Amsterdam",
+        "Rotterdam",
+        "Utrecht",
+        "Den Haag",
+        "Eindhoven",
+        "Groningen",
+        "Zwolle",
+        "Maastricht",
     ];
     db::write(conn, |conn| -> anyhow::Result<()> {
         for i in 0..add_locations {
@@ -74,7 +81,8 @@ pub fn seed(
                     meetings::id.eq(new_id()),
                     meetings::organization_id.eq(&org),
                     meetings::employee_id.eq(&members[(i as usize) % members.len()]),
-                    meetings::location_id.eq(location_ids.get((i as usize) % location_ids.len().max(1))),
+                    meetings::location_id
+                        .eq(location_ids.get((i as usize) % location_ids.len().max(1))),
                     meetings::date_from.eq(from),
                     meetings::date_to.eq(from + Duration::minutes(45)),
                     meetings::notes.eq(format!("Bench {i}")),

@@ -8,6 +8,7 @@ use crate::domain::actor::Actor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::audit::AuditActor;
 use crate::domain::locations::{self, LocationInput};
+use crate::domain::meetings::{self, MeetingInput};
 use crate::domain::scopes::Role;
 use crate::domain::{organizations, reference, users};
 use crate::error::AppError;
@@ -170,6 +171,95 @@ pub fn ensure(
         for code in LANGUAGES {
             reference::set_language_enabled(conn, now, &as_admin, code, true)?;
         }
+        let tz = org
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Amsterdam);
+        week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
         Ok(true)
     })
+}
+
+/// A demo meeting: day of the week (0 = Monday), local from and to, the
+/// employee, the n-th location (if any) and notes.
+type Planned<'a> = (i64, &'a str, &'a str, &'a str, Option<usize>, &'a str);
+
+/// This week's meetings (Monday to Friday) for both demo users: a few a day,
+/// one overlapping pair, some at the demo locations (when there are any).
+fn week_of_meetings(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    as_admin: &Actor,
+    tz: chrono_tz::Tz,
+    admin: &str,
+    staff: &str,
+) -> Result<(), AppError> {
+    let monday = meetings::monday_of(meetings::utc_to_local(tz, now).date());
+    let locations = meetings::location_choices(conn, as_admin)?;
+    // (weekday from Monday, from, to, employee, location, notes)
+    let plan: [Planned; 12] = [
+        (
+            0,
+            "09:00",
+            "10:00",
+            admin,
+            Some(0),
+            "Weekstart met het team",
+        ),
+        (
+            0,
+            "10:30",
+            "11:30",
+            staff,
+            Some(1),
+            "Kennismaking nieuwe klant",
+        ),
+        (
+            0,
+            "14:00",
+            "15:00",
+            staff,
+            None,
+            "Telefonisch overleg met de leverancier",
+        ),
+        (1, "09:30", "10:30", staff, Some(1), "Intakegesprek"),
+        (
+            1,
+            "13:00",
+            "14:30",
+            admin,
+            Some(0),
+            "Kwartaalcijfers doornemen",
+        ),
+        // Mo is double-booked on Wednesday: the form warned, it was saved anyway.
+        (2, "11:00", "12:00", staff, Some(0), "Klantgesprek Jansen"),
+        (2, "11:30", "12:30", staff, None, "Overleg planning"),
+        (2, "15:00", "16:00", admin, Some(1), "Sollicitatiegesprek"),
+        (3, "10:00", "11:00", admin, None, "Eén-op-één met Mo"),
+        (
+            3,
+            "14:00",
+            "15:30",
+            staff,
+            Some(0),
+            "Training nieuwe software",
+        ),
+        (4, "09:00", "09:30", admin, None, "Weekafsluiting"),
+        (4, "13:00", "14:00", staff, Some(1), "Evaluatie project"),
+    ];
+    for (day, from, to, who, location, notes) in plan {
+        let date = monday + chrono::Duration::days(day);
+        let input = MeetingInput {
+            employee_id: who.to_string(),
+            location_id: location
+                .filter(|_| !locations.is_empty())
+                .map(|n| locations[n % locations.len()].0.clone()),
+            date_from: format!("{date}T{from}"),
+            date_to: format!("{date}T{to}"),
+            notes: notes.to_string(),
+            version: 0,
+        };
+        meetings::create(conn, now, as_admin, tz, &input, true)?;
+    }
+    Ok(())
 }

@@ -179,7 +179,9 @@ fn moment(e: &mut FieldErrors, field: &'static str, raw: &str, tz: Tz) -> Option
         e.add(field, ErrorCode::InvalidDateTime);
         return None;
     };
-    local_to_utc(tz, local).map_err(|code| e.add(field, code)).ok()
+    local_to_utc(tz, local)
+        .map_err(|code| e.add(field, code))
+        .ok()
 }
 
 /// Every rule that needs no database: employee given, both times given and
@@ -484,7 +486,7 @@ pub enum Outcome {
     /// Saved. `overlaps` are the employee's other meetings at that time
     /// (saved anyway because the caller allowed it).
     Saved {
-        meeting: MeetingRow,
+        meeting: Box<MeetingRow>,
         overlaps: Vec<MeetingRow>,
     },
     /// Not saved: the employee already has these meetings at that time.
@@ -533,7 +535,7 @@ pub fn create(
                 .values(None::<&()>, Some(&after.view())),
         )?;
         Ok(Outcome::Saved {
-            meeting: after,
+            meeting: Box::new(after),
             overlaps,
         })
     })
@@ -558,14 +560,7 @@ pub fn update(
         if before.meeting.version != input.version {
             return Err(AppError::Conflict);
         }
-        let overlaps = overlaps_of(
-            conn,
-            &org,
-            &v.employee_id,
-            v.date_from,
-            v.date_to,
-            Some(id),
-        )?;
+        let overlaps = overlaps_of(conn, &org, &v.employee_id, v.date_from, v.date_to, Some(id))?;
         if !overlaps.is_empty() && !allow_overlap {
             return Ok(Outcome::Overlaps(overlaps));
         }
@@ -593,7 +588,7 @@ pub fn update(
                 .values(Some(&before.view()), Some(&after.view())),
         )?;
         Ok(Outcome::Saved {
-            meeting: after,
+            meeting: Box::new(after),
             overlaps,
         })
     })

@@ -408,4 +408,7 @@ pub static MESSAGES: Messages = Messages {
     meet_fri: "Fri",
     meet_sat: "Sat",
     meet_sun: "Sun",
+    img_remove_logo: "Remove logo",
+    img_remove_icon: "Remove icon",
+    img_remove_text: "The image disappears at once for everyone in {}.",
 };

@@ -516,6 +516,9 @@ pub struct Messages {
     pub meet_fri: &'static str,
     pub meet_sat: &'static str,
     pub meet_sun: &'static str,
+    pub img_remove_logo: &'static str,
+    pub img_remove_icon: &'static str,
+    pub img_remove_text: &'static str,
 }
 
 /// A resource's name in the interface.

@@ -409,4 +409,7 @@ pub static MESSAGES: Messages = Messages {
     meet_fri: "vr",
     meet_sat: "za",
     meet_sun: "zo",
+    img_remove_logo: "Logo verwijderen",
+    img_remove_icon: "Icoon verwijderen",
+    img_remove_text: "De afbeelding verdwijnt direct bij iedereen in {}.",
 };

@@ -31,6 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/settings/organization/{kind}", web::post().to(upload))
         .route(
             "/settings/organization/{kind}/remove",
+            web::get().to(confirm_remove_image),
+        )
+        .route(
+            "/settings/organization/{kind}/remove",
             web::post().to(remove_image),
         )
         .route("/organization/{kind}", web::get().to(image));
@@ -279,6 +283,42 @@ async fn upload(
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "layout/confirm.html")]
+struct ConfirmPage {
+    l: LayoutCtx,
+    title: &'static str,
+    text: String,
+    action: String,
+    button: &'static str,
+    cancel: &'static str,
+    error: Option<String>,
+}
+
+async fn confirm_remove_image(
+    m: Member,
+    kind: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let kind = Kind::parse(&kind).ok_or(AppError::NotFound)?;
+    m.actor.require(Operation::OrganizationUpdate)?;
+    let l = LayoutCtx::new(&m, Nav::Organization);
+    let t = l.t;
+    let p = ConfirmPage {
+        title: if kind == Kind::Logo {
+            t.img_remove_logo
+        } else {
+            t.img_remove_icon
+        },
+        text: fill(t.img_remove_text, &[&m.current.organization_name]),
+        action: format!("/settings/organization/{}/remove", kind.as_str()),
+        button: t.img_remove,
+        cancel: PATH,
+        error: None,
+        l,
+    };
+    render(StatusCode::OK, &p)
 }
 
 async fn remove_image(

@@ -1415,13 +1415,13 @@ async fn screenshots() {
     screenshot_full(c, "organization-nl").await;
     screenshot_narrow(c, "organization-nl").await;
     // The focus ring on a file field, as a keyboard user sees it: Tab from
-    // the logo's remove button.
+    // the icon's remove button.
     js(
         c,
-        "const b = document.querySelector(\"form[action$='/logo/remove'] button\"); b.scrollIntoView({block: 'center'}); b.focus(); return null;",
+        "const b = document.querySelector(\"a[href$='/icon/remove']\"); b.scrollIntoView({block: 'center'}); b.focus(); return null;",
     )
     .await;
-    c.find(Locator::Css("form[action$='/logo/remove'] button"))
+    c.find(Locator::Css("a[href$='/icon/remove']"))
         .await
         .unwrap()
         .send_keys("\u{e004}")
@@ -1604,4 +1604,119 @@ async fn screenshots() {
     screenshot(c, "invitation-nl-errors").await;
 
     browser.close().await;
+}
+
+/// Meetings → week view: the week navigation swaps only the grid (htmx) and
+/// pushes the URL; a click on a free hour opens the form at that hour;
+/// choosing the employee and the end time and saving shows the meeting in
+/// the grid, where the free hour was.
+#[actix_web::test]
+async fn week_view_click_empty_slot_creates_meeting() {
+    if !e2e_enabled("week_view_click_empty_slot_creates_meeting") {
+        return;
+    }
+    const TODAY_HEAD: &str =
+        "document.querySelectorAll('.week-grid thead th[aria-current=\"date\"]').length";
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+    visit(c, &app, "/meetings/week").await;
+    check_page(c).await;
+    assert_eq!(js(c, &format!("return {TODAY_HEAD};")).await, json!(1));
+    screenshot_full(c, "meetings-week-nl").await;
+    screenshot_narrow(c, "meetings-week-nl").await;
+
+    // Next week and back again: the grid is swapped in place.
+    mark_page(c).await;
+    click(c, ".week-nav a[rel='next']").await;
+    wait_js(
+        c,
+        &format!("{TODAY_HEAD} === 0 && location.search.includes('week=')"),
+    )
+    .await;
+    assert_same_page(c, "the next week").await;
+    click(c, ".week-nav a[rel='prev']").await;
+    wait_js(c, &format!("{TODAY_HEAD} === 1")).await;
+    assert_same_page(c, "back to this week").await;
+    check_page(c).await;
+
+    // A free hour today (the demo's meetings start at nine).
+    let start = js(
+        c,
+        "const a = document.querySelector(\"td.is-today a.week-slot[data-start$='T07:00']\"); return a ? a.dataset.start : null;",
+    )
+    .await;
+    let start = start
+        .as_str()
+        .expect("a free hour at 07:00 today")
+        .to_owned();
+    click_and_wait(c, &format!("td.is-today a.week-slot[data-start='{start}']")).await;
+    assert_eq!(path(c).await, "/meetings/new");
+    check_page(c).await;
+    let from = c
+        .find(Locator::Css("#f-date_from"))
+        .await
+        .expect("the from field")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(from, start, "the form starts at the clicked hour");
+    screenshot(c, "meetings-new-nl").await;
+    screenshot_narrow(c, "meetings-new-nl").await;
+
+    c.find(Locator::Css("#f-employee_id"))
+        .await
+        .expect("the employee field")
+        .select_by_label("Mo Medewerker")
+        .await
+        .expect("choose the employee");
+    let end = format!("{}T07:45", &start[..10]);
+    js(
+        c,
+        &format!(
+            "const e = document.getElementById('f-date_to'); e.value = '{end}'; \
+             e.dispatchEvent(new Event('input', {{bubbles: true}})); \
+             e.dispatchEvent(new Event('change', {{bubbles: true}})); return null;"
+        ),
+    )
+    .await;
+    c.find(Locator::Css("#f-notes"))
+        .await
+        .expect("the notes field")
+        .send_keys("Ontbijtoverleg")
+        .await
+        .expect("type notes");
+    click_and_wait(c, "form.meeting-form button[type='submit']").await;
+
+    // Back in the week, the meeting where the free hour was.
+    assert_eq!(path(c).await, "/meetings/week");
+    let flash = text_of(c, "#flash-region").await;
+    assert!(flash.contains("Afspraak opgeslagen."), "flash: {flash}");
+    wait_js(
+        c,
+        "[...document.querySelectorAll('td.is-today .week-item')].some(a => a.textContent.includes('07:00–07:45') && a.textContent.includes('Mo Medewerker'))",
+    )
+    .await;
+    assert_eq!(
+        js(
+            c,
+            &format!(
+                "return document.querySelectorAll(\"a.week-slot[data-start='{start}']\").length;"
+            )
+        )
+        .await,
+        json!(0),
+        "the hour is no longer free"
+    );
+    check_page(c).await;
+    screenshot_full(c, "meetings-week-saved-nl").await;
+
+    browser.close().await;
+    println!("browser week view took {:.1?}", started.elapsed());
 }

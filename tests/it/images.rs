@@ -266,3 +266,43 @@ async fn images_are_per_organization() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn removing_an_image_asks_first() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    admin
+        .upload(
+            "/settings/organization/logo",
+            "logo.png",
+            "image/png",
+            &png(200, 50),
+        )
+        .await;
+    let page = admin.get("/settings/organization").await;
+    assert!(
+        page.body
+            .contains("href=\"/settings/organization/logo/remove\"")
+    );
+    let confirm = admin.get("/settings/organization/logo/remove").await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Logo verwijderen"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM organization_images")
+            .await,
+        1,
+        "asking removes nothing"
+    );
+    assert_eq!(
+        admin
+            .post("/settings/organization/logo/remove", &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM organization_images")
+            .await,
+        0
+    );
+}

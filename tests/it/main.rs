@@ -13,6 +13,7 @@ mod languages;
 mod locations;
 mod mail_delivery;
 mod mail_footer;
+mod meetings;
 mod preferences;
 mod reference;
 mod settings;

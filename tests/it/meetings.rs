@@ -1,0 +1,1171 @@
+//! Meetings: create, edit and delete with their audit trail; every rule of
+//! the form; local times across the daylight-saving changes of
+//! Europe/Amsterdam; the overlap warning and "save anyway"; the list's
+//! filters, paging and sorting; the week view; roles; tenant isolation; 409.
+
+use awc::http::StatusCode;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portaal::db::schema::{audit_events, locations, meetings, organizations, users};
+use portaal::domain::meetings::Meeting;
+use serde_json::Value;
+
+use crate::support::*;
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+async fn user_id(app: &TestApp, email: &'static str) -> String {
+    app.db(move |c| {
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn org_of(app: &TestApp, name: &'static str) -> String {
+    app.db(move |c| {
+        organizations::table
+            .filter(organizations::name.eq(name))
+            .select(organizations::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+/// A location of an organisation, straight into the database.
+async fn add_location(app: &TestApp, org: &str, name: &'static str) -> String {
+    let org = org.to_string();
+    app.db(move |c| {
+        let id = portaal::db::new_id();
+        let now = at("2026-11-23 12:00");
+        diesel::insert_into(locations::table)
+            .values((
+                locations::id.eq(&id),
+                locations::organization_id.eq(&org),
+                locations::name.eq(name),
+                locations::created_at.eq(now),
+                locations::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+        id
+    })
+    .await
+}
+
+/// Another organisation with its own admin (who can log in).
+async fn other_org(app: &TestApp) -> Client {
+    let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| {
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+    })
+    .await;
+    app.login("baas@ander.test").await
+}
+
+async fn stored(app: &TestApp, id: &str) -> Option<Meeting> {
+    let id = id.to_string();
+    app.db(move |c| {
+        meetings::table
+            .find(id)
+            .select(Meeting::as_select())
+            .first(c)
+            .optional()
+            .unwrap()
+    })
+    .await
+}
+
+async fn by_notes(app: &TestApp, notes: &str) -> Vec<Meeting> {
+    let notes = notes.to_string();
+    app.db(move |c| {
+        meetings::table
+            .filter(meetings::notes.eq(notes))
+            .select(Meeting::as_select())
+            .load(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn id_of(app: &TestApp, notes: &str) -> String {
+    let found = by_notes(app, notes).await;
+    assert_eq!(found.len(), 1, "one meeting with notes {notes:?}");
+    found[0].id.clone()
+}
+
+/// `(action, before, after)` of a meeting's audit events, oldest first.
+async fn audit_of(app: &TestApp, id: &str) -> Vec<(String, Option<Value>, Option<Value>)> {
+    let id = id.to_string();
+    let rows: Vec<(String, Option<String>, Option<String>)> = app
+        .db(move |c| {
+            audit_events::table
+                .filter(audit_events::resource_type.eq("meeting"))
+                .filter(audit_events::resource_id.eq(id))
+                .order((audit_events::created_at, audit_events::id))
+                .select((
+                    audit_events::action,
+                    audit_events::before_json,
+                    audit_events::after_json,
+                ))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    let json = |s: Option<String>| s.map(|s| serde_json::from_str::<Value>(&s).unwrap());
+    rows.into_iter()
+        .map(|(a, b, f)| (a, json(b), json(f)))
+        .collect()
+}
+
+/// The form fields of a meeting.
+fn fields<'a>(
+    employee: &'a str,
+    from: &'a str,
+    to: &'a str,
+    location: &'a str,
+    notes: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("employee_id", employee),
+        ("date_from", from),
+        ("date_to", to),
+        ("location_id", location),
+        ("notes", notes),
+    ]
+}
+
+/// Create a meeting through the form; it must be saved at once.
+async fn create(c: &mut Client, f: &[(&str, &str)]) {
+    let res = c.post("/meetings", f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+/// The error shown under a field.
+fn field_error(body: &str, field: &str) -> Option<String> {
+    let marker = format!("id=\"f-{field}-error\">");
+    let at = body.find(&marker)? + marker.len();
+    Some(body[at..at + body[at..].find("</p>")?].to_string())
+}
+
+/// The list part of the meetings page.
+fn list_part(body: &str) -> &str {
+    &body[body.find("id=\"list\"").expect("the list")..]
+}
+
+/// The notes of the rows of the list, in order.
+fn listed(body: &str) -> Vec<String> {
+    let list = list_part(body);
+    let Some(start) = list.find("<tbody>") else {
+        return vec![];
+    };
+    let tbody = &list[start..list.find("</tbody>").unwrap()];
+    tbody
+        .split("<tr>")
+        .skip(1)
+        .map(|r| {
+            let cell = r.rsplit("<td class=\"muted\">").next().unwrap();
+            cell[..cell.find("</td>").unwrap()].to_string()
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- the happy path
+
+#[actix_web::test]
+async fn create_edit_delete_with_audit() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let staff = user_id(&app, STAFF).await;
+    let org = org_of(&app, "Demo BV").await;
+    let zaal = add_location(&app, &org, "Vergaderzaal Noord").await;
+
+    // The list and the form.
+    let list = admin.get("/meetings").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/meetings/new\""));
+    assert!(list.body.contains("href=\"/meetings/week\""));
+    assert!(list.body.contains("aria-current=\"page\">Afspraken</a>"));
+    let new = admin
+        .get("/meetings/new?start=2030-01-07T10:00&back=week")
+        .await;
+    assert_eq!(new.status, StatusCode::OK);
+    assert!(
+        new.body.contains("value=\"2030-01-07T10:00\""),
+        "{}",
+        new.body
+    );
+    assert!(new.body.contains("value=\"2030-01-07T11:00\""));
+    assert!(new.body.contains("type=\"datetime-local\""));
+    assert!(new.body.contains(">Vergaderzaal Noord</option>"));
+    assert!(
+        new.body
+            .contains(&format!("<option value=\"{staff}\">Mo Medewerker</option>"))
+    );
+    // Planning one's own meetings is the common case.
+    assert!(new.body.contains("selected>Bea Beheer</option>"));
+    assert!(new.body.contains("Europe/Amsterdam"));
+    assert!(!new.body.contains("/delete"), "nothing to delete yet");
+
+    let mut f = fields(
+        &staff,
+        "2030-01-07T10:00",
+        "2030-01-07T11:30",
+        &zaal,
+        "Jaarplanning",
+    );
+    f.push(("back", "week"));
+    let res = admin.post("/meetings", &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/meetings/week?date=2030-01-07");
+    let week = admin.get(&res.location()).await;
+    assert!(week.body.contains("Afspraak opgeslagen."));
+    assert!(week.body.contains("10:00–11:30"), "{}", week.body);
+    let id = id_of(&app, "Jaarplanning").await;
+    let m = stored(&app, &id).await.unwrap();
+    // Stored in UTC: winter time is one hour ahead.
+    assert_eq!(m.date_from, at("2030-01-07 09:00"));
+    assert_eq!(m.date_to, at("2030-01-07 10:30"));
+    assert_eq!(m.employee_id, staff);
+    assert_eq!(m.location_id.as_deref(), Some(zaal.as_str()));
+    assert_eq!(m.version, 1);
+    assert_eq!(m.organization_id, org);
+
+    let list = admin.get("/meetings").await;
+    assert!(
+        list.body.contains("7 jan. 2030 10:00 – 11:30"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains(&format!("href=\"/meetings/{id}\"")));
+
+    // Edit: the stored values in local time, and a way to delete.
+    let edit = admin.get(&format!("/meetings/{id}")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains("Afspraak wijzigen"));
+    assert!(edit.body.contains("value=\"2030-01-07T10:00\""));
+    assert!(edit.body.contains("value=\"2030-01-07T11:30\""));
+    assert!(
+        edit.body
+            .contains(&format!("<option value=\"{zaal}\" selected>"))
+    );
+    assert!(
+        edit.body
+            .contains(&format!("href=\"/meetings/{id}/delete\""))
+    );
+    let mut f = fields(
+        &staff,
+        "2030-01-07T13:00",
+        "2030-01-07T14:00",
+        "",
+        "Jaarplanning (verzet)",
+    );
+    f.push(("version", "1"));
+    let res = admin.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/meetings");
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!(
+        (m.date_from, m.date_to, m.location_id.clone(), m.version),
+        (at("2030-01-07 12:00"), at("2030-01-07 13:00"), None, 2)
+    );
+    assert_eq!(m.notes, "Jaarplanning (verzet)");
+
+    // Delete, after a confirmation page.
+    let confirm = admin.get(&format!("/meetings/{id}/delete")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Afspraak verwijderen"));
+    assert!(
+        confirm.body.contains(
+            "De afspraak van Mo Medewerker op 7 jan. 2030 13:00 – 14:00 wordt verwijderd."
+        )
+    );
+    let res = admin.post(&format!("/meetings/{id}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/meetings");
+    assert!(
+        admin
+            .get("/meetings")
+            .await
+            .body
+            .contains("Afspraak verwijderd.")
+    );
+    assert!(stored(&app, &id).await.is_none());
+    assert_eq!(
+        admin.get(&format!("/meetings/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Every change in the audit log, with the values before and after.
+    let events = audit_of(&app, &id).await;
+    let actions: Vec<&str> = events.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["meeting.created", "meeting.updated", "meeting.deleted"]
+    );
+    let (_, before, after) = &events[0];
+    assert!(before.is_none());
+    let after = after.as_ref().unwrap();
+    assert_eq!(after["dateFrom"], "2030-01-07T09:00:00Z");
+    assert_eq!(after["dateTo"], "2030-01-07T10:30:00Z");
+    assert_eq!(after["employeeId"], staff.as_str());
+    assert_eq!(after["employeeName"], "Mo Medewerker");
+    assert_eq!(after["locationId"], zaal.as_str());
+    assert_eq!(after["locationName"], "Vergaderzaal Noord");
+    assert_eq!(after["notes"], "Jaarplanning");
+    let (_, before, after) = &events[1];
+    assert_eq!(before.as_ref().unwrap()["dateFrom"], "2030-01-07T09:00:00Z");
+    assert_eq!(
+        before.as_ref().unwrap()["locationName"],
+        "Vergaderzaal Noord"
+    );
+    let after = after.as_ref().unwrap();
+    assert_eq!(after["dateFrom"], "2030-01-07T12:00:00Z");
+    assert_eq!(after["locationId"], Value::Null);
+    assert_eq!(after["notes"], "Jaarplanning (verzet)");
+    let (_, before, after) = &events[2];
+    assert_eq!(before.as_ref().unwrap()["dateTo"], "2030-01-07T13:00:00Z");
+    assert!(after.is_none());
+    let log = admin.get("/settings/audit-log").await;
+    for label in [
+        "Afspraak aangemaakt",
+        "Afspraak gewijzigd",
+        "Afspraak verwijderd",
+    ] {
+        assert!(log.body.contains(label), "{label}");
+    }
+}
+
+// ---------------------------------------------------------------- the rules
+
+#[actix_web::test]
+async fn every_rule_of_the_form() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let staff = user_id(&app, STAFF).await;
+    let mut other = other_org(&app).await;
+    let stranger = user_id(&app, "baas@ander.test").await;
+    let their_org = org_of(&app, "Ander BV").await;
+    let their_room = add_location(&app, &their_org, "Hun zaal").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM meetings").await;
+    let long = "x".repeat(2001);
+    let (from, to) = ("2030-01-07T10:00", "2030-01-07T11:00");
+    // (fields, the field with the error, its message)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            fields("", from, to, "", "a"),
+            "employee_id",
+            "Dit veld is verplicht.",
+        ),
+        (
+            fields(&staff, "", to, "", "b"),
+            "date_from",
+            "Dit veld is verplicht.",
+        ),
+        (
+            fields(&staff, from, "", "", "c"),
+            "date_to",
+            "Dit veld is verplicht.",
+        ),
+        (
+            fields(&staff, "morgen", to, "", "d"),
+            "date_from",
+            "Vul een datum en tijd in als 2026-12-31 14:00.",
+        ),
+        (
+            fields(&staff, from, "2030-02-30T10:00", "", "e"),
+            "date_to",
+            "Vul een datum en tijd in als 2026-12-31 14:00.",
+        ),
+        (
+            fields(&staff, from, "2030-01-07T09:59", "", "f"),
+            "date_to",
+            "Het einde moet na het begin liggen.",
+        ),
+        (
+            fields(&staff, from, from, "", "g"),
+            "date_to",
+            "Het einde moet na het begin liggen.",
+        ),
+        (
+            fields(&staff, from, to, "", &long),
+            "notes",
+            "Maximaal 2000 tekens.",
+        ),
+        (
+            fields("bestaat-niet", from, to, "", "h"),
+            "employee_id",
+            "Kies iemand die lid is van deze organisatie.",
+        ),
+        // Someone of another organisation is not an employee here.
+        (
+            fields(&stranger, from, to, "", "i"),
+            "employee_id",
+            "Kies iemand die lid is van deze organisatie.",
+        ),
+        (
+            fields(&staff, from, to, "bestaat-niet", "j"),
+            "location_id",
+            "Kies een van de mogelijkheden.",
+        ),
+        (
+            fields(&staff, from, to, &their_room, "k"),
+            "location_id",
+            "Kies een van de mogelijkheden.",
+        ),
+    ];
+    for (f, field, message) in &cases {
+        let res = admin.post("/meetings", f).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {f:?}"
+        );
+        assert_eq!(
+            field_error(&res.body, field).as_deref(),
+            Some(*message),
+            "{field}: {f:?}"
+        );
+        assert!(res.body.contains("aria-invalid=\"true\""));
+        // The input is kept.
+        let notes = f.iter().find(|(k, _)| *k == "notes").unwrap().1;
+        if notes.len() < 5 {
+            assert!(
+                res.body.contains(&format!(">{notes}</textarea>")),
+                "{field}"
+            );
+        }
+    }
+    // Everything wrong at once: every error, the first field focused.
+    let res = admin
+        .post("/meetings", &fields("", "", "morgen", "nergens", &long))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        "employee_id",
+        "date_from",
+        "date_to",
+        "location_id",
+        "notes",
+    ] {
+        assert!(field_error(&res.body, field).is_some(), "{field}");
+    }
+    assert!(
+        res.body
+            .contains("aria-describedby=\"f-employee_id-error\" autofocus")
+    );
+    assert!(res.body.contains("value=\"morgen\""));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM meetings").await,
+        before,
+        "nothing saved"
+    );
+
+    // The other organisation cannot plan the demo's people or rooms either.
+    let org = org_of(&app, "Demo BV").await;
+    let demo_room = add_location(&app, &org, "Demo zaal").await;
+    let res = other
+        .post("/meetings", &fields(&staff, from, to, "", "l"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_error(&res.body, "employee_id").as_deref(),
+        Some("Kies iemand die lid is van deze organisatie.")
+    );
+    let res = other
+        .post("/meetings", &fields(&stranger, from, to, &demo_room, "m"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "location_id").is_some());
+    // Their own person and room are fine.
+    create(
+        &mut other,
+        &fields(&stranger, from, to, &their_room, "eigen"),
+    )
+    .await;
+
+    // An edit follows the same rules.
+    create(&mut admin, &fields(&staff, from, to, "", "te wijzigen")).await;
+    let id = id_of(&app, "te wijzigen").await;
+    let mut f = fields(&staff, to, from, "", "te wijzigen");
+    f.push(("version", "1"));
+    let res = admin.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_error(&res.body, "date_to").as_deref(),
+        Some("Het einde moet na het begin liggen.")
+    );
+    assert_eq!(stored(&app, &id).await.unwrap().version, 1);
+
+    // In English.
+    admin
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let res = admin
+        .post(
+            "/meetings",
+            &fields(&staff, "2026-03-29T02:30", to, "", "n"),
+        )
+        .await;
+    assert_eq!(
+        field_error(&res.body, "date_from").as_deref(),
+        Some("This time does not exist in this time zone (daylight saving time).")
+    );
+}
+
+// ---------------------------------------------------------------- time zones
+
+/// A meeting across the autumn change is stored in UTC and shown in local
+/// time; a time in the spring gap does not exist.
+#[actix_web::test]
+async fn daylight_saving_in_amsterdam() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let staff = user_id(&app, STAFF).await;
+    let bea = user_id(&app, ADMIN).await;
+
+    // 25 October 2026: 03:00 summer time becomes 02:00 winter time.
+    create(
+        &mut admin,
+        &fields(
+            &staff,
+            "2026-10-25T01:30",
+            "2026-10-25T03:30",
+            "",
+            "Nachtdienst",
+        ),
+    )
+    .await;
+    let id = id_of(&app, "Nachtdienst").await;
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!(m.date_from, at("2026-10-24 23:30"), "01:30 summer time");
+    assert_eq!(m.date_to, at("2026-10-25 02:30"), "03:30 winter time");
+    assert_eq!(m.date_to - m.date_from, chrono::Duration::hours(3));
+    let list = admin.get("/meetings?from=2026-10-25&to=2026-10-25").await;
+    assert!(
+        list.body.contains("25 okt. 2026 01:30 – 03:30"),
+        "{}",
+        list.body
+    );
+    let edit = admin.get(&format!("/meetings/{id}")).await;
+    assert!(edit.body.contains("value=\"2026-10-25T01:30\""));
+    assert!(edit.body.contains("value=\"2026-10-25T03:30\""));
+    let week = admin.get("/meetings/week?date=2026-10-25").await;
+    assert!(week.body.contains("01:30–03:30"), "{}", week.body);
+    assert!(
+        week.body.contains(">01:00</th>"),
+        "the grid starts early enough"
+    );
+    let events = audit_of(&app, &id).await;
+    let after = events[0].2.as_ref().unwrap();
+    assert_eq!(after["dateFrom"], "2026-10-24T23:30:00Z");
+    assert_eq!(after["dateTo"], "2026-10-25T02:30:00Z");
+
+    // 02:30 happens twice that night: the first one (summer time) is meant.
+    create(
+        &mut admin,
+        &fields(
+            &bea,
+            "2026-10-25T02:30",
+            "2026-10-25T02:45",
+            "",
+            "Dubbel uur",
+        ),
+    )
+    .await;
+    let m = &by_notes(&app, "Dubbel uur").await[0];
+    assert_eq!(
+        (m.date_from, m.date_to),
+        (at("2026-10-25 00:30"), at("2026-10-25 00:45"))
+    );
+
+    // 29 March 2026: 02:00 becomes 03:00; 02:30 does not exist.
+    let res = admin
+        .post(
+            "/meetings",
+            &fields(&staff, "2026-03-29T02:30", "2026-03-29T04:00", "", "Lente"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_error(&res.body, "date_from").as_deref(),
+        Some("Dit tijdstip bestaat niet in deze tijdzone (zomertijd).")
+    );
+    assert!(by_notes(&app, "Lente").await.is_empty());
+    // Just after the gap is fine, and shown as typed.
+    create(
+        &mut admin,
+        &fields(&staff, "2026-03-29T03:00", "2026-03-29T04:00", "", "Lente"),
+    )
+    .await;
+    let m = &by_notes(&app, "Lente").await[0];
+    assert_eq!(m.date_from, at("2026-03-29 01:00"));
+    // The week view offers no free slot in the hour that does not exist
+    // (a meeting early on Saturday makes the grid start at 01:00).
+    create(
+        &mut admin,
+        &fields(&bea, "2026-03-28T01:00", "2026-03-28T01:30", "", "Vroeg"),
+    )
+    .await;
+    let week = admin.get("/meetings/week?date=2026-03-29").await;
+    assert!(week.body.contains(">02:00</th>"));
+    assert!(week.body.contains("data-start=\"2026-03-28T02:00\""));
+    assert!(!week.body.contains("data-start=\"2026-03-29T02:00\""));
+    assert!(week.body.contains("data-start=\"2026-03-29T04:00\""));
+    assert!(week.body.contains("03:00–04:00"));
+}
+
+// ---------------------------------------------------------------- overlaps
+
+#[actix_web::test]
+async fn overlap_warns_then_saves_anyway() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let staff = user_id(&app, STAFF).await;
+    let bea = user_id(&app, ADMIN).await;
+    let org = org_of(&app, "Demo BV").await;
+    let zaal = add_location(&app, &org, "Zaal Oost").await;
+    create(
+        &mut admin,
+        &fields(
+            &staff,
+            "2030-02-04T10:00",
+            "2030-02-04T11:00",
+            &zaal,
+            "Eerste",
+        ),
+    )
+    .await;
+    let first = id_of(&app, "Eerste").await;
+
+    // The form warns and names the other meeting; nothing is saved yet.
+    let second = fields(&staff, "2030-02-04T10:30", "2030-02-04T11:30", "", "Tweede");
+    let res = admin.post("/meetings", &second).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body
+            .contains("Deze medewerker heeft dan al een afspraak")
+    );
+    let warning = &res.body[res.body.find("overlap-warning").unwrap()..];
+    let warning = &warning[..warning.find("</div>").unwrap()];
+    assert!(
+        warning.contains("<strong>Mo Medewerker</strong> · 4 feb. 2030 10:00 – 11:00 · Zaal Oost"),
+        "{warning}"
+    );
+    assert!(
+        res.body
+            .contains("name=\"confirm_overlap\" value=\"1\">Toch opslaan</button>")
+    );
+    assert!(
+        res.body.contains("value=\"2030-02-04T10:30\""),
+        "the input is kept"
+    );
+    assert!(res.body.contains(">Tweede</textarea>"));
+    assert!(by_notes(&app, "Tweede").await.is_empty());
+
+    // Saving anyway.
+    let mut anyway = second.clone();
+    anyway.push(("confirm_overlap", "1"));
+    create(&mut admin, &anyway).await;
+    assert_eq!(by_notes(&app, "Tweede").await.len(), 1);
+
+    // Another employee at the same time, or meetings that only touch: no warning.
+    create(
+        &mut admin,
+        &fields(
+            &bea,
+            "2030-02-04T10:00",
+            "2030-02-04T11:00",
+            "",
+            "Bea tegelijk",
+        ),
+    )
+    .await;
+    create(
+        &mut admin,
+        &fields(
+            &staff,
+            "2030-02-04T11:30",
+            "2030-02-04T12:00",
+            "",
+            "Aansluitend",
+        ),
+    )
+    .await;
+
+    // An edit never overlaps with itself, but does with the others.
+    let mut f = fields(
+        &staff,
+        "2030-02-04T09:00",
+        "2030-02-04T10:15",
+        &zaal,
+        "Eerste",
+    );
+    f.push(("version", "1"));
+    let res = admin.post(&format!("/meetings/{first}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut f = fields(
+        &staff,
+        "2030-02-04T09:00",
+        "2030-02-04T10:45",
+        &zaal,
+        "Eerste",
+    );
+    f.push(("version", "2"));
+    let res = admin.post(&format!("/meetings/{first}"), &f).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body.contains("4 feb. 2030 10:30 – 11:30"),
+        "names the second"
+    );
+    assert!(
+        !res.body.contains("4 feb. 2030 09:00 – 10:15"),
+        "not itself"
+    );
+    assert_eq!(stored(&app, &first).await.unwrap().version, 2);
+    f.push(("confirm_overlap", "1"));
+    let res = admin.post(&format!("/meetings/{first}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        stored(&app, &first).await.unwrap().date_to,
+        at("2030-02-04 09:45")
+    );
+}
+
+// ---------------------------------------------------------------- roles
+
+#[actix_web::test]
+async fn staff_create_and_edit_but_do_not_delete() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let mo = user_id(&app, STAFF).await;
+    let list = staff.get("/meetings").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/meetings/new\""));
+    assert_eq!(staff.get("/meetings/new").await.status, StatusCode::OK);
+    create(
+        &mut staff,
+        &fields(&mo, "2030-01-08T09:00", "2030-01-08T10:00", "", "Van Mo"),
+    )
+    .await;
+    let id = id_of(&app, "Van Mo").await;
+    let edit = staff.get(&format!("/meetings/{id}")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(!edit.body.contains("/delete"), "no delete button for staff");
+    let mut f = fields(&mo, "2030-01-08T09:00", "2030-01-08T10:30", "", "Van Mo");
+    f.push(("version", "1"));
+    let res = staff.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(stored(&app, &id).await.unwrap().version, 2);
+    // Staff may also edit the meetings of others.
+    let mut admin = app.login(ADMIN).await;
+    let bea = user_id(&app, ADMIN).await;
+    create(
+        &mut admin,
+        &fields(&bea, "2030-01-08T14:00", "2030-01-08T15:00", "", "Van Bea"),
+    )
+    .await;
+    let beas = id_of(&app, "Van Bea").await;
+    let mut f = fields(
+        &bea,
+        "2030-01-08T14:00",
+        "2030-01-08T15:00",
+        "",
+        "Van Bea, door Mo",
+    );
+    f.push(("version", "1"));
+    let res = staff.post(&format!("/meetings/{beas}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    // Deleting needs TENANT.BACKOFFICE.
+    let res = staff.get(&format!("/meetings/{id}/delete")).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = staff.post(&format!("/meetings/{id}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(stored(&app, &id).await.is_some());
+    // The admin does see the button.
+    let edit = admin.get(&format!("/meetings/{id}")).await;
+    assert!(
+        edit.body
+            .contains(&format!("href=\"/meetings/{id}/delete\""))
+    );
+    // Nobody logged in: to the login page.
+    let res = app.client().get("/meetings").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+// ---------------------------------------------------------------- tenants
+
+#[actix_web::test]
+async fn another_organisation_sees_nothing() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let staff = user_id(&app, STAFF).await;
+    create(
+        &mut admin,
+        &fields(
+            &staff,
+            "2030-01-09T10:00",
+            "2030-01-09T11:00",
+            "",
+            "Geheim overleg",
+        ),
+    )
+    .await;
+    let id = id_of(&app, "Geheim overleg").await;
+    let mut other = other_org(&app).await;
+    let stranger = user_id(&app, "baas@ander.test").await;
+
+    assert_eq!(
+        other.get(&format!("/meetings/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut f = fields(
+        &stranger,
+        "2030-01-09T10:00",
+        "2030-01-09T11:00",
+        "",
+        "Overgenomen",
+    );
+    f.push(("version", "1"));
+    let res = other.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    f.push(("confirm_overlap", "1"));
+    let res = other.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.get(&format!("/meetings/{id}/delete")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("/meetings/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!((m.notes.as_str(), m.version), ("Geheim overleg", 1));
+
+    // Not in their lists, week views or choices.
+    for path in [
+        "/meetings",
+        "/meetings?from=2030-01-01&to=2030-12-31",
+        "/meetings/week",
+        "/meetings/week?date=2030-01-09",
+        "/meetings/new",
+    ] {
+        let res = other.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(!res.body.contains("Geheim overleg"), "{path}");
+        assert!(!res.body.contains("Mo Medewerker"), "{path}");
+        assert!(!res.body.contains(&staff), "{path}");
+    }
+    let list = other.get("/meetings").await;
+    assert!(list.body.contains("Er zijn geen komende afspraken."));
+    // Filtering by the demo's employee shows nothing either.
+    let res = other
+        .get(&format!(
+            "/meetings?employee={staff}&from=2030-01-01&to=2030-12-31"
+        ))
+        .await;
+    assert!(
+        res.body
+            .contains("Geen afspraken gevonden met deze filters.")
+    );
+}
+
+// ---------------------------------------------------------------- 409
+
+#[actix_web::test]
+async fn a_stale_edit_is_a_conflict() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mut staff = app.login(STAFF).await;
+    let mo = user_id(&app, STAFF).await;
+    create(
+        &mut admin,
+        &fields(&mo, "2030-01-10T10:00", "2030-01-10T11:00", "", "Origineel"),
+    )
+    .await;
+    let id = id_of(&app, "Origineel").await;
+    // Both open the form at version 1; the admin saves first.
+    let mut first = fields(&mo, "2030-01-10T10:00", "2030-01-10T11:00", "", "Door Bea");
+    first.push(("version", "1"));
+    assert_eq!(
+        admin.post(&format!("/meetings/{id}"), &first).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut late = fields(&mo, "2030-01-10T15:00", "2030-01-10T16:00", "", "Door Mo");
+    late.push(("version", "1"));
+    let res = staff.post(&format!("/meetings/{id}"), &late).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body
+            .contains("Iemand anders heeft dit intussen gewijzigd")
+    );
+    assert!(res.body.contains("Zo staat de afspraak nu opgeslagen"));
+    assert!(res.body.contains("<dd>Door Bea</dd>"), "the stored values");
+    assert!(
+        res.body.contains(">Door Mo</textarea>"),
+        "the input is kept"
+    );
+    assert!(res.body.contains("value=\"2030-01-10T15:00\""));
+    assert!(res.body.contains("name=\"version\" value=\"2\""));
+    assert_eq!(stored(&app, &id).await.unwrap().notes, "Door Bea");
+    // Saving again (now at version 2) is deliberate, and goes through.
+    let mut again = fields(&mo, "2030-01-10T15:00", "2030-01-10T16:00", "", "Door Mo");
+    again.push(("version", "2"));
+    assert_eq!(
+        staff.post(&format!("/meetings/{id}"), &again).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!((m.notes.as_str(), m.version), ("Door Mo", 3));
+    // A missing or garbled version is stale too.
+    let mut garbled = fields(&mo, "2030-01-10T15:00", "2030-01-10T16:00", "", "X");
+    garbled.push(("version", "drie"));
+    assert_eq!(
+        staff
+            .post(&format!("/meetings/{id}"), &garbled)
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+}
+
+// ---------------------------------------------------------------- the list
+
+#[actix_web::test]
+async fn list_filters_paging_and_sorting() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let bea = user_id(&app, ADMIN).await;
+    let org = org_of(&app, "Demo BV").await;
+    let a = add_location(&app, &org, "Zaal A").await;
+    let b = add_location(&app, &org, "Zaal B").await;
+    create(
+        &mut admin,
+        &fields(&bea, "2030-03-04T09:00", "2030-03-04T10:00", &b, "P1"),
+    )
+    .await;
+    create(
+        &mut admin,
+        &fields(&mo, "2030-03-05T09:00", "2030-03-05T10:00", "", "P2"),
+    )
+    .await;
+    create(
+        &mut admin,
+        &fields(&bea, "2030-03-06T09:00", "2030-03-06T10:00", &a, "P3"),
+    )
+    .await;
+    create(
+        &mut admin,
+        &fields(&mo, "2020-01-06T09:00", "2020-01-06T10:00", "", "Oud"),
+    )
+    .await;
+    const MARCH: &str = "/meetings?from=2030-03-01&to=2030-03-31";
+    let get = |q: &str| format!("{MARCH}&{q}");
+
+    let res = admin.get(MARCH).await;
+    assert_eq!(listed(&res.body), ["P1", "P2", "P3"]);
+    assert!(list_part(&res.body).contains("1–3 van 3"));
+    for (q, want) in [
+        ("sortBy=dateFrom&sortDirection=DESC", ["P3", "P2", "P1"]),
+        ("sortBy=employee&sortDirection=ASC", ["P1", "P3", "P2"]),
+        ("sortBy=employee&sortDirection=DESC", ["P2", "P3", "P1"]),
+        // Without a location last, ascending.
+        ("sortBy=location&sortDirection=ASC", ["P3", "P1", "P2"]),
+        ("sortBy=location&sortDirection=DESC", ["P2", "P1", "P3"]),
+        // Unknown or malformed values fall back to the defaults.
+        ("sortBy=password&sortDirection=UP", ["P1", "P2", "P3"]),
+        (
+            "sortBy=date_from%3BDROP%20TABLE%20meetings",
+            ["P1", "P2", "P3"],
+        ),
+        ("pageNumber=abc&pageSize=many", ["P1", "P2", "P3"]),
+        ("pageNumber=0&pageSize=1000", ["P1", "P2", "P3"]),
+    ] {
+        let res = admin.get(&get(q)).await;
+        assert_eq!(res.status, StatusCode::OK, "{q}");
+        assert_eq!(listed(&res.body), want, "{q}");
+    }
+    // The sort links keep the filters.
+    let res = admin.get(MARCH).await;
+    assert!(
+        list_part(&res.body).contains("href=\"/meetings?from=2030-03-01&#38;to=2030-03-31&#38;sortBy=employee&#38;sortDirection=ASC\""),
+        "{}",
+        list_part(&res.body)
+    );
+    assert!(list_part(&res.body).contains("aria-sort=\"ascending\""));
+
+    // Paging, and its edges.
+    let res = admin.get(&get("pageSize=1")).await;
+    assert_eq!(listed(&res.body), ["P1"]);
+    assert!(list_part(&res.body).contains("1–1 van 3"));
+    assert!(list_part(&res.body).contains("pageNumber=2&#38;pageSize=1"));
+    let res = admin.get(&get("pageSize=1&pageNumber=3")).await;
+    assert_eq!(listed(&res.body), ["P3"]);
+    let res = admin.get(&get("pageSize=0")).await;
+    assert_eq!(listed(&res.body), ["P1"], "pageSize 0 is 1");
+    let res = admin.get(&get("pageSize=1000")).await;
+    assert_eq!(
+        listed(&res.body),
+        ["P1", "P2", "P3"],
+        "pageSize 1000 is 100"
+    );
+    assert!(!list_part(&res.body).contains("rel=\"next\""));
+    let res = admin.get(&get("pageNumber=99")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(listed(&res.body).is_empty());
+    assert!(
+        res.body
+            .contains("Geen afspraken gevonden met deze filters.")
+    );
+    assert!(list_part(&res.body).contains("rel=\"prev\""), "a way back");
+
+    // Filters.
+    let res = admin.get(&get(&format!("employee={mo}"))).await;
+    assert_eq!(listed(&res.body), ["P2"]);
+    assert!(
+        res.body
+            .contains(&format!("<option value=\"{mo}\" selected>"))
+    );
+    let res = admin.get(&get(&format!("location={a}"))).await;
+    assert_eq!(listed(&res.body), ["P3"]);
+    let res = admin.get(&get("employee=onbekend")).await;
+    assert!(listed(&res.body).is_empty());
+    let res = admin.get("/meetings?from=2030-03-05&to=2030-03-05").await;
+    assert_eq!(listed(&res.body), ["P2"]);
+    let res = admin.get("/meetings?from=2030-03-06").await;
+    assert_eq!(listed(&res.body), ["P3"]);
+    // Upcoming only, unless a period is chosen.
+    let upcoming = listed(&admin.get("/meetings?pageSize=100").await.body);
+    assert!(upcoming.contains(&"P1".to_string()));
+    assert!(!upcoming.contains(&"Oud".to_string()));
+    let res = admin.get("/meetings?from=2020-01-01&to=2020-01-31").await;
+    assert_eq!(listed(&res.body), ["Oud"]);
+    let res = admin.get("/meetings?to=2020-01-31").await;
+    assert_eq!(listed(&res.body), ["Oud"]);
+    // A garbled date is ignored.
+    let res = admin.get("/meetings?from=gisteren&pageSize=100").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!listed(&res.body).contains(&"Oud".to_string()));
+}
+
+// ---------------------------------------------------------------- the week view
+
+#[actix_web::test]
+async fn week_view() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+
+    // This week: the demo's meetings, today marked, free hours to click.
+    let res = admin.get("/meetings/week").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("vary").as_deref(), Some("HX-Request"));
+    let body = &res.body;
+    assert!(body.contains("<div id=\"week\""));
+    assert_eq!(
+        body.matches("<th scope=\"col\"").count(),
+        8,
+        "hours + 7 days"
+    );
+    assert!(body.contains("class=\"is-today\" aria-current=\"date\""));
+    assert!(body.contains("Mo Medewerker") && body.contains("Bea Beheer"));
+    assert!(body.contains(">07:00</th>") && body.contains(">19:00</th>"));
+    assert!(body.contains("class=\"week-slot\" href=\"/meetings/new?start="));
+    assert!(body.contains("&#38;back=week\""));
+    assert!(body.contains("hx-target=\"#week\""));
+    assert!(body.contains("hx-push-url=\"true\""));
+    assert!(body.contains("Europe/Amsterdam"));
+
+    // Another week by ISO week or by date; the same week either way.
+    create(
+        &mut admin,
+        &fields(&mo, "2030-01-08T21:00", "2030-01-08T22:30", "", "Laat"),
+    )
+    .await;
+    create(
+        &mut admin,
+        &fields(&mo, "2030-01-09T23:00", "2030-01-10T01:00", "", "Nacht"),
+    )
+    .await;
+    let res = admin.get("/meetings/week?week=2030-W02").await;
+    assert!(
+        res.body.contains("Week 2 · 7 jan. 2030 – 13 jan. 2030"),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("aria-current=\"date\""), "not this week");
+    assert!(res.body.contains("21:00–22:30"));
+    assert!(res.body.contains(">22:00</th>"), "the grid grows to fit");
+    assert!(res.body.contains("23:00–…") && res.body.contains("…–01:00"));
+    assert!(res.body.contains("href=\"/meetings/week?week=2030-W01\""));
+    assert!(res.body.contains("hx-get=\"/meetings/week?week=2030-W03\""));
+    assert!(
+        res.body
+            .contains("href=\"/meetings/new?start=2030-01-07T07:00&#38;back=week\"")
+    );
+    let by_date = admin.get("/meetings/week?date=2030-01-13").await;
+    assert!(by_date.body.contains("Week 2 · 7 jan. 2030 – 13 jan. 2030"));
+    // Across the year: week 1 of 2026 starts on 29 December 2025.
+    let res = admin.get("/meetings/week?week=2026-W01").await;
+    assert!(res.body.contains("Week 1 · 29 dec. 2025 – 4 jan. 2026"));
+    // Nonsense: this week.
+    let res = admin.get("/meetings/week?week=W99&date=morgen").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("aria-current=\"date\""));
+
+    // htmx gets the grid alone; a history restore the whole page.
+    let res = admin
+        .get_with("/meetings/week?week=2030-W02", &[("HX-Request", "true")])
+        .await;
+    assert!(
+        res.body.trim_start().starts_with("<div id=\"week\""),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("<html"));
+    assert!(res.body.contains("21:00–22:30"));
+    let res = admin
+        .get_with(
+            "/meetings/week?week=2030-W02",
+            &[
+                ("HX-Request", "true"),
+                ("HX-History-Restore-Request", "true"),
+            ],
+        )
+        .await;
+    assert!(res.body.contains("<html"));
+
+    // A click on a free hour: the form starts then, for an hour.
+    let res = admin
+        .get("/meetings/new?start=2030-01-07T07:00&back=week")
+        .await;
+    assert!(res.body.contains("value=\"2030-01-07T07:00\""));
+    assert!(res.body.contains("value=\"2030-01-07T08:00\""));
+    assert!(
+        res.body.contains("href=\"/meetings/week?date=2030-01-07\""),
+        "cancel"
+    );
+    assert!(res.body.contains("name=\"back\" value=\"week\""));
+    // In English, too.
+    admin
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let res = admin.get("/meetings/week?week=2030-W02").await;
+    assert!(res.body.contains("Week 2 · 7 Jan 2030 – 13 Jan 2030"));
+    assert!(res.body.contains("Mon 7 Jan"));
+    assert!(res.body.contains("Next week"));
+}
