@@ -44,6 +44,8 @@ pub enum ErrorCode {
     NonexistentLocalTime,
     /// The end is not after the start.
     EndBeforeStart,
+    /// A meeting longer than this many days.
+    MeetingTooLong(i64),
     /// The chosen person is not a member of the organisation.
     NotAMember,
     /// Not a date and time like `2026-12-31T14:00`.
@@ -54,6 +56,10 @@ pub enum ErrorCode {
     HoursBothOrNeither,
     /// Opening must be before closing.
     HoursOrder,
+    /// Not digits with an optional leading `+`, 6–20 characters.
+    InvalidMobile,
+    /// An extension name the catalogue does not know.
+    UnknownExtension,
 }
 
 impl ErrorCode {
@@ -82,11 +88,14 @@ impl ErrorCode {
             ErrorCode::FileTooLarge(_) => "too_large",
             ErrorCode::NonexistentLocalTime => "nonexistent_local_time",
             ErrorCode::EndBeforeStart => "end_before_start",
+            ErrorCode::MeetingTooLong(_) => "too_long",
             ErrorCode::NotAMember => "not_a_member",
             ErrorCode::InvalidDateTime => "invalid_datetime",
             ErrorCode::HourRange => "hour_range",
             ErrorCode::HoursBothOrNeither => "hours_both_or_neither",
             ErrorCode::HoursOrder => "hours_order",
+            ErrorCode::InvalidMobile => "invalid_mobile",
+            ErrorCode::UnknownExtension => "unknown_extension",
         }
     }
 
@@ -115,11 +124,14 @@ impl ErrorCode {
             ErrorCode::FileTooLarge(kib) => fill(t.err_file_too_large, &[kib]),
             ErrorCode::NonexistentLocalTime => t.err_nonexistent_time.into(),
             ErrorCode::EndBeforeStart => t.err_end_before_start.into(),
+            ErrorCode::MeetingTooLong(days) => fill(t.err_meeting_too_long, &[days]),
             ErrorCode::NotAMember => t.err_not_a_member.into(),
             ErrorCode::InvalidDateTime => t.err_invalid_datetime.into(),
             ErrorCode::HourRange => t.err_hour_range.into(),
             ErrorCode::HoursBothOrNeither => t.err_hours_both.into(),
             ErrorCode::HoursOrder => t.err_hours_order.into(),
+            ErrorCode::InvalidMobile => t.err_invalid_mobile.into(),
+            ErrorCode::UnknownExtension => t.err_unknown_extension.into(),
         }
     }
 }

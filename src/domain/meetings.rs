@@ -200,10 +200,12 @@ pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldError
         .map(str::to_string);
     let from = moment(&mut e, "date_from", &input.date_from, tz);
     let to = moment(&mut e, "date_to", &input.date_to, tz);
-    if let (Some(f), Some(t)) = (from, to)
-        && t <= f
-    {
-        e.add("date_to", ErrorCode::EndBeforeStart);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            e.add("date_to", ErrorCode::EndBeforeStart);
+        } else if t - f > max_duration() {
+            e.add("date_to", ErrorCode::MeetingTooLong(MAX_DAYS));
+        }
     }
     let notes = input.notes.trim().to_string();
     if notes.chars().count() > MAX_NOTES {
@@ -371,6 +373,15 @@ pub fn list(
     })
 }
 
+/// The longest a meeting may last, in days. It also bounds the range scans
+/// of the week view and the overlap check: a meeting that ends after a
+/// moment started at most this long before it.
+pub const MAX_DAYS: i64 = 7;
+
+fn max_duration() -> chrono::Duration {
+    chrono::Duration::days(MAX_DAYS)
+}
+
 /// The meetings that touch `[start, end)` (UTC), for the week view.
 pub fn week(
     conn: &mut DbConn,
@@ -381,6 +392,7 @@ pub fn week(
     actor.require(Operation::MeetingList)?;
     Ok(joined!()
         .filter(meetings::organization_id.eq(&actor.organization_id))
+        .filter(meetings::date_from.ge(start - max_duration()))
         .filter(meetings::date_from.lt(end))
         .filter(meetings::date_to.gt(start))
         .order((meetings::date_from.asc(), meetings::id.asc()))
@@ -402,6 +414,7 @@ fn overlaps_of(
     let mut q = joined!()
         .filter(meetings::organization_id.eq(org))
         .filter(meetings::employee_id.eq(employee_id))
+        .filter(meetings::date_from.ge(from - max_duration()))
         .filter(meetings::date_from.lt(to))
         .filter(meetings::date_to.gt(from))
         .into_boxed();

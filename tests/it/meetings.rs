@@ -1169,3 +1169,36 @@ async fn week_view() {
     assert!(res.body.contains("Mon 7 Jan"));
     assert!(res.body.contains("Next week"));
 }
+
+#[actix_web::test]
+async fn a_meeting_lasts_at_most_seven_days() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let staff_id: String = app
+        .db(|c| {
+            portaal::domain::users::find_by_email(c, STAFF)
+                .unwrap()
+                .unwrap()
+                .id
+        })
+        .await;
+    let before = app.count("SELECT COUNT(*) AS n FROM meetings").await;
+    let res = staff
+        .post(
+            "/meetings",
+            &[
+                ("employee_id", staff_id.as_str()),
+                ("location_id", ""),
+                ("date_from", "2027-03-01T09:00"),
+                ("date_to", "2027-03-08T09:01"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Een afspraak duurt hoogstens 7 dagen."));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM meetings").await,
+        before
+    );
+}
