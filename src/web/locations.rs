@@ -14,6 +14,7 @@ use crate::domain::reference;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::i18n::fill;
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -337,18 +338,6 @@ async fn update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "layout/confirm.html")]
-struct ConfirmPage {
-    l: LayoutCtx,
-    title: &'static str,
-    text: String,
-    action: String,
-    button: &'static str,
-    cancel: &'static str,
-    error: Option<String>,
-}
-
 async fn confirm_delete(
     m: Member,
     state: web::Data<AppState>,
@@ -371,7 +360,7 @@ async fn confirm_delete(
         },
         action: format!("{BASE}/{}/delete", loc.id),
         button: t.loc_delete,
-        cancel: BASE,
+        cancel: BASE.to_string(),
         error: None,
         l,
     };

@@ -20,6 +20,7 @@ use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -905,18 +906,6 @@ async fn update(
 }
 
 // ---------------------------------------------------------------- delete
-
-#[derive(Template)]
-#[template(path = "layout/confirm.html")]
-struct ConfirmPage {
-    l: LayoutCtx,
-    title: &'static str,
-    text: String,
-    action: String,
-    button: &'static str,
-    cancel: String,
-    error: Option<String>,
-}
 
 async fn confirm_delete(
     m: Member,

@@ -6,6 +6,7 @@ pub mod api_clients_view;
 pub mod assets;
 pub mod audit_log;
 pub mod auth;
+pub mod confirm;
 pub mod csrf;
 pub mod dashboard;
 pub mod errors;

@@ -14,6 +14,7 @@ use crate::domain::organizations::{self, Organization, SettingsInput};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::{Lang, fill};
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -285,18 +286,6 @@ async fn upload(
     }
 }
 
-#[derive(Template)]
-#[template(path = "layout/confirm.html")]
-struct ConfirmPage {
-    l: LayoutCtx,
-    title: &'static str,
-    text: String,
-    action: String,
-    button: &'static str,
-    cancel: &'static str,
-    error: Option<String>,
-}
-
 async fn confirm_remove_image(
     m: Member,
     kind: web::Path<String>,
@@ -314,7 +303,7 @@ async fn confirm_remove_image(
         text: fill(t.img_remove_text, &[&m.current.organization_name]),
         action: format!("/settings/organization/{}/remove", kind.as_str()),
         button: t.img_remove,
-        cancel: PATH,
+        cancel: PATH.to_string(),
         error: None,
         l,
     };

@@ -16,6 +16,7 @@ use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::fill;
 use crate::web::auth::start_session;
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{ClientIp, Member};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -249,18 +250,6 @@ async fn change_role(
     }
 }
 
-#[derive(Template)]
-#[template(path = "layout/confirm.html")]
-struct ConfirmPage {
-    l: LayoutCtx,
-    title: &'static str,
-    text: String,
-    action: String,
-    button: &'static str,
-    cancel: &'static str,
-    error: Option<String>,
-}
-
 async fn member_row(m: &Member, state: &AppState, id: String) -> Result<MemberRow, AppError> {
     let actor = m.actor.clone();
     state.db(move |conn| members::get(conn, &actor, &id)).await
@@ -284,7 +273,7 @@ async fn confirm_remove(
         ),
         action: format!("{BASE}/{id}/remove"),
         button: t.users_remove,
-        cancel: BASE,
+        cancel: BASE.to_string(),
         error: None,
         l,
     };
@@ -323,7 +312,7 @@ async fn confirm_disable(
         text: fill(t.users_disable_text, &[&row.name]),
         action: format!("{BASE}/{id}/disable"),
         button: t.users_disable,
-        cancel: BASE,
+        cancel: BASE.to_string(),
         error: None,
         l,
     };
