@@ -226,6 +226,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        customer_type -> Text,
+        email -> Text,
+        phone -> Text,
+        country_code -> Nullable<Text>,
+        notes -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        organization_id -> Text,
+        customer_id -> Text,
+        firstname -> Text,
+        lastname -> Text,
+        email -> Nullable<Text>,
+        mobile -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_extensions (contact_id, name) {
+        contact_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customers -> organizations (organization_id));
+diesel::joinable!(customers -> countries (country_code));
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(contact_extensions -> contacts (contact_id));
 diesel::joinable!(locations -> organizations (organization_id));
 diesel::joinable!(locations -> countries (country_code));
 diesel::joinable!(meetings -> locations (location_id));
@@ -260,4 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_images,
     locations,
     meetings,
+    customers,
+    contacts,
+    contact_extensions,
 );

@@ -7,6 +7,8 @@ use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::audit::AuditActor;
+use crate::domain::contacts::{self, ContactPatch};
+use crate::domain::customers::{self, CustomerInput};
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
 use crate::domain::scopes::Role;
@@ -176,6 +178,7 @@ pub fn ensure(
             .parse()
             .unwrap_or(chrono_tz::Europe::Amsterdam);
         week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
+        demo_customers(conn, now, &as_admin)?;
         Ok(true)
     })
 }
@@ -260,6 +263,130 @@ fn week_of_meetings(
             version: 0,
         };
         meetings::create(conn, now, as_admin, tz, &input, true)?;
+    }
+    Ok(())
+}
+
+/// A demo customer: name, type, e-mail, phone, and its contacts (first name,
+/// last name, e-mail, mobile, TWO_INVOICE).
+type DemoCustomer<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str, &'a str, &'a str, bool)],
+);
+
+const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
+    (
+        "Bakkerij De Korenschoof",
+        "company",
+        "info@korenschoof.test",
+        "030 234 56 78",
+        &[
+            (
+                "Anna",
+                "de Vries",
+                "anna@korenschoof.test",
+                "+31612345678",
+                true,
+            ),
+            (
+                "Pieter",
+                "Bakker",
+                "pieter@korenschoof.test",
+                "0612345679",
+                false,
+            ),
+            ("Sanne", "Jansen", "", "", false),
+        ],
+    ),
+    (
+        "Installatiebedrijf Van Dam",
+        "company",
+        "kantoor@vandam.test",
+        "010 345 67 89",
+        &[
+            ("Kees", "van Dam", "kees@vandam.test", "+31623456789", false),
+            ("Fatima", "El Amrani", "fatima@vandam.test", "", false),
+        ],
+    ),
+    (
+        "Jeroen Smit",
+        "private",
+        "jeroen.smit@example.test",
+        "06 34 56 78 90",
+        &[
+            (
+                "Jeroen",
+                "Smit",
+                "jeroen.smit@example.test",
+                "0634567890",
+                false,
+            ),
+            ("Lotte", "Smit", "", "0634567891", false),
+        ],
+    ),
+    (
+        "Stichting Groen Utrecht",
+        "company",
+        "secretariaat@groenutrecht.test",
+        "",
+        &[
+            ("Mila", "Visser", "mila@groenutrecht.test", "", false),
+            (
+                "Daan",
+                "Mulder",
+                "daan@groenutrecht.test",
+                "+31645678901",
+                false,
+            ),
+            ("Noor", "Bos", "", "", false),
+            ("Lucas", "Meijer", "lucas@groenutrecht.test", "", false),
+        ],
+    ),
+];
+
+fn demo_customers(conn: &mut DbConn, now: NaiveDateTime, as_admin: &Actor) -> Result<(), AppError> {
+    let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    for (name, kind, email, phone, people) in DEMO_CUSTOMERS {
+        let customer = customers::create(
+            conn,
+            now,
+            as_admin,
+            &CustomerInput {
+                name: name.into(),
+                customer_type: kind.into(),
+                email: email.into(),
+                phone: phone.into(),
+                country_code: "NL".into(),
+                ..CustomerInput::default()
+            },
+        )?;
+        for (first, last, email, mobile, two_invoice) in people {
+            let contact = contacts::create(
+                conn,
+                now,
+                as_admin,
+                &customer.id,
+                &ContactPatch {
+                    firstname: Some((*first).into()),
+                    lastname: Some((*last).into()),
+                    email: text(email),
+                    mobile: text(mobile),
+                },
+            )?;
+            if *two_invoice {
+                contacts::add_extension(
+                    conn,
+                    now,
+                    as_admin,
+                    &customer.id,
+                    &contact.row.id,
+                    "TWO_INVOICE",
+                )?;
+            }
+        }
     }
     Ok(())
 }

@@ -6,6 +6,8 @@ pub mod actor;
 pub mod api_clients;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
+pub mod customers;
 pub mod demo;
 pub mod images;
 pub mod locations;

@@ -244,14 +244,18 @@ pub fn update_settings(
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cleared {
+    pub meetings: usize,
+    pub locations: usize,
+    pub customers: usize,
     pub api_clients: usize,
     pub invitations: usize,
     pub mails: usize,
     pub images: usize,
 }
 
-/// Remove a demo organisation's demo records (API clients, invitations,
-/// mails, logo and icon; people and settings stay) after its exact name was
+/// Remove a demo organisation's demo records (meetings, locations, customers
+/// with their contacts, API clients, invitations, mails, logo and icon;
+/// people and settings stay) after its exact name was
 /// typed. Only for organisations marked demo.
 pub fn clear_demo_data(
     conn: &mut DbConn,
@@ -259,7 +263,9 @@ pub fn clear_demo_data(
     actor: &Actor,
     confirmation: &str,
 ) -> Result<Cleared, AppError> {
-    use crate::db::schema::{api_clients, invitations, mail_outbox, organization_images};
+    use crate::db::schema::{
+        api_clients, customers, invitations, locations, mail_outbox, meetings, organization_images,
+    };
     actor.require(Operation::OrganizationClear)?;
     let id = actor.organization_id.clone();
     crate::db::write(conn, |conn| {
@@ -277,6 +283,13 @@ pub fn clear_demo_data(
             )])));
         }
         let cleared = Cleared {
+            meetings: diesel::delete(meetings::table.filter(meetings::organization_id.eq(&id)))
+                .execute(conn)?,
+            locations: diesel::delete(locations::table.filter(locations::organization_id.eq(&id)))
+                .execute(conn)?,
+            // Contacts and their extensions go with their customer.
+            customers: diesel::delete(customers::table.filter(customers::organization_id.eq(&id)))
+                .execute(conn)?,
             api_clients: diesel::delete(
                 api_clients::table.filter(api_clients::organization_id.eq(&id)),
             )

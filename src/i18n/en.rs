@@ -325,7 +325,7 @@ pub static MESSAGES: Messages = Messages {
     footer_preview_empty: "(no footer)",
     footer_flash_saved: "Mail footer saved.",
     clear_title: "Clear demo data",
-    clear_intro: "This organisation is a demo. Clearing removes its API clients, invitations, sent mail, logo and icon; the people and settings stay.",
+    clear_intro: "This organisation is a demo. Clearing removes its meetings, locations, customers with their contacts, API clients, invitations, sent mail, logo and icon; the people and settings stay.",
     clear_warning: "This cannot be undone. Type the organisation's name to confirm.",
     clear_button: "Clear demo data",
     clear_confirm_label: "Organisation name",

@@ -326,7 +326,7 @@ pub static MESSAGES: Messages = Messages {
     footer_preview_empty: "(geen voettekst)",
     footer_flash_saved: "Mailvoettekst opgeslagen.",
     clear_title: "Demogegevens wissen",
-    clear_intro: "Deze organisatie is een demo. Wissen verwijdert haar API-clients, uitnodigingen, verzonden e-mail, logo en icoon; de mensen en instellingen blijven.",
+    clear_intro: "Deze organisatie is een demo. Wissen verwijdert haar afspraken, locaties, klanten met hun contactpersonen, API-clients, uitnodigingen, verzonden e-mail, logo en icoon; de mensen en instellingen blijven.",
     clear_warning: "Dit kan niet ongedaan worden gemaakt. Typ de naam van de organisatie om te bevestigen.",
     clear_button: "Demogegevens wissen",
     clear_confirm_label: "Naam van de organisatie",

@@ -39,10 +39,16 @@ pub enum Flash {
     LocationDeleted,
     MeetingSaved,
     MeetingDeleted,
+    CustomerSaved,
+    CustomerDeleted,
+    ContactDeleted,
 }
 
 impl Flash {
-    const ALL: [Flash; 25] = [
+    const ALL: [Flash; 28] = [
+        Flash::CustomerSaved,
+        Flash::CustomerDeleted,
+        Flash::ContactDeleted,
         Flash::LocationSaved,
         Flash::LocationDeleted,
         Flash::MeetingSaved,
@@ -95,6 +101,9 @@ impl Flash {
             Flash::LocationDeleted => "location_deleted",
             Flash::MeetingSaved => "meeting_saved",
             Flash::MeetingDeleted => "meeting_deleted",
+            Flash::CustomerSaved => "customer_saved",
+            Flash::CustomerDeleted => "customer_deleted",
+            Flash::ContactDeleted => "contact_deleted",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
         }
@@ -126,6 +135,9 @@ impl Flash {
             Flash::LocationDeleted => t.loc_flash_deleted,
             Flash::MeetingSaved => t.meet_flash_saved,
             Flash::MeetingDeleted => t.meet_flash_deleted,
+            Flash::CustomerSaved => t.cust_flash_saved,
+            Flash::CustomerDeleted => t.cust_flash_deleted,
+            Flash::ContactDeleted => t.contact_flash_deleted,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
         }

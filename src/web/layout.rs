@@ -15,6 +15,7 @@ pub enum Nav {
     Dashboard,
     Locations,
     Meetings,
+    Customers,
     Account,
     Organization,
     Languages,
@@ -109,6 +110,12 @@ impl LayoutCtx {
                     t.nav_meetings,
                     "/meetings",
                     Some(Operation::MeetingList),
+                ),
+                (
+                    Nav::Customers,
+                    t.nav_customers,
+                    "/customers",
+                    Some(Operation::CustomerList),
                 ),
             ],
         );

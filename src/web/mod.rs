@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod confirm;
 pub mod csrf;
+pub mod customers;
 pub mod dashboard;
 pub mod errors;
 pub mod extract;
@@ -44,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
     locations::routes(cfg);
     meetings::routes(cfg);
+    customers::routes(cfg);
     account::routes(cfg);
     preferences::routes(cfg);
     api_clients::routes(cfg);

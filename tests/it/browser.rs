@@ -1720,3 +1720,110 @@ async fn week_view_click_empty_slot_creates_meeting() {
     browser.close().await;
     println!("browser week view took {:.1?}", started.elapsed());
 }
+
+/// Customers → a customer: add a contact inline (the row appears without a
+/// page load), edit it inline, and toggle TWO_INVOICE on its row.
+#[actix_web::test]
+async fn contact_inline_add_edit_and_two_invoice() {
+    if !e2e_enabled("contact_inline_add_edit_and_two_invoice") {
+        return;
+    }
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, STAFF).await;
+    visit(c, &app, "/customers").await;
+    check_page(c).await;
+    click_link_and_wait(c, "Jeroen Smit").await;
+    check_page(c).await;
+
+    // Add: the new row shows up in place, the add form is ready again.
+    mark_page(c).await;
+    for (css, text) in [
+        ("#nc-firstname", "Vera"),
+        ("#nc-lastname", "Vos"),
+        ("#nc-mobile", "+31687654321"),
+    ] {
+        c.find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+    click(c, "form[hx-post$='/contacts'] button[type='submit']").await;
+    wait_js(
+        c,
+        "[...document.querySelectorAll('#contact-rows tr')].some(r => r.textContent.includes('Vos'))",
+    )
+    .await;
+    wait_js(
+        c,
+        "document.activeElement && document.activeElement.id === 'nc-firstname'",
+    )
+    .await;
+    assert_same_page(c, "adding a contact").await;
+    let row_id = js(
+        c,
+        "return [...document.querySelectorAll('#contact-rows tr')].find(r => r.textContent.includes('Vos')).id;",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned();
+    assert!(row_id.starts_with("contact-"), "row id {row_id}");
+    let contact = row_id.trim_start_matches("contact-").to_owned();
+
+    // Edit inline: only the row turns into inputs; save swaps it back.
+    click(c, &format!("#{row_id} a[hx-get$='/edit']")).await;
+    let last = format!("#c-{contact}-lastname");
+    wait_js(c, &format!("document.querySelector('{last}') !== null")).await;
+    let field = c.find(Locator::Css(&last)).await.expect("lastname input");
+    field.clear().await.expect("clear");
+    field.send_keys("Vos-de Wit").await.expect("type");
+    click(c, &format!("#edit-{contact} button[type='submit']")).await;
+    wait_js(
+        c,
+        &format!(
+            "document.querySelector('{last}') === null && document.getElementById('{row_id}').textContent.includes('Vos-de Wit')"
+        ),
+    )
+    .await;
+    assert_same_page(c, "editing a contact").await;
+
+    // TWO_INVOICE: on, then off again, on the row.
+    let toggle = format!("#{row_id} button[aria-pressed]");
+    click(c, &toggle).await;
+    wait_js(
+        c,
+        &format!("document.querySelector(\"{toggle}\").getAttribute('aria-pressed') === 'true'"),
+    )
+    .await;
+    click(c, &toggle).await;
+    wait_js(
+        c,
+        &format!("document.querySelector(\"{toggle}\").getAttribute('aria-pressed') === 'false'"),
+    )
+    .await;
+    assert_same_page(c, "toggling TWO_INVOICE").await;
+    check_page(c).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contacts WHERE lastname = 'Vos-de Wit' AND firstname = 'Vera' AND mobile = '+31687654321'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.extension_removed'"
+        )
+        .await,
+        1
+    );
+
+    browser.close().await;
+    println!("browser contact inline flow took {:.1?}", started.elapsed());
+}

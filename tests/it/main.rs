@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api_clients;
 mod browser;
+mod customers;
 mod foundation;
 mod images;
 mod languages;

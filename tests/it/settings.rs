@@ -217,7 +217,8 @@ async fn settings_are_for_admins_only() {
 async fn audit_log_lists_filters_and_pages() {
     let app = TestApp::demo().await;
     let mut c = app.login(ADMIN).await;
-    let all = c.get("/settings/audit-log").await;
+    // The demo data fills more than one default page (customers, contacts).
+    let all = c.get("/settings/audit-log?pageSize=100").await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("API-client aangemaakt"));
     assert!(all.body.contains("Ingelogd"));
@@ -246,7 +247,9 @@ async fn audit_log_lists_filters_and_pages() {
     let tomorrow = today.succ_opt().unwrap();
     let future = c.get(&format!("/settings/audit-log?from={tomorrow}")).await;
     assert!(future.body.contains("Geen gebeurtenissen gevonden"));
-    let past = c.get(&format!("/settings/audit-log?to={today}")).await;
+    let past = c
+        .get(&format!("/settings/audit-log?to={today}&pageSize=100"))
+        .await;
     assert!(past.body.contains("API-client aangemaakt"));
     // Paging keeps the filters in the links.
     let page = c
@@ -311,6 +314,10 @@ async fn clearing_demo_data_needs_the_typed_name() {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM api_clients").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM locations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM meetings").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM customers").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM contacts").await, 0);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM users").await,
         2,

@@ -1,0 +1,3 @@
+DROP TABLE contact_extensions;
+DROP TABLE contacts;
+DROP TABLE customers;

@@ -1,0 +1,303 @@
+//! Customers: a name, a type (private person or company), e-mail, phone,
+//! country and notes. Staff create and edit; deleting is for admins and
+//! deletes the customer's contacts with it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{contacts, countries, customers};
+use crate::db::{self, DbConn, lower, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{self, Event};
+use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::scopes::Operation;
+use crate::domain::validate;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+
+/// A customer row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = customers)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    pub id: String,
+    #[serde(skip)]
+    pub organization_id: String,
+    pub name: String,
+    pub customer_type: String,
+    pub email: String,
+    pub phone: String,
+    pub country_code: Option<String>,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Longest name.
+pub const MAX_NAME: usize = 200;
+/// Longest notes.
+pub const MAX_NOTES: usize = 2000;
+/// The customer types.
+pub const TYPES: &[&str] = &["company", "private"];
+
+/// The form / API input, as text.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerInput {
+    pub name: String,
+    pub customer_type: String,
+    pub email: String,
+    pub phone: String,
+    pub country_code: String,
+    pub notes: String,
+    pub version: i32,
+}
+
+/// A validated input.
+#[derive(Debug, Clone)]
+pub struct ValidCustomer {
+    pub name: String,
+    pub customer_type: String,
+    pub email: String,
+    pub phone: String,
+    pub country_code: Option<String>,
+    pub notes: String,
+}
+
+impl CustomerInput {
+    /// Every rule; the country is checked against the reference data.
+    pub fn validate(&self, conn: &mut DbConn) -> Result<ValidCustomer, AppError> {
+        let mut e = FieldErrors::default();
+        let name = validate::required(&mut e, "name", &self.name, MAX_NAME);
+        let customer_type = self.customer_type.trim().to_string();
+        if !TYPES.contains(&customer_type.as_str()) {
+            e.add("customer_type", ErrorCode::InvalidChoice);
+        }
+        let email = self.email.trim().to_lowercase();
+        if email.chars().count() > validate::MAX_LINE {
+            e.add("email", ErrorCode::TooLong(validate::MAX_LINE));
+        } else if !email.is_empty() && !validate::looks_like_email(&email) {
+            e.add("email", ErrorCode::Email);
+        }
+        let phone = self.phone.trim().to_string();
+        if phone.chars().count() > 40 {
+            e.add("phone", ErrorCode::TooLong(40));
+        }
+        let country_code = match self.country_code.trim() {
+            "" => None,
+            code => {
+                let code = code.to_ascii_uppercase();
+                let known: Option<String> = countries::table
+                    .find(&code)
+                    .select(countries::code)
+                    .first(conn)
+                    .optional()?;
+                if known.is_none() {
+                    e.add("country_code", ErrorCode::InvalidChoice);
+                }
+                Some(code)
+            }
+        };
+        let notes = self.notes.trim().to_string();
+        if notes.chars().count() > MAX_NOTES {
+            e.add("notes", ErrorCode::TooLong(MAX_NOTES));
+        }
+        if !e.is_empty() {
+            return Err(AppError::Validation(e));
+        }
+        Ok(ValidCustomer {
+            name,
+            customer_type,
+            email,
+            phone,
+            country_code,
+            notes,
+        })
+    }
+}
+
+/// How the list may be sorted.
+pub const SORT: SortSpec = SortSpec {
+    fields: &["name", "email", "createdAt"],
+    default: "name",
+    default_desc: false,
+};
+
+/// One page of the organisation's customers, searched by name or e-mail.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<Customer>, AppError> {
+    actor.require(Operation::CustomerList)?;
+    let org = actor.organization_id.as_str();
+    let filtered = || {
+        let mut q = customers::table
+            .filter(customers::organization_id.eq(org))
+            .into_boxed();
+        if let Some(like) = page.like() {
+            q = q.filter(
+                lower(customers::name)
+                    .like(like.clone())
+                    .escape('\\')
+                    .or(lower(customers::email).like(like).escape('\\')),
+            );
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let q = match (page.sort, page.desc) {
+        ("email", false) => filtered().order((customers::email.asc(), customers::id.asc())),
+        ("email", true) => filtered().order((customers::email.desc(), customers::id.desc())),
+        ("createdAt", false) => {
+            filtered().order((customers::created_at.asc(), customers::id.asc()))
+        }
+        ("createdAt", true) => {
+            filtered().order((customers::created_at.desc(), customers::id.desc()))
+        }
+        (_, false) => filtered().order((customers::name.asc(), customers::id.asc())),
+        (_, true) => filtered().order((customers::name.desc(), customers::id.desc())),
+    };
+    let items = q
+        .limit(page.size)
+        .offset(page.offset())
+        .select(Customer::as_select())
+        .load(conn)?;
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// One customer of the actor's organisation (another's answers 404).
+pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Customer, AppError> {
+    actor.require(Operation::CustomerGet)?;
+    find(conn, &actor.organization_id, id)
+}
+
+pub(crate) fn find(conn: &mut DbConn, org: &str, id: &str) -> Result<Customer, AppError> {
+    Ok(customers::table
+        .filter(customers::organization_id.eq(org))
+        .filter(customers::id.eq(id))
+        .select(Customer::as_select())
+        .first(conn)?)
+}
+
+/// Create a customer; audited.
+pub fn create(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    input: &CustomerInput,
+) -> Result<Customer, AppError> {
+    actor.require(Operation::CustomerCreate)?;
+    let v = input.validate(conn)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let id = new_id();
+        diesel::insert_into(customers::table)
+            .values((
+                customers::id.eq(&id),
+                customers::organization_id.eq(&org),
+                customers::name.eq(&v.name),
+                customers::customer_type.eq(&v.customer_type),
+                customers::email.eq(&v.email),
+                customers::phone.eq(&v.phone),
+                customers::country_code.eq(&v.country_code),
+                customers::notes.eq(&v.notes),
+                customers::created_at.eq(now),
+                customers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, &id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "customer.created", "customer", Some(&id))
+                .values(None::<&()>, Some(&after)),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Save an edit with a version check (stale → 409); audited.
+pub fn update(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &str,
+    input: &CustomerInput,
+) -> Result<Customer, AppError> {
+    actor.require(Operation::CustomerUpdate)?;
+    let org = actor.organization_id.clone();
+    let before = find(conn, &org, id)?;
+    let v = input.validate(conn)?;
+    db::write(conn, |conn| {
+        let before = find(conn, &org, &before.id)?;
+        if before.version != input.version {
+            return Err(AppError::Conflict);
+        }
+        diesel::update(customers::table.find(id))
+            .set((
+                customers::name.eq(&v.name),
+                customers::customer_type.eq(&v.customer_type),
+                customers::email.eq(&v.email),
+                customers::phone.eq(&v.phone),
+                customers::country_code.eq(&v.country_code),
+                customers::notes.eq(&v.notes),
+                customers::version.eq(before.version + 1),
+                customers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, id)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "customer.updated", "customer", Some(id))
+                .values(Some(&before), Some(&after)),
+        )?;
+        Ok(after)
+    })
+}
+
+/// How many contacts a customer has (shown before deleting).
+pub fn contact_count(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<i64, AppError> {
+    let customer = get(conn, actor, id)?;
+    Ok(contacts::table
+        .filter(contacts::organization_id.eq(&actor.organization_id))
+        .filter(contacts::customer_id.eq(&customer.id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Delete a customer and its contacts. Audited.
+pub fn delete(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: &str,
+) -> Result<Customer, AppError> {
+    actor.require(Operation::CustomerDelete)?;
+    let org = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let before = find(conn, &org, id)?;
+        let removed: i64 = contacts::table
+            .filter(contacts::customer_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        diesel::delete(customers::table.find(id)).execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(Some(&org), "customer.deleted", "customer", Some(id)).values(
+                Some(&serde_json::json!({ "customer": &before, "contactsDeleted": removed })),
+                None::<&()>,
+            ),
+        )?;
+        Ok(before)
+    })
+}

@@ -1,0 +1,686 @@
+//! Customers and their contacts: list (search, sort, paging), form rules,
+//! 409, delete with its contacts; contacts inline (htmx), every validation
+//! rule, partial updates, TWO_INVOICE, roles and tenant isolation.
+
+use awc::http::StatusCode;
+
+use crate::support::*;
+
+fn customer<'a>(
+    name: &'a str,
+    kind: &'a str,
+    email: &'a str,
+    version: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("customer_type", kind),
+        ("email", email),
+        ("phone", "030 111 22 33"),
+        ("country_code", "NL"),
+        ("notes", ""),
+        ("version", version),
+    ]
+}
+
+async fn customer_id(app: &TestApp, name: &'static str) -> (String, i32) {
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::customers;
+        customers::table
+            .filter(customers::name.eq(name))
+            .select((customers::id, customers::version))
+            .first::<(String, i32)>(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn contact_id(app: &TestApp, lastname: &'static str) -> String {
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::contacts;
+        contacts::table
+            .filter(contacts::lastname.eq(lastname))
+            .select(contacts::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn contact(app: &TestApp, id: String) -> (String, String, Option<String>, Option<String>) {
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::contacts;
+        contacts::table
+            .find(id)
+            .select((
+                contacts::firstname,
+                contacts::lastname,
+                contacts::email,
+                contacts::mobile,
+            ))
+            .first(c)
+            .unwrap()
+    })
+    .await
+}
+
+const HX: &[(&str, &str)] = &[("HX-Request", "true")];
+
+async fn hx_post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> Res {
+    let token = c.csrf().await;
+    let mut all = fields.to_vec();
+    all.push(("_csrf", &token));
+    c.post_with(path, &all, HX).await
+}
+
+#[actix_web::test]
+async fn staff_create_and_edit_customer_with_audit() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let list = staff.get("/customers").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Bakkerij De Korenschoof"));
+    assert!(list.body.contains("href=\"/customers\""), "nav link");
+    assert_eq!(staff.get("/customers/new").await.status, StatusCode::OK);
+    let res = staff
+        .post("/customers", &customer("Garage Hoek", "company", "", "0"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (id, v) = customer_id(&app, "Garage Hoek").await;
+    let page = staff.get(&format!("/customers/{id}")).await;
+    assert!(page.body.contains("value=\"Garage Hoek\""));
+    assert!(page.body.contains("id=\"contacts\""));
+    assert!(
+        !page.body.contains("/delete"),
+        "staff see no delete control"
+    );
+    let res = staff
+        .post(
+            &format!("/customers/{id}"),
+            &customer(
+                "Garage Hoek & Zn",
+                "private",
+                "post@hoek.test",
+                &v.to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'customer.updated' AND before_json LIKE '%\"customerType\":\"company\"%' AND after_json LIKE '%post@hoek.test%'").await,
+        1
+    );
+    // Stale version: 409 with the input kept.
+    let res = staff
+        .post(
+            &format!("/customers/{id}"),
+            &customer("Mijn naam", "company", "", &v.to_string()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("value=\"Mijn naam\""));
+}
+
+#[actix_web::test]
+async fn customer_rules_are_checked() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    let long = "x".repeat(201);
+    let before = app.count("SELECT COUNT(*) AS n FROM customers").await;
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (customer("", "company", "", "0"), "Dit veld is verplicht."),
+        (customer(&long, "company", "", "0"), "Maximaal 200 tekens."),
+        (customer("A", "alien", "", "0"), "f-customer_type-error"),
+        (customer("A", "company", "geen-mail", "0"), "f-email-error"),
+    ];
+    for (f, message) in cases {
+        let res = c.post("/customers", &f).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{f:?}");
+        assert!(res.body.contains(message), "{f:?}: {message}");
+    }
+    let mut bad_country = customer("A", "company", "", "0");
+    bad_country[4] = ("country_code", "XX");
+    assert_eq!(
+        c.post("/customers", &bad_country).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM customers").await,
+        before
+    );
+}
+
+#[actix_web::test]
+async fn customer_list_search_sort_and_paging_edges() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(STAFF).await;
+    let found = c.get("/customers?q=VANDAM.TEST").await.body;
+    assert!(found.contains("Installatiebedrijf Van Dam") && !found.contains("Jeroen Smit"));
+    let found = c.get("/customers?q=smit").await.body;
+    assert!(found.contains("Jeroen Smit") && !found.contains("Korenschoof"));
+    let desc = c
+        .get("/customers?sortBy=name&sortDirection=DESC")
+        .await
+        .body;
+    assert!(desc.find("Stichting Groen").unwrap() < desc.find("Bakkerij").unwrap());
+    let one = c.get("/customers?pageSize=1").await.body;
+    assert!(one.contains("rel=\"next\"") && one.contains("1–1 van 4"));
+    let beyond = c.get("/customers?pageNumber=99").await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(beyond.body.contains("Geen klanten gevonden"));
+    assert!(
+        c.get("/customers?pageSize=1000")
+            .await
+            .body
+            .contains("1–4 van 4")
+    );
+    assert_eq!(
+        c.get("/customers?sortBy=password&sortDirection=UP")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn deleting_a_customer_is_for_admins_and_takes_its_contacts() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Stichting Groen Utrecht").await;
+    let mut staff = app.login(STAFF).await;
+    assert_eq!(
+        staff.get(&format!("/customers/{id}/delete")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        staff
+            .post(&format!("/customers/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut admin = app.login(ADMIN).await;
+    assert!(
+        admin
+            .get(&format!("/customers/{id}"))
+            .await
+            .body
+            .contains(&format!("/customers/{id}/delete"))
+    );
+    let confirm = admin.get(&format!("/customers/{id}/delete")).await;
+    assert!(
+        confirm.body.contains("samen met 4 contactpersonen"),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/customers/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM customers WHERE name = 'Stichting Groen Utrecht'")
+            .await,
+        0
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM contacts WHERE lastname IN ('Visser', 'Mulder', 'Bos', 'Meijer')").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'customer.deleted' AND before_json LIKE '%\"contactsDeleted\":4%'").await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn contacts_inline_add_edit_and_partial_update() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Jeroen Smit").await;
+    let mut staff = app.login(STAFF).await;
+    // htmx: the contacts section comes back with the new row.
+    let res = hx_post(
+        &mut staff,
+        &format!("/customers/{id}/contacts"),
+        &[
+            ("firstname", "Eva"),
+            ("lastname", "Kok"),
+            ("email", "Eva@Kok.test"),
+            ("mobile", "+31699999999"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("id=\"contacts\"") && res.body.contains("Kok"));
+    assert!(!res.body.contains("<html"), "a fragment, not a page");
+    let kid = contact_id(&app, "Kok").await;
+    assert_eq!(
+        contact(&app, kid.clone()).await,
+        (
+            "Eva".into(),
+            "Kok".into(),
+            Some("eva@kok.test".into()),
+            Some("+31699999999".into())
+        )
+    );
+    // Without JavaScript: a redirect back.
+    let res = staff
+        .post(
+            &format!("/customers/{id}/contacts"),
+            &[("firstname", "Bram"), ("lastname", "Kuiper")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Inline edit row.
+    let edit = staff
+        .get_with(&format!("/customers/{id}/contacts/{kid}/edit"), HX)
+        .await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains(&format!("id=\"edit-{kid}\"")));
+    assert!(edit.body.contains("class=\"visually-hidden\""));
+    assert!(edit.body.contains("value=\"Eva\""));
+    // Without JavaScript the edit row is part of the page.
+    let full = staff
+        .get(&format!("/customers/{id}/contacts/{kid}/edit"))
+        .await;
+    assert!(full.body.contains("<html") && full.body.contains(&format!("id=\"edit-{kid}\"")));
+    // Partial: only the mobile is sent; the rest stays.
+    let res = hx_post(
+        &mut staff,
+        &format!("/customers/{id}/contacts/{kid}"),
+        &[("mobile", "0612345678")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.starts_with("<tr") || res.body.trim_start().starts_with("<tr"));
+    assert_eq!(
+        contact(&app, kid.clone()).await,
+        (
+            "Eva".into(),
+            "Kok".into(),
+            Some("eva@kok.test".into()),
+            Some("0612345678".into())
+        )
+    );
+    // An empty e-mail clears it; the name changes; mobile untouched.
+    let res = staff
+        .post(
+            &format!("/customers/{id}/contacts/{kid}"),
+            &[("lastname", "Kok-Smit"), ("email", "")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        contact(&app, kid.clone()).await,
+        (
+            "Eva".into(),
+            "Kok-Smit".into(),
+            None,
+            Some("0612345678".into())
+        )
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.updated' AND before_json LIKE '%eva@kok.test%' AND after_json LIKE '%Kok-Smit%'").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.created' AND after_json LIKE '%Kuiper%'").await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn every_contact_rule_is_checked() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Jeroen Smit").await;
+    let mut c = app.login(STAFF).await;
+    let long = "x".repeat(101);
+    let hundred = "y".repeat(100);
+    let path = format!("/customers/{id}/contacts");
+    let bad: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("lastname", "A")], "Dit veld is verplicht."),
+        (vec![("firstname", "A")], "Dit veld is verplicht."),
+        (
+            vec![("firstname", " "), ("lastname", "A")],
+            "Dit veld is verplicht.",
+        ),
+        (
+            vec![("firstname", &long), ("lastname", "A")],
+            "Maximaal 100 tekens.",
+        ),
+        (
+            vec![("firstname", "A"), ("lastname", &long)],
+            "Maximaal 100 tekens.",
+        ),
+        (
+            vec![
+                ("firstname", "A"),
+                ("lastname", "B"),
+                ("email", "geen-adres"),
+            ],
+            "aria-invalid=\"true\"",
+        ),
+        (
+            vec![("firstname", "A"), ("lastname", "B"), ("mobile", "12345")],
+            "Alleen cijfers",
+        ),
+        (
+            vec![
+                ("firstname", "A"),
+                ("lastname", "B"),
+                ("mobile", "123456789012345678901"),
+            ],
+            "Alleen cijfers",
+        ),
+        (
+            vec![
+                ("firstname", "A"),
+                ("lastname", "B"),
+                ("mobile", "06-1234567"),
+            ],
+            "Alleen cijfers",
+        ),
+        (
+            vec![
+                ("firstname", "A"),
+                ("lastname", "B"),
+                ("mobile", "0612+34567"),
+            ],
+            "Alleen cijfers",
+        ),
+        (
+            vec![("firstname", "A"), ("lastname", "B"), ("mobile", "+")],
+            "Alleen cijfers",
+        ),
+    ];
+    let before = app.count("SELECT COUNT(*) AS n FROM contacts").await;
+    for (f, message) in &bad {
+        let res = c.post(&path, f).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{f:?}");
+        assert!(res.body.contains(message), "{f:?}: {message}");
+        assert!(res.body.contains("autofocus"), "focus on the bad field");
+    }
+    // htmx gets the section with the error next to the field.
+    let res = hx_post(
+        &mut c,
+        &path,
+        &[("firstname", "A"), ("lastname", "B"), ("mobile", "abc")],
+    )
+    .await;
+    assert!(res.body.contains("nc-mobile-error") && res.body.contains("Alleen cijfers"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contacts").await,
+        before
+    );
+    // The edges that are allowed.
+    for f in [
+        vec![
+            ("firstname", hundred.as_str()),
+            ("lastname", "B"),
+            ("mobile", "123456"),
+        ],
+        vec![
+            ("firstname", "A"),
+            ("lastname", "B"),
+            ("mobile", "+1234567890123456789"),
+        ],
+        vec![("firstname", "A"), ("lastname", "C"), ("email", "a@b.nl")],
+    ] {
+        assert_eq!(
+            c.post(&path, &f).await.status,
+            StatusCode::SEE_OTHER,
+            "{f:?}"
+        );
+    }
+    // An update is checked too, and a bad field changes nothing.
+    let kid = contact_id(&app, "Smit").await;
+    let before = contact(&app, kid.clone()).await;
+    for f in [
+        vec![("firstname", "")],
+        vec![("mobile", "12")],
+        vec![("email", "x@")],
+    ] {
+        let res = c.post(&format!("{path}/{kid}"), &f).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{f:?}");
+    }
+    let res = hx_post(&mut c, &format!("{path}/{kid}"), &[("lastname", &long)]).await;
+    assert!(res.body.contains("Maximaal 100 tekens.") && res.body.contains("aria-invalid"));
+    assert_eq!(contact(&app, kid).await, before);
+}
+
+#[actix_web::test]
+async fn two_invoice_toggles_and_unknown_extension_is_refused() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Installatiebedrijf Van Dam").await;
+    let kid = contact_id(&app, "El Amrani").await;
+    let mut staff = app.login(STAFF).await;
+    let add = format!("/customers/{id}/contacts/{kid}/extensions/TWO_INVOICE");
+    let res = hx_post(&mut staff, &add, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("aria-pressed=\"true\""));
+    assert!(res.body.contains(&format!("{add}/remove")));
+    // Twice is harmless.
+    assert_eq!(staff.post(&add, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contact_extensions WHERE name = 'TWO_INVOICE'")
+            .await,
+        2,
+        "the demo one and this one"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.extension_added' AND after_json LIKE '%TWO_INVOICE%'").await,
+        2
+    );
+    let res = hx_post(&mut staff, &format!("{add}/remove"), &[]).await;
+    assert!(res.body.contains("aria-pressed=\"false\""));
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contact_extensions WHERE name = 'TWO_INVOICE'")
+            .await,
+        1
+    );
+    // Unknown name: refused, nothing stored.
+    let res = staff
+        .post(
+            &format!("/customers/{id}/contacts/{kid}/extensions/THREE_INVOICE"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contact_extensions")
+            .await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn contact_list_paging_and_sorting() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Stichting Groen Utrecht").await;
+    let mut c = app.login(STAFF).await;
+    let base = format!("/customers/{id}/contacts");
+    // Default: by last name, ascending (Bos, Meijer, Mulder, Visser).
+    let all = c.get_with(&base, HX).await.body;
+    assert!(all.find("Bos").unwrap() < all.find("Visser").unwrap());
+    let by_first = c
+        .get_with(&format!("{base}?sortBy=firstname&sortDirection=DESC"), HX)
+        .await
+        .body;
+    assert!(by_first.find("Noor").unwrap() < by_first.find("Daan").unwrap());
+    let by_email = c
+        .get_with(&format!("{base}?sortBy=email&sortDirection=ASC"), HX)
+        .await
+        .body;
+    assert!(by_email.find("daan@").unwrap() < by_email.find("mila@").unwrap());
+    assert_eq!(
+        c.get(&format!("{base}?sortBy=createdAt&sortDirection=DESC"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let page2 = c
+        .get_with(&format!("{base}?pageSize=2&pageNumber=2"), HX)
+        .await
+        .body;
+    assert!(page2.contains("3–4 van 4") && page2.contains("Mulder") && !page2.contains("Bos"));
+    assert!(page2.contains("rel=\"prev\""));
+    let beyond = c
+        .get(&format!(
+            "{base}?pageNumber=99&pageSize=0&sortBy=nope&sortDirection=UP"
+        ))
+        .await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    // Without htmx the whole page is answered.
+    assert!(c.get(&base).await.body.contains("<html"));
+}
+
+#[actix_web::test]
+async fn contact_delete_is_for_admins_only() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Bakkerij De Korenschoof").await;
+    let kid = contact_id(&app, "Jansen").await;
+    let mut staff = app.login(STAFF).await;
+    let page = staff.get(&format!("/customers/{id}")).await.body;
+    assert!(!page.contains("/delete"), "staff see no delete control");
+    let path = format!("/customers/{id}/contacts/{kid}/delete");
+    assert_eq!(staff.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(staff.post(&path, &[]).await.status, StatusCode::FORBIDDEN);
+    // Staff can list, get (row), add and update.
+    assert_eq!(
+        staff
+            .get_with(&format!("/customers/{id}/contacts/{kid}"), HX)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut admin = app.login(ADMIN).await;
+    assert!(
+        admin
+            .get(&format!("/customers/{id}"))
+            .await
+            .body
+            .contains(&path)
+    );
+    assert!(
+        admin
+            .get(&path)
+            .await
+            .body
+            .contains("Sanne Jansen wordt verwijderd.")
+    );
+    assert_eq!(admin.post(&path, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contacts WHERE lastname = 'Jansen'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.deleted' AND before_json LIKE '%Sanne%'").await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn customers_and_contacts_are_per_organization_and_per_customer() {
+    let app = TestApp::demo().await;
+    let (id, v) = customer_id(&app, "Bakkerij De Korenschoof").await;
+    let (other_customer, _) = customer_id(&app, "Jeroen Smit").await;
+    let kid = contact_id(&app, "de Vries").await;
+    // Another customer's contact: 404 under the wrong customer.
+    let mut admin = app.login(ADMIN).await;
+    let wrong = format!("/customers/{other_customer}/contacts/{kid}");
+    assert_eq!(
+        admin.get_with(&wrong, HX).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin.get(&format!("{wrong}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin.post(&wrong, &[("firstname", "X")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin
+            .post(&format!("{wrong}/extensions/TWO_INVOICE/remove"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin.post(&format!("{wrong}/delete"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Another organisation.
+    let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| {
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+    })
+    .await;
+    let mut other = app.login("baas@ander.test").await;
+    assert!(!other.get("/customers").await.body.contains("Korenschoof"));
+    assert_eq!(
+        other.get(&format!("/customers/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("/customers/{id}"),
+                &customer("Gekaapt", "company", "", &v.to_string())
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/customers/{id}/delete")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("/customers/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("/customers/{id}/contacts"),
+                &[("firstname", "A"), ("lastname", "B")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let theirs = format!("/customers/{id}/contacts/{kid}");
+    assert_eq!(
+        other.get_with(&theirs, HX).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.post(&theirs, &[("firstname", "X")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("{theirs}/extensions/TWO_INVOICE/remove"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.post(&format!("{theirs}/delete"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(contact(&app, kid).await.0, "Anna");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contact_extensions")
+            .await,
+        1
+    );
+}
