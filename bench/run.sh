@@ -17,7 +17,8 @@
 #                        PostgreSQL (use an empty, throwaway database);
 #                        anything else is ignored and a temp SQLite file is used
 #   PORTAAL_BIN          use this binary instead of building target/release/portaal
-#   LOCATIONS, MEETINGS  seed sizes (default 10000 and 50000)
+#   LOCATIONS, MEETINGS, CUSTOMERS, CONTACTS
+#                        seed sizes (default 10000, 50000, 20000 and 200000)
 #
 # To add an endpoint, add a `measure "GET /thing" /thing` line in the
 # "plain runs" section below (before the login storm, which locks the demo
@@ -103,9 +104,10 @@ fi
 
 # Seed data: the demo organisation plus LOCATIONS locations and MEETINGS
 # meetings (idempotent: only what is missing is added).
-log "seeding ${LOCATIONS:-10000} locations and ${MEETINGS:-50000} meetings ..."
+log "seeding ${LOCATIONS:-10000} locations, ${MEETINGS:-50000} meetings, ${CUSTOMERS:-20000} customers, ${CONTACTS:-200000} contacts ..."
 DATABASE_URL=$DB_URL RUST_LOG=warn "$BIN" bench-seed \
-    --locations "${LOCATIONS:-10000}" --meetings "${MEETINGS:-50000}" >&2
+    --locations "${LOCATIONS:-10000}" --meetings "${MEETINGS:-50000}" \
+    --customers "${CUSTOMERS:-20000}" --contacts "${CONTACTS:-200000}" >&2
 
 log "starting $BIN on $BASE ($BACKEND) ..."
 # The login storm must reach argon2, so the per-address throttle is lifted.
@@ -255,6 +257,12 @@ measure "GET /locations (page 1 by name)" "/locations?sortBy=name&sortDirection=
 measure "GET /locations (page 200 by name)" "/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
 if [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/meetings/week") == 200 ]]; then
     measure "GET /meetings/week" /meetings/week -H "$SESSION_COOKIE"
+fi
+measure "GET /customers (search, by name)" "/customers?q=klant%2012&sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
+measure "GET /customers (page 100 by email)" "/customers?pageNumber=100&sortBy=email&sortDirection=DESC" -H "$SESSION_COOKIE"
+BIG=$(curl -s -H "$SESSION_COOKIE" "$BASE/customers?q=500%20contactpersonen" | grep -o 'href="/customers/[0-9a-f]*"' | head -n 1 | sed 's/href="//; s/"$//')
+if [[ -n $BIG ]]; then
+    measure "GET customer page (500 contacts)" "$BIG" -H "$SESSION_COOKIE"
 fi
 
 # The login storm: wrong passwords for the demo admin saturate POST /login

@@ -44,6 +44,10 @@ enum Command {
         locations: i64,
         #[arg(long, default_value_t = 50_000)]
         meetings: i64,
+        #[arg(long, default_value_t = 20_000)]
+        customers: i64,
+        #[arg(long, default_value_t = 200_000)]
+        contacts: i64,
     },
     CreateAdmin {
         /// The admin's e-mail address.
@@ -90,7 +94,9 @@ fn main() -> ExitCode {
         Command::BenchSeed {
             locations,
             meetings,
-        } => bench_seed(&config, locations, meetings),
+            customers,
+            contacts,
+        } => bench_seed(&config, [locations, meetings, customers, contacts]),
         Command::CreateAdmin {
             email,
             organization,
@@ -116,14 +122,20 @@ fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn bench_seed(config: &Config, locations: i64, meetings: i64) -> anyhow::Result<()> {
+fn bench_seed(
+    config: &Config,
+    [locations, meetings, customers, contacts]: [i64; 4],
+) -> anyhow::Result<()> {
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
     let now = SystemClock.now();
     domain::demo::ensure(&mut conn, now, password::hash_blocking)
         .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
     let (l, m) = portaal::seed::seed(&mut conn, now, locations, meetings)?;
-    println!("added {l} locations and {m} meetings to the demo organisation");
+    let (c, k) = portaal::seed::seed_customers(&mut conn, now, customers, contacts)?;
+    println!(
+        "added {l} locations, {m} meetings, {c} customers and {k} contacts to the demo organisation"
+    );
     Ok(())
 }
 

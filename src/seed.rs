@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{locations, meetings, memberships, organizations};
+use crate::db::schema::{contacts, customers, locations, meetings, memberships, organizations};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::demo;
 
@@ -94,4 +94,108 @@ pub fn seed(
         Ok(())
     })?;
     Ok((add_locations, add_meetings))
+}
+
+/// The customer that gets the `BIG_CUSTOMER_CONTACTS` contacts.
+pub const BIG_CUSTOMER: &str = "Klant met 500 contactpersonen";
+/// How many contacts the big customer gets.
+pub const BIG_CUSTOMER_CONTACTS: i64 = 500;
+
+/// Add customers and contacts to the demo organisation until it has at least
+/// `want_customers` and `want_contacts`; one customer has 500 contacts.
+pub fn seed_customers(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    want_customers: i64,
+    want_contacts: i64,
+) -> anyhow::Result<(i64, i64)> {
+    let org: String = organizations::table
+        .filter(organizations::slug.eq(demo::ORG_SLUG))
+        .select(organizations::id)
+        .first(conn)?;
+    let have_customers: i64 = customers::table
+        .filter(customers::organization_id.eq(&org))
+        .count()
+        .get_result(conn)?;
+    let have_contacts: i64 = contacts::table
+        .filter(contacts::organization_id.eq(&org))
+        .count()
+        .get_result(conn)?;
+    let add_customers = (want_customers - have_customers).max(0);
+    let add_contacts = (want_contacts - have_contacts).max(0);
+    const FIRST: [&str; 8] = [
+        "Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gijs", "Hanna",
+    ];
+    const LAST: [&str; 8] = [
+        "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "de Boer",
+    ];
+    db::write(conn, |conn| -> anyhow::Result<()> {
+        let insert_customer = |conn: &mut DbConn, id: &str, name: String, n: i64| {
+            diesel::insert_into(customers::table)
+                .values((
+                    customers::id.eq(id),
+                    customers::organization_id.eq(&org),
+                    customers::name.eq(name),
+                    customers::customer_type.eq(if n % 3 == 0 { "private" } else { "company" }),
+                    customers::email.eq(format!("klant{n}@bench.portaal.test")),
+                    customers::phone.eq(format!("+3130{:07}", n % 10_000_000)),
+                    customers::country_code.eq("NL"),
+                    customers::notes.eq(""),
+                    customers::created_at.eq(now),
+                    customers::updated_at.eq(now),
+                ))
+                .execute(conn)
+        };
+        let mut ids = Vec::new();
+        let big: Option<String> = customers::table
+            .filter(customers::organization_id.eq(&org))
+            .filter(customers::name.eq(BIG_CUSTOMER))
+            .select(customers::id)
+            .first(conn)
+            .optional()?;
+        let big = match big {
+            Some(id) => id,
+            None if add_customers > 0 => {
+                let id = new_id();
+                insert_customer(conn, &id, BIG_CUSTOMER.to_string(), 0)?;
+                id
+            }
+            None => return Ok(()),
+        };
+        for i in 1..add_customers {
+            let n = have_customers + i;
+            let id = new_id();
+            insert_customer(conn, &id, format!("Klant {:06}", (n * 7919) % 1_000_000), n)?;
+            ids.push(id);
+        }
+        if ids.is_empty() {
+            ids = customers::table
+                .filter(customers::organization_id.eq(&org))
+                .select(customers::id)
+                .limit(20_000)
+                .load(conn)?;
+        }
+        for i in 0..add_contacts {
+            let customer = if i < BIG_CUSTOMER_CONTACTS {
+                &big
+            } else {
+                &ids[(i as usize) % ids.len()]
+            };
+            diesel::insert_into(contacts::table)
+                .values((
+                    contacts::id.eq(new_id()),
+                    contacts::organization_id.eq(&org),
+                    contacts::customer_id.eq(customer),
+                    contacts::firstname.eq(FIRST[(i % 8) as usize]),
+                    contacts::lastname.eq(format!("{} {}", LAST[((i / 8) % 8) as usize], i)),
+                    contacts::email.eq(Some(format!("contact{i}@bench.portaal.test"))),
+                    contacts::mobile.eq(Some(format!("+316{:08}", i % 100_000_000))),
+                    contacts::created_at.eq(now),
+                    contacts::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })?;
+    Ok((add_customers, add_contacts))
 }
