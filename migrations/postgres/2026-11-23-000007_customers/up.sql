@@ -13,7 +13,7 @@ CREATE TABLE customers (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX customers_org_name_idx ON customers (organization_id, name, id);
-CREATE INDEX customers_org_email_idx ON customers (organization_id, email);
+CREATE INDEX customers_org_email_idx ON customers (organization_id, email, id);
 CREATE INDEX customers_org_created_idx ON customers (organization_id, created_at, id);
 
 CREATE TABLE contacts (
@@ -30,7 +30,7 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_customer_lastname_idx ON contacts (customer_id, lastname, id);
 CREATE INDEX contacts_customer_firstname_idx ON contacts (customer_id, firstname, id);
-CREATE INDEX contacts_customer_email_idx ON contacts (customer_id, email);
+CREATE INDEX contacts_customer_email_idx ON contacts (customer_id, email, id);
 CREATE INDEX contacts_customer_created_idx ON contacts (customer_id, created_at, id);
 
 CREATE TABLE contact_extensions (
