@@ -53,6 +53,19 @@ impl DatabaseUrl {
         matches!(self, Self::Postgres(_))
     }
 
+    /// Connections (and database threads) when none are configured: SQLite
+    /// works in-process, so one more thread than there are cores keeps it
+    /// busy without the threads crowding each other; PostgreSQL queries
+    /// mostly wait on the network, so more of them pay off.
+    pub fn default_pool_size(&self) -> u32 {
+        match self {
+            Self::Postgres(_) => 8,
+            Self::Sqlite(_) => std::thread::available_parallelism()
+                .map_or(2, |n| n.get() as u32 + 1)
+                .clamp(2, 8),
+        }
+    }
+
     /// The URL or path without a password, for log lines.
     pub fn redacted(&self) -> String {
         match self {
@@ -113,7 +126,7 @@ pub struct Config {
     pub session_key: Option<String>,
     /// Mark cookies `Secure` (set behind HTTPS).
     pub secure_cookies: bool,
-    /// Connections in the database pool.
+    /// Connections in the database pool, and threads that use them.
     pub pool_size: u32,
     /// Failed logins from one address within the throttling window before
     /// that address is throttled.
@@ -190,7 +203,7 @@ impl Config {
             ));
         }
         let pool_size = match &raw.pool_size {
-            None => 8,
+            None => database.default_pool_size(),
             Some(v) => match v.parse::<u32>() {
                 Ok(n) if (1..=64).contains(&n) => n,
                 _ => {

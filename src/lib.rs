@@ -37,6 +37,8 @@ use crate::password::Passwords;
 pub struct AppState {
     /// The database pool.
     pub pool: DbPool,
+    /// The threads that run database work (see [`AppState::db`]).
+    pub executor: db::Executor,
     /// "Now", for everything that depends on time.
     pub clock: Arc<dyn Clock>,
     /// Argon2, bounded and off the workers.
@@ -69,8 +71,10 @@ impl AppState {
             }
             None => None,
         };
+        let executor = db::Executor::start(pool.clone(), config.pool_size as usize)?;
         Ok(Self {
             mailer,
+            executor,
             pool,
             clock,
             passwords: Passwords::new(Passwords::default_parallelism())?,
@@ -79,18 +83,13 @@ impl AppState {
         })
     }
 
-    /// Run `f` with a pooled connection on the blocking pool.
+    /// Run `f` with a pooled connection on a database thread.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        aw::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await?
+        self.executor.run(f).await
     }
 }
 

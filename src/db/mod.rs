@@ -3,8 +3,11 @@
 //!
 //! Nothing outside this module knows which backend it talks to.
 
+pub mod executor;
 pub mod schema;
 pub mod settings;
+
+pub use executor::Executor;
 
 use std::sync::Mutex;
 
