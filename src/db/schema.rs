@@ -24,6 +24,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_versions (organization_id) {
+        organization_id -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     organization_images (organization_id, kind) {
         organization_id -> Text,
         kind -> Text,
@@ -265,6 +272,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(data_versions -> organizations (organization_id));
 diesel::joinable!(customers -> organizations (organization_id));
 diesel::joinable!(customers -> countries (country_code));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -287,6 +295,7 @@ diesel::joinable!(organization_languages -> languages (language_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
+    data_versions,
     users,
     memberships,
     sessions,

@@ -23,6 +23,9 @@ pub struct Actor {
     pub kind: ActorKind,
     /// The caller's address, recorded in audit events.
     pub ip: Option<String>,
+    /// The organisation's data version as read for this request, when known
+    /// (lets lists reuse a cached total; see `paging::cached_count`).
+    pub data_version: Option<i64>,
     scopes: ScopeSet,
 }
 
@@ -44,7 +47,14 @@ impl Actor {
                 role,
             },
             ip,
+            data_version: None,
         }
+    }
+
+    /// The same actor, knowing the organisation's current data version.
+    pub fn with_data_version(mut self, version: i64) -> Self {
+        self.data_version = Some(version);
+        self
     }
 
     /// What this actor may do.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::audit_events;
+use crate::db::schema::{audit_events, data_versions};
 use crate::db::{DbConn, new_id};
 
 /// Who did it, as written into the log.
@@ -73,13 +73,28 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Write `event` by `actor` at `now`.
+/// Write `event` by `actor` at `now`, and raise the organisation's data
+/// version in the same transaction (see [`crate::domain::paging::cached_count`]).
 pub fn record(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &AuditActor,
     event: Event<'_>,
 ) -> QueryResult<()> {
+    if let Some(org) = event.organization_id {
+        let raised = diesel::update(data_versions::table.find(org))
+            .set(data_versions::version.eq(data_versions::version + 1))
+            .execute(conn)?;
+        if raised == 0 {
+            // The organisation's first change (its row is made with it).
+            diesel::insert_into(data_versions::table)
+                .values((
+                    data_versions::organization_id.eq(org),
+                    data_versions::version.eq(1),
+                ))
+                .execute(conn)?;
+        }
+    }
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::id.eq(new_id()),

@@ -13,6 +13,7 @@ use crate::db::schema::{contact_extensions, contacts};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::cache;
 use crate::domain::customers::{self, Customer};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
@@ -169,26 +170,38 @@ pub fn list(
             .filter(contacts::customer_id.eq(&customer.id))
             .into_boxed()
     };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let q = match (page.sort, page.desc) {
-        ("firstname", false) => filtered().order((contacts::firstname.asc(), contacts::id.asc())),
-        ("firstname", true) => filtered().order((contacts::firstname.desc(), contacts::id.desc())),
-        ("email", false) => filtered().order((contacts::email.asc(), contacts::id.asc())),
-        ("email", true) => filtered().order((contacts::email.desc(), contacts::id.desc())),
-        ("createdAt", false) => filtered().order((contacts::created_at.asc(), contacts::id.asc())),
-        ("createdAt", true) => filtered().order((contacts::created_at.desc(), contacts::id.desc())),
-        (_, false) => filtered().order((contacts::lastname.asc(), contacts::id.asc())),
-        (_, true) => filtered().order((contacts::lastname.desc(), contacts::id.desc())),
-    };
-    let rows = q
-        .limit(page.size)
-        .offset(page.offset())
-        .select(ContactRow::as_select())
-        .load(conn)?;
-    Ok(Page {
-        items: with_extensions(conn, rows)?,
-        request: page,
-        total,
+    cache::for_actor(actor, page.page_key("contacts", &[&customer.id]), || {
+        let total = cache::for_actor(actor, page.count_key("contacts", &[&customer.id]), || {
+            filtered().count().get_result(conn)
+        })?;
+        let q = match (page.sort, page.desc) {
+            ("firstname", false) => {
+                filtered().order((contacts::firstname.asc(), contacts::id.asc()))
+            }
+            ("firstname", true) => {
+                filtered().order((contacts::firstname.desc(), contacts::id.desc()))
+            }
+            ("email", false) => filtered().order((contacts::email.asc(), contacts::id.asc())),
+            ("email", true) => filtered().order((contacts::email.desc(), contacts::id.desc())),
+            ("createdAt", false) => {
+                filtered().order((contacts::created_at.asc(), contacts::id.asc()))
+            }
+            ("createdAt", true) => {
+                filtered().order((contacts::created_at.desc(), contacts::id.desc()))
+            }
+            (_, false) => filtered().order((contacts::lastname.asc(), contacts::id.asc())),
+            (_, true) => filtered().order((contacts::lastname.desc(), contacts::id.desc())),
+        };
+        let rows = q
+            .limit(page.size)
+            .offset(page.offset())
+            .select(ContactRow::as_select())
+            .load(conn)?;
+        Ok(Page {
+            items: with_extensions(conn, rows)?,
+            request: page.clone(),
+            total,
+        })
     })
 }
 

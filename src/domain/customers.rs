@@ -10,6 +10,7 @@ use crate::db::schema::{contacts, countries, customers};
 use crate::db::{self, DbConn, lower, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::cache;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -145,28 +146,32 @@ pub fn list(
         }
         q
     };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let q = match (page.sort, page.desc) {
-        ("email", false) => filtered().order((customers::email.asc(), customers::id.asc())),
-        ("email", true) => filtered().order((customers::email.desc(), customers::id.desc())),
-        ("createdAt", false) => {
-            filtered().order((customers::created_at.asc(), customers::id.asc()))
-        }
-        ("createdAt", true) => {
-            filtered().order((customers::created_at.desc(), customers::id.desc()))
-        }
-        (_, false) => filtered().order((customers::name.asc(), customers::id.asc())),
-        (_, true) => filtered().order((customers::name.desc(), customers::id.desc())),
-    };
-    let items = q
-        .limit(page.size)
-        .offset(page.offset())
-        .select(Customer::as_select())
-        .load(conn)?;
-    Ok(Page {
-        items,
-        request: page,
-        total,
+    cache::for_actor(actor, page.page_key("customers", &[]), || {
+        let total = cache::for_actor(actor, page.count_key("customers", &[]), || {
+            filtered().count().get_result(conn)
+        })?;
+        let q = match (page.sort, page.desc) {
+            ("email", false) => filtered().order((customers::email.asc(), customers::id.asc())),
+            ("email", true) => filtered().order((customers::email.desc(), customers::id.desc())),
+            ("createdAt", false) => {
+                filtered().order((customers::created_at.asc(), customers::id.asc()))
+            }
+            ("createdAt", true) => {
+                filtered().order((customers::created_at.desc(), customers::id.desc()))
+            }
+            (_, false) => filtered().order((customers::name.asc(), customers::id.asc())),
+            (_, true) => filtered().order((customers::name.desc(), customers::id.desc())),
+        };
+        let items = q
+            .limit(page.size)
+            .offset(page.offset())
+            .select(Customer::as_select())
+            .load(conn)?;
+        Ok(Page {
+            items,
+            request: page.clone(),
+            total,
+        })
     })
 }
 

@@ -11,6 +11,7 @@ use crate::db::schema::{countries, locations, meetings};
 use crate::db::{self, DbConn, lower, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::cache;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -170,28 +171,32 @@ pub fn list(
         }
         q
     };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let q = match (page.sort, page.desc) {
-        ("city", false) => filtered().order((locations::city.asc(), locations::id.asc())),
-        ("city", true) => filtered().order((locations::city.desc(), locations::id.desc())),
-        ("createdAt", false) => {
-            filtered().order((locations::created_at.asc(), locations::id.asc()))
-        }
-        ("createdAt", true) => {
-            filtered().order((locations::created_at.desc(), locations::id.desc()))
-        }
-        (_, false) => filtered().order((locations::name.asc(), locations::id.asc())),
-        (_, true) => filtered().order((locations::name.desc(), locations::id.desc())),
-    };
-    let items = q
-        .limit(page.size)
-        .offset(page.offset())
-        .select(Location::as_select())
-        .load(conn)?;
-    Ok(Page {
-        items,
-        request: page,
-        total,
+    cache::for_actor(actor, page.page_key("locations", &[]), || {
+        let total = cache::for_actor(actor, page.count_key("locations", &[]), || {
+            filtered().count().get_result(conn)
+        })?;
+        let q = match (page.sort, page.desc) {
+            ("city", false) => filtered().order((locations::city.asc(), locations::id.asc())),
+            ("city", true) => filtered().order((locations::city.desc(), locations::id.desc())),
+            ("createdAt", false) => {
+                filtered().order((locations::created_at.asc(), locations::id.asc()))
+            }
+            ("createdAt", true) => {
+                filtered().order((locations::created_at.desc(), locations::id.desc()))
+            }
+            (_, false) => filtered().order((locations::name.asc(), locations::id.asc())),
+            (_, true) => filtered().order((locations::name.desc(), locations::id.desc())),
+        };
+        let items = q
+            .limit(page.size)
+            .offset(page.offset())
+            .select(Location::as_select())
+            .load(conn)?;
+        Ok(Page {
+            items,
+            request: page.clone(),
+            total,
+        })
     })
 }
 

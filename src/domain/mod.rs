@@ -6,6 +6,7 @@ pub mod actor;
 pub mod api_clients;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod contacts;
 pub mod customers;
 pub mod demo;

@@ -53,6 +53,30 @@ impl PageRequest {
         (self.number - 1) * self.size
     }
 
+    /// The cache key (see `domain::cache`) of this list's total: the list's
+    /// name, the filters that decide the total, and the search text.
+    pub fn count_key(&self, list: &str, filters: &[&str]) -> String {
+        let mut key = format!("{list}#count");
+        for part in filters.iter().copied().chain(self.q.as_deref()) {
+            key.push('\u{1f}');
+            key.push_str(part);
+        }
+        key
+    }
+
+    /// The cache key of this page of the list: the total's key plus the
+    /// page and the sort.
+    pub fn page_key(&self, list: &str, filters: &[&str]) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.count_key(list, filters),
+            self.number,
+            self.size,
+            self.sort,
+            self.desc
+        )
+    }
+
     /// The search text as a `LIKE` pattern (`%text%`, wildcards escaped with `\`).
     pub fn like(&self) -> Option<String> {
         self.q.as_ref().map(|q| {

@@ -9,7 +9,8 @@ use diesel::prelude::*;
 
 use crate::crypto;
 use crate::db::DbConn;
-use crate::db::schema::sessions;
+use crate::db::schema::{sessions, users};
+use crate::domain::users::User;
 
 /// How long a login lasts.
 pub const LIFETIME_HOURS: i64 = 12;
@@ -29,12 +30,13 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResul
     Ok(token)
 }
 
-/// The user of a live login.
-pub fn user_of(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<Option<String>> {
+/// The user of a live login (one query).
+pub fn user_of(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
     sessions::table
-        .find(crypto::sha256_hex(token.as_bytes()))
+        .inner_join(users::table)
+        .filter(sessions::id.eq(crypto::sha256_hex(token.as_bytes())))
         .filter(sessions::expires_at.gt(now))
-        .select(sessions::user_id)
+        .select(User::as_select())
         .first(conn)
         .optional()
 }

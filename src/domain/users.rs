@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{memberships, organizations, users};
+use crate::db::schema::{data_versions, memberships, organizations, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, AuditActor, Event};
@@ -66,6 +66,9 @@ pub struct MembershipChoice {
     pub default_language: String,
     pub time_zone: String,
     pub role: String,
+    /// The organisation's data version when this was read (`None` before
+    /// its first audited change).
+    pub data_version: Option<i64>,
 }
 
 impl MembershipChoice {
@@ -96,7 +99,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
 /// The organisations of a user, by name.
 pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<MembershipChoice>> {
     memberships::table
-        .inner_join(organizations::table)
+        .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
         .order((organizations::name.asc(), organizations::id.asc()))
         .select((
@@ -105,6 +108,7 @@ pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Membe
             organizations::default_language,
             organizations::time_zone,
             memberships::role,
+            data_versions::version.nullable(),
         ))
         .load(conn)
 }

@@ -136,20 +136,24 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
         let (token, wanted) = (token.clone(), wanted_org.clone());
         state
             .db(move |conn| {
-                let Some(user_id) = sessions::user_of(conn, &token, now)? else {
+                let Some(user) = sessions::user_of(conn, &token, now)? else {
                     return Ok((None, vec![], vec![]));
                 };
-                let memberships = users::memberships_of(conn, &user_id)?;
+                let memberships = users::memberships_of(conn, &user.id)?;
                 let current = wanted
                     .as_deref()
-                    .filter(|w| memberships.iter().any(|m| m.organization_id == *w))
-                    .or(memberships.first().map(|m| m.organization_id.as_str()))
-                    .map(str::to_string);
+                    .and_then(|w| memberships.iter().find(|m| m.organization_id == w))
+                    .or(memberships.first());
                 let images = match current {
-                    Some(org) => crate::domain::images::metas(conn, &org)?,
+                    Some(m) => crate::domain::cache::versioned(
+                        &m.organization_id,
+                        m.data_version,
+                        "images".to_string(),
+                        || crate::domain::images::metas(conn, &m.organization_id),
+                    )?,
                     None => vec![],
                 };
-                Ok((users::find(conn, &user_id)?, memberships, images))
+                Ok((Some(user), memberships, images))
             })
             .await?
     };
@@ -185,7 +189,8 @@ pub async fn load_member(req: &HttpRequest) -> Result<Member, AppError> {
         user.name.clone(),
         current.role(),
         Some(ClientIp::of(req).0),
-    );
+    )
+    .with_data_version(current.data_version.unwrap_or(0));
     Ok(Member {
         actor,
         user,

@@ -4,6 +4,7 @@
 use awc::http::StatusCode;
 
 use crate::support::*;
+use portaal::clock::Clock;
 
 fn fields<'a>(
     name: &'a str,
@@ -320,4 +321,48 @@ async fn locations_are_per_organization() {
             .await,
         1
     );
+}
+
+/// Lists keep their page and total in memory while the organisation's data
+/// version is unchanged; a change made by any other instance (here: straight
+/// through the domain, bypassing this server) raises the version, so the
+/// next request sees it.
+#[actix_web::test]
+async fn cached_list_sees_changes_made_elsewhere() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let before = staff.get("/locations?q=Elders").await;
+    assert!(!before.body.contains("Elders Gemaakt"));
+    // Twice, so the second answer comes from the cache.
+    assert!(
+        !staff
+            .get("/locations?q=Elders")
+            .await
+            .body
+            .contains("Elders Gemaakt")
+    );
+    let now = app.clock.now();
+    app.db(move |c| {
+        let org = portaal::domain::organizations::find_by_slug(c, portaal::domain::demo::ORG_SLUG)
+            .unwrap()
+            .unwrap();
+        let admin = portaal::domain::users::find_by_email(c, ADMIN)
+            .unwrap()
+            .unwrap();
+        let actor = portaal::domain::actor::Actor::member(
+            org.id,
+            admin.id,
+            admin.name,
+            portaal::domain::scopes::Role::Backoffice,
+            None,
+        );
+        let input = portaal::domain::locations::LocationInput {
+            name: "Elders Gemaakt".into(),
+            ..Default::default()
+        };
+        portaal::domain::locations::create(c, now, &actor, &input).unwrap();
+    })
+    .await;
+    let after = staff.get("/locations?q=Elders").await;
+    assert!(after.body.contains("Elders Gemaakt"), "{}", after.body);
 }
