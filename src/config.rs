@@ -139,6 +139,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every mail.
     pub mail_from: String,
+    /// How long an API access token lives, in seconds.
+    pub token_lifetime_secs: i64,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -154,6 +156,7 @@ pub struct RawConfig {
     pub upload_limit: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub token_lifetime: Option<String>,
 }
 
 impl RawConfig {
@@ -171,6 +174,7 @@ impl RawConfig {
             upload_limit: var("PORTAAL_UPLOAD_LIMIT"),
             smtp_url: var("PORTAAL_SMTP_URL"),
             mail_from: var("PORTAAL_MAIL_FROM"),
+            token_lifetime: var("PORTAAL_TOKEN_LIFETIME"),
         }
     }
 }
@@ -249,6 +253,17 @@ impl Config {
                 }
             },
         };
+        let token_lifetime_secs = match &raw.token_lifetime {
+            None => 3600,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (60..=86_400).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_TOKEN_LIFETIME: `{v}` is not a number of seconds from 60 to 86400"
+                    )));
+                }
+            },
+        };
         let mail_from = raw
             .mail_from
             .clone()
@@ -259,6 +274,7 @@ impl Config {
             crate::mailer::Mailer::new("smtp://localhost", &mail_from).map_err(ConfigError::new)?;
         }
         Ok(Self {
+            token_lifetime_secs,
             smtp_url: raw.smtp_url,
             mail_from,
             upload_limit,

@@ -60,6 +60,12 @@ pub enum ErrorCode {
     InvalidMobile,
     /// An extension name the catalogue does not know.
     UnknownExtension,
+    /// A JSON field the resource does not have (named: the error's field).
+    UnknownField(String),
+    /// A JSON value of the wrong type.
+    InvalidType,
+    /// An IRI or id that names nothing known.
+    InvalidReference,
 }
 
 impl ErrorCode {
@@ -96,6 +102,9 @@ impl ErrorCode {
             ErrorCode::HoursOrder => "hours_order",
             ErrorCode::InvalidMobile => "invalid_mobile",
             ErrorCode::UnknownExtension => "unknown_extension",
+            ErrorCode::UnknownField(_) => "unknown_field",
+            ErrorCode::InvalidType => "invalid_type",
+            ErrorCode::InvalidReference => "invalid_reference",
         }
     }
 
@@ -132,6 +141,9 @@ impl ErrorCode {
             ErrorCode::HoursOrder => t.err_hours_order.into(),
             ErrorCode::InvalidMobile => t.err_invalid_mobile.into(),
             ErrorCode::UnknownExtension => t.err_unknown_extension.into(),
+            ErrorCode::UnknownField(_) => t.err_unknown_field.into(),
+            ErrorCode::InvalidType => t.err_invalid_type.into(),
+            ErrorCode::InvalidReference => t.err_invalid_reference.into(),
         }
     }
 }
@@ -184,6 +196,18 @@ pub enum AppError {
     /// Not logged in.
     #[error("login required")]
     LoginRequired,
+    /// A path under `/api/v1` that no route takes.
+    #[error("no such route")]
+    UnknownRoute,
+    /// An API request without a live bearer token.
+    #[error("invalid token")]
+    InvalidToken,
+    /// `If-Match` names a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// A body of a content type the route does not take (named).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// Missing or wrong CSRF token, or a cross-origin form post.
     #[error("csrf check failed")]
     Csrf,
@@ -246,6 +270,10 @@ impl ResponseError for AppError {
                 StatusCode::FORBIDDEN
             }
             AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::InvalidToken => StatusCode::UNAUTHORIZED,
+            AppError::UnknownRoute => StatusCode::NOT_FOUND,
+            AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -3,6 +3,7 @@
 //! [`app`] builds the actix application used by `main` and by the tests;
 //! [`AppState`] holds what every request shares.
 
+pub mod api;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -129,6 +130,7 @@ pub fn app(
                 .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
         )
         .configure(web::routes)
+        .configure(api::routes)
         .default_service(aw::to(web::errors::not_found))
         .wrap(from_fn(web::flash::clear_shown))
         .wrap(from_fn(web::csrf::protect))
@@ -158,7 +160,8 @@ pub async fn maintenance(state: aw::Data<AppState>) {
         let result = state
             .db(move |conn| {
                 let sessions = domain::sessions::purge_expired(conn, now)?;
-                let attempts = domain::auth::purge_old_attempts(conn, now)?;
+                let attempts =
+                    domain::auth::purge_old_attempts(conn, now)? + domain::oauth::purge(conn, now)?;
                 Ok((sessions, attempts))
             })
             .await;

@@ -146,6 +146,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    access_tokens (id) {
+        id -> Text,
+        api_client_id -> Text,
+        secret_id -> Text,
+        scopes -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_failures (id) {
+        id -> Text,
+        client_id -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     countries (code) {
         code -> Text,
         name_nl -> Text,
@@ -286,6 +307,8 @@ diesel::joinable!(organization_images -> organizations (organization_id));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(api_client_secrets -> api_clients (api_client_id));
+diesel::joinable!(access_tokens -> api_clients (api_client_id));
+diesel::joinable!(access_tokens -> api_client_secrets (secret_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -304,6 +327,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     api_clients,
     api_client_secrets,
+    access_tokens,
+    oauth_failures,
     countries,
     languages,
     organization_languages,

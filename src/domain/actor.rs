@@ -12,6 +12,14 @@ pub enum ActorKind {
         name: String,
         role: Role,
     },
+    /// An API client, with the scopes of the token it called with.
+    ApiClient {
+        /// The client's row id.
+        id: String,
+        /// The public client id (`pc_…`).
+        client_id: String,
+        name: String,
+    },
 }
 
 /// Someone acting inside one organisation (the tenant).
@@ -51,6 +59,29 @@ impl Actor {
         }
     }
 
+    /// An API client of `organization_id` calling with `scopes` (its token's
+    /// scopes that the client still has).
+    pub fn api_client(
+        organization_id: String,
+        id: String,
+        client_id: String,
+        name: String,
+        scopes: ScopeSet,
+        ip: Option<String>,
+    ) -> Self {
+        Self {
+            organization_id,
+            scopes,
+            kind: ActorKind::ApiClient {
+                id,
+                client_id,
+                name,
+            },
+            ip,
+            data_version: None,
+        }
+    }
+
     /// The same actor, knowing the organisation's current data version.
     pub fn with_data_version(mut self, version: i64) -> Self {
         self.data_version = Some(version);
@@ -80,6 +111,7 @@ impl Actor {
     pub fn user_id(&self) -> Option<&str> {
         match &self.kind {
             ActorKind::Member { user_id, .. } => Some(user_id),
+            ActorKind::ApiClient { .. } => None,
         }
     }
 
@@ -89,6 +121,12 @@ impl Actor {
             ActorKind::Member { user_id, name, .. } => crate::domain::audit::AuditActor {
                 kind: "user",
                 id: Some(user_id.clone()),
+                label: name.clone(),
+                ip: self.ip.clone(),
+            },
+            ActorKind::ApiClient { id, name, .. } => crate::domain::audit::AuditActor {
+                kind: "api_client",
+                id: Some(id.clone()),
                 label: name.clone(),
                 ip: self.ip.clone(),
             },

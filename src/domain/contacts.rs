@@ -67,6 +67,9 @@ pub struct ContactPatch {
     pub lastname: Option<String>,
     pub email: Option<String>,
     pub mobile: Option<String>,
+    /// When given, the version the change was made on: another is a
+    /// conflict (409).
+    pub version: Option<i32>,
 }
 
 /// Digits with an optional leading `+`, 6–20 characters.
@@ -292,6 +295,9 @@ pub fn update(
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
         let r = &before.row;
+        if patch.version.is_some_and(|v| v != r.version) {
+            return Err(AppError::Conflict);
+        }
         diesel::update(contacts::table.find(id))
             .set((
                 contacts::firstname.eq(v.firstname.unwrap_or_else(|| r.firstname.clone())),

@@ -374,6 +374,7 @@ fn demo_customers(conn: &mut DbConn, now: NaiveDateTime, as_admin: &Actor) -> Re
                     lastname: Some((*last).into()),
                     email: text(email),
                     mobile: text(mobile),
+                    version: None,
                 },
             )?;
             if *two_invoice {

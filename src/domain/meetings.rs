@@ -149,7 +149,8 @@ pub fn day_start(tz: Tz, day: NaiveDate) -> NaiveDateTime {
 
 // ---------------------------------------------------------------- validation
 
-/// The form / API input: times as local `YYYY-MM-DDTHH:MM` text.
+/// The form / API input: times as local `YYYY-MM-DDTHH:MM` text, or as RFC
+/// 3339 moments with an offset.
 #[derive(Debug, Clone, Default)]
 pub struct MeetingInput {
     pub employee_id: String,
@@ -174,6 +175,11 @@ fn moment(e: &mut FieldErrors, field: &'static str, raw: &str, tz: Tz) -> Option
     if raw.trim().is_empty() {
         e.add(field, ErrorCode::Required);
         return None;
+    }
+    // An exact moment (`2026-10-25T01:30:00Z`, `…+02:00`), as the API may
+    // send: no local-time interpretation needed.
+    if let Ok(exact) = chrono::DateTime::parse_from_rfc3339(raw.trim()) {
+        return Some(exact.naive_utc());
     }
     let Some(local) = parse_local(raw) else {
         e.add(field, ErrorCode::InvalidDateTime);

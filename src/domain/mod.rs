@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod meetings;
 pub mod members;
+pub mod oauth;
 pub mod organizations;
 pub mod paging;
 pub mod reference;

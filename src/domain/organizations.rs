@@ -116,6 +116,14 @@ pub fn create(
     Ok(org)
 }
 
+/// An organisation by id (for what every caller may know of its own).
+pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Organization, AppError> {
+    Ok(organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)?)
+}
+
 /// Load the actor's own organisation.
 pub fn own(conn: &mut DbConn, actor: &Actor) -> Result<Organization, AppError> {
     actor.require(Operation::OrganizationGet)?;

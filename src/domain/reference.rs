@@ -203,3 +203,45 @@ pub fn set_language_enabled(
         Ok(())
     })
 }
+
+/// Every country, for an actor who may list them.
+pub fn country_list(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Country>, AppError> {
+    actor.require(Operation::CountryList)?;
+    Ok(countries(conn)?)
+}
+
+/// One country by code (any case), for an actor who may see it.
+pub fn country_get(conn: &mut DbConn, actor: &Actor, code: &str) -> Result<Country, AppError> {
+    actor.require(Operation::CountryGet)?;
+    country(conn, &code.to_ascii_uppercase())?.ok_or(AppError::NotFound)
+}
+
+/// One page of every language and the codes the actor's organisation has
+/// switched on.
+pub fn language_page(
+    conn: &mut DbConn,
+    actor: &Actor,
+    page: PageRequest,
+    lang: Lang,
+) -> Result<(Page<Language>, Vec<String>), AppError> {
+    actor.require(Operation::LanguageList)?;
+    let enabled = enabled_languages(conn, &actor.organization_id)?
+        .into_iter()
+        .map(|l| l.code)
+        .collect();
+    Ok((list_languages(conn, page, lang)?, enabled))
+}
+
+/// One language by code (any case), and whether the organisation has it on.
+pub fn language_get(
+    conn: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+) -> Result<(Language, bool), AppError> {
+    actor.require(Operation::LanguageGet)?;
+    let language = language(conn, &code.to_ascii_lowercase())?.ok_or(AppError::NotFound)?;
+    let on = enabled_languages(conn, &actor.organization_id)?
+        .iter()
+        .any(|l| l.code == language.code);
+    Ok((language, on))
+}

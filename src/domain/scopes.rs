@@ -417,17 +417,17 @@ catalogue! {
     ContactDelete = "contact_delete", Customers, CONTACTS, Admin, Some(("DELETE", "/customers/{customerId}/contacts/{contactId}")),
         nl: "Contactpersoon verwijderen", en: "Delete a contact";
 
-    SubscriptionList = "subscription_list", Subscriptions, None, Read, Some(("GET", "/subscriptions")),
+    SubscriptionList = "subscription_list", Subscriptions, None, Read, None,
         nl: "Abonnementen opvragen", en: "List subscriptions";
-    SubscriptionGet = "subscription_get", Subscriptions, None, Read, Some(("GET", "/subscriptions/{id}")),
+    SubscriptionGet = "subscription_get", Subscriptions, None, Read, None,
         nl: "Abonnement bekijken", en: "View a subscription";
-    SubscriptionInvoices = "subscription_invoices", Subscriptions, None, Read, Some(("GET", "/subscriptions/{id}/invoices")),
+    SubscriptionInvoices = "subscription_invoices", Subscriptions, None, Read, None,
         nl: "Facturen van een abonnement bekijken", en: "View a subscription's invoices";
-    SubscriptionApplyCoupon = "subscription_apply_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/apply-coupon")),
+    SubscriptionApplyCoupon = "subscription_apply_coupon", Subscriptions, None, Write, None,
         nl: "Kortingscode toepassen", en: "Apply a coupon";
-    SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/clear-coupon")),
+    SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, None,
         nl: "Kortingscode verwijderen", en: "Clear the coupon";
-    SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/cancel")),
+    SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, None,
         nl: "Abonnement opzeggen", en: "Cancel a subscription";
 
     LanguageList = "language_list", Languages, None, Read, Some(("GET", "/languages")),

@@ -218,6 +218,7 @@ impl ContactForm {
             lastname: self.lastname.clone(),
             email: self.email.clone(),
             mobile: self.mobile.clone(),
+            version: None,
         }
     }
 }

@@ -87,22 +87,10 @@ pub fn minutes(secs: i64) -> i64 {
     ((secs + 59) / 60).max(1)
 }
 
-fn api_code(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "invalid_request",
-        401 => "invalid_token",
-        403 => "forbidden",
-        404 => "not_found",
-        409 => "conflict",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        422 => "validation_failed",
-        429 => "too_many_requests",
-        _ => "server_error",
-    }
-}
-
 fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
+    if ctx.api {
+        return crate::api::error_response(status, err, ctx.lang);
+    }
     if let Some(AppError::LoginRequired) = err {
         let next = if ctx.get { ctx.path.as_str() } else { "/" };
         let location = format!(
@@ -123,13 +111,7 @@ fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse 
     if let Some(AppError::Throttled { retry_after_secs }) = err {
         res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
     }
-    if ctx.api {
-        let mut body = serde_json::json!({ "error": api_code(status), "message": text });
-        if let Some(d) = detail {
-            body["detail"] = d.into();
-        }
-        return res.json(body);
-    }
+
     let page = ErrorPage {
         lang: ctx.lang,
         t,

@@ -206,7 +206,7 @@ async fn show(m: Member, state: web::Data<AppState>) -> Result<HttpResponse, App
 /// Read the `file` part of a multipart upload, at most `limit` bytes. A larger
 /// upload is read to its end (so the client gets an answer, not a reset
 /// connection, up to a hard cap) and reported as too large.
-async fn read_upload(
+pub(crate) async fn read_upload(
     mut payload: Multipart,
     limit: usize,
 ) -> Result<Result<Vec<u8>, ErrorCode>, AppError> {

@@ -16,7 +16,7 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 /// A PNG header announcing `w`×`h` (sniffing reads only the header).
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     b.extend_from_slice(&w.to_be_bytes());
     b.extend_from_slice(&h.to_be_bytes());

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod api;
 mod api_clients;
 mod browser;
 mod customers;

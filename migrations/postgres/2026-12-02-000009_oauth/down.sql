@@ -1,0 +1,2 @@
+DROP TABLE oauth_failures;
+DROP TABLE access_tokens;

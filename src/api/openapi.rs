@@ -1,0 +1,440 @@
+//! The OpenAPI 3 document at `/api/v1/openapi.json`, generated from the
+//! catalogue: every operation with an API route is a path item with its
+//! method, parameters, body, answers and the scope it needs; the sort fields
+//! come from the same `SortSpec`s the handlers use.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde_json::{Map, Value, json};
+
+use crate::api::BASE;
+use crate::domain::paging::{MAX_SIZE, SortSpec};
+use crate::domain::scopes::{Level, Operation, Resource, Scope};
+use crate::domain::{contacts, customers, locations, meetings, reference};
+
+/// Routes outside the catalogue: they need a token but no scope.
+pub const EXTRA: &[(&str, &str)] = &[("GET", "/me"), ("GET", "/openapi.json")];
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(build())
+}
+
+/// What an operation takes and gives.
+struct Shape {
+    /// The schema of the body, if any.
+    body: Option<&'static str>,
+    /// The body's media types.
+    media: &'static [&'static str],
+    /// Success status and schema (`None`: no content).
+    ok: (u16, Option<&'static str>),
+    /// Sorting, for lists.
+    sort: Option<&'static SortSpec>,
+    /// Extra query parameters (name, description).
+    filters: &'static [(&'static str, &'static str)],
+}
+
+const JSON: &[&str] = &["application/json"];
+const PATCH: &[&str] = &["application/merge-patch+json", "application/json"];
+const IMAGE: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "multipart/form-data",
+];
+
+const ORG_SORT: SortSpec = SortSpec {
+    fields: &["name"],
+    default: "name",
+    default_desc: false,
+};
+
+fn shape(op: Operation) -> Shape {
+    use Operation::*;
+    let read = |schema| Shape {
+        body: None,
+        media: JSON,
+        ok: (200, Some(schema)),
+        sort: None,
+        filters: &[],
+    };
+    let list = |schema, sort| Shape {
+        body: None,
+        media: JSON,
+        ok: (200, Some(schema)),
+        sort: Some(sort),
+        filters: &[],
+    };
+    let write = |body, status, schema, media| Shape {
+        body: Some(body),
+        media,
+        ok: (status, Some(schema)),
+        sort: None,
+        filters: &[],
+    };
+    let gone = || Shape {
+        body: None,
+        media: JSON,
+        ok: (204, None),
+        sort: None,
+        filters: &[],
+    };
+    match op {
+        OrganizationList => list("OrganizationList", &ORG_SORT),
+        OrganizationGet => read("Organization"),
+        OrganizationMailFooterGet => read("MailFooter"),
+        OrganizationMailFooterUpdate => write("MailFooterInput", 200, "MailFooter", PATCH),
+        OrganizationLogoUpdate | OrganizationIconUpdate => write("Image", 201, "ImageMeta", IMAGE),
+        LocationList => list("LocationList", &locations::SORT),
+        LocationGet => read("Location"),
+        LocationCreate => write("LocationInput", 201, "Location", JSON),
+        LocationUpdate => write("LocationInput", 200, "Location", PATCH),
+        MeetingList => Shape {
+            filters: &[
+                ("employee", "Only meetings of this member (user IRI or id)."),
+                ("location", "Only meetings at this location (IRI or id)."),
+                (
+                    "dateFrom",
+                    "Only meetings that end after this moment (RFC 3339).",
+                ),
+                (
+                    "dateTo",
+                    "Only meetings that start before this moment (RFC 3339).",
+                ),
+            ],
+            ..list("MeetingList", &meetings::SORT)
+        },
+        MeetingGet => read("Meeting"),
+        MeetingCreate => write("MeetingInput", 201, "Meeting", JSON),
+        MeetingUpdate => write("MeetingInput", 200, "Meeting", PATCH),
+        CustomerList => list("CustomerList", &customers::SORT),
+        CustomerGet => read("Customer"),
+        CustomerCreate => write("CustomerInput", 201, "Customer", JSON),
+        CustomerUpdate => write("CustomerInput", 200, "Customer", PATCH),
+        ContactList => list("ContactList", &contacts::SORT),
+        ContactGet => read("Contact"),
+        ContactCreate => write("ContactInput", 201, "Contact", JSON),
+        ContactUpdate => write("ContactInput", 200, "Contact", PATCH),
+        ContactExtensionAdd => Shape {
+            body: None,
+            ..read("Contact")
+        },
+        LanguageList => list("LanguageList", &reference::LANGUAGE_SORT),
+        LanguageGet => read("Language"),
+        LanguageEnable => write("LanguageInput", 201, "Language", JSON),
+        CountryList => list("CountryList", &crate::api::reference::COUNTRY_SORT),
+        CountryGet => read("Country"),
+        _ => gone(),
+    }
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn error_answer(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": reference("Error") } }
+    })
+}
+
+fn path_params(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| {
+            json!({
+                "name": name, "in": "path", "required": true,
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]+$" }
+            })
+        })
+        .collect()
+}
+
+fn list_params(sort: &SortSpec) -> Vec<Value> {
+    vec![
+        json!({ "name": "pageNumber", "in": "query", "description": "The page, from 1.",
+                "schema": { "type": "integer", "minimum": 1, "default": 1 } }),
+        json!({ "name": "pageSize", "in": "query", "description": "Items per page.",
+                "schema": { "type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 25 } }),
+        json!({ "name": "sortBy", "in": "query", "description": "The field to sort by.",
+                "schema": { "type": "string", "enum": sort.fields, "default": sort.default } }),
+        json!({ "name": "sortDirection", "in": "query",
+                "schema": { "type": "string", "enum": ["ASC", "DESC"],
+                            "default": if sort.default_desc { "DESC" } else { "ASC" } } }),
+        json!({ "name": "q", "in": "query", "description": "Free-text search.",
+                "schema": { "type": "string", "maxLength": 100 } }),
+    ]
+}
+
+fn operation(op: Operation, method: &str) -> Value {
+    let (_, path) = op.api_route().unwrap_or(("GET", "/"));
+    let s = shape(op);
+    let scope = op.required_scope().to_string();
+    let mut params = path_params(path);
+    if let Some(sort) = s.sort {
+        params.extend(list_params(sort));
+    }
+    for (name, description) in s.filters {
+        params.push(
+            json!({ "name": name, "in": "query", "description": description,
+                            "schema": { "type": "string" } }),
+        );
+    }
+    let mut responses = Map::new();
+    let ok = match s.ok {
+        (status, Some(schema)) => (
+            status.to_string(),
+            json!({ "description": "Success.",
+                    "content": { "application/json": { "schema": reference(schema) } } }),
+        ),
+        (status, None) => (status.to_string(), json!({ "description": "No content." })),
+    };
+    responses.insert(ok.0, ok.1);
+    responses.insert(
+        "401".into(),
+        error_answer("Missing, unknown, expired or revoked token."),
+    );
+    responses.insert(
+        "403".into(),
+        error_answer(&format!("The token lacks the scope `{scope}`.")),
+    );
+    if path.contains('{') {
+        responses.insert(
+            "404".into(),
+            error_answer("No such record in the client's organisation."),
+        );
+    }
+    if s.sort.is_some() || s.body.is_some() {
+        responses.insert("422".into(), error_answer("Invalid input, field by field."));
+    }
+    if s.body.is_some() {
+        responses.insert("400".into(), error_answer("Malformed body."));
+        responses.insert("415".into(), error_answer("Unsupported content type."));
+    }
+    if method == "PATCH" {
+        responses.insert(
+            "412".into(),
+            error_answer("`If-Match` names an old version."),
+        );
+        params.push(json!({ "name": "If-Match", "in": "header",
+                            "description": "The version (ETag) the change is based on.",
+                            "schema": { "type": "string" } }));
+    }
+    if s.media == IMAGE {
+        responses.insert(
+            "413".into(),
+            error_answer("The image is over the upload limit."),
+        );
+    }
+    let mut item = json!({
+        "operationId": op.name(),
+        "summary": op.description(crate::i18n::Lang::En),
+        "tags": [op.required_scope().resource.as_str()],
+        "security": [{ "oauth2": [scope] }],
+        "x-required-scope": scope,
+        "parameters": params,
+        "responses": responses,
+    });
+    if let Some(body) = s.body {
+        let content: Map<String, Value> = s
+            .media
+            .iter()
+            .map(|m| {
+                let schema = if m.starts_with("image/") {
+                    json!({ "type": "string", "format": "binary" })
+                } else if *m == "multipart/form-data" {
+                    json!({ "type": "object", "properties": { "file": { "type": "string", "format": "binary" } } })
+                } else {
+                    reference(body)
+                };
+                (m.to_string(), json!({ "schema": schema }))
+            })
+            .collect();
+        item["requestBody"] = json!({ "required": true, "content": content });
+    }
+    item
+}
+
+/// Every scope of the catalogue, for the security scheme.
+fn all_scopes() -> Map<String, Value> {
+    let mut scopes = Map::new();
+    for resource in Resource::ALL {
+        let subs = std::iter::once(None).chain(resource.subpaths().iter().copied().map(Some));
+        for subpath in subs {
+            for level in Level::ALL {
+                let s = Scope {
+                    resource,
+                    subpath,
+                    level,
+                };
+                scopes.insert(
+                    s.to_string(),
+                    json!(format!("{} {}", level.as_str(), resource.as_str())),
+                );
+            }
+        }
+    }
+    scopes
+}
+
+fn list_of(item: &str) -> Value {
+    json!({
+        "type": "object",
+        "required": ["items", "pageNumber", "pageSize", "totalItems"],
+        "properties": {
+            "items": { "type": "array", "items": reference(item) },
+            "pageNumber": { "type": "integer" },
+            "pageSize": { "type": "integer" },
+            "totalItems": { "type": "integer" }
+        }
+    })
+}
+
+fn schemas() -> Value {
+    let s = |t: &str| json!({ "type": t });
+    let text = || s("string");
+    let opt_text = || json!({ "type": ["string", "null"] });
+    let time = || json!({ "type": "string", "format": "date-time" });
+    let iri = || json!({ "type": "string", "format": "iri-reference" });
+    let opt_iri = || json!({ "type": ["string", "null"], "format": "iri-reference" });
+    let hour = || json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 23 });
+    json!({
+        "Error": {
+            "type": "object",
+            "required": ["error", "message", "errors"],
+            "properties": {
+                "error": text(), "message": text(),
+                "operation": text(), "scope": text(),
+                "errors": { "type": "array", "items": {
+                    "type": "object", "required": ["field", "code", "message"],
+                    "properties": { "field": text(), "code": text(), "message": text() } } }
+            }
+        },
+        "Organization": { "type": "object", "properties": {
+            "id": text(), "type": text(), "status": text(), "name": text(), "slug": text(),
+            "stripeCustomerId": opt_text(), "manualBilling": s("boolean"), "demo": s("boolean"),
+            "productionLike": s("boolean"), "defaultLanguage": text(), "timeZone": text(),
+            "mailFooter": iri(), "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
+        "OrganizationList": list_of("Organization"),
+        "MailFooter": { "type": "object", "properties": {
+            "organization": iri(), "mailFooter": text(), "html": text(), "text": text(),
+            "version": s("integer") } },
+        "MailFooterInput": { "type": "object", "properties": {
+            "mailFooter": { "type": "string", "maxLength": crate::domain::organizations::MAX_FOOTER } } },
+        "ImageMeta": { "type": "object", "properties": {
+            "kind": text(), "contentType": text(), "width": s("integer"), "height": s("integer"),
+            "byteSize": s("integer"), "sha256": text(), "updatedAt": time() } },
+        "Location": { "type": "object", "properties": {
+            "id": text(), "name": text(), "addressLine1": text(), "addressLine2": text(),
+            "postalCode": text(), "city": text(), "country": opt_iri(),
+            "officeOpenHour": hour(), "officeCloseHour": hour(),
+            "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
+        "LocationList": list_of("Location"),
+        "LocationInput": { "type": "object", "required": ["name"], "properties": {
+            "name": { "type": "string", "maxLength": locations::MAX_NAME },
+            "addressLine1": text(), "addressLine2": text(), "postalCode": text(), "city": text(),
+            "country": opt_iri(), "officeOpenHour": hour(), "officeCloseHour": hour() } },
+        "Meeting": { "type": "object", "properties": {
+            "id": text(), "employee": iri(), "employeeName": text(), "location": opt_iri(),
+            "locationName": opt_text(), "dateFrom": time(), "dateTo": time(), "notes": text(),
+            "version": s("integer"), "createdAt": time(), "updatedAt": time(),
+            "overlappingMeetings": { "type": "array", "items": iri() } } },
+        "MeetingList": list_of("Meeting"),
+        "MeetingInput": { "type": "object", "required": ["employee", "dateFrom", "dateTo"], "properties": {
+            "employee": iri(), "location": opt_iri(),
+            "dateFrom": { "type": "string", "description": "RFC 3339; without an offset: the organisation's time zone." },
+            "dateTo": { "type": "string", "description": "After dateFrom, at most 7 days later." },
+            "notes": { "type": ["string", "null"], "maxLength": meetings::MAX_NOTES } } },
+        "Customer": { "type": "object", "properties": {
+            "id": text(), "name": text(), "type": { "type": "string", "enum": customers::TYPES },
+            "email": text(), "phone": text(), "country": opt_iri(), "notes": text(), "contacts": iri(),
+            "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
+        "CustomerList": list_of("Customer"),
+        "CustomerInput": { "type": "object", "required": ["name"], "properties": {
+            "name": { "type": "string", "maxLength": customers::MAX_NAME },
+            "type": { "type": "string", "enum": customers::TYPES },
+            "email": text(), "phone": text(), "country": opt_iri(),
+            "notes": { "type": "string", "maxLength": customers::MAX_NOTES } } },
+        "Contact": { "type": "object", "properties": {
+            "id": text(), "customer": iri(), "firstname": text(), "lastname": text(),
+            "email": opt_text(), "mobile": opt_text(),
+            "extensions": { "type": "array", "items": { "type": "string", "enum": contacts::EXTENSIONS } },
+            "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
+        "ContactList": list_of("Contact"),
+        "ContactInput": { "type": "object", "required": ["firstname", "lastname"], "properties": {
+            "firstname": { "type": "string", "maxLength": contacts::MAX_NAME },
+            "lastname": { "type": "string", "maxLength": contacts::MAX_NAME },
+            "email": { "type": ["string", "null"], "format": "email" },
+            "mobile": { "type": ["string", "null"], "pattern": "^\\+?[0-9]{5,20}$" } } },
+        "Country": { "type": "object", "properties": { "id": text(), "nameNl": text(), "nameEn": text() } },
+        "CountryList": list_of("Country"),
+        "Language": { "type": "object", "properties": {
+            "id": text(), "nameNl": text(), "nameEn": text(), "enabled": s("boolean") } },
+        "LanguageList": list_of("Language"),
+        "LanguageInput": { "type": "object", "required": ["id"], "properties": { "id": text() } },
+        "Me": { "type": "object", "properties": {
+            "clientId": text(), "name": text(), "organization": iri(), "organizationName": text(),
+            "scopes": { "type": "array", "items": text() },
+            "operations": { "type": "array", "items": { "type": "object", "properties": {
+                "name": text(), "method": text(), "path": text(), "scope": text() } } } } }
+    })
+}
+
+/// The whole document.
+pub fn build() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for op in Operation::ALL {
+        let Some((method, path)) = op.api_route() else {
+            continue;
+        };
+        let item = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        item[method.to_ascii_lowercase()] = operation(*op, method);
+    }
+    paths.insert(
+        "/me".into(),
+        json!({ "get": {
+            "operationId": "me",
+            "summary": "The calling client, its organisation, its scopes and the operations it may call",
+            "security": [{ "oauth2": [] }],
+            "responses": {
+                "200": { "description": "Success.",
+                         "content": { "application/json": { "schema": reference("Me") } } },
+                "401": error_answer("Missing, unknown, expired or revoked token.")
+            }
+        } }),
+    );
+    paths.insert(
+        "/openapi.json".into(),
+        json!({ "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "security": [],
+            "responses": { "200": { "description": "The OpenAPI document." } }
+        } }),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portaal API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The scoped JSON API of Portaal. Obtain a token with the OAuth2 client-credentials grant at /oauth/token; every operation names the scope it needs (`LEVEL:RESOURCE[:/SUBPATH]`, admin ⊇ write ⊇ read)."
+        },
+        "servers": [{ "url": BASE }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "oauth2": {
+                    "type": "oauth2",
+                    "flows": { "clientCredentials": {
+                        "tokenUrl": "/oauth/token",
+                        "scopes": all_scopes()
+                    } }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,416 @@
+//! OAuth2 for API clients: the client-credentials grant (RFC 6749 §4.4),
+//! revocation (RFC 7009), introspection (RFC 7662), and the check of a bearer
+//! token on every API request.
+//!
+//! Access tokens are 256 random bits, stored only as their SHA-256. A token
+//! is tied to the secret that obtained it and works only while the token is
+//! unexpired and unrevoked, the client enabled and unexpired, and that secret
+//! live (a rotation's grace period ends it). The scopes a token carries are
+//! narrowed to the client's current scopes on every request, so editing a
+//! client's scopes takes effect at once.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::AppState;
+use crate::crypto;
+use crate::db::schema::{
+    access_tokens, api_client_secrets, api_clients, data_versions, oauth_failures,
+};
+use crate::db::{self, DbConn, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::api_clients::{ApiClient, Status};
+use crate::domain::scopes::ScopeSet;
+use crate::error::AppError;
+
+/// Failed authentications of one client id within the window before it is
+/// throttled.
+pub const FAILURE_LIMIT: usize = 10;
+/// The throttling window.
+pub const WINDOW_MINUTES: i64 = 15;
+/// How often "last used" is written for a client and a secret, at most.
+pub const LAST_USED_EVERY_SECS: i64 = 60;
+
+/// Why the token endpoint refuses; each maps to an RFC 6749 §5.2 error.
+#[derive(Debug)]
+pub enum TokenError {
+    /// `invalid_request`, with what is wrong.
+    InvalidRequest(&'static str),
+    /// `invalid_client`: unknown client or wrong secret.
+    InvalidClient,
+    /// `unauthorized_client`: the client is disabled or expired.
+    UnauthorizedClient(&'static str),
+    /// `unsupported_grant_type`.
+    UnsupportedGrantType,
+    /// `invalid_scope`, naming the scope.
+    InvalidScope(String),
+    /// Too many failures for this client id.
+    Throttled { retry_after_secs: i64 },
+    /// Something broke.
+    Internal(AppError),
+}
+
+impl From<AppError> for TokenError {
+    fn from(e: AppError) -> Self {
+        TokenError::Internal(e)
+    }
+}
+
+/// A client authenticated by its id and one of its live secrets.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub client: ApiClient,
+    pub secret_id: String,
+}
+
+/// A token just issued.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub scope: ScopeSet,
+}
+
+fn retry_after(conn: &mut DbConn, now: NaiveDateTime, client_id: &str) -> QueryResult<Option<i64>> {
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let times: Vec<NaiveDateTime> = oauth_failures::table
+        .filter(oauth_failures::client_id.eq(client_id))
+        .filter(oauth_failures::created_at.gt(since))
+        .order(oauth_failures::created_at.desc())
+        .limit(FAILURE_LIMIT as i64)
+        .select(oauth_failures::created_at)
+        .load(conn)?;
+    Ok((times.len() >= FAILURE_LIMIT).then(|| {
+        (times[FAILURE_LIMIT - 1] + Duration::minutes(WINDOW_MINUTES) - now)
+            .num_seconds()
+            .max(1)
+    }))
+}
+
+/// A client with its live secrets as `(id, argon2 hash)`.
+type ClientSecrets = (ApiClient, Vec<(String, String)>);
+
+/// The client with this public id and its live secrets.
+fn client_by_client_id(
+    conn: &mut DbConn,
+    client_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ClientSecrets>> {
+    let Some(client) = api_clients::table
+        .filter(api_clients::client_id.eq(client_id))
+        .select(ApiClient::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let secrets = api_client_secrets::table
+        .filter(api_client_secrets::api_client_id.eq(&client.id))
+        .filter(
+            api_client_secrets::expires_at
+                .is_null()
+                .or(api_client_secrets::expires_at.gt(now)),
+        )
+        .order(api_client_secrets::created_at.desc())
+        .select((api_client_secrets::id, api_client_secrets::secret_hash))
+        .load(conn)?;
+    Ok(Some((client, secrets)))
+}
+
+/// Check a client's id and secret (argon2, off the workers, bounded). An
+/// unknown id takes the same time as a wrong secret. Failures count towards
+/// the throttle; a throttled client id is refused before any hashing.
+pub async fn authenticate_client(
+    app: &AppState,
+    client_id: &str,
+    secret: &str,
+    ip: &str,
+) -> Result<Authenticated, TokenError> {
+    let now = app.clock.now();
+    let (throttle, found) = {
+        let client_id = client_id.to_string();
+        app.db(move |conn| {
+            Ok((
+                retry_after(conn, now, &client_id)?,
+                client_by_client_id(conn, &client_id, now)?,
+            ))
+        })
+        .await?
+    };
+    if let Some(secs) = throttle {
+        return Err(TokenError::Throttled {
+            retry_after_secs: secs,
+        });
+    }
+    let mut matched = None;
+    match &found {
+        None => {
+            app.passwords.verify(secret.to_string(), None).await?;
+        }
+        Some((_, secrets)) if secrets.is_empty() => {
+            app.passwords.verify(secret.to_string(), None).await?;
+        }
+        Some((_, secrets)) => {
+            for (id, hash) in secrets {
+                if app
+                    .passwords
+                    .verify(secret.to_string(), Some(hash.clone()))
+                    .await?
+                {
+                    matched = Some(id.clone());
+                    break;
+                }
+            }
+        }
+    }
+    match (found, matched) {
+        (Some((client, _)), Some(secret_id)) => Ok(Authenticated { client, secret_id }),
+        _ => {
+            let (client_id, ip) = (client_id.to_string(), ip.to_string());
+            app.db(move |conn| {
+                db::write(conn, |conn| {
+                    diesel::insert_into(oauth_failures::table)
+                        .values((
+                            oauth_failures::id.eq(new_id()),
+                            oauth_failures::client_id.eq(&client_id),
+                            oauth_failures::ip.eq(&ip),
+                            oauth_failures::created_at.eq(now),
+                        ))
+                        .execute(conn)
+                })?;
+                Ok(())
+            })
+            .await?;
+            Err(TokenError::InvalidClient)
+        }
+    }
+}
+
+/// Issue a token to an authenticated client for `requested` scopes (a
+/// space-separated list, or `None` for all of the client's scopes).
+pub fn issue(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    auth: &Authenticated,
+    requested: Option<&str>,
+    lifetime_secs: i64,
+) -> Result<Issued, TokenError> {
+    let client = &auth.client;
+    match client.status(now) {
+        Status::Active => {}
+        Status::Disabled => return Err(TokenError::UnauthorizedClient("the client is disabled")),
+        Status::Expired => return Err(TokenError::UnauthorizedClient("the client has expired")),
+    }
+    let granted = client.scope_set();
+    let scope = match requested.map(str::trim).filter(|r| !r.is_empty()) {
+        None => granted,
+        Some(list) => {
+            let asked = ScopeSet::parse(list)
+                .map_err(|bad| TokenError::InvalidScope(bad[0].scope().to_string()))?;
+            if let Some(extra) = asked
+                .scopes()
+                .iter()
+                .find(|s| !granted.scopes().iter().any(|g| g.covers(s)))
+            {
+                return Err(TokenError::InvalidScope(extra.to_string()));
+            }
+            asked
+        }
+    };
+    let token = format!("pat_{}", crypto::random_token());
+    let (client_row, secret_id, scopes) =
+        (client.id.clone(), auth.secret_id.clone(), scope.to_string());
+    db::write(conn, |conn| {
+        diesel::insert_into(access_tokens::table)
+            .values((
+                access_tokens::id.eq(crypto::sha256_hex(token.as_bytes())),
+                access_tokens::api_client_id.eq(&client_row),
+                access_tokens::secret_id.eq(&secret_id),
+                access_tokens::scopes.eq(&scopes),
+                access_tokens::expires_at.eq(now + Duration::seconds(lifetime_secs)),
+                access_tokens::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        touch(conn, now, &client_row, &secret_id)
+    })
+    .map_err(|e| TokenError::Internal(e.into()))?;
+    Ok(Issued {
+        access_token: token,
+        expires_in: lifetime_secs,
+        scope,
+    })
+}
+
+/// Write "last used" for a client and its secret.
+fn touch(conn: &mut DbConn, now: NaiveDateTime, client: &str, secret: &str) -> QueryResult<()> {
+    diesel::update(api_clients::table.find(client))
+        .set(api_clients::last_used_at.eq(now))
+        .execute(conn)?;
+    diesel::update(api_client_secrets::table.find(secret))
+        .set(api_client_secrets::last_used_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A live token's facts, as introspection reports them.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub client: ApiClient,
+    /// The token's scopes that the client still has.
+    pub scope: ScopeSet,
+    pub issued_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    /// The organisation's data version as read with the token.
+    pub data_version: Option<i64>,
+}
+
+type TokenRow = (
+    ApiClient,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    String,
+    Option<NaiveDateTime>,
+    Option<i64>,
+);
+
+/// The live token `token`, in one query (with the client, the secret's last
+/// use and the organisation's data version). "Last used" is written at most
+/// once a minute, so the check is a read on almost every request.
+pub fn live_token(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<TokenInfo>> {
+    let row: Option<TokenRow> = access_tokens::table
+        .inner_join(api_clients::table)
+        .inner_join(api_client_secrets::table)
+        .left_join(
+            data_versions::table
+                .on(data_versions::organization_id.eq(api_clients::organization_id)),
+        )
+        .filter(access_tokens::id.eq(crypto::sha256_hex(token.as_bytes())))
+        .filter(access_tokens::expires_at.gt(now))
+        .filter(access_tokens::revoked_at.is_null())
+        .filter(api_clients::disabled.eq(false))
+        .filter(
+            api_clients::expires_at
+                .is_null()
+                .or(api_clients::expires_at.gt(now)),
+        )
+        .filter(
+            api_client_secrets::expires_at
+                .is_null()
+                .or(api_client_secrets::expires_at.gt(now)),
+        )
+        .select((
+            ApiClient::as_select(),
+            access_tokens::scopes,
+            access_tokens::created_at,
+            access_tokens::expires_at,
+            access_tokens::secret_id,
+            api_client_secrets::last_used_at,
+            data_versions::version.nullable(),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((client, scopes, issued_at, expires_at, secret_id, secret_used, data_version)) = row
+    else {
+        return Ok(None);
+    };
+    let stale = |t: Option<NaiveDateTime>| {
+        t.is_none_or(|t| now - t >= Duration::seconds(LAST_USED_EVERY_SECS))
+    };
+    if stale(client.last_used_at) || stale(secret_used) {
+        db::write(conn, |conn| touch(conn, now, &client.id, &secret_id))?;
+    }
+    let granted = client.scope_set();
+    let scope = ScopeSet::new(
+        ScopeSet::parse(&scopes)
+            .unwrap_or_default()
+            .scopes()
+            .iter()
+            .filter(|s| granted.scopes().iter().any(|g| g.covers(s)))
+            .copied()
+            .collect(),
+    );
+    Ok(Some(TokenInfo {
+        client,
+        scope,
+        issued_at,
+        expires_at,
+        data_version,
+    }))
+}
+
+/// The actor of an API request with bearer `token`, or `None` when the token
+/// is unknown, expired, revoked or its client or secret no longer live.
+pub fn actor_for_token(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+    ip: Option<String>,
+) -> QueryResult<Option<(Actor, TokenInfo)>> {
+    Ok(live_token(conn, token, now)?.map(|info| {
+        let c = &info.client;
+        let mut actor = Actor::api_client(
+            c.organization_id.clone(),
+            c.id.clone(),
+            c.client_id.clone(),
+            c.name.clone(),
+            info.scope.clone(),
+            ip,
+        );
+        if let Some(v) = info.data_version {
+            actor = actor.with_data_version(v);
+        }
+        (actor, info)
+    }))
+}
+
+/// Revoke `token` if it belongs to `client` (RFC 7009: anything else is
+/// answered the same way, and changes nothing).
+pub fn revoke(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    client: &ApiClient,
+    token: &str,
+) -> QueryResult<()> {
+    db::write(conn, |conn| {
+        diesel::update(
+            access_tokens::table
+                .filter(access_tokens::id.eq(crypto::sha256_hex(token.as_bytes())))
+                .filter(access_tokens::api_client_id.eq(&client.id))
+                .filter(access_tokens::revoked_at.is_null()),
+        )
+        .set(access_tokens::revoked_at.eq(now))
+        .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// The live token `token` if it belongs to `client` (RFC 7662: another
+/// client's token is reported inactive).
+pub fn introspect(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    client: &ApiClient,
+    token: &str,
+) -> QueryResult<Option<TokenInfo>> {
+    Ok(live_token(conn, token, now)?.filter(|info| info.client.id == client.id))
+}
+
+/// Forget tokens expired for a day and failures older than a day.
+pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    let before = now - Duration::days(1);
+    db::write(conn, |conn| {
+        Ok(
+            diesel::delete(access_tokens::table.filter(access_tokens::expires_at.lt(before)))
+                .execute(conn)?
+                + diesel::delete(
+                    oauth_failures::table.filter(oauth_failures::created_at.lt(before)),
+                )
+                .execute(conn)?,
+        )
+    })
+}
