@@ -107,7 +107,9 @@ fi
 log "seeding ${LOCATIONS:-10000} locations, ${MEETINGS:-50000} meetings, ${CUSTOMERS:-20000} customers, ${CONTACTS:-200000} contacts ..."
 DATABASE_URL=$DB_URL RUST_LOG=warn "$BIN" bench-seed \
     --locations "${LOCATIONS:-10000}" --meetings "${MEETINGS:-50000}" \
-    --customers "${CUSTOMERS:-20000}" --contacts "${CONTACTS:-200000}" >&2
+    --customers "${CUSTOMERS:-20000}" --contacts "${CONTACTS:-200000}" \
+    --api-credentials "$TMP/api.cred" >&2
+read -r CLIENT_ID CLIENT_SECRET <"$TMP/api.cred"
 
 log "starting $BIN on $BASE ($BACKEND) ..."
 # The login storm must reach argon2, so the per-address throttle is lifted.
@@ -182,6 +184,14 @@ SESSION_COOKIE="Cookie: portaal_session=$SESSION; portaal_csrf=$(cookie_value "$
 
 code=$(curl -sS -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/")
 [[ $code == 200 ]] || die "GET / with the session cookie answered $code, expected 200"
+
+log "getting an API token for the Bench client ..."
+TOKEN=$(curl -fsS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials "$BASE/oauth/token" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[[ -n $TOKEN ]] || die "POST /oauth/token gave no access token"
+BEARER="Authorization: Bearer $TOKEN"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "$BEARER" "$BASE/api/v1/locations")
+[[ $code == 200 ]] || die "GET /api/v1/locations with the token answered $code, expected 200"
 
 # --- measuring ----------------------------------------------------------------
 
@@ -264,6 +274,21 @@ BIG=$(curl -s -H "$SESSION_COOKIE" "$BASE/customers?q=500%20contactpersonen" | g
 if [[ -n $BIG ]]; then
     measure "GET customer page (500 contacts)" "$BIG" -H "$SESSION_COOKIE"
 fi
+
+measure "GET /api/v1/locations (bearer, page 1 by name)" "/api/v1/locations?sortBy=name&sortDirection=ASC" -H "$BEARER"
+measure "GET /api/v1/locations (bearer, page 200 by name)" "/api/v1/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$BEARER"
+
+# The token endpoint saturated (each request a full argon2 verification)
+# while a second wrk measures the API list.
+log "token storm for ${DURATION}s: POST /oauth/token + GET /api/v1/locations ..."
+PORTAAL_CLIENT_ID=$CLIENT_ID PORTAAL_CLIENT_SECRET=$CLIENT_SECRET \
+    run_wrk "$TMP/token-storm.txt" /oauth/token -c "$STORM_CONNECTIONS" -s bench/token_storm.lua &
+STORM_PID=$!
+RUN=$((RUN + 1))
+run_wrk "$TMP/wrk-$RUN.txt" "/api/v1/locations?sortBy=name&sortDirection=ASC" -c "$STORM_CONNECTIONS" -H "$BEARER"
+wait "$STORM_PID" || die "the token storm's wrk failed"
+add_row "GET /api/v1/locations during token storm" "$TMP/wrk-$RUN.txt"
+add_row "POST /oauth/token storm (right secret)" "$TMP/token-storm.txt"
 
 # The login storm: wrong passwords for the demo admin saturate POST /login
 # while a second wrk measures the dashboard. The server is expected to

@@ -34,9 +34,6 @@ enum Command {
     },
     /// Run pending database migrations and exit.
     Migrate,
-    /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
-    /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
-    /// is asked for without echo.
     /// Load the demo data plus many locations and meetings (for `bench/`).
     #[command(hide = true)]
     BenchSeed {
@@ -48,7 +45,14 @@ enum Command {
         customers: i64,
         #[arg(long, default_value_t = 200_000)]
         contacts: i64,
+        /// Write the "Bench" API client's id and a fresh secret to this file
+        /// (one line: `ID SECRET`).
+        #[arg(long)]
+        api_credentials: Option<std::path::PathBuf>,
     },
+    /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
+    /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
+    /// is asked for without echo.
     CreateAdmin {
         /// The admin's e-mail address.
         #[arg(long)]
@@ -96,7 +100,12 @@ fn main() -> ExitCode {
             meetings,
             customers,
             contacts,
-        } => bench_seed(&config, [locations, meetings, customers, contacts]),
+            api_credentials,
+        } => bench_seed(
+            &config,
+            [locations, meetings, customers, contacts],
+            api_credentials.as_deref(),
+        ),
         Command::CreateAdmin {
             email,
             organization,
@@ -125,6 +134,7 @@ fn migrate(config: &Config) -> anyhow::Result<()> {
 fn bench_seed(
     config: &Config,
     [locations, meetings, customers, contacts]: [i64; 4],
+    api_credentials: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
@@ -136,6 +146,14 @@ fn bench_seed(
     println!(
         "added {l} locations, {m} meetings, {c} customers and {k} contacts to the demo organisation"
     );
+    if let Some(path) = api_credentials {
+        let (id, secret) = portaal::seed::bench_client(&mut conn, now)?;
+        std::fs::write(path, format!("{id} {secret}\n"))?;
+        println!(
+            "wrote the Bench API client's credentials to {}",
+            path.display()
+        );
+    }
     Ok(())
 }
 

@@ -199,3 +199,56 @@ pub fn seed_customers(
     })?;
     Ok((add_customers, add_contacts))
 }
+
+/// The benchmark's API client ("Bench", every read and write scope of the
+/// demo organisation's data) with a fresh secret; returns `(client id,
+/// secret)`. An existing one gets its secret rotated (the old one ends now).
+pub fn bench_client(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<(String, String)> {
+    use crate::db::schema::{api_clients, users};
+    use crate::domain::actor::Actor;
+    use crate::domain::api_clients::{self as clients, ClientInput, Grace};
+    use crate::domain::scopes::Role;
+    let org: String = organizations::table
+        .filter(organizations::slug.eq(demo::ORG_SLUG))
+        .select(organizations::id)
+        .first(conn)?;
+    let (admin_id, admin_name): (String, String) = users::table
+        .filter(users::email.eq(demo::ADMIN_EMAIL))
+        .select((users::id, users::name))
+        .first(conn)?;
+    let actor = Actor::member(org.clone(), admin_id, admin_name, Role::Backoffice, None);
+    let secret = clients::new_secret();
+    let hash = crate::password::hash_blocking(&secret)?;
+    let existing: Option<(String, String)> = api_clients::table
+        .filter(api_clients::organization_id.eq(&org))
+        .filter(api_clients::name.eq("Bench"))
+        .select((api_clients::id, api_clients::client_id))
+        .first(conn)
+        .optional()?;
+    let client_id = match existing {
+        Some((id, client_id)) => {
+            clients::rotate(conn, now, &actor, &id, Grace::Now, &hash)
+                .map_err(|e| anyhow::anyhow!("rotate: {e:?}"))?;
+            client_id
+        }
+        None => {
+            let input = ClientInput {
+                name: "Bench".into(),
+                description: "Load benchmark (bench/run.sh)".into(),
+                scopes: [
+                    "admin:locations",
+                    "admin:meetings",
+                    "admin:customers",
+                    "read:organization",
+                ]
+                .map(String::from)
+                .to_vec(),
+                expires_on: String::new(),
+            };
+            clients::create(conn, now, &actor, &input, &hash)
+                .map_err(|e| anyhow::anyhow!("create: {e:?}"))?
+                .client_id
+        }
+    };
+    Ok((client_id, secret))
+}
