@@ -94,6 +94,13 @@ pub fn record(
                 ))
                 .execute(conn)?;
         }
+        // This process stops serving values of older versions at once, also
+        // to the request that made the change (its actor read the old one).
+        let version: i64 = data_versions::table
+            .find(org)
+            .select(data_versions::version)
+            .first(conn)?;
+        crate::domain::cache::saw_version(org, version);
     }
     diesel::insert_into(audit_events::table)
         .values((

@@ -80,6 +80,28 @@ where
     Ok(value)
 }
 
+/// A write in this process raised `organization_id`'s data version to
+/// `version`: values of older versions are dropped and never stored again,
+/// even by requests that read the old version before the write. (Should the
+/// write roll back, the cache only stays empty until a newer version is
+/// read.)
+pub fn saw_version(organization_id: &str, version: i64) {
+    let mut cache = lock();
+    if cache.len() >= MAX_ORGANIZATIONS && !cache.contains_key(organization_id) {
+        cache.clear();
+    }
+    let entry = cache
+        .entry(organization_id.to_string())
+        .or_insert_with(|| Entry {
+            version,
+            values: HashMap::new(),
+        });
+    if entry.version < version {
+        entry.version = version;
+        entry.values.clear();
+    }
+}
+
 /// [`versioned`] in the actor's organisation at the version it read.
 pub fn for_actor<T, E>(
     actor: &Actor,
@@ -114,6 +136,15 @@ mod tests {
             12,
             "nor does it replace the newer value"
         );
+        saw_version(&org, 5);
+        assert_eq!(
+            get(&org, 2, "a", 16),
+            16,
+            "a write here outdates version 2 at once"
+        );
+        assert_eq!(get(&org, 2, "a", 17), 17, "and it is not stored again");
+        assert_eq!(get(&org, 5, "a", 18), 18);
+        assert_eq!(get(&org, 5, "a", 19), 18);
         let other = crate::db::new_id();
         assert_eq!(get(&other, 2, "a", 30), 30, "organisations are apart");
         assert_eq!(
