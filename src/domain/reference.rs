@@ -52,12 +52,20 @@ impl Language {
     }
 }
 
-/// Every country, by code.
+/// The countries as loaded once: reference data that migrations ship and
+/// nothing at run time changes.
+static COUNTRIES: std::sync::OnceLock<Vec<Country>> = std::sync::OnceLock::new();
+
+/// Every country, by code (read once per process).
 pub fn countries(conn: &mut DbConn) -> QueryResult<Vec<Country>> {
-    countries::table
+    if let Some(all) = COUNTRIES.get() {
+        return Ok(all.clone());
+    }
+    let all: Vec<Country> = countries::table
         .order(countries::code.asc())
         .select(Country::as_select())
-        .load(conn)
+        .load(conn)?;
+    Ok(COUNTRIES.get_or_init(|| all).clone())
 }
 
 /// One country by its code (exactly as stored: upper case).
