@@ -60,17 +60,8 @@ where
     // Loaded after the version was read: never older than that version.
     let value = load()?;
     let mut cache = lock();
-    if cache.len() >= MAX_ORGANIZATIONS && !cache.contains_key(organization_id) {
-        cache.clear();
-    }
-    let entry = cache
-        .entry(organization_id.to_string())
-        .or_insert_with(|| Entry {
-            version,
-            values: HashMap::new(),
-        });
-    if entry.version < version || entry.values.len() >= MAX_PER_ORGANIZATION {
-        entry.version = entry.version.max(version);
+    let entry = at_least(&mut cache, organization_id, version);
+    if entry.values.len() >= MAX_PER_ORGANIZATION {
         entry.values.clear();
     }
     // A request that read an older version does not store its value.
@@ -80,13 +71,13 @@ where
     Ok(value)
 }
 
-/// A write in this process raised `organization_id`'s data version to
-/// `version`: values of older versions are dropped and never stored again,
-/// even by requests that read the old version before the write. (Should the
-/// write roll back, the cache only stays empty until a newer version is
-/// read.)
-pub fn saw_version(organization_id: &str, version: i64) {
-    let mut cache = lock();
+/// The organisation's entry, raised to `version` (its values dropped) when
+/// it was older.
+fn at_least<'a>(
+    cache: &'a mut HashMap<String, Entry>,
+    organization_id: &str,
+    version: i64,
+) -> &'a mut Entry {
     if cache.len() >= MAX_ORGANIZATIONS && !cache.contains_key(organization_id) {
         cache.clear();
     }
@@ -100,6 +91,16 @@ pub fn saw_version(organization_id: &str, version: i64) {
         entry.version = version;
         entry.values.clear();
     }
+    entry
+}
+
+/// A write in this process raised `organization_id`'s data version to
+/// `version`: values of older versions are dropped and never stored again,
+/// even by requests that read the old version before the write. (Should the
+/// write roll back, the cache only stays empty until a newer version is
+/// read.)
+pub fn saw_version(organization_id: &str, version: i64) {
+    at_least(&mut lock(), organization_id, version);
 }
 
 /// [`versioned`] in the actor's organisation at the version it read.
