@@ -10,6 +10,12 @@ use portaal::clock::{Clock, SystemClock};
 use portaal::config::{Config, ConfigError, RawConfig};
 use portaal::{AppState, db, domain, password};
 
+/// mimalloc instead of the system allocator: a request makes many small
+/// allocations, which glibc's malloc served at about a sixth of a page's CPU
+/// time (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "portaal",

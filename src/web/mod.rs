@@ -1,5 +1,6 @@
 //! The backoffice: one module per screen family, each with `routes(cfg)`.
 
+pub mod access_log;
 pub mod account;
 pub mod api_clients;
 pub mod api_clients_view;
