@@ -129,15 +129,15 @@ pub fn app(
                 .limit(64 * 1024)
                 .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
         )
-        .configure(web::routes)
         .configure(api::routes)
+        .configure(web::routes)
         .default_service(aw::to(web::errors::not_found))
         .wrap(from_fn(web::flash::clear_shown))
         .wrap(from_fn(web::csrf::protect))
         .wrap(from_fn(web::errors::render_errors))
         .wrap(sessions)
         .wrap(web::security_headers())
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(from_fn(web::access_log::log))
 }
 
 /// Background work: the outbox every 30 seconds (when a mail server is

@@ -8,7 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use crate::api::json::Body;
-use crate::api::{Api, ListBody, check_version, if_match, iri, json, mount, no_content, record};
+use crate::api::{
+    Api, cached_list, check_version, if_match, iri, json_bytes, mount, no_content, record,
+};
 use crate::domain::contacts::{self, Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
 use crate::domain::meetings::iso_utc;
@@ -201,14 +203,17 @@ async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, 
     let request = params
         .strict(&customers::SORT)
         .map_err(AppError::Validation);
-    let page = api
+    let body = api
         .call(
             Operation::CustomerList,
             request,
-            |conn, actor, _, request| customers::list(conn, actor, request),
+            |conn, actor, _, request| {
+                let page = customers::list(conn, actor, request)?;
+                cached_list(actor, "customers", &[], &page, CustomerJson::of)
+            },
         )
         .await?;
-    Ok(json(StatusCode::OK, &ListBody::of(&page, CustomerJson::of)))
+    Ok(json_bytes(body))
 }
 
 async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -275,14 +280,17 @@ async fn contact_list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = params.strict(&contacts::SORT).map_err(AppError::Validation);
-    let page = api
+    let body = api
         .call(
             Operation::ContactList,
             request,
-            move |conn, actor, _, request| contacts::list(conn, actor, &customer, request),
+            move |conn, actor, _, request| {
+                let page = contacts::list(conn, actor, &customer, request)?;
+                cached_list(actor, "contacts", &[&customer], &page, ContactJson::of)
+            },
         )
         .await?;
-    Ok(json(StatusCode::OK, &ListBody::of(&page, ContactJson::of)))
+    Ok(json_bytes(body))
 }
 
 async fn contact_get(

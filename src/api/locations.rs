@@ -5,7 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use crate::api::json::Body;
-use crate::api::{Api, ListBody, check_version, if_match, iri, json, mount, no_content, record};
+use crate::api::{
+    Api, cached_list, check_version, if_match, iri, json_bytes, mount, no_content, record,
+};
 use crate::domain::locations::{self, Location, LocationInput};
 use crate::domain::meetings::iso_utc;
 use crate::domain::paging::ListParams;
@@ -141,14 +143,17 @@ async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, 
     let request = params
         .strict(&locations::SORT)
         .map_err(AppError::Validation);
-    let page = api
+    let body = api
         .call(
             Operation::LocationList,
             request,
-            |conn, actor, _, request| locations::list(conn, actor, request),
+            |conn, actor, _, request| {
+                let page = locations::list(conn, actor, request)?;
+                cached_list(actor, "locations", &[], &page, LocationJson::of)
+            },
         )
         .await?;
-    Ok(json(StatusCode::OK, &ListBody::of(&page, LocationJson::of)))
+    Ok(json_bytes(body))
 }
 
 async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -39,18 +39,23 @@ pub const BASE: &str = "/api/v1";
 /// Mount the OAuth endpoints and every API route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     oauth::routes(cfg);
-    cfg.route("/api/v1/me", web::get().to(me));
-    cfg.route("/api/v1/openapi.json", web::get().to(openapi::document));
-    organizations::routes(cfg);
-    locations::routes(cfg);
-    reference::routes(cfg);
-    meetings::routes(cfg);
-    customers::routes(cfg);
-    cfg.route("/api/v1", web::route().to(no_route));
-    cfg.route("/api/v1/{tail:.*}", web::route().to(no_route));
+    // One scope: a request elsewhere is turned away by one prefix check, and
+    // an API request is matched against the API's routes only.
+    cfg.service(web::scope(BASE).configure(|cfg| {
+        cfg.route("/me", web::get().to(me));
+        cfg.route("/openapi.json", web::get().to(openapi::document));
+        organizations::routes(cfg);
+        locations::routes(cfg);
+        reference::routes(cfg);
+        meetings::routes(cfg);
+        customers::routes(cfg);
+        cfg.route("", web::route().to(no_route));
+        cfg.route("/{tail:.*}", web::route().to(no_route));
+    }));
 }
 
-/// Mount `handler` at the API route the catalogue gives `op`.
+/// Mount `handler` at the API route the catalogue gives `op` (inside the
+/// `/api/v1` scope).
 pub fn mount<F, Args>(cfg: &mut web::ServiceConfig, op: Operation, handler: F)
 where
     F: Handler<Args>,
@@ -61,7 +66,7 @@ where
         panic!("{} has no API route in the catalogue", op.name());
     };
     let method = Method::from_str(method).unwrap_or(Method::GET);
-    cfg.route(&format!("{BASE}{path}"), web::method(method).to(handler));
+    cfg.route(path, web::method(method).to(handler));
 }
 
 /// Any path under `/api/v1` that no route takes.
@@ -154,6 +159,38 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
+}
+
+/// The JSON of a list page of the domain's versioned cache (locations,
+/// customers, contacts), kept beside the page itself: at the same data
+/// version the same request is answered with the same bytes. `list` and
+/// `filters` name the list as the domain's `page_key` does.
+pub fn cached_list<I, T: Serialize>(
+    actor: &Actor,
+    list: &str,
+    filters: &[&str],
+    page: &crate::domain::paging::Page<I>,
+    view: impl Fn(&I) -> T,
+) -> Result<web::Bytes, AppError> {
+    let key = page.request.page_key(&format!("api:{list}"), filters);
+    crate::domain::cache::for_actor(actor, key, || {
+        serde_json::to_vec(&ListBody::of(page, view))
+            .map(web::Bytes::from)
+            .map_err(|e| AppError::Internal(e.into()))
+    })
+    .map(|b| (*b).clone())
+}
+
+/// 200 with a body that is JSON already.
+pub fn json_bytes(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(mime_json())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+fn mime_json() -> header::HeaderValue {
+    header::HeaderValue::from_static("application/json")
 }
 
 /// A JSON answer for one record, with its version as the `ETag`.

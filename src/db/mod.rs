@@ -31,6 +31,23 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+/// Run a Diesel query on the concrete connection inside a [`DbConn`]:
+/// `direct!(conn, |c| query.first(c))`. Through the two-backend wrapper
+/// every query writes out its SQL text on every call (to decide whether its
+/// statement may be cached); on the concrete connection a query with a
+/// static type finds its prepared statement by type, without any text. Used
+/// for the lookups every request makes (its login or its token); the body is
+/// compiled once per backend.
+#[macro_export]
+macro_rules! direct {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Pg($c) => $body,
+        }
+    };
+}
+
 /// The shared connection pool.
 pub type DbPool = r2d2::Pool<Manager>;
 /// A connection checked out of the pool.

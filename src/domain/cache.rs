@@ -36,6 +36,7 @@ fn lock() -> std::sync::MutexGuard<'static, HashMap<String, Entry>> {
 
 /// The value under `key` for `organization_id` at data `version`: cached, or
 /// made by `load` (and kept). Without a known version this just loads.
+/// Values are shared, not copied: a hit costs a reference count.
 ///
 /// `key` must name everything the value depends on (the list, its filters,
 /// its page and sort).
@@ -44,21 +45,22 @@ pub fn versioned<T, E>(
     version: Option<i64>,
     key: String,
     load: impl FnOnce() -> Result<T, E>,
-) -> Result<T, E>
+) -> Result<Arc<T>, E>
 where
-    T: Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
 {
     let Some(version) = version else {
-        return load();
+        return load().map(Arc::new);
     };
     if let Some(entry) = lock().get(organization_id)
         && entry.version == version
-        && let Some(hit) = entry.values.get(&key).and_then(|v| v.downcast_ref::<T>())
+        && let Some(hit) = entry.values.get(&key)
+        && let Ok(hit) = hit.clone().downcast::<T>()
     {
-        return Ok(hit.clone());
+        return Ok(hit);
     }
     // Loaded after the version was read: never older than that version.
-    let value = load()?;
+    let value = Arc::new(load()?);
     let mut cache = lock();
     let entry = at_least(&mut cache, organization_id, version);
     if entry.values.len() >= MAX_PER_ORGANIZATION {
@@ -66,7 +68,7 @@ where
     }
     // A request that read an older version does not store its value.
     if entry.version == version {
-        entry.values.insert(key, Arc::new(value.clone()));
+        entry.values.insert(key, value.clone());
     }
     Ok(value)
 }
@@ -108,9 +110,9 @@ pub fn for_actor<T, E>(
     actor: &Actor,
     key: String,
     load: impl FnOnce() -> Result<T, E>,
-) -> Result<T, E>
+) -> Result<Arc<T>, E>
 where
-    T: Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
 {
     versioned(&actor.organization_id, actor.data_version, key, load)
 }
@@ -120,7 +122,7 @@ mod tests {
     use super::*;
 
     fn get(org: &str, version: i64, key: &str, value: i32) -> i32 {
-        versioned::<_, ()>(org, Some(version), key.into(), || Ok(value)).unwrap()
+        *versioned::<_, ()>(org, Some(version), key.into(), || Ok(value)).unwrap()
     }
 
     #[test]
@@ -149,7 +151,7 @@ mod tests {
         let other = crate::db::new_id();
         assert_eq!(get(&other, 2, "a", 30), 30, "organisations are apart");
         assert_eq!(
-            versioned::<_, ()>(&org, None, "a".into(), || Ok(99)).unwrap(),
+            *versioned::<_, ()>(&org, None, "a".into(), || Ok(99)).unwrap(),
             99,
             "no version: no cache"
         );

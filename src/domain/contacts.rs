@@ -5,6 +5,8 @@
 //! another organisation's contact answers 404. Updates are partial: a field
 //! that is not sent is not changed.
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -163,7 +165,7 @@ pub fn list(
     actor: &Actor,
     customer_id: &str,
     page: PageRequest,
-) -> Result<Page<Contact>, AppError> {
+) -> Result<Arc<Page<Contact>>, AppError> {
     actor.require(Operation::ContactList)?;
     let customer = customers::find(conn, &actor.organization_id, customer_id)?;
     let org = actor.organization_id.as_str();
@@ -176,7 +178,8 @@ pub fn list(
     cache::for_actor(actor, page.page_key("contacts", &[&customer.id]), || {
         let total = cache::for_actor(actor, page.count_key("contacts", &[&customer.id]), || {
             filtered().count().get_result(conn)
-        })?;
+        })
+        .map(|t| *t)?;
         let q = match (page.sort, page.desc) {
             ("firstname", false) => {
                 filtered().order((contacts::firstname.asc(), contacts::id.asc()))

@@ -2,6 +2,8 @@
 //! country and notes. Staff create and edit; deleting is for admins and
 //! deletes the customer's contacts with it.
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -129,7 +131,7 @@ pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
     page: PageRequest,
-) -> Result<Page<Customer>, AppError> {
+) -> Result<Arc<Page<Customer>>, AppError> {
     actor.require(Operation::CustomerList)?;
     let org = actor.organization_id.as_str();
     let filtered = || {
@@ -149,7 +151,8 @@ pub fn list(
     cache::for_actor(actor, page.page_key("customers", &[]), || {
         let total = cache::for_actor(actor, page.count_key("customers", &[]), || {
             filtered().count().get_result(conn)
-        })?;
+        })
+        .map(|t| *t)?;
         let q = match (page.sort, page.desc) {
             ("email", false) => filtered().order((customers::email.asc(), customers::id.asc())),
             ("email", true) => filtered().order((customers::email.desc(), customers::id.desc())),

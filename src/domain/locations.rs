@@ -3,6 +3,8 @@
 //! close). Staff create and edit; deleting is for admins and keeps the
 //! meetings held there (their location becomes empty).
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -154,7 +156,7 @@ pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
     page: PageRequest,
-) -> Result<Page<Location>, AppError> {
+) -> Result<Arc<Page<Location>>, AppError> {
     actor.require(Operation::LocationList)?;
     let org = actor.organization_id.as_str();
     let filtered = || {
@@ -174,7 +176,8 @@ pub fn list(
     cache::for_actor(actor, page.page_key("locations", &[]), || {
         let total = cache::for_actor(actor, page.count_key("locations", &[]), || {
             filtered().count().get_result(conn)
-        })?;
+        })
+        .map(|t| *t)?;
         let q = match (page.sort, page.desc) {
             ("city", false) => filtered().order((locations::city.asc(), locations::id.asc())),
             ("city", true) => filtered().order((locations::city.desc(), locations::id.desc())),

@@ -103,8 +103,19 @@ struct MeetingView<'a> {
 }
 
 /// `2026-10-24T23:30:00Z`.
+/// Written out by hand: chrono's `format` parses its pattern on every call,
+/// which showed up in the API's profile (every row has two timestamps).
 pub fn iso_utc(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 // ---------------------------------------------------------------- time
@@ -655,6 +666,14 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn iso_utc_pads_every_part() {
+        assert_eq!(iso_utc(at("2026-03-05 04:07")), "2026-03-05T04:07:00Z");
+        let t = at("2026-12-31 23:59") + chrono::Duration::seconds(59);
+        assert_eq!(iso_utc(t), "2026-12-31T23:59:59Z");
+        assert_eq!(iso_utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
 
     fn input(from: &str, to: &str) -> MeetingInput {

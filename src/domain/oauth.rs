@@ -282,14 +282,15 @@ pub fn live_token(
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<TokenInfo>> {
-    let row: Option<TokenRow> = access_tokens::table
+    let id = crypto::sha256_hex(token.as_bytes());
+    let row: Option<TokenRow> = crate::direct!(conn, |c| access_tokens::table
         .inner_join(api_clients::table)
         .inner_join(api_client_secrets::table)
         .left_join(
             data_versions::table
                 .on(data_versions::organization_id.eq(api_clients::organization_id)),
         )
-        .filter(access_tokens::id.eq(crypto::sha256_hex(token.as_bytes())))
+        .filter(access_tokens::id.eq(id))
         .filter(access_tokens::expires_at.gt(now))
         .filter(access_tokens::revoked_at.is_null())
         .filter(api_clients::disabled.eq(false))
@@ -312,8 +313,8 @@ pub fn live_token(
             api_client_secrets::last_used_at,
             data_versions::version.nullable(),
         ))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     let Some((client, scopes, issued_at, expires_at, secret_id, secret_used, data_version)) = row
     else {
         return Ok(None);

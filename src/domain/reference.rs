@@ -2,6 +2,8 @@
 //! with its Dutch and English name (loaded by a migration, read-only), and the
 //! languages an organisation has switched on.
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -54,10 +56,13 @@ impl Language {
 
 /// The countries as loaded once: reference data that migrations ship and
 /// nothing at run time changes.
-static COUNTRIES: std::sync::OnceLock<Vec<Country>> = std::sync::OnceLock::new();
+static COUNTRIES: std::sync::OnceLock<Arc<Vec<Country>>> = std::sync::OnceLock::new();
+/// The same, by name in Dutch and in English (for pickers).
+static BY_NAME: [std::sync::OnceLock<Arc<Vec<Country>>>; 2] =
+    [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
 /// Every country, by code (read once per process).
-pub fn countries(conn: &mut DbConn) -> QueryResult<Vec<Country>> {
+pub fn countries(conn: &mut DbConn) -> QueryResult<Arc<Vec<Country>>> {
     if let Some(all) = COUNTRIES.get() {
         return Ok(all.clone());
     }
@@ -65,7 +70,18 @@ pub fn countries(conn: &mut DbConn) -> QueryResult<Vec<Country>> {
         .order(countries::code.asc())
         .select(Country::as_select())
         .load(conn)?;
-    Ok(COUNTRIES.get_or_init(|| all).clone())
+    Ok(COUNTRIES.get_or_init(|| Arc::new(all)).clone())
+}
+
+/// Every country, by its name in `lang` (for a picker).
+pub fn countries_by_name(conn: &mut DbConn, lang: Lang) -> QueryResult<Arc<Vec<Country>>> {
+    let slot = &BY_NAME[usize::from(lang == Lang::En)];
+    if let Some(sorted) = slot.get() {
+        return Ok(sorted.clone());
+    }
+    let mut sorted = (*countries(conn)?).clone();
+    sorted.sort_by(|a, b| a.name(lang).cmp(b.name(lang)));
+    Ok(slot.get_or_init(|| Arc::new(sorted)).clone())
 }
 
 /// One country by its code (exactly as stored: upper case).
@@ -215,7 +231,7 @@ pub fn set_language_enabled(
 /// Every country, for an actor who may list them.
 pub fn country_list(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Country>, AppError> {
     actor.require(Operation::CountryList)?;
-    Ok(countries(conn)?)
+    Ok((*countries(conn)?).clone())
 }
 
 /// One country by code (any case), for an actor who may see it.

@@ -32,13 +32,14 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResul
 
 /// The user of a live login (one query).
 pub fn user_of(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
-    sessions::table
+    let id = crypto::sha256_hex(token.as_bytes());
+    crate::direct!(conn, |c| sessions::table
         .inner_join(users::table)
-        .filter(sessions::id.eq(crypto::sha256_hex(token.as_bytes())))
+        .filter(sessions::id.eq(id))
         .filter(sessions::expires_at.gt(now))
         .select(User::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// End one login.

@@ -98,7 +98,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
 
 /// The organisations of a user, by name.
 pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<MembershipChoice>> {
-    memberships::table
+    crate::direct!(conn, |c| memberships::table
         .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
         .order((organizations::name.asc(), organizations::id.asc()))
@@ -110,7 +110,7 @@ pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Membe
             memberships::role,
             data_versions::version.nullable(),
         ))
-        .load(conn)
+        .load(c))
 }
 
 /// Are there any users at all? (Setup exists only while there are none.)

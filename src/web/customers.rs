@@ -10,16 +10,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use crate::AppState;
+use crate::db::DbConn;
+use crate::domain::actor::Actor;
 use crate::domain::contacts::{self, Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
 use crate::domain::paging::{ListParams, Page};
-use crate::domain::reference;
+use crate::domain::reference::{self, Country};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};
-use crate::i18n::{Messages, fill};
+use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
-use crate::web::extract::Member;
+use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -98,16 +102,12 @@ struct ListPage {
     can_create: bool,
 }
 
-async fn list(
-    m: Member,
-    state: web::Data<AppState>,
-    params: web::Query<ListParams>,
-) -> Result<HttpResponse, AppError> {
+async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&customers::SORT);
-    let actor = m.actor.clone();
-    let page = state
-        .db(move |conn| customers::list(conn, &actor, request))
-        .await?;
+    let (m, page) = member_with(&req, move |conn, actor, _| {
+        customers::list(conn, actor, request)
+    })
+    .await?;
     let l = LayoutCtx::new(&m, Nav::Customers);
     let t = l.t;
     let r = &page.request;
@@ -371,15 +371,21 @@ impl CustomerForm {
     }
 }
 
-async fn form_page(
+/// The countries for the form's picker (one trip; read once per process).
+async fn countries(state: &AppState, m: &Member) -> Result<Arc<Vec<Country>>, AppError> {
+    let lang = m.lang;
+    state
+        .db(move |conn| Ok(reference::countries_by_name(conn, lang)?))
+        .await
+}
+
+fn form_page(
     m: &Member,
-    state: &AppState,
+    countries: &[Country],
     editing: Option<&Customer>,
     f: &CustomerForm,
 ) -> Result<FormPage, AppError> {
-    let mut countries = state.db(|conn| Ok(reference::countries(conn)?)).await?;
     let lang = m.lang;
-    countries.sort_by(|a, b| a.name(lang).cmp(b.name(lang)));
     let l = LayoutCtx::new(m, Nav::Customers);
     let t = l.t;
     let mut choices = vec![Choice {
@@ -453,7 +459,12 @@ fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
 
 async fn new_form(m: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::CustomerCreate)?;
-    let p = form_page(&m, &state, None, &CustomerForm::default()).await?;
+    let p = form_page(
+        &m,
+        &countries(&state, &m).await?,
+        None,
+        &CustomerForm::default(),
+    )?;
     render(StatusCode::OK, &p)
 }
 
@@ -471,7 +482,10 @@ async fn create(
     {
         Ok(c) => Ok(Flash::CustomerSaved.redirect(&format!("{BASE}/{}", c.id))),
         Err(AppError::Validation(errors)) => {
-            let p = with_errors(form_page(&m, &state, None, &f).await?, &errors);
+            let p = with_errors(
+                form_page(&m, &countries(&state, &m).await?, None, &f)?,
+                &errors,
+            );
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),
@@ -485,17 +499,51 @@ async fn load(state: &AppState, m: &Member, id: String) -> Result<Customer, AppE
         .await
 }
 
-async fn load_contacts(
-    state: &AppState,
-    m: &Member,
-    customer_id: &str,
-    params: &ListParams,
-) -> Result<Page<Contact>, AppError> {
-    let request = params.lenient(&contacts::SORT);
-    let (actor, id) = (m.actor.clone(), customer_id.to_string());
-    state
-        .db(move |conn| contacts::list(conn, &actor, &id, request))
-        .await
+/// What the customer page reads besides the customer: a page of its
+/// contacts and the countries for the form.
+struct PageData {
+    contacts: Arc<Page<Contact>>,
+    countries: Arc<Vec<Country>>,
+}
+
+impl PageData {
+    /// Read inside a database job.
+    fn read(
+        conn: &mut DbConn,
+        actor: &Actor,
+        lang: Lang,
+        customer_id: &str,
+        params: &ListParams,
+    ) -> Result<Self, AppError> {
+        let request = params.lenient(&contacts::SORT);
+        Ok(Self {
+            contacts: contacts::list(conn, actor, customer_id, request)?,
+            countries: reference::countries_by_name(conn, lang)?,
+        })
+    }
+
+    /// The contacts section with nothing being edited or added.
+    fn plain_section(&self, t: &Messages, customer_id: &str) -> ContactsSection {
+        contacts_section(t, customer_id, &self.contacts, None, None, false)
+    }
+
+    /// Read in a job of its own.
+    async fn load(
+        state: &AppState,
+        m: &Member,
+        customer_id: &str,
+        params: &ListParams,
+    ) -> Result<Self, AppError> {
+        let (actor, lang, id, params) = (
+            m.actor.clone(),
+            m.lang,
+            customer_id.to_string(),
+            params.clone(),
+        );
+        state
+            .db(move |conn| Self::read(conn, &actor, lang, &id, &params))
+            .await
+    }
 }
 
 /// What the contacts section shows besides the rows.
@@ -518,12 +566,24 @@ async fn customer_page(
     params: &ListParams,
     section: SectionState<'_>,
 ) -> Result<HttpResponse, AppError> {
-    let page = load_contacts(state, m, &customer.id, params).await?;
-    let mut p = form_page(m, state, Some(customer), f).await?;
+    let data = PageData::load(state, m, &customer.id, params).await?;
+    customer_page_of(req, m, &data, customer, f, section)
+}
+
+/// [`customer_page`] with what it reads already read.
+fn customer_page_of(
+    req: &HttpRequest,
+    m: &Member,
+    data: &PageData,
+    customer: &Customer,
+    f: &CustomerForm,
+    section: SectionState<'_>,
+) -> Result<HttpResponse, AppError> {
+    let mut p = form_page(m, &data.countries, Some(customer), f)?;
     p.contacts = Some(contacts_section(
         p.t,
         &customer.id,
-        &page,
+        &data.contacts,
         section.editing,
         section.add,
         section.focus_add,
@@ -547,16 +607,22 @@ async fn customer_page(
     render(section.status.unwrap_or(StatusCode::OK), &p)
 }
 
+/// The customer page in one database job: login, customer, contacts and
+/// countries.
 async fn show(
     req: HttpRequest,
-    m: Member,
-    state: web::Data<AppState>,
     id: web::Path<String>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let c = load(&state, &m, id.into_inner()).await?;
+    let (id, params) = (id.into_inner(), params.into_inner());
+    let (m, (c, data)) = member_with(&req, move |conn, actor, locale| {
+        let c = customers::get(conn, actor, &id)?;
+        let data = PageData::read(conn, actor, locale.lang, &c.id, &params)?;
+        Ok((c, data))
+    })
+    .await?;
     let f = CustomerForm::of(&c);
-    customer_page(&req, &m, &state, &c, &f, &params, SectionState::default()).await
+    customer_page_of(&req, &m, &data, &c, &f, SectionState::default())
 }
 
 async fn update(
@@ -575,25 +641,24 @@ async fn update(
     {
         Ok(_) => Ok(Flash::CustomerSaved.redirect(BASE)),
         Err(AppError::Validation(errors)) => {
-            let page = load_contacts(&state, &m, &c.id, &ListParams::default()).await?;
-            let mut p = with_errors(form_page(&m, &state, Some(&c), &f).await?, &errors);
-            p.contacts = Some(contacts_section(p.t, &c.id, &page, None, None, false));
+            let data = PageData::load(&state, &m, &c.id, &ListParams::default()).await?;
+            let mut p = with_errors(form_page(&m, &data.countries, Some(&c), &f)?, &errors);
+            p.contacts = Some(data.plain_section(p.t, &c.id));
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {
             let current = load(&state, &m, c.id.clone()).await?;
-            let page = load_contacts(&state, &m, &c.id, &ListParams::default()).await?;
+            let data = PageData::load(&state, &m, &c.id, &ListParams::default()).await?;
             let mut p = form_page(
                 &m,
-                &state,
+                &data.countries,
                 Some(&current),
                 &CustomerForm {
                     version: current.version,
                     ..f
                 },
-            )
-            .await?;
-            p.contacts = Some(contacts_section(p.t, &c.id, &page, None, None, false));
+            )?;
+            p.contacts = Some(data.plain_section(p.t, &c.id));
             p.stale = Some(current);
             render(StatusCode::CONFLICT, &p)
         }

@@ -1,15 +1,14 @@
 //! `/`: the dashboard.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::AppState;
 use crate::domain::audit;
 use crate::domain::scopes::Operation;
 use crate::domain::users;
 use crate::error::AppError;
 use crate::i18n::{audit_action, fill};
-use crate::web::extract::Member;
+use crate::web::extract::member_with;
 use crate::web::layout::{LayoutCtx, Nav};
 
 /// Mount `/`.
@@ -35,20 +34,18 @@ struct DashboardPage {
     activity: Option<Vec<ActivityRow>>,
 }
 
-async fn show(member: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let org_id = member.actor.organization_id.clone();
-    let may_audit = member.actor.can(Operation::AuditList);
-    let (member_count, events) = state
-        .db(move |conn| {
-            let count = users::member_count(conn, &org_id)?;
-            let events = if may_audit {
-                Some(audit::recent(conn, &org_id, 8)?)
-            } else {
-                None
-            };
-            Ok((count, events))
-        })
-        .await?;
+async fn show(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let (member, (member_count, events)) = member_with(&req, |conn, actor, _| {
+        let org_id = &actor.organization_id;
+        let count = users::member_count(conn, org_id)?;
+        let events = if actor.can(Operation::AuditList) {
+            Some(audit::recent(conn, org_id, 8)?)
+        } else {
+            None
+        };
+        Ok((count, events))
+    })
+    .await?;
     let l = LayoutCtx::new(&member, Nav::Dashboard);
     let (lang, t, tz) = (member.lang, l.t, member.tz);
     let page = DashboardPage {

@@ -3,7 +3,7 @@
 //! many meetings keep going without a location.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -15,7 +15,7 @@ use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::web::confirm::ConfirmPage;
-use crate::web::extract::Member;
+use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -64,16 +64,12 @@ fn hours(l: &Location) -> String {
     }
 }
 
-async fn list(
-    m: Member,
-    state: web::Data<AppState>,
-    params: web::Query<ListParams>,
-) -> Result<HttpResponse, AppError> {
+async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&locations::SORT);
-    let actor = m.actor.clone();
-    let page = state
-        .db(move |conn| locations::list(conn, &actor, request))
-        .await?;
+    let (m, page) = member_with(&req, move |conn, actor, _| {
+        locations::list(conn, actor, request)
+    })
+    .await?;
     let l = LayoutCtx::new(&m, Nav::Locations);
     let r = &page.request;
     let pager = pager(BASE, &page);
@@ -184,9 +180,10 @@ async fn form_page(
     editing: Option<&Location>,
     f: &LocationForm,
 ) -> Result<FormPage, AppError> {
-    let mut countries = state.db(|conn| Ok(reference::countries(conn)?)).await?;
     let lang = m.lang;
-    countries.sort_by(|a, b| a.name(lang).cmp(b.name(lang)));
+    let countries = state
+        .db(move |conn| Ok(reference::countries_by_name(conn, lang)?))
+        .await?;
     let l = LayoutCtx::new(m, Nav::Locations);
     let t = l.t;
     let hour = |name: &'static str, label: &'static str, value: &str| {

@@ -21,7 +21,7 @@ use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
-use crate::web::extract::Member;
+use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -476,28 +476,31 @@ fn week_grid(
 
 async fn week(
     req: HttpRequest,
-    m: Member,
     state: web::Data<AppState>,
     query: web::Query<WeekQuery>,
 ) -> Result<HttpResponse, AppError> {
-    m.actor.require(Operation::MeetingList)?;
+    let now = state.clock.now();
+    let query = query.into_inner();
+    // The week is settled in the organisation's time zone, inside the job
+    // that also checks the login (one trip to the database).
+    let (m, (today, monday, rows)) = member_with(&req, move |conn, actor, locale| {
+        let tz = locale.tz;
+        let today = utc_to_local(tz, now).date();
+        let monday = query
+            .week
+            .as_deref()
+            .and_then(parse_week)
+            .or_else(|| parse_day(&query.date).map(monday_of))
+            .unwrap_or_else(|| monday_of(today));
+        let (start, end) = (
+            day_start(tz, monday),
+            day_start(tz, monday + Duration::days(7)),
+        );
+        Ok((today, monday, meetings::week(conn, actor, start, end)?))
+    })
+    .await?;
     let tz = m.tz;
-    let today = utc_to_local(tz, state.clock.now()).date();
-    let monday = query
-        .week
-        .as_deref()
-        .and_then(parse_week)
-        .or_else(|| parse_day(&query.date).map(monday_of))
-        .unwrap_or_else(|| monday_of(today));
     let sunday = monday + Duration::days(6);
-    let (start, end) = (
-        day_start(tz, monday),
-        day_start(tz, monday + Duration::days(7)),
-    );
-    let actor = m.actor.clone();
-    let rows = state
-        .db(move |conn| meetings::week(conn, &actor, start, end))
-        .await?;
     let (days, grid) = week_grid(&m, monday, today, &rows);
     let l = LayoutCtx::new(&m, Nav::Meetings);
     let t = l.t;

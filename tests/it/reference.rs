@@ -30,7 +30,7 @@ async fn countries_are_all_there_with_both_names() {
     let app = TestApp::empty().await;
     let all = app.db(|c| reference::countries(c).unwrap()).await;
     assert_eq!(all.len(), 249);
-    for c in &all {
+    for c in all.iter() {
         assert!(is_code(&c.code, true), "bad country code {:?}", c.code);
         assert!(!c.name_nl.trim().is_empty(), "{} has no Dutch name", c.code);
         assert!(
