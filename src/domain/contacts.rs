@@ -167,7 +167,7 @@ pub fn list(
     page: PageRequest,
 ) -> Result<Arc<Page<Contact>>, AppError> {
     actor.require(Operation::ContactList)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     let org = actor.organization_id.as_str();
     let filtered = || {
         contacts::table
@@ -230,7 +230,7 @@ pub fn get(
     id: &str,
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactGet)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     find(conn, &customer, id)
 }
 
@@ -243,7 +243,7 @@ pub fn create(
     input: &ContactPatch,
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactCreate)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     let full = ContactPatch {
         firstname: Some(input.firstname.clone().unwrap_or_default()),
         lastname: Some(input.lastname.clone().unwrap_or_default()),
@@ -292,7 +292,7 @@ pub fn update(
     patch: &ContactPatch,
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactUpdate)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     find(conn, &customer, id)?;
     let v = patch.validate()?;
     db::write(conn, |conn| {
@@ -351,7 +351,7 @@ pub fn add_extension(
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactExtensionAdd)?;
     let name = known_extension(name)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
         if before.has(name) {
@@ -393,7 +393,7 @@ pub fn remove_extension(
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactExtensionRemove)?;
     let name = known_extension(name)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
         if !before.has(name) {
@@ -431,7 +431,7 @@ pub fn delete(
     id: &str,
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactDelete)?;
-    let customer = customers::find(conn, &actor.organization_id, customer_id)?;
+    let customer = customers::visible(conn, actor, customer_id)?;
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
         diesel::delete(contacts::table.find(id)).execute(conn)?;

@@ -181,7 +181,15 @@ pub fn list(
 /// One customer of the actor's organisation (another's answers 404).
 pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Customer, AppError> {
     actor.require(Operation::CustomerGet)?;
-    find(conn, &actor.organization_id, id)
+    visible(conn, actor, id)
+}
+
+/// The customer `id` of the actor's organisation as of the data version the
+/// actor read (kept in the versioned cache). Writes read the row itself
+/// with [`find`], inside their transaction.
+pub(crate) fn visible(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Customer, AppError> {
+    let key = format!("customer\u{1f}{id}");
+    cache::for_actor(actor, key, || find(conn, &actor.organization_id, id)).map(|c| (*c).clone())
 }
 
 pub(crate) fn find(conn: &mut DbConn, org: &str, id: &str) -> Result<Customer, AppError> {

@@ -408,6 +408,8 @@ pub static MESSAGES: Messages = Messages {
     meet_today: "today",
     meet_time: "Time",
     meet_add_at: "New meeting on {}",
+    meet_more: "+{} more",
+    meet_more_label: "{} more meetings on {}: see the list",
     meet_current_values: "The meeting as it is stored now",
     meet_week_navigation: "Weeks",
     meet_mon: "Mon",

@@ -516,6 +516,10 @@ pub struct Messages {
     pub meet_today: &'static str,
     pub meet_time: &'static str,
     pub meet_add_at: &'static str,
+    /// "+{n} more" in a full hour of the week view.
+    pub meet_more: &'static str,
+    /// Its accessible name: how many, on which day, where they are.
+    pub meet_more_label: &'static str,
     pub meet_current_values: &'static str,
     pub meet_week_navigation: &'static str,
     pub meet_mon: &'static str,

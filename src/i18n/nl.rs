@@ -409,6 +409,8 @@ pub static MESSAGES: Messages = Messages {
     meet_today: "vandaag",
     meet_time: "Tijd",
     meet_add_at: "Nieuwe afspraak op {}",
+    meet_more: "+{} meer",
+    meet_more_label: "Nog {} afspraken op {}: zie de lijst",
     meet_current_values: "Zo staat de afspraak nu opgeslagen",
     meet_week_navigation: "Weken",
     meet_mon: "ma",

@@ -3,6 +3,8 @@
 //! (create, edit, the overlap warning with "save anyway", delete). Times are
 //! typed and shown in the organisation's time zone.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +14,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::actor::Actor;
+use crate::domain::cache;
 use crate::domain::meetings::{
     self, Filter, MeetingInput, MeetingRow, Outcome, day_start, local_to_utc, monday_of,
     parse_local, utc_to_local,
@@ -21,7 +25,7 @@ use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
-use crate::web::extract::{Member, member_with};
+use crate::web::extract::{Locale, Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -299,6 +303,13 @@ struct Slot {
     label: String,
 }
 
+/// "+5 more": the meetings of a full hour past the first few, in the list.
+struct More {
+    href: String,
+    text: String,
+    label: String,
+}
+
 struct Cell {
     today: bool,
     /// A meeting that started earlier is still going on in this hour.
@@ -306,6 +317,7 @@ struct Cell {
     /// This hour does not exist (the spring daylight-saving change).
     gap: bool,
     items: Vec<WeekItem>,
+    more: Option<More>,
     slot: Option<Slot>,
 }
 
@@ -323,11 +335,20 @@ struct WeekPage {
     next_href: String,
     this_href: String,
     is_this_week: bool,
-    days: Vec<DayHead>,
-    rows: Vec<HourRow>,
+    grid: Arc<WeekGrid>,
     times_in: String,
     can_create: bool,
 }
+
+/// The week's day heads and hour rows.
+struct WeekGrid {
+    days: Vec<DayHead>,
+    rows: Vec<HourRow>,
+}
+
+/// Most meetings shown in one hour of the week; the rest are a link to the
+/// day in the list.
+const CELL_LIMIT: usize = 3;
 
 /// The hours shown when the week has nothing earlier or later.
 const FIRST_HOUR: u32 = 7;
@@ -345,13 +366,14 @@ struct Placed {
 }
 
 fn week_grid(
-    m: &Member,
+    actor: &Actor,
+    locale: Locale,
     monday: NaiveDate,
     today: NaiveDate,
     meetings: &[MeetingRow],
-) -> (Vec<DayHead>, Vec<HourRow>) {
-    let (t, tz, lang) = (m.lang.t(), m.tz, m.lang);
-    let can_create = m.actor.can(Operation::MeetingCreate);
+) -> WeekGrid {
+    let (t, tz, lang) = (locale.lang.t(), locale.tz, locale.lang);
+    let can_create = actor.can(Operation::MeetingCreate);
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let bounds: Vec<(NaiveDateTime, NaiveDateTime)> = days
         .iter()
@@ -443,6 +465,7 @@ fn week_grid(
                         busy,
                         gap: start.is_none(),
                         items: vec![],
+                        more: None,
                         slot: match (local, start) {
                             (Some(l), Some(s)) if can_create => Some(Slot {
                                 href: format!("{BASE}/new?start={}&back=week", input_value(l)),
@@ -466,12 +489,24 @@ fn week_grid(
             cell.items.push(p.item);
         }
     }
-    for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
-        if !cell.items.is_empty() {
-            cell.slot = None;
+    for row in rows.iter_mut() {
+        for (day, cell) in days.iter().zip(row.cells.iter_mut()) {
+            if !cell.items.is_empty() {
+                cell.slot = None;
+            }
+            if cell.items.len() > CELL_LIMIT {
+                let rest = cell.items.len() - CELL_LIMIT;
+                cell.items.truncate(CELL_LIMIT);
+                let n = rest.to_string();
+                cell.more = Some(More {
+                    href: format!("{BASE}?from={day}&to={day}"),
+                    text: fill(t.meet_more, &[&n]),
+                    label: fill(t.meet_more_label, &[&n, &date_label(t, *day)]),
+                });
+            }
         }
     }
-    (heads, rows)
+    WeekGrid { days: heads, rows }
 }
 
 async fn week(
@@ -483,7 +518,8 @@ async fn week(
     let query = query.into_inner();
     // The week is settled in the organisation's time zone, inside the job
     // that also checks the login (one trip to the database).
-    let (m, (today, monday, rows)) = member_with(&req, move |conn, actor, locale| {
+    let (m, (today, monday, grid)) = member_with(&req, move |conn, actor, locale| {
+        actor.require(Operation::MeetingList)?;
         let tz = locale.tz;
         let today = utc_to_local(tz, now).date();
         let monday = query
@@ -496,12 +532,23 @@ async fn week(
             day_start(tz, monday),
             day_start(tz, monday + Duration::days(7)),
         );
-        Ok((today, monday, meetings::week(conn, actor, start, end)?))
+        // The grid depends on the meetings (audited data), the week, today,
+        // the language, the time zone and whether slots may be clicked.
+        let key = format!(
+            "week-grid\u{1f}{monday}\u{1f}{today}\u{1f}{}\u{1f}{}\u{1f}{}",
+            locale.lang.code(),
+            tz.name(),
+            actor.can(Operation::MeetingCreate)
+        );
+        let grid = cache::for_actor(actor, key, || {
+            let rows = meetings::week(conn, actor, start, end)?;
+            Ok::<_, AppError>(week_grid(actor, locale, monday, today, &rows))
+        })?;
+        Ok((today, monday, grid))
     })
     .await?;
     let tz = m.tz;
     let sunday = monday + Duration::days(6);
-    let (days, grid) = week_grid(&m, monday, today, &rows);
     let l = LayoutCtx::new(&m, Nav::Meetings);
     let t = l.t;
     let p = WeekPage {
@@ -517,8 +564,7 @@ async fn week(
         is_this_week: monday == monday_of(today),
         times_in: fill(t.meet_times_in, &[&tz.name()]),
         can_create: m.actor.can(Operation::MeetingCreate),
-        days,
-        rows: grid,
+        grid,
         l,
     };
     // htmx asks for the grid only; a history restore wants the whole page.

@@ -1171,6 +1171,63 @@ async fn week_view() {
 }
 
 #[actix_web::test]
+async fn a_full_hour_shows_three_meetings_and_links_the_rest() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    for i in 0..5 {
+        let (from, to) = (
+            format!("2030-01-15T10:{:02}", i * 5),
+            format!("2030-01-15T10:{:02}", i * 5 + 30),
+        );
+        let notes = format!("Vol {i}");
+        // The same employee, overlapping: saved anyway.
+        let mut f = fields(&mo, &from, &to, "", &notes);
+        f.push(("confirm_overlap", "1"));
+        create(&mut admin, &f).await;
+    }
+    let res = admin.get("/meetings/week?week=2030-W03").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.body.matches("class=\"week-item\"").count(),
+        3,
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("10:00–10:30") && res.body.contains("10:10–10:40"));
+    assert!(
+        !res.body.contains("10:15–10:45"),
+        "the fourth is behind the link"
+    );
+    assert!(
+        res.body.contains(
+            "<a class=\"week-more\" href=\"/meetings?from=2030-01-15&#38;to=2030-01-15\" \
+         aria-label=\"Nog 2 afspraken op 15 jan. 2030: zie de lijst\">+2 meer</a>"
+        ),
+        "{}",
+        res.body
+    );
+    // The link's list has all five.
+    let list = admin.get("/meetings?from=2030-01-15&to=2030-01-15").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("10:15") && list.body.contains("10:20"));
+    // A sixth meeting (a write) is counted at once.
+    let mut f = fields(&mo, "2030-01-15T10:50", "2030-01-15T11:20", "", "Vol 5");
+    f.push(("confirm_overlap", "1"));
+    create(&mut admin, &f).await;
+    let res = admin.get("/meetings/week?week=2030-W03").await;
+    assert!(res.body.contains(">+3 meer</a>"), "{}", res.body);
+    admin
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let res = admin.get("/meetings/week?week=2030-W03").await;
+    assert!(
+        res.body
+            .contains("aria-label=\"3 more meetings on 15 Jan 2030: see the list\">+3 more</a>")
+    );
+}
+
+#[actix_web::test]
 async fn a_meeting_lasts_at_most_seven_days() {
     let app = TestApp::demo().await;
     let mut staff = app.login(STAFF).await;
