@@ -199,6 +199,7 @@ ROW_NAMES=()
 ROW_RPS=()
 ROW_P50=()
 ROW_P99=()
+ROW_CPU=()
 NOTES=()
 RUN=0
 
@@ -231,7 +232,24 @@ parse_wrk() {
     ' "$1"
 }
 
-# add_row NAME OUTFILE: parse a wrk run into a table row (plus notes).
+# server_ticks: CPU time (user + system, in clock ticks) the server has used.
+server_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0
+}
+
+# cpu_per_request TICKS_BEFORE TICKS_AFTER OUTFILE: the server's CPU time per
+# request of that wrk run, in microseconds (steadier than req/s on a shared
+# machine: it does not count time the server waited for a core).
+cpu_per_request() {
+    local hz
+    hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+    awk -v a="$1" -v b="$2" -v hz="$hz" '
+        / requests in / { n = $1 }
+        END { if (n > 0) printf "%.0f", (b - a) * 1000000 / hz / n; else print "n/a" }
+    ' "$3"
+}
+
+# add_row NAME OUTFILE [CPU]: parse a wrk run into a table row (plus notes).
 add_row() {
     local name=$1 rps p50 p99 bad sock
     read -r rps p50 p99 bad sock < <(parse_wrk "$2")
@@ -239,6 +257,7 @@ add_row() {
     ROW_RPS+=("$rps")
     ROW_P50+=("$p50")
     ROW_P99+=("$p99")
+    ROW_CPU+=("${3:-—}")
     if [[ $bad -gt 0 ]]; then
         NOTES+=("$name: $bad responses with status >= 400")
     fi
@@ -255,8 +274,11 @@ measure() {
     RUN=$((RUN + 1))
     local out=$TMP/wrk-$RUN.txt
     log "measuring $name for ${DURATION}s ..."
+    local before after
+    before=$(server_ticks)
     run_wrk "$out" "$path" "$@"
-    add_row "$name" "$out"
+    after=$(server_ticks)
+    add_row "$name" "$out" "$(cpu_per_request "$before" "$after" "$out")"
 }
 
 # Plain runs. The first row is the baseline for the "% of /healthz" column.
@@ -322,11 +344,11 @@ echo
 echo "Machine: $(nproc) cores, ${CPU:-unknown CPU}, Linux $(uname -r)."
 echo "wrk: $THREADS threads, $CONNECTIONS connections (login storm: $STORM_CONNECTIONS + $STORM_CONNECTIONS), ${DURATION}s per run, same machine as the server."
 echo
-echo "| endpoint | req/s | p50 ms | p99 ms | % of /healthz rps |"
-echo "|---|---:|---:|---:|---:|"
+echo "| endpoint | req/s | p50 ms | p99 ms | % of /healthz rps | server CPU µs/request |"
+echo "|---|---:|---:|---:|---:|---:|"
 for i in "${!ROW_NAMES[@]}"; do
     pct=$(awk -v a="${ROW_RPS[$i]}" -v b="$BASELINE" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }')
-    printf '| %s | %.0f | %s | %s | %s |\n' "${ROW_NAMES[$i]}" "${ROW_RPS[$i]}" "${ROW_P50[$i]}" "${ROW_P99[$i]}" "$pct"
+    printf '| %s | %.0f | %s | %s | %s | %s |\n' "${ROW_NAMES[$i]}" "${ROW_RPS[$i]}" "${ROW_P50[$i]}" "${ROW_P99[$i]}" "$pct" "${ROW_CPU[$i]}"
 done
 if [[ ${#NOTES[@]} -gt 0 ]]; then
     echo

@@ -19,7 +19,8 @@ pub async fn log(
     let start = Instant::now();
     let (method, path) = (req.method().clone(), req.path().to_string());
     let res = next.call(req).await;
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    // Milliseconds to two decimals.
+    let ms = (start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
     match &res {
         Ok(r) => tracing::info!(%method, %path, status = r.status().as_u16(), ms, "request"),
         Err(e) => tracing::warn!(%method, %path, error = %e, ms, "request failed"),
