@@ -327,17 +327,48 @@ struct HourRow {
 }
 
 #[derive(Template)]
-#[template(path = "meetings/week.html", blocks = ["grid"])]
+#[template(path = "meetings/week.html")]
 struct WeekPage {
     l: LayoutCtx,
+    /// The rendered [`WeekGridView`].
+    grid_html: Arc<String>,
+    can_create: bool,
+}
+
+/// The grid of one week with its navigation.
+#[derive(Template)]
+#[template(path = "meetings/week_grid.html")]
+struct WeekGridView<'a> {
+    t: &'static Messages,
     title: String,
     prev_href: String,
     next_href: String,
     this_href: String,
     is_this_week: bool,
-    grid: Arc<WeekGrid>,
     times_in: String,
-    can_create: bool,
+    grid: &'a WeekGrid,
+}
+
+impl<'a> WeekGridView<'a> {
+    fn new(locale: Locale, monday: NaiveDate, today: NaiveDate, grid: &'a WeekGrid) -> Self {
+        let t = locale.lang.t();
+        let sunday = monday + Duration::days(6);
+        Self {
+            t,
+            title: format!(
+                "{} · {} – {}",
+                fill(t.meet_week_label, &[&monday.iso_week().week()]),
+                date_label(t, monday),
+                date_label(t, sunday)
+            ),
+            prev_href: format!("{WEEK}?week={}", week_key(monday - Duration::days(7))),
+            next_href: format!("{WEEK}?week={}", week_key(monday + Duration::days(7))),
+            this_href: format!("{WEEK}?week={}", week_key(monday_of(today))),
+            is_this_week: monday == monday_of(today),
+            times_in: fill(t.meet_times_in, &[&locale.tz.name()]),
+            grid,
+        }
+    }
 }
 
 /// The week's day heads and hour rows.
@@ -518,7 +549,7 @@ async fn week(
     let query = query.into_inner();
     // The week is settled in the organisation's time zone, inside the job
     // that also checks the login (one trip to the database).
-    let (m, (today, monday, grid)) = member_with(&req, move |conn, actor, locale| {
+    let (m, grid_html) = member_with(&req, move |conn, actor, locale| {
         actor.require(Operation::MeetingList)?;
         let tz = locale.tz;
         let today = utc_to_local(tz, now).date();
@@ -533,54 +564,37 @@ async fn week(
             day_start(tz, monday + Duration::days(7)),
         );
         // The grid depends on the meetings (audited data), the week, today,
-        // the language, the time zone and whether slots may be clicked.
+        // the language, the time zone and whether slots may be clicked; it
+        // is rendered once and kept as HTML while none of these changes.
         let key = format!(
             "week-grid\u{1f}{monday}\u{1f}{today}\u{1f}{}\u{1f}{}\u{1f}{}",
             locale.lang.code(),
             tz.name(),
             actor.can(Operation::MeetingCreate)
         );
-        let grid = cache::for_actor(actor, key, || {
+        cache::for_actor(actor, key, || {
             let rows = meetings::week(conn, actor, start, end)?;
-            Ok::<_, AppError>(week_grid(actor, locale, monday, today, &rows))
-        })?;
-        Ok((today, monday, grid))
+            let grid = week_grid(actor, locale, monday, today, &rows);
+            WeekGridView::new(locale, monday, today, &grid)
+                .render()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+        })
     })
     .await?;
-    let tz = m.tz;
-    let sunday = monday + Duration::days(6);
-    let l = LayoutCtx::new(&m, Nav::Meetings);
-    let t = l.t;
-    let p = WeekPage {
-        title: format!(
-            "{} · {} – {}",
-            fill(t.meet_week_label, &[&monday.iso_week().week()]),
-            date_label(t, monday),
-            date_label(t, sunday)
-        ),
-        prev_href: format!("{WEEK}?week={}", week_key(monday - Duration::days(7))),
-        next_href: format!("{WEEK}?week={}", week_key(monday + Duration::days(7))),
-        this_href: format!("{WEEK}?week={}", week_key(monday_of(today))),
-        is_this_week: monday == monday_of(today),
-        times_in: fill(t.meet_times_in, &[&tz.name()]),
-        can_create: m.actor.can(Operation::MeetingCreate),
-        grid,
-        l,
-    };
     // htmx asks for the grid only; a history restore wants the whole page.
-    let res = if is_htmx(&req) && !req.headers().contains_key("HX-History-Restore-Request") {
-        let html = p
-            .as_grid()
-            .render()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    let mut res = if is_htmx(&req) && !req.headers().contains_key("HX-History-Restore-Request") {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(html)
+            .body(grid_html.as_str().to_owned())
     } else {
+        let p = WeekPage {
+            l: LayoutCtx::new(&m, Nav::Meetings),
+            grid_html,
+            can_create: m.actor.can(Operation::MeetingCreate),
+        };
         render(StatusCode::OK, &p)?
     };
-    let mut res = res;
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("HX-Request"));
     Ok(res)
