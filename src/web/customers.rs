@@ -23,6 +23,7 @@ use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
+use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -317,7 +318,8 @@ struct FormPage {
     type_error: Option<String>,
     email: Field,
     phone: Field,
-    countries: Vec<Choice>,
+    /// The country `<option>`s, escaped already.
+    countries: String,
     country_error: Option<String>,
     notes: Field,
     stale: Option<Customer>,
@@ -388,16 +390,7 @@ fn form_page(
     let lang = m.lang;
     let l = LayoutCtx::new(m, Nav::Customers);
     let t = l.t;
-    let mut choices = vec![Choice {
-        value: String::new(),
-        label: t.cust_no_country.to_string(),
-        selected: f.country_code.is_empty(),
-    }];
-    choices.extend(countries.iter().map(|c| Choice {
-        selected: c.code == f.country_code.to_ascii_uppercase(),
-        label: c.name(lang).to_string(),
-        value: c.code.clone(),
-    }));
+    let choices = country_options::options(countries, lang, t.cust_no_country, &f.country_code);
     let kind = if f.customer_type.is_empty() {
         "company"
     } else {

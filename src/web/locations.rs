@@ -15,12 +15,12 @@ use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::web::confirm::ConfirmPage;
+use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
-use crate::web::organization::Choice;
 use crate::web::render;
 
 const BASE: &str = "/locations";
@@ -113,7 +113,8 @@ struct FormPage {
     address_line2: Field,
     postal_code: Field,
     city: Field,
-    countries: Vec<Choice>,
+    /// The country `<option>`s, escaped already.
+    countries: String,
     country_error: Option<String>,
     open: Field,
     close: Field,
@@ -192,16 +193,7 @@ async fn form_page(
             .max(2)
             .hint(t.loc_hour_hint)
     };
-    let mut choices = vec![Choice {
-        value: String::new(),
-        label: t.loc_no_country.to_string(),
-        selected: f.country_code.is_empty(),
-    }];
-    choices.extend(countries.iter().map(|c| Choice {
-        selected: c.code == f.country_code.to_ascii_uppercase(),
-        label: c.name(lang).to_string(),
-        value: c.code.clone(),
-    }));
+    let choices = country_options::options(&countries, lang, t.loc_no_country, &f.country_code);
     Ok(FormPage {
         title: editing.map_or_else(|| t.loc_new.to_string(), |loc| loc.name.clone()),
         action: editing.map_or_else(|| BASE.to_string(), |loc| format!("{BASE}/{}", loc.id)),

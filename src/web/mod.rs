@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit_log;
 pub mod auth;
 pub mod confirm;
+pub mod country_options;
 pub mod csrf;
 pub mod customers;
 pub mod dashboard;
