@@ -300,8 +300,11 @@ fi
 measure "GET /api/v1/locations (bearer, page 1 by name)" "/api/v1/locations?sortBy=name&sortDirection=ASC" -H "$BEARER"
 measure "GET /api/v1/locations (bearer, page 200 by name)" "/api/v1/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$BEARER"
 
-# The token endpoint saturated (each request a full argon2 verification)
-# while a second wrk measures the API list.
+# The token endpoint alone (each request a full argon2 verification of the
+# secret), then saturated while a second wrk measures the API list.
+PORTAAL_CLIENT_ID=$CLIENT_ID PORTAAL_CLIENT_SECRET=$CLIENT_SECRET \
+    measure "POST /oauth/token alone (right secret)" /oauth/token -c "$STORM_CONNECTIONS" -s bench/token_storm.lua
+
 log "token storm for ${DURATION}s: POST /oauth/token + GET /api/v1/locations ..."
 PORTAAL_CLIENT_ID=$CLIENT_ID PORTAAL_CLIENT_SECRET=$CLIENT_SECRET \
     run_wrk "$TMP/token-storm.txt" /oauth/token -c "$STORM_CONNECTIONS" -s bench/token_storm.lua &
