@@ -74,7 +74,7 @@ impl<'a> Event<'a> {
 }
 
 /// Write `event` by `actor` at `now`, and raise the organisation's data
-/// version in the same transaction (see [`crate::domain::paging::cached_count`]).
+/// version in the same transaction (see [`crate::domain::cache`]).
 pub fn record(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -82,25 +82,7 @@ pub fn record(
     event: Event<'_>,
 ) -> QueryResult<()> {
     if let Some(org) = event.organization_id {
-        let raised = diesel::update(data_versions::table.find(org))
-            .set(data_versions::version.eq(data_versions::version + 1))
-            .execute(conn)?;
-        if raised == 0 {
-            // The organisation's first change (its row is made with it).
-            diesel::insert_into(data_versions::table)
-                .values((
-                    data_versions::organization_id.eq(org),
-                    data_versions::version.eq(1),
-                ))
-                .execute(conn)?;
-        }
-        // This process stops serving values of older versions at once, also
-        // to the request that made the change (its actor read the old one).
-        let version: i64 = data_versions::table
-            .find(org)
-            .select(data_versions::version)
-            .first(conn)?;
-        crate::domain::cache::saw_version(org, version);
+        raise_data_version(conn, org)?;
     }
     diesel::insert_into(audit_events::table)
         .values((
@@ -266,4 +248,31 @@ pub fn facets(conn: &mut DbConn, organization_id: &str) -> QueryResult<Facets> {
         .order(audit_events::resource_type.asc())
         .load(conn)?;
     Ok((actors, kinds))
+}
+
+/// Raise `org`'s data version (inside the caller's write transaction): what
+/// is cached of its data is outdated. [`record`] does this for the event's
+/// organisation; a change that shows in other organisations as well (a
+/// user's name, in every organisation the user belongs to) raises theirs.
+pub fn raise_data_version(conn: &mut DbConn, org: &str) -> QueryResult<()> {
+    let raised = diesel::update(data_versions::table.find(org))
+        .set(data_versions::version.eq(data_versions::version + 1))
+        .execute(conn)?;
+    if raised == 0 {
+        // The organisation's first change (its row is made with it).
+        diesel::insert_into(data_versions::table)
+            .values((
+                data_versions::organization_id.eq(org),
+                data_versions::version.eq(1),
+            ))
+            .execute(conn)?;
+    }
+    // This process stops serving values of older versions at once, also
+    // to the request that made the change (its actor read the old one).
+    let version: i64 = data_versions::table
+        .find(org)
+        .select(data_versions::version)
+        .first(conn)?;
+    crate::domain::cache::saw_version(org, version);
+    Ok(())
 }

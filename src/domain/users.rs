@@ -420,6 +420,16 @@ pub fn update_profile(
             )
             .values(Some(&before.view()), Some(&after.view())),
         )?;
+        // The name shows in every organisation of the user (meetings, the
+        // week view): their cached pages are outdated too.
+        let others: Vec<String> = memberships::table
+            .filter(memberships::user_id.eq(&user_id))
+            .filter(memberships::organization_id.ne(&actor.organization_id))
+            .select(memberships::organization_id)
+            .load(conn)?;
+        for org in &others {
+            audit::raise_data_version(conn, org)?;
+        }
         Ok(after)
     })
 }

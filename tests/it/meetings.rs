@@ -1228,6 +1228,59 @@ async fn a_full_hour_shows_three_meetings_and_links_the_rest() {
 }
 
 #[actix_web::test]
+async fn a_renamed_employee_shows_at_once_in_every_organisations_week() {
+    let app = TestApp::demo().await;
+    let (demo, partner) = (
+        crate::api::org_id(&app, false).await,
+        crate::api::org_id(&app, true).await,
+    );
+    let bea = user_id(&app, ADMIN).await;
+    let mut admin = app.login(ADMIN).await;
+    // In the partner organisation (staff there), a meeting for herself.
+    let res = admin
+        .post("/organization/switch", &[("organization_id", &partner)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    create(
+        &mut admin,
+        &fields(&bea, "2030-01-29T10:00", "2030-01-29T11:00", "", "Partner"),
+    )
+    .await;
+    let res = admin.get("/meetings/week?week=2030-W05").await;
+    assert!(res.body.contains("Bea Beheer"), "{}", res.body);
+    // Renamed while working in Demo BV...
+    admin
+        .post("/organization/switch", &[("organization_id", &demo)])
+        .await;
+    let version: i32 = app
+        .db(move |conn| {
+            use diesel::prelude::*;
+            use portaal::db::schema::users;
+            users::table
+                .find(&bea)
+                .select(users::version)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    let v = version.to_string();
+    let res = admin
+        .post(
+            "/account",
+            &[("name", "Bea Hernoemd"), ("language", ""), ("version", &v)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // ...and the partner's week shows the new name at once.
+    admin
+        .post("/organization/switch", &[("organization_id", &partner)])
+        .await;
+    let res = admin.get("/meetings/week?week=2030-W05").await;
+    assert!(res.body.contains("Bea Hernoemd"), "{}", res.body);
+    assert!(!res.body.contains("Bea Beheer"));
+}
+
+#[actix_web::test]
 async fn a_meeting_lasts_at_most_seven_days() {
     let app = TestApp::demo().await;
     let mut staff = app.login(STAFF).await;
