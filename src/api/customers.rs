@@ -3,13 +3,13 @@
 //! extension `TWO_INVOICE`. A contact is always reached through its
 //! customer: another customer's contact answers 404.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use crate::api::json::Body;
 use crate::api::{
-    Api, cached_list, check_version, if_match, iri, json_bytes, mount, no_content, record,
+    Api, cached_list, check_version, created, if_match, iri, json_bytes, mount, no_content, record,
 };
 use crate::domain::contacts::{self, Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
@@ -189,14 +189,6 @@ fn contact_patch(req: &HttpRequest, bytes: &[u8]) -> Result<ContactPatch, AppErr
     };
     b.finish()?;
     Ok(p)
-}
-
-fn created(body: &impl Serialize, version: i32, location: &str) -> HttpResponse {
-    let mut res = record(StatusCode::CREATED, version, body);
-    if let Ok(v) = header::HeaderValue::from_str(location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
 }
 
 async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {

@@ -1,12 +1,12 @@
 //! `/api/v1/locations`: list, create, get, partial update, delete.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use crate::api::json::Body;
 use crate::api::{
-    Api, cached_list, check_version, if_match, iri, json_bytes, mount, no_content, record,
+    Api, cached_list, check_version, created, if_match, iri, json_bytes, mount, no_content, record,
 };
 use crate::domain::locations::{self, Location, LocationInput};
 use crate::domain::meetings::iso_utc;
@@ -174,11 +174,11 @@ async fn create(api: Api, req: HttpRequest, bytes: web::Bytes) -> Result<HttpRes
             },
         )
         .await?;
-    let mut res = record(StatusCode::CREATED, l.version, &LocationJson::of(&l));
-    if let Ok(v) = header::HeaderValue::from_str(&iri("locations", &l.id)) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    Ok(created(
+        &LocationJson::of(&l),
+        l.version,
+        &iri("locations", &l.id),
+    ))
 }
 
 async fn update(

@@ -4,13 +4,15 @@
 //! organisation's time zone. An overlapping meeting of the same employee is
 //! saved, and named in `overlappingMeetings`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::api::json::Body;
-use crate::api::{Api, ListBody, check_version, if_match, iri, json, mount, no_content, record};
+use crate::api::{
+    Api, ListBody, check_version, created, if_match, iri, json, mount, no_content, record,
+};
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
 use crate::domain::meetings::{self, Filter, MeetingInput, MeetingRow, Outcome, iso_utc};
@@ -249,11 +251,7 @@ async fn create(api: Api, req: HttpRequest, bytes: web::Bytes) -> Result<HttpRes
             },
         )
         .await?;
-    let mut res = record(StatusCode::CREATED, m.version, &m);
-    if let Ok(v) = header::HeaderValue::from_str(&iri("meetings", &m.id)) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    Ok(created(&m, m.version, &iri("meetings", &m.id)))
 }
 
 async fn update(

@@ -201,6 +201,16 @@ pub fn record<T: Serialize>(status: StatusCode, version: i32, body: &T) -> HttpR
         .json(body)
 }
 
+/// 201 Created for one record: its version as the `ETag`, its IRI as the
+/// `Location`.
+pub fn created(body: &impl Serialize, version: i32, location: &str) -> HttpResponse {
+    let mut res = record(StatusCode::CREATED, version, body);
+    if let Ok(v) = header::HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
 /// 204 No Content.
 pub fn no_content() -> HttpResponse {
     HttpResponse::NoContent().finish()
