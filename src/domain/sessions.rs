@@ -9,8 +9,8 @@ use diesel::prelude::*;
 
 use crate::crypto;
 use crate::db::DbConn;
-use crate::db::schema::{sessions, users};
-use crate::domain::users::User;
+use crate::db::schema::{data_versions, memberships, organizations, sessions, users};
+use crate::domain::users::{self as users_domain, MembershipChoice, User};
 
 /// How long a login lasts.
 pub const LIFETIME_HOURS: i64 = 12;
@@ -30,16 +30,40 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResul
     Ok(token)
 }
 
-/// The user of a live login (one query).
-pub fn user_of(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
+/// The user of a live login with every organisation they belong to (by
+/// name, with the role and data version there), in one query: the lookup
+/// every page makes. `None` when the token is unknown or expired; a user in
+/// no organisation comes with an empty list.
+pub fn login_of(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(User, Vec<MembershipChoice>)>> {
     let id = crypto::sha256_hex(token.as_bytes());
-    crate::direct!(conn, |c| sessions::table
+    // Flat left joins: SQLite plans a nested join by materialising it (every
+    // membership of every user), flat ones as index lookups.
+    let rows: Vec<(User, Option<MembershipChoice>)> = crate::direct!(conn, |c| sessions::table
         .inner_join(users::table)
-        .filter(sessions::id.eq(id))
+        .left_join(memberships::table.on(memberships::user_id.eq(users::id)))
+        .left_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
+        .left_join(data_versions::table.on(data_versions::organization_id.eq(organizations::id)),)
+        .filter(sessions::id.eq(&id))
         .filter(sessions::expires_at.gt(now))
-        .select(User::as_select())
-        .first(c)
-        .optional())
+        .order((organizations::name.asc(), organizations::id.asc()))
+        .select((
+            User::as_select(),
+            users_domain::membership_columns().nullable(),
+        ))
+        .load(c))?;
+    let mut rows = rows.into_iter();
+    let Some((user, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let memberships = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, m)| m))
+        .collect();
+    Ok(Some((user, memberships)))
 }
 
 /// End one login.

@@ -102,15 +102,31 @@ pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Membe
         .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
         .order((organizations::name.asc(), organizations::id.asc()))
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::default_language,
-            organizations::time_zone,
-            memberships::role,
-            data_versions::version.nullable(),
-        ))
+        .select(membership_columns())
         .load(c))
+}
+
+/// The columns of a [`MembershipChoice`], in its order.
+pub type MembershipColumns = (
+    organizations::id,
+    organizations::name,
+    organizations::default_language,
+    organizations::time_zone,
+    memberships::role,
+    diesel::dsl::Nullable<data_versions::version>,
+);
+
+/// The select of a [`MembershipChoice`] (memberships joined with their
+/// organisation and its data version).
+pub fn membership_columns() -> MembershipColumns {
+    (
+        organizations::id,
+        organizations::name,
+        organizations::default_language,
+        organizations::time_zone,
+        memberships::role,
+        data_versions::version.nullable(),
+    )
 }
 
 /// Are there any users at all? (Setup exists only while there are none.)

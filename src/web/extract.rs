@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
 use crate::domain::sessions;
-use crate::domain::users::{self, MembershipChoice, User};
+use crate::domain::users::{MembershipChoice, User};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::csrf;
@@ -151,11 +151,11 @@ where
         let token = token.clone();
         state
             .db(move |conn| {
-                let Some(user) = sessions::user_of(conn, &token, now)?.filter(|u| !u.disabled)
+                let Some((user, memberships)) =
+                    sessions::login_of(conn, &token, now)?.filter(|(u, _)| !u.disabled)
                 else {
                     return Ok(None);
                 };
-                let memberships = users::memberships_of(conn, &user.id)?;
                 let Some(current) = current_of(&memberships, wanted_org.as_deref()).cloned() else {
                     return Err(AppError::NoOrganization);
                 };

@@ -308,12 +308,18 @@ async fn remove_and_disable_ask_first_and_take_effect() {
         app.client().login(STAFF, PASSWORD).await.status,
         StatusCode::SEE_OTHER
     );
+    let mut staff_again = app.login(STAFF).await;
+    assert_eq!(staff_again.get("/").await.status, StatusCode::OK);
     let confirm = admin.get(&format!("/settings/users/{staff}/remove")).await;
     assert!(confirm.body.contains("verliest direct de toegang"));
     let res = admin
         .post(&format!("/settings/users/{staff}/remove"), &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Still logged in, but in no organisation: no page of one opens.
+    let res = staff_again.get("/customers").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(res.body.contains("geen lid (meer) van een organisatie"));
     assert!(!admin.get("/settings/users").await.body.contains(STAFF));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'membership.removed'")
