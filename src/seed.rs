@@ -70,8 +70,10 @@ pub fn seed(
             .select(locations::id)
             .limit(1000)
             .load(conn)?;
-        // Spread over a year around now, on working hours.
-        let start = now - Duration::days(182);
+        // Spread over a year around now, on working hours (08:00 to 16:00
+        // UTC: 09:00 to 17:00 in Amsterdam in winter), whatever time of day
+        // the seed runs.
+        let start = (now.date() - Duration::days(182)).and_time(chrono::NaiveTime::MIN);
         for i in 0..add_meetings {
             let day = i % 365;
             let hour = 8 + (i * 13) % 9;
