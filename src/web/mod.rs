@@ -28,6 +28,7 @@ pub mod organization;
 pub mod outbox;
 pub mod preferences;
 pub mod setup;
+pub mod shared_html;
 pub mod users;
 
 use actix_web::http::StatusCode;
@@ -74,11 +75,30 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
 }
 
+thread_local! {
+    /// The length of the last page each template gave on this thread.
+    static LAST_LEN: std::cell::RefCell<std::collections::HashMap<&'static str, usize>> =
+        Default::default();
+}
+
+/// Render a template into a string sized by the last page of its kind, so
+/// a big page is written once instead of being copied as the string grows.
+pub fn render_html<T: Template>(page: &T) -> Result<String, AppError> {
+    let kind = std::any::type_name::<T>();
+    let last = LAST_LEN.with(|m| m.borrow().get(kind).copied());
+    let hint = last.unwrap_or(T::SIZE_HINT);
+    let mut html = String::with_capacity(hint + hint / 8);
+    page.render_into(&mut html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    if last != Some(html.len()) {
+        LAST_LEN.with(|m| m.borrow_mut().insert(kind, html.len()));
+    }
+    Ok(html)
+}
+
 /// Render a template with a status.
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    let body = render_html(page)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
