@@ -294,7 +294,9 @@ struct WeekItem {
     time: String,
     employee: String,
     location: Option<String>,
-    title: String,
+    /// The whole span with its dates, as a tooltip, for a meeting that
+    /// began on an earlier day or ends on a later one (its time shows "…").
+    title: Option<String>,
 }
 
 struct Slot {
@@ -449,15 +451,7 @@ fn week_grid(
                 to,
                 item: WeekItem {
                     href: format!("{BASE}/{}?back=week", row.meeting.id),
-                    title: format!(
-                        "{} · {}{}",
-                        row.employee_name,
-                        range(lang, tz, from, to),
-                        location
-                            .as_deref()
-                            .map(|l| format!(" · {l}"))
-                            .unwrap_or_default()
-                    ),
+                    title: (!starts || !ends).then(|| range(lang, tz, from, to)),
                     time,
                     employee: row.employee_name.clone(),
                     location,

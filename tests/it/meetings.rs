@@ -1111,6 +1111,15 @@ async fn week_view() {
     assert!(res.body.contains("21:00–22:30"));
     assert!(res.body.contains(">22:00</th>"), "the grid grows to fit");
     assert!(res.body.contains("23:00–…") && res.body.contains("…–01:00"));
+    // Only a meeting cut at a day's edge carries its whole span as a tooltip.
+    let grid = &res.body[res.body.find("<table class=\"week-grid\"").unwrap()..];
+    assert_eq!(
+        grid.matches("title=\"9 jan. 2030 23:00 – 10 jan. 2030 01:00\"")
+            .count(),
+        2,
+        "{grid}"
+    );
+    assert_eq!(grid.matches(" title=").count(), 2, "none on 21:00–22:30");
     assert!(res.body.contains("href=\"/meetings/week?week=2030-W01\""));
     assert!(res.body.contains("hx-get=\"/meetings/week?week=2030-W03\""));
     assert!(
