@@ -3,53 +3,90 @@
 //! data does not change while the server runs); each form only marks its
 //! choice.
 
+use std::collections::HashMap;
+use std::fmt;
 use std::sync::OnceLock;
 
 use crate::domain::mail::escape;
 use crate::domain::reference::Country;
 use crate::i18n::Lang;
 
-static RENDERED: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+/// Every country's `<option>`, escaped, in one string.
+struct Rendered {
+    html: String,
+    /// Where each code's `<option value="…"` ends (before its `>`): the
+    /// place of ` selected`.
+    ends: HashMap<String, usize>,
+}
+
+static RENDERED: [OnceLock<Rendered>; 2] = [OnceLock::new(), OnceLock::new()];
+
+/// The options of one form: write them with `{{ …|safe }}`.
+pub struct Options<'a> {
+    all: &'a Rendered,
+    none_label: &'a str,
+    /// The place of ` selected` in `all` (none: the "none" option is
+    /// chosen, or an unknown code nothing).
+    selected: Option<usize>,
+    none_selected: bool,
+}
 
 /// The options: "none" (`none_label`) first, then `countries` (sorted by
 /// name in `lang`, as `reference::countries_by_name` gives them), with
 /// `selected` (a country code, any case; empty for none) marked.
-pub fn options(countries: &[Country], lang: Lang, none_label: &str, selected: &str) -> String {
+pub fn options(
+    countries: &[Country],
+    lang: Lang,
+    none_label: &'static str,
+    selected: &str,
+) -> Options<'static> {
     let all = RENDERED[usize::from(lang == Lang::En)].get_or_init(|| render(countries, lang));
     mark(all, none_label, selected)
 }
 
-fn render(countries: &[Country], lang: Lang) -> String {
+fn render(countries: &[Country], lang: Lang) -> Rendered {
     let mut html = String::with_capacity(countries.len() * 40);
+    let mut ends = HashMap::with_capacity(countries.len());
     for c in countries {
-        html.push_str(&format!(
-            "<option value=\"{}\">{}</option>",
-            escape(&c.code),
-            escape(c.name(lang))
-        ));
+        html.push_str("<option value=\"");
+        html.push_str(&escape(&c.code));
+        html.push('"');
+        ends.insert(c.code.to_ascii_uppercase(), html.len());
+        html.push('>');
+        html.push_str(&escape(c.name(lang)));
+        html.push_str("</option>");
     }
-    html
+    Rendered { html, ends }
 }
 
-fn mark(all: &str, none_label: &str, selected: &str) -> String {
+fn mark<'a>(all: &'a Rendered, none_label: &'a str, selected: &str) -> Options<'a> {
     let selected = selected.trim().to_ascii_uppercase();
-    let mut out = String::with_capacity(all.len() + 64);
-    out.push_str(&format!(
-        "<option value=\"\"{}>{}</option>",
-        if selected.is_empty() { " selected" } else { "" },
-        escape(none_label)
-    ));
-    let marker = format!("<option value=\"{}\">", escape(&selected));
-    match all.find(&marker).filter(|_| !selected.is_empty()) {
-        Some(at) => {
-            let end = at + marker.len() - 1;
-            out.push_str(&all[..end]);
-            out.push_str(" selected");
-            out.push_str(&all[end..]);
-        }
-        None => out.push_str(all),
+    Options {
+        all,
+        none_label,
+        none_selected: selected.is_empty(),
+        selected: all.ends.get(&selected).copied(),
     }
-    out
+}
+
+impl fmt::Display for Options<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<option value=\"\"{}>{}</option>",
+            if self.none_selected { " selected" } else { "" },
+            escape(self.none_label)
+        )?;
+        let html = &self.all.html;
+        match self.selected {
+            Some(at) => {
+                f.write_str(&html[..at])?;
+                f.write_str(" selected")?;
+                f.write_str(&html[at..])
+            }
+            None => f.write_str(html),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -72,15 +109,15 @@ mod tests {
             country("XX", "A & <B>", "A & <B>"),
         ];
         let all = render(&list, Lang::Nl);
-        let html = mark(&all, "— geen —", "nl");
+        let html = mark(&all, "— geen —", "nl").to_string();
         assert!(html.starts_with("<option value=\"\">— geen —</option>"));
         assert!(html.contains("<option value=\"NL\" selected>Nederland</option>"));
         assert_eq!(html.matches(" selected").count(), 1);
         assert!(html.contains(">A &amp; &lt;B&gt;</option>"));
-        let none = mark(&all, "— geen —", "");
+        let none = mark(&all, "— geen —", "").to_string();
         assert!(none.starts_with("<option value=\"\" selected>"));
         assert_eq!(none.matches(" selected").count(), 1);
-        let unknown = mark(&all, "— geen —", "ZZ");
+        let unknown = mark(&all, "— geen —", "ZZ").to_string();
         assert_eq!(unknown.matches(" selected").count(), 0, "nothing marked");
     }
 }

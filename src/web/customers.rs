@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
+use crate::domain::cache;
 use crate::domain::contacts::{self, Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
 use crate::domain::paging::{ListParams, Page};
@@ -30,6 +31,7 @@ use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
 use crate::web::organization::Choice;
+use crate::web::shared_html::SharedHtml;
 use crate::web::{is_htmx, render, see_other};
 
 const BASE: &str = "/customers";
@@ -303,15 +305,13 @@ fn contacts_section(
 // ---------------------------------------------------------------- form
 
 #[derive(Template)]
-#[template(path = "customers/form.html", blocks = ["contacts"])]
+#[template(path = "customers/form.html")]
 struct FormPage {
     l: LayoutCtx,
-    t: &'static Messages,
     csrf: String,
     title: String,
     action: String,
     editing: Option<String>,
-    cid: String,
     version: i32,
     name: Field,
     types: Vec<Choice>,
@@ -319,14 +319,25 @@ struct FormPage {
     email: Field,
     phone: Field,
     /// The country `<option>`s, escaped already.
-    countries: String,
+    countries: country_options::Options<'static>,
     country_error: Option<String>,
     notes: Field,
     stale: Option<Customer>,
     can_delete: bool,
-    can_delete_contact: bool,
+    /// The contacts section (a customer's page only).
+    contacts_html: Option<Arc<SharedHtml>>,
+}
+
+/// The contacts section alone (see [`contacts_html`]).
+#[derive(Template)]
+#[template(path = "customers/contacts.html")]
+struct ContactsHtml<'a> {
+    t: &'static Messages,
+    csrf: &'a str,
+    cid: &'a str,
     can_update_contact: bool,
-    contacts: Option<ContactsSection>,
+    can_delete_contact: bool,
+    s: &'a ContactsSection,
 }
 
 #[derive(Deserialize, Default)]
@@ -397,12 +408,10 @@ fn form_page(
         f.customer_type.as_str()
     };
     Ok(FormPage {
-        t,
         csrf: l.csrf.clone(),
         title: editing.map_or_else(|| t.cust_new.to_string(), |c| c.name.clone()),
         action: editing.map_or_else(|| BASE.to_string(), |c| format!("{BASE}/{}", c.id)),
         editing: editing.map(|c| c.id.clone()),
-        cid: editing.map(|c| c.id.clone()).unwrap_or_default(),
         version: f.version,
         name: Field::new("name", t.name, &f.name)
             .required()
@@ -431,9 +440,7 @@ fn form_page(
             .max(customers::MAX_NOTES),
         stale: None,
         can_delete: editing.is_some() && m.actor.can(Operation::CustomerDelete),
-        can_delete_contact: m.actor.can(Operation::ContactDelete),
-        can_update_contact: m.actor.can(Operation::ContactUpdate),
-        contacts: None,
+        contacts_html: None,
         l,
     })
 }
@@ -516,8 +523,8 @@ impl PageData {
     }
 
     /// The contacts section with nothing being edited or added.
-    fn plain_section(&self, t: &Messages, customer_id: &str) -> ContactsSection {
-        contacts_section(t, customer_id, &self.contacts, None, None, false)
+    fn plain_section(&self, m: &Member, customer_id: &str) -> Result<Arc<SharedHtml>, AppError> {
+        contacts_html(m, customer_id, self, &SectionState::default())
     }
 
     /// Read in a job of its own.
@@ -572,32 +579,70 @@ fn customer_page_of(
     f: &CustomerForm,
     section: SectionState<'_>,
 ) -> Result<HttpResponse, AppError> {
-    let mut p = form_page(m, &data.countries, Some(customer), f)?;
-    p.contacts = Some(contacts_section(
-        p.t,
-        &customer.id,
-        &data.contacts,
-        section.editing,
-        section.add,
-        section.focus_add,
-    ));
-    if section.editing.is_some() || section.add.is_some() {
-        p.name.autofocus = false;
-    }
+    let html = contacts_html(m, &customer.id, data, &section)?;
     if is_htmx(req) && !req.headers().contains_key("HX-History-Restore-Request") {
-        let html = p
-            .as_contacts()
-            .render()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
         let mut res = HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(html);
+            .body(html.with(&m.csrf).to_string());
         res.headers_mut()
             .insert(header::VARY, HeaderValue::from_static("HX-Request"));
         return Ok(res);
     }
+    let mut p = form_page(m, &data.countries, Some(customer), f)?;
+    if section.editing.is_some() || section.add.is_some() {
+        p.name.autofocus = false;
+    }
+    p.contacts_html = Some(html);
     render(section.status.unwrap_or(StatusCode::OK), &p)
+}
+
+/// The contacts section of a customer's page. While nothing is being edited
+/// or added it depends only on the page of contacts, the language and the
+/// role: it is rendered once per data version and shared.
+fn contacts_html(
+    m: &Member,
+    customer_id: &str,
+    data: &PageData,
+    section: &SectionState<'_>,
+) -> Result<Arc<SharedHtml>, AppError> {
+    let t = m.lang.t();
+    let can_update_contact = m.actor.can(Operation::ContactUpdate);
+    let can_delete_contact = m.actor.can(Operation::ContactDelete);
+    let render = || {
+        SharedHtml::render(|csrf| {
+            let s = contacts_section(
+                t,
+                customer_id,
+                &data.contacts,
+                section.editing,
+                section.add,
+                section.focus_add,
+            );
+            ContactsHtml {
+                t,
+                csrf,
+                cid: customer_id,
+                can_update_contact,
+                can_delete_contact,
+                s: &s,
+            }
+            .render()
+        })
+    };
+    if section.editing.is_some() || section.add.is_some() || section.focus_add {
+        return render().map(Arc::new);
+    }
+    let key = data.contacts.request.page_key(
+        "contacts-html",
+        &[
+            customer_id,
+            m.lang.code(),
+            if can_update_contact { "u" } else { "-" },
+            if can_delete_contact { "d" } else { "-" },
+        ],
+    );
+    cache::for_actor(&m.actor, key, render)
 }
 
 /// The customer page in one database job: login, customer, contacts and
@@ -636,7 +681,7 @@ async fn update(
         Err(AppError::Validation(errors)) => {
             let data = PageData::load(&state, &m, &c.id, &ListParams::default()).await?;
             let mut p = with_errors(form_page(&m, &data.countries, Some(&c), &f)?, &errors);
-            p.contacts = Some(data.plain_section(p.t, &c.id));
+            p.contacts_html = Some(data.plain_section(&m, &c.id)?);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {
@@ -651,7 +696,7 @@ async fn update(
                     ..f
                 },
             )?;
-            p.contacts = Some(data.plain_section(p.t, &c.id));
+            p.contacts_html = Some(data.plain_section(&m, &c.id)?);
             p.stale = Some(current);
             render(StatusCode::CONFLICT, &p)
         }

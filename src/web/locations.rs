@@ -114,7 +114,7 @@ struct FormPage {
     postal_code: Field,
     city: Field,
     /// The country `<option>`s, escaped already.
-    countries: String,
+    countries: country_options::Options<'static>,
     country_error: Option<String>,
     open: Field,
     close: Field,

@@ -590,6 +590,65 @@ async fn contact_delete_is_for_admins_only() {
     );
 }
 
+/// The `_csrf` values of every form in a page.
+fn tokens(body: &str) -> Vec<&str> {
+    body.match_indices("name=\"_csrf\" value=\"")
+        .map(|(at, m)| {
+            let rest = &body[at + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// The contacts section is rendered once per data version and shared by
+/// everyone who opens the page: each browser still finds its own CSRF token
+/// in every form, each role its own controls, and a change shows at once.
+#[actix_web::test]
+async fn the_shared_contacts_section_has_each_browsers_token_and_role() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Bakkerij De Korenschoof").await;
+    let kid = contact_id(&app, "Jansen").await;
+    let page = format!("/customers/{id}");
+    let delete = format!("/customers/{id}/contacts/{kid}/delete");
+    let toggle = format!("/customers/{id}/contacts/{kid}/extensions/TWO_INVOICE");
+    let mut admin = app.login(ADMIN).await;
+    let mut other_admin = app.login(ADMIN).await;
+    let mut staff = app.login(STAFF).await;
+    let mut seen = vec![];
+    for (who, client) in [
+        ("admin", &mut admin),
+        ("second admin browser", &mut other_admin),
+        ("staff", &mut staff),
+    ] {
+        let token = client.csrf().await;
+        for res in [
+            client.get(&page).await,
+            client.get_with(&format!("{page}?pageNumber=1"), HX).await,
+        ] {
+            assert_eq!(res.status, StatusCode::OK);
+            let found = tokens(&res.body);
+            assert!(found.len() >= 3, "{who}: forms in the section: {found:?}");
+            assert!(found.iter().all(|t| *t == token), "{who}: {found:?}");
+            assert_eq!(res.body.contains(&delete), who != "staff", "{who}");
+            assert!(res.body.contains(&toggle), "{who}");
+        }
+        seen.push(token);
+    }
+    assert_ne!(seen[0], seen[1], "two browsers, two tokens");
+
+    // The token in the shared section works, and the change shows for all.
+    let body = staff.get(&page).await.body;
+    let token = tokens(&body)[1].to_string();
+    let res = staff.post_raw(&toggle, &[("_csrf", &token)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let row = |body: &str| {
+        let at = body.find(&format!("id=\"contact-{kid}\"")).unwrap();
+        body[at..at + body[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&admin.get(&page).await.body).contains("aria-pressed=\"true\""));
+    assert!(row(&staff.get(&page).await.body).contains("aria-pressed=\"true\""));
+}
+
 #[actix_web::test]
 async fn customers_and_contacts_are_per_organization_and_per_customer() {
     let app = TestApp::demo().await;
