@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::crypto;
 use crate::db::DbConn;
 use crate::db::schema::{data_versions, memberships, organizations, sessions, users};
-use crate::domain::users::{self as users_domain, MembershipChoice, User};
+use crate::domain::users::{self as users_domain, LoginUser, MembershipChoice};
 
 /// How long a login lasts.
 pub const LIFETIME_HOURS: i64 = 12;
@@ -38,23 +38,26 @@ pub fn login_of(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(User, Vec<MembershipChoice>)>> {
+) -> QueryResult<Option<(LoginUser, Vec<MembershipChoice>)>> {
     let id = crypto::sha256_hex(token.as_bytes());
     // Flat left joins: SQLite plans a nested join by materialising it (every
     // membership of every user), flat ones as index lookups.
-    let rows: Vec<(User, Option<MembershipChoice>)> = crate::direct!(conn, |c| sessions::table
-        .inner_join(users::table)
-        .left_join(memberships::table.on(memberships::user_id.eq(users::id)))
-        .left_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
-        .left_join(data_versions::table.on(data_versions::organization_id.eq(organizations::id)),)
-        .filter(sessions::id.eq(&id))
-        .filter(sessions::expires_at.gt(now))
-        .order((organizations::name.asc(), organizations::id.asc()))
-        .select((
-            User::as_select(),
-            users_domain::membership_columns().nullable(),
-        ))
-        .load(c))?;
+    let rows: Vec<(LoginUser, Option<MembershipChoice>)> =
+        crate::direct!(conn, |c| sessions::table
+            .inner_join(users::table)
+            .left_join(memberships::table.on(memberships::user_id.eq(users::id)))
+            .left_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
+            .left_join(
+                data_versions::table.on(data_versions::organization_id.eq(organizations::id)),
+            )
+            .filter(sessions::id.eq(&id))
+            .filter(sessions::expires_at.gt(now))
+            .order((organizations::name.asc(), organizations::id.asc()))
+            .select((
+                LoginUser::as_select(),
+                users_domain::membership_columns().nullable(),
+            ))
+            .load(c))?;
     let mut rows = rows.into_iter();
     let Some((user, first)) = rows.next() else {
         return Ok(None);

@@ -31,6 +31,27 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
+/// The user of a logged-in request, as every page reads it: no password
+/// hash, none of the bookkeeping dates (a lighter row on every request).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct LoginUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub language: Option<String>,
+    pub disabled: bool,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+impl LoginUser {
+    /// The language the user chose, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::from_code)
+    }
+}
+
 /// What the audit log keeps of a user: no password hash.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -167,6 +167,20 @@ async fn save_profile(
     }
 }
 
+/// Is `password` the member's current password (read fresh, not from the
+/// login lookup, which carries no hash)?
+async fn current_password_ok(
+    state: &AppState,
+    member: &Member,
+    password: &str,
+) -> Result<bool, AppError> {
+    let id = member.user.id.clone();
+    let hash = state
+        .db(move |conn| Ok(users::find(conn, &id)?.map(|u| u.password_hash)))
+        .await?;
+    state.passwords.verify(password.to_string(), hash).await
+}
+
 async fn change_password(
     member: Member,
     state: web::Data<AppState>,
@@ -184,15 +198,7 @@ async fn change_password(
         &form.new_password,
         &form.password_confirm,
     );
-    if errors.is_empty()
-        && !state
-            .passwords
-            .verify(
-                form.current_password.clone(),
-                Some(member.user.password_hash.clone()),
-            )
-            .await?
-    {
+    if errors.is_empty() && !current_password_ok(&state, &member, &form.current_password).await? {
         errors.add("current_password", ErrorCode::CurrentPassword);
     }
     if !errors.is_empty() {

@@ -3,9 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::audit;
 use crate::domain::scopes::Operation;
 use crate::domain::users;
+use crate::domain::{audit, cache};
 use crate::error::AppError;
 use crate::i18n::{audit_action, fill};
 use crate::web::extract::member_with;
@@ -35,15 +35,21 @@ struct DashboardPage {
 }
 
 async fn show(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    // Both change only with an audited change (memberships, events), which
+    // raises the data version: read once per version.
     let (member, (member_count, events)) = member_with(&req, |conn, actor, _| {
         let org_id = &actor.organization_id;
-        let count = users::member_count(conn, org_id)?;
+        let count = cache::for_actor(actor, "dashboard#members".into(), || {
+            users::member_count(conn, org_id)
+        })?;
         let events = if actor.can(Operation::AuditList) {
-            Some(audit::recent(conn, org_id, 8)?)
+            Some(cache::for_actor(actor, "dashboard#events".into(), || {
+                audit::recent(conn, org_id, 8)
+            })?)
         } else {
             None
         };
-        Ok((count, events))
+        Ok((*count, events))
     })
     .await?;
     let l = LayoutCtx::new(&member, Nav::Dashboard);
@@ -61,10 +67,10 @@ async fn show(req: HttpRequest) -> Result<HttpResponse, AppError> {
             .last_login_at
             .map_or_else(|| t.never.to_string(), |at| lang.datetime(at, tz)),
         activity: events.map(|rows| {
-            rows.into_iter()
+            rows.iter()
                 .map(|e| ActivityRow {
                     when: lang.datetime(e.created_at, tz),
-                    who: e.actor_label,
+                    who: e.actor_label.clone(),
                     what: audit_action(lang, &e.action),
                 })
                 .collect()

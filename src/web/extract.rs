@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
 use crate::domain::sessions;
-use crate::domain::users::{MembershipChoice, User};
+use crate::domain::users::{LoginUser, MembershipChoice};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::web::csrf;
@@ -89,7 +89,7 @@ pub struct Member {
     /// The actor for domain calls (tenant, role, ip).
     pub actor: Actor,
     /// The user.
-    pub user: User,
+    pub user: LoginUser,
     /// The organisation being worked in (with the role there).
     pub current: MembershipChoice,
     /// Every organisation of the user (for the switcher).

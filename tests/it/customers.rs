@@ -752,3 +752,29 @@ async fn customers_and_contacts_are_per_organization_and_per_customer() {
         1
     );
 }
+
+/// The dashboard keeps its member count and recent activity per data
+/// version: a change shows there at once.
+#[actix_web::test]
+async fn the_dashboard_shows_a_change_at_once() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mut staff = app.login(STAFF).await;
+    let newest = |body: &str| {
+        let at = body.find("<tbody>").unwrap();
+        let row = &body[at..];
+        row[..row.find("</tr>").unwrap()].to_string()
+    };
+    let first = newest(&admin.get("/").await.body);
+    assert!(first.contains("Ingelogd"), "{first}");
+    assert_eq!(newest(&admin.get("/").await.body), first, "read twice");
+    let res = staff
+        .post("/customers", &customer("Garage Hoek", "company", "", "0"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let now = newest(&admin.get("/").await.body);
+    assert!(
+        now.contains("<td>Mo Medewerker</td><td>Klant aangemaakt</td>"),
+        "{now}"
+    );
+}
