@@ -6,8 +6,10 @@
 pub mod executor;
 pub mod schema;
 pub mod settings;
+pub mod stamp;
 
 pub use executor::Executor;
+pub use stamp::Stamp;
 
 use std::sync::Mutex;
 

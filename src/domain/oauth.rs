@@ -17,7 +17,7 @@ use crate::crypto;
 use crate::db::schema::{
     access_tokens, api_client_secrets, api_clients, data_versions, oauth_failures,
 };
-use crate::db::{self, DbConn, new_id};
+use crate::db::{self, DbConn, Stamp, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{ApiClient, Status};
 use crate::domain::scopes::ScopeSet;
@@ -291,18 +291,18 @@ pub fn live_token(
                 .on(data_versions::organization_id.eq(api_clients::organization_id)),
         )
         .filter(access_tokens::id.eq(id))
-        .filter(access_tokens::expires_at.gt(now))
+        .filter(access_tokens::expires_at.gt(Stamp(now)))
         .filter(access_tokens::revoked_at.is_null())
         .filter(api_clients::disabled.eq(false))
         .filter(
             api_clients::expires_at
                 .is_null()
-                .or(api_clients::expires_at.gt(now)),
+                .or(api_clients::expires_at.gt(Stamp(now))),
         )
         .filter(
             api_client_secrets::expires_at
                 .is_null()
-                .or(api_client_secrets::expires_at.gt(now)),
+                .or(api_client_secrets::expires_at.gt(Stamp(now))),
         )
         .select((
             ApiClient::as_select(),

@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::crypto;
-use crate::db::DbConn;
 use crate::db::schema::{data_versions, memberships, organizations, sessions, users};
+use crate::db::{DbConn, Stamp};
 use crate::domain::users::{self as users_domain, LoginUser, MembershipChoice};
 
 /// How long a login lasts.
@@ -33,7 +33,9 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResul
 /// The user of a live login with every organisation they belong to (by
 /// name, with the role and data version there), in one query: the lookup
 /// every page makes. `None` when the token is unknown or expired; a user in
-/// no organisation comes with an empty list.
+/// no organisation comes with an empty list. Sorted here, not by the
+/// database: SQLite would build a temporary b-tree for a few rows on every
+/// request.
 pub fn login_of(
     conn: &mut DbConn,
     token: &str,
@@ -51,8 +53,7 @@ pub fn login_of(
                 data_versions::table.on(data_versions::organization_id.eq(organizations::id)),
             )
             .filter(sessions::id.eq(&id))
-            .filter(sessions::expires_at.gt(now))
-            .order((organizations::name.asc(), organizations::id.asc()))
+            .filter(sessions::expires_at.gt(Stamp(now)))
             .select((
                 LoginUser::as_select(),
                 users_domain::membership_columns().nullable(),
@@ -62,10 +63,11 @@ pub fn login_of(
     let Some((user, first)) = rows.next() else {
         return Ok(None);
     };
-    let memberships = first
+    let mut memberships: Vec<MembershipChoice> = first
         .into_iter()
         .chain(rows.filter_map(|(_, m)| m))
         .collect();
+    users_domain::sort_by_name(&mut memberships);
     Ok(Some((user, memberships)))
 }
 

@@ -32,7 +32,8 @@ pub struct User {
 }
 
 /// The user of a logged-in request, as every page reads it: no password
-/// hash, none of the bookkeeping dates (a lighter row on every request).
+/// hash and no dates (a lighter row on every request; the dashboard reads
+/// the last login itself, see [`last_login_at`]).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct LoginUser {
@@ -41,7 +42,6 @@ pub struct LoginUser {
     pub name: String,
     pub language: Option<String>,
     pub disabled: bool,
-    pub last_login_at: Option<NaiveDateTime>,
     pub version: i32,
 }
 
@@ -99,6 +99,16 @@ impl MembershipChoice {
     }
 }
 
+/// When the user last logged in (`None`: never, or no such user).
+pub fn last_login_at(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<NaiveDateTime>> {
+    Ok(users::table
+        .find(user_id)
+        .select(users::last_login_at)
+        .first(conn)
+        .optional()?
+        .flatten())
+}
+
 /// Load a user by id.
 pub fn find(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<User>> {
     users::table
@@ -119,12 +129,21 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
 
 /// The organisations of a user, by name.
 pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<MembershipChoice>> {
-    crate::direct!(conn, |c| memberships::table
+    let mut rows = crate::direct!(conn, |c| memberships::table
         .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
-        .order((organizations::name.asc(), organizations::id.asc()))
         .select(membership_columns())
-        .load(c))
+        .load(c))?;
+    sort_by_name(&mut rows);
+    Ok(rows)
+}
+
+/// A user's organisations in the order they are shown: by name (byte
+/// order, the same on both backends), then id.
+pub fn sort_by_name(memberships: &mut [MembershipChoice]) {
+    memberships.sort_unstable_by(|a, b| {
+        (&a.organization_name, &a.organization_id).cmp(&(&b.organization_name, &b.organization_id))
+    });
 }
 
 /// The columns of a [`MembershipChoice`], in its order.

@@ -778,3 +778,39 @@ async fn the_dashboard_shows_a_change_at_once() {
         "{now}"
     );
 }
+
+/// The dashboard keeps its activity per data version and language, but the
+/// last login is bookkeeping: a new login shows at once.
+#[actix_web::test]
+async fn the_dashboard_reads_the_last_login_fresh_and_speaks_each_language() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let last = |body: &str| {
+        let label = body
+            .find("<span class=\"stat-label\">Laatst ingelogd</span>")
+            .unwrap();
+        let start = body[..label].rfind("stat-text\">").unwrap() + "stat-text\">".len();
+        body[start..label - "</span>".len()].to_string()
+    };
+    let first_login = last(&admin.get("/").await.body);
+    app.clock.advance(chrono::Duration::hours(3));
+    let _second = app.login(ADMIN).await;
+    let after = admin.get("/").await.body;
+    let second_login = last(&after);
+    assert_ne!(second_login, first_login, "the newer login shows at once");
+    assert!(
+        after.contains("<td>Bea Beheer</td><td>Ingelogd</td>"),
+        "{after}"
+    );
+    let res = admin
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let english = admin.get("/").await.body;
+    assert!(
+        english.contains("<td>Bea Beheer</td><td>Logged in</td>"),
+        "{english}"
+    );
+    assert!(!english.contains("<td>Ingelogd</td>"), "{english}");
+    assert!(english.contains("<span class=\"stat-label\">Last login</span>"));
+}
