@@ -301,7 +301,6 @@ struct WeekItem {
 
 struct Slot {
     href: String,
-    start: String,
     label: String,
 }
 
@@ -494,7 +493,6 @@ fn week_grid(
                         slot: match (local, start) {
                             (Some(l), Some(s)) if can_create => Some(Slot {
                                 href: format!("{BASE}/new?start={}&back=week", input_value(l)),
-                                start: input_value(l),
                                 label: fill(t.meet_add_at, &[&lang.datetime(s, tz)]),
                             }),
                             _ => None,

@@ -1648,14 +1648,18 @@ async fn week_view_click_empty_slot_creates_meeting() {
     // A free hour today (the demo's meetings start at nine).
     let start = js(
         c,
-        "const a = document.querySelector(\"td.is-today a.week-slot[data-start$='T07:00']\"); return a ? a.dataset.start : null;",
+        "const a = document.querySelector(\"td.is-today a.week-slot[href*='T07:00&']\"); return a ? new URL(a.href).searchParams.get('start') : null;",
     )
     .await;
     let start = start
         .as_str()
         .expect("a free hour at 07:00 today")
         .to_owned();
-    click_and_wait(c, &format!("td.is-today a.week-slot[data-start='{start}']")).await;
+    click_and_wait(
+        c,
+        &format!("td.is-today a.week-slot[href*='start={start}&']"),
+    )
+    .await;
     assert_eq!(path(c).await, "/meetings/new");
     check_page(c).await;
     let from = c
@@ -1707,7 +1711,7 @@ async fn week_view_click_empty_slot_creates_meeting() {
         js(
             c,
             &format!(
-                "return document.querySelectorAll(\"a.week-slot[data-start='{start}']\").length;"
+                "return document.querySelectorAll(\"a.week-slot[href*='start={start}&']\").length;"
             )
         )
         .await,

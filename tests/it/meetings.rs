@@ -617,9 +617,9 @@ async fn daylight_saving_in_amsterdam() {
     .await;
     let week = admin.get("/meetings/week?date=2026-03-29").await;
     assert!(week.body.contains(">02:00</th>"));
-    assert!(week.body.contains("data-start=\"2026-03-28T02:00\""));
-    assert!(!week.body.contains("data-start=\"2026-03-29T02:00\""));
-    assert!(week.body.contains("data-start=\"2026-03-29T04:00\""));
+    assert!(week.body.contains("start=2026-03-28T02:00&#38;back=week\""));
+    assert!(!week.body.contains("start=2026-03-29T02:00&#38;back=week\""));
+    assert!(week.body.contains("start=2026-03-29T04:00&#38;back=week\""));
     assert!(week.body.contains("03:00–04:00"));
 }
 
