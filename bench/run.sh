@@ -9,6 +9,9 @@
 #
 # Environment (all optional):
 #   DURATION             seconds per wrk run (default 15)
+#   ROUNDS               how often each plain row is measured, each time right
+#                        after its own /healthz run (default 3; the report
+#                        gives medians and the worst p99)
 #   CONNECTIONS          wrk connections for the plain runs (default 64)
 #   STORM_CONNECTIONS    connections for each side of the login storm (default 32)
 #   THREADS              wrk threads (default 2)
@@ -30,6 +33,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DURATION=${DURATION:-15}
 DURATION=${DURATION%s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 STORM_CONNECTIONS=${STORM_CONNECTIONS:-32}
 THREADS=${THREADS:-2}
@@ -45,7 +49,7 @@ die() {
     exit 1
 }
 
-for n in DURATION CONNECTIONS STORM_CONNECTIONS THREADS PORT; do
+for n in DURATION ROUNDS CONNECTIONS STORM_CONNECTIONS THREADS PORT; do
     [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
 done
 for tool in cargo curl wrk awk; do
@@ -200,6 +204,7 @@ ROW_RPS=()
 ROW_P50=()
 ROW_P99=()
 ROW_CPU=()
+ROW_PCT=()
 NOTES=()
 RUN=0
 
@@ -249,40 +254,103 @@ cpu_per_request() {
     ' "$3"
 }
 
-# add_row NAME OUTFILE [CPU]: parse a wrk run into a table row (plus notes).
+# add_row NAME OUTFILE [CPU] [PCT]: parse a wrk run into a table row (plus
+# notes).
 add_row() {
     local name=$1 rps p50 p99 bad sock
     read -r rps p50 p99 bad sock < <(parse_wrk "$2")
-    ROW_NAMES+=("$name")
-    ROW_RPS+=("$rps")
-    ROW_P50+=("$p50")
-    ROW_P99+=("$p99")
-    ROW_CPU+=("${3:-—}")
-    if [[ $bad -gt 0 ]]; then
-        NOTES+=("$name: $bad responses with status >= 400")
-    fi
-    if [[ $sock -gt 0 ]]; then
-        NOTES+=("$name: socket errors: $(grep 'Socket errors:' "$2" | sed 's/^ *Socket errors: *//')")
-    fi
-    log "  $name: $rps req/s, p50 $p50 ms, p99 $p99 ms"
+    push_row "$name" "$rps" "$p50" "$p99" "${3:-—}" "${4:-—}"
+    note_errors "$name" "$2" "$bad" "$sock"
 }
 
-# measure NAME PATH [extra wrk args...]: run wrk on PATH and add a row.
-measure() {
-    local name=$1 path=$2
+# push_row NAME RPS P50 P99 CPU PCT: append a row to the report.
+push_row() {
+    ROW_NAMES+=("$1")
+    ROW_RPS+=("$2")
+    ROW_P50+=("$3")
+    ROW_P99+=("$4")
+    ROW_CPU+=("$5")
+    ROW_PCT+=("$6")
+    log "  $1: $2 req/s, p50 $3 ms, p99 $4 ms, $6 % of /healthz"
+}
+
+# note_errors NAME OUTFILE BAD SOCKET_ERRORS: notes for failed requests.
+note_errors() {
+    if [[ $3 -gt 0 ]]; then
+        NOTES+=("$1: $3 responses with status >= 400")
+    fi
+    if [[ $4 -gt 0 ]]; then
+        NOTES+=("$1: socket errors: $(grep 'Socket errors:' "$2" | sed 's/^ *Socket errors: *//')")
+    fi
+}
+
+# one_run OUTFILE PATH [extra wrk args...]: a wrk run; prints "RPS P50 P99
+# BAD SOCK CPU".
+one_run() {
+    local out=$1 path=$2
     shift 2
-    RUN=$((RUN + 1))
-    local out=$TMP/wrk-$RUN.txt
-    log "measuring $name for ${DURATION}s ..."
     local before after
     before=$(server_ticks)
     run_wrk "$out" "$path" "$@"
     after=$(server_ticks)
-    add_row "$name" "$out" "$(cpu_per_request "$before" "$after" "$out")"
+    echo "$(parse_wrk "$out") $(cpu_per_request "$before" "$after" "$out")"
 }
 
-# Plain runs. The first row is the baseline for the "% of /healthz" column.
-measure "GET /healthz" /healthz
+# median FORMAT: the median of the numbers on stdin (one per line), printed
+# with the printf FORMAT.
+median() {
+    sort -g | awk -v f="$1" '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else printf f, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure NAME PATH [extra wrk args...]: ROUNDS times, a /healthz run and
+# right after it a run of PATH; adds a row with the medians (the worst p99)
+# and PATH's rate as a share of the /healthz run just before it. The machine
+# drifts (other tenants), so each run is compared with its neighbour rather
+# than with one baseline from the start.
+measure() {
+    local name=$1 path=$2
+    shift 2
+    log "measuring $name, $ROUNDS x (${DURATION}s /healthz + ${DURATION}s) ..."
+    local r base page rps p50 p99 bad sock cpu hrps
+    local rpss=() p50s=() p99s=() cpus=() pcts=()
+    for ((r = 1; r <= ROUNDS; r++)); do
+        RUN=$((RUN + 1))
+        read -r hrps _ < <(one_run "$TMP/wrk-$RUN-base.txt" /healthz)
+        read -r rps p50 p99 bad sock cpu < <(one_run "$TMP/wrk-$RUN.txt" "$path" "$@")
+        note_errors "$name (round $r)" "$TMP/wrk-$RUN.txt" "$bad" "$sock"
+        rpss+=("$rps")
+        p50s+=("$p50")
+        p99s+=("$p99")
+        cpus+=("$cpu")
+        pcts+=("$(awk -v a="$rps" -v b="$hrps" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }')")
+        log "    round $r: $rps req/s (healthz $hrps), p99 $p99 ms, ${pcts[-1]} %"
+    done
+    local pct
+    pct="$(printf '%s\n' "${pcts[@]}" | median %.1f) ($(printf '%s\n' "${pcts[@]}" | sort -g | head -n 1)–$(printf '%s\n' "${pcts[@]}" | sort -g | tail -n 1))"
+    [[ $ROUNDS -eq 1 ]] && pct=${pcts[0]}
+    push_row "$name" "$(printf '%s\n' "${rpss[@]}" | median %.1f)" \
+        "$(printf '%s\n' "${p50s[@]}" | median %.2f)" \
+        "$(printf '%s\n' "${p99s[@]}" | sort -g | tail -n 1)" \
+        "$(printf '%s\n' "${cpus[@]}" | median %.0f)" "$pct"
+}
+
+# measure_once NAME PATH [extra wrk args...]: one run, no baseline (the
+# token endpoint, bounded by argon2, not by the HTTP stack).
+measure_once() {
+    local name=$1 path=$2
+    shift 2
+    RUN=$((RUN + 1))
+    log "measuring $name for ${DURATION}s ..."
+    local rps p50 p99 bad sock cpu
+    read -r rps p50 p99 bad sock cpu < <(one_run "$TMP/wrk-$RUN.txt" "$path" "$@")
+    push_row "$name" "$rps" "$p50" "$p99" "$cpu" "—"
+    note_errors "$name" "$TMP/wrk-$RUN.txt" "$bad" "$sock"
+}
+
+# Plain runs. /healthz itself once, for the table; every other row brings
+# its own /healthz runs.
+measure_once "GET /healthz" /healthz
+ROW_PCT[0]=100
 measure "GET /login" /login
 measure "GET / (dashboard)" / -H "$SESSION_COOKIE"
 measure "GET /locations (page 1 by name)" "/locations?sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
@@ -303,7 +371,7 @@ measure "GET /api/v1/locations (bearer, page 200 by name)" "/api/v1/locations?pa
 # The token endpoint alone (each request a full argon2 verification of the
 # secret), then saturated while a second wrk measures the API list.
 PORTAAL_CLIENT_ID=$CLIENT_ID PORTAAL_CLIENT_SECRET=$CLIENT_SECRET \
-    measure "POST /oauth/token alone (right secret)" /oauth/token -c "$STORM_CONNECTIONS" -s bench/token_storm.lua
+    measure_once "POST /oauth/token alone (right secret)" /oauth/token -c "$STORM_CONNECTIONS" -s bench/token_storm.lua
 
 log "token storm for ${DURATION}s: POST /oauth/token + GET /api/v1/locations ..."
 PORTAAL_CLIENT_ID=$CLIENT_ID PORTAAL_CLIENT_SECRET=$CLIENT_SECRET \
@@ -346,13 +414,20 @@ echo "### $(date -u '+%Y-%m-%d %H:%M UTC'), $BACKEND, commit $COMMIT"
 echo
 echo "Machine: $(nproc) cores, ${CPU:-unknown CPU}, Linux $(uname -r)."
 echo "wrk: $THREADS threads, $CONNECTIONS connections (login storm: $STORM_CONNECTIONS + $STORM_CONNECTIONS), ${DURATION}s per run, same machine as the server."
+echo "Plain rows: $ROUNDS rounds, each a /healthz run and then the row's run; req/s, p50 and CPU are medians, p99 the worst round, % of /healthz the median (and range) of each round's rate over the /healthz run just before it."
 echo
 echo "| endpoint | req/s | p50 ms | p99 ms | % of /healthz rps | server CPU µs/request |"
 echo "|---|---:|---:|---:|---:|---:|"
 for i in "${!ROW_NAMES[@]}"; do
-    pct=$(awk -v a="${ROW_RPS[$i]}" -v b="$BASELINE" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }')
+    pct=${ROW_PCT[$i]}
+    if [[ $pct == "—" ]]; then
+        # One run (token endpoint, storms): against the opening /healthz row.
+        pct=$(awk -v a="${ROW_RPS[$i]}" -v b="$BASELINE" 'BEGIN { if (b > 0) printf "%.1f¹", 100 * a / b; else print "n/a" }')
+    fi
     printf '| %s | %.0f | %s | %s | %s | %s |\n' "${ROW_NAMES[$i]}" "${ROW_RPS[$i]}" "${ROW_P50[$i]}" "${ROW_P99[$i]}" "$pct" "${ROW_CPU[$i]}"
 done
+echo
+echo "¹ one run, against the /healthz row at the top."
 if [[ ${#NOTES[@]} -gt 0 ]]; then
     echo
     for note in "${NOTES[@]}"; do
