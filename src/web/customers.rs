@@ -29,10 +29,10 @@ use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, pager, sort_header};
+use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};
 use crate::web::organization::Choice;
 use crate::web::shared_html::SharedHtml;
-use crate::web::{is_htmx, render, see_other};
+use crate::web::{is_htmx, render, render_html, see_other};
 
 const BASE: &str = "/customers";
 
@@ -96,6 +96,16 @@ struct Row {
 #[template(path = "customers/list.html")]
 struct ListPage {
     l: LayoutCtx,
+    /// The rendered [`ListSection`].
+    list_html: Arc<String>,
+    can_create: bool,
+}
+
+/// The `#list` section: search, table and paging.
+#[derive(Template)]
+#[template(path = "customers/list_section.html")]
+struct ListSection {
+    t: &'static Messages,
     rows: Vec<Row>,
     pager: Pager,
     showing: String,
@@ -107,15 +117,28 @@ struct ListPage {
 
 async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&customers::SORT);
+    let asked = request.clone();
     let (m, page) = member_with(&req, move |conn, actor, _| {
         customers::list(conn, actor, request)
     })
     .await?;
-    let l = LayoutCtx::new(&m, Nav::Customers);
-    let t = l.t;
-    let r = &page.request;
-    let pager = pager(BASE, &page);
+    let can_create = m.actor.can(Operation::CustomerCreate);
+    let list_html = cached_section(&m.actor, BASE, &asked, m.lang, &[can_create], || {
+        render_html(&list_section(m.lang.t(), &page, can_create))
+    })?;
     let p = ListPage {
+        l: LayoutCtx::new(&m, Nav::Customers),
+        list_html,
+        can_create,
+    };
+    render(StatusCode::OK, &p)
+}
+
+fn list_section(t: &'static Messages, page: &Page<Customer>, can_create: bool) -> ListSection {
+    let r = &page.request;
+    let pager = pager(BASE, page);
+    ListSection {
+        t,
         showing: fill(t.showing, &[&pager.from, &pager.to, &pager.total]),
         rows: page
             .items
@@ -131,11 +154,9 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
         q: r.q.clone().unwrap_or_default(),
         sort_name: sort_header(BASE, r, "name"),
         sort_email: sort_header(BASE, r, "email"),
-        can_create: m.actor.can(Operation::CustomerCreate),
+        can_create,
         pager,
-        l,
-    };
-    render(StatusCode::OK, &p)
+    }
 }
 
 // ---------------------------------------------------------------- contacts

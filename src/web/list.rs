@@ -6,7 +6,13 @@
 //! while every other link and form on the page behaves normally — and it all
 //! works the same without JavaScript.
 
+use std::sync::Arc;
+
+use crate::domain::actor::Actor;
+use crate::domain::cache;
 use crate::domain::paging::{DEFAULT_SIZE, Page, PageRequest};
+use crate::error::AppError;
+use crate::i18n::Lang;
 
 /// A link to one page.
 pub struct PageLink {
@@ -93,4 +99,28 @@ pub fn sort_header(base: &str, r: &PageRequest, field: &str) -> SortHeader {
             (true, true) => "descending",
         },
     }
+}
+
+/// A list's `#list` section (search, table, paging) as HTML, made by `render`
+/// once per data version and kept while nothing it shows changes: the page
+/// of `list` that `request` asks for (search, page, size, sort), the
+/// language, and `flags` (whatever the viewer's role adds or removes, such
+/// as a "new" button). A section may hold nothing of one browser's (no CSRF
+/// token): everyone in the organisation with the same flags gets the same
+/// bytes.
+pub fn cached_section(
+    actor: &Actor,
+    list: &str,
+    request: &PageRequest,
+    lang: Lang,
+    flags: &[bool],
+    render: impl FnOnce() -> Result<String, AppError>,
+) -> Result<Arc<String>, AppError> {
+    let mut key = request.page_key(&format!("{list}-html"), &[]);
+    key.push('\u{1f}');
+    key.push_str(lang.code());
+    for flag in flags {
+        key.push(if *flag { '1' } else { '0' });
+    }
+    cache::for_actor(actor, key, render)
 }

@@ -2,6 +2,8 @@
 //! with a version check), and deleting after a confirmation that says how
 //! many meetings keep going without a location.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -9,19 +11,19 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::locations::{self, Location, LocationInput};
-use crate::domain::paging::ListParams;
+use crate::domain::paging::{ListParams, Page};
 use crate::domain::reference;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
-use crate::i18n::fill;
+use crate::i18n::{Messages, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, pager, sort_header};
-use crate::web::render;
+use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};
+use crate::web::{render, render_html};
 
 const BASE: &str = "/locations";
 
@@ -48,6 +50,16 @@ struct Row {
 #[template(path = "locations/list.html")]
 struct ListPage {
     l: LayoutCtx,
+    /// The rendered [`ListSection`].
+    list_html: Arc<String>,
+    can_create: bool,
+}
+
+/// The `#list` section: search, table and paging.
+#[derive(Template)]
+#[template(path = "locations/list_section.html")]
+struct ListSection {
+    t: &'static Messages,
     rows: Vec<Row>,
     pager: Pager,
     showing: String,
@@ -66,15 +78,29 @@ fn hours(l: &Location) -> String {
 
 async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&locations::SORT);
+    let asked = request.clone();
     let (m, page) = member_with(&req, move |conn, actor, _| {
         locations::list(conn, actor, request)
     })
     .await?;
-    let l = LayoutCtx::new(&m, Nav::Locations);
-    let r = &page.request;
-    let pager = pager(BASE, &page);
+    let can_create = m.actor.can(Operation::LocationCreate);
+    let list_html = cached_section(&m.actor, BASE, &asked, m.lang, &[can_create], || {
+        render_html(&list_section(m.lang.t(), &page, can_create))
+    })?;
     let p = ListPage {
-        showing: fill(l.t.showing, &[&pager.from, &pager.to, &pager.total]),
+        l: LayoutCtx::new(&m, Nav::Locations),
+        list_html,
+        can_create,
+    };
+    render(StatusCode::OK, &p)
+}
+
+fn list_section(t: &'static Messages, page: &Page<Location>, can_create: bool) -> ListSection {
+    let r = &page.request;
+    let pager = pager(BASE, page);
+    ListSection {
+        t,
+        showing: fill(t.showing, &[&pager.from, &pager.to, &pager.total]),
         rows: page
             .items
             .iter()
@@ -93,11 +119,9 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
         q: r.q.clone().unwrap_or_default(),
         sort_name: sort_header(BASE, r, "name"),
         sort_city: sort_header(BASE, r, "city"),
-        can_create: m.actor.can(Operation::LocationCreate),
+        can_create,
         pager,
-        l,
-    };
-    render(StatusCode::OK, &p)
+    }
 }
 
 #[derive(Template)]

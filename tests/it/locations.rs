@@ -366,3 +366,43 @@ async fn cached_list_sees_changes_made_elsewhere() {
     let after = staff.get("/locations?q=Elders").await;
     assert!(after.body.contains("Elders Gemaakt"), "{}", after.body);
 }
+
+/// The list section is rendered once and shared, per language: a browser in
+/// English and one in Dutch each get their own words around the same rows,
+/// and a search typed with markup comes back escaped.
+#[actix_web::test]
+async fn the_shared_list_section_speaks_each_browsers_language() {
+    let app = TestApp::demo().await;
+    let mut nl = app.login(ADMIN).await;
+    let mut en = app.login(STAFF).await;
+    let res = en.post("/language", &[("lang", "en"), ("next", "/")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    for _ in 0..2 {
+        let dutch = nl.get("/locations?sortBy=name&sortDirection=ASC").await;
+        let english = en.get("/locations?sortBy=name&sortDirection=ASC").await;
+        assert!(
+            dutch
+                .body
+                .contains("placeholder=\"Zoek op naam of plaats\""),
+            "{}",
+            dutch.body
+        );
+        assert!(
+            english
+                .body
+                .contains("placeholder=\"Search by name or city\""),
+            "{}",
+            english.body
+        );
+        for page in [&dutch.body, &english.body] {
+            assert!(page.contains("Hoofdkantoor Utrecht"));
+        }
+    }
+    let marked = nl.get("/locations?q=%3Cb%3Ex").await;
+    assert!(
+        marked.body.contains("value=\"&#60;b&#62;x\""),
+        "{}",
+        marked.body
+    );
+    assert!(!marked.body.contains("<b>x"));
+}
