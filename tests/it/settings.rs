@@ -242,8 +242,16 @@ async fn audit_log_lists_filters_and_pages() {
         .get(&format!("/settings/audit-log?actor={staff_id}"))
         .await;
     assert!(none.body.contains("Geen gebeurtenissen gevonden"));
-    // Date range: tomorrow onwards is empty, today is not.
-    let today = chrono::Utc::now().date_naive();
+    // Date range, in the organisation's time zone (Europe/Amsterdam): from
+    // tomorrow onwards is empty, up to today is not. Late in the evening UTC
+    // the two calendars differ by a day.
+    let today = {
+        use chrono::TimeZone;
+        use portaal::clock::Clock;
+        chrono_tz::Europe::Amsterdam
+            .from_utc_datetime(&app.clock.now())
+            .date_naive()
+    };
     let tomorrow = today.succ_opt().unwrap();
     let future = c.get(&format!("/settings/audit-log?from={tomorrow}")).await;
     assert!(future.body.contains("Geen gebeurtenissen gevonden"));

@@ -117,7 +117,7 @@ impl TestApp {
             ..settings
         })
         .expect("test config");
-        let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
+        let clock = Arc::new(ManualClock::new(test_start_time()));
         let state = {
             let clock = clock.clone();
             web::block(move || AppState::new(config, clock))
@@ -212,6 +212,18 @@ impl TestApp {
         }
         self.db(move |c| diesel::sql_query(sql).get_result::<N>(c).unwrap().n)
             .await
+    }
+}
+
+/// The time a test app's clock starts at: now, or `PORTAAL_TEST_NOW`
+/// (`2026-12-02T23:30:00`, UTC) to run the suite at an hour of one's
+/// choosing, such as late evening when UTC and the organisation's day differ.
+fn test_start_time() -> chrono::NaiveDateTime {
+    match std::env::var("PORTAAL_TEST_NOW") {
+        Ok(v) if !v.is_empty() => v
+            .parse()
+            .unwrap_or_else(|e| panic!("PORTAAL_TEST_NOW={v}: {e}")),
+        _ => chrono::Utc::now().naive_utc(),
     }
 }
 
