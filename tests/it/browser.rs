@@ -1594,6 +1594,48 @@ async fn screenshots() {
     screenshot(c, "audit-log-en").await;
     choose_language(c, "nl").await;
 
+    // Locations, meetings and customers: lists, forms with their errors, the
+    // week view and a customer's page, in both languages.
+    for (path, name) in [
+        ("/locations", "locations"),
+        ("/locations/new", "location-new"),
+        ("/meetings", "meetings"),
+        ("/meetings/week", "week"),
+        ("/meetings/new", "meeting-new"),
+        ("/customers", "customers"),
+        ("/customers/new", "customer-new"),
+    ] {
+        visit(c, &app, path).await;
+        check_page(c).await;
+        screenshot(c, &format!("{name}-nl")).await;
+        screenshot_narrow(c, &format!("{name}-nl")).await;
+        set_viewport(c, WIDE.0, WIDE.1).await;
+        if path.ends_with("/new") {
+            click_and_wait(c, "form.form button[type='submit']").await;
+            screenshot(c, &format!("{name}-nl-errors")).await;
+        }
+        choose_language(c, "en").await;
+        screenshot(c, &format!("{name}-en")).await;
+        choose_language(c, "nl").await;
+    }
+    visit(c, &app, "/customers").await;
+    let customer = js(
+        c,
+        "const a = document.querySelector('#list tbody a[href^=\"/customers/\"]'); \
+         return a ? a.getAttribute('href') : null;",
+    )
+    .await;
+    let customer = customer.as_str().expect("a customer in the demo list");
+    visit(c, &app, customer).await;
+    check_page(c).await;
+    screenshot(c, "customer-nl").await;
+    screenshot_full(c, "customer-nl").await;
+    screenshot_narrow(c, "customer-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    choose_language(c, "en").await;
+    screenshot(c, "customer-en").await;
+    choose_language(c, "nl").await;
+
     // The invitation, opened after logging out.
     log_out(c).await;
     visit(c, &app, &invite_path).await;
