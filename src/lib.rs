@@ -72,7 +72,12 @@ impl AppState {
             }
             None => None,
         };
-        let executor = db::Executor::start(pool.clone(), config.pool_size as usize)?;
+        let wake = if config.database.is_postgres() {
+            db::Wake::Eager
+        } else {
+            db::Wake::WhenBehind
+        };
+        let executor = db::Executor::start(pool.clone(), config.pool_size as usize, wake)?;
         Ok(Self {
             mailer,
             executor,

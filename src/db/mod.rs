@@ -8,7 +8,7 @@ pub mod schema;
 pub mod settings;
 pub mod stamp;
 
-pub use executor::Executor;
+pub use executor::{Executor, Wake};
 pub use stamp::Stamp;
 
 use std::sync::Mutex;
