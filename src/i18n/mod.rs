@@ -554,6 +554,11 @@ pub struct Messages {
     pub cust_delete: &'static str,
     pub cust_delete_title: &'static str,
     pub cust_delete_text: &'static str,
+    /// The customer page's button to its form.
+    pub cust_edit: &'static str,
+    /// The form's title: `{}` is the customer's name.
+    pub cust_edit_title: &'static str,
+    pub cust_details: &'static str,
     pub contact_firstname: &'static str,
     pub contact_lastname: &'static str,
     pub contact_email: &'static str,

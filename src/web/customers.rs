@@ -1,6 +1,6 @@
-//! Customers: the list (search, sort, paging), the customer page (its form,
-//! with a version check, and its contacts), and deleting after a confirmation
-//! that says how many contacts go with it. Contacts are added, edited and
+//! Customers: the list (search, sort, paging), the customer page (its
+//! details and its contacts), the form (with a version check), and deleting
+//! after a confirmation that says how many contacts go with it. Contacts are added, edited and
 //! toggled inline with htmx (a row or the contacts section is swapped) and
 //! the same forms work without JavaScript (a redirect back to the page).
 
@@ -43,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/customers/new", web::get().to(new_form))
         .route("/customers/{id}", web::get().to(show))
         .route("/customers/{id}", web::post().to(update))
+        .route("/customers/{id}/edit", web::get().to(edit_form))
         .route("/customers/{id}/delete", web::get().to(confirm_delete))
         .route("/customers/{id}/delete", web::post().to(delete))
         .route("/customers/{id}/contacts", web::get().to(show))
@@ -329,10 +330,10 @@ fn contacts_section(
 #[template(path = "customers/form.html")]
 struct FormPage {
     l: LayoutCtx,
-    csrf: String,
     title: String,
     action: String,
-    editing: Option<String>,
+    /// Where Cancel goes: the customer's page, or the list for a new one.
+    cancel: String,
     version: i32,
     name: Field,
     types: Vec<Choice>,
@@ -344,9 +345,22 @@ struct FormPage {
     country_error: Option<String>,
     notes: Field,
     stale: Option<Customer>,
+}
+
+/// A customer's page: the details and the contacts section.
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+struct ShowPage<'a> {
+    l: LayoutCtx,
+    c: &'a Customer,
+    kind: &'static str,
+    /// The country's name, or "—".
+    country: &'a str,
+    /// `tel:` and the number's digits (and leading `+`), when it has any.
+    phone_href: Option<String>,
+    can_update: bool,
     can_delete: bool,
-    /// The contacts section (a customer's page only).
-    contacts_html: Option<Arc<SharedHtml>>,
+    contacts_html: Arc<SharedHtml>,
 }
 
 /// The contacts section alone (see [`contacts_html`]).
@@ -429,10 +443,12 @@ fn form_page(
         f.customer_type.as_str()
     };
     Ok(FormPage {
-        csrf: l.csrf.clone(),
-        title: editing.map_or_else(|| t.cust_new.to_string(), |c| c.name.clone()),
+        title: editing.map_or_else(
+            || t.cust_new.to_string(),
+            |c| fill(t.cust_edit_title, &[&c.name]),
+        ),
         action: editing.map_or_else(|| BASE.to_string(), |c| format!("{BASE}/{}", c.id)),
-        editing: editing.map(|c| c.id.clone()),
+        cancel: editing.map_or_else(|| BASE.to_string(), |c| format!("{BASE}/{}", c.id)),
         version: f.version,
         name: Field::new("name", t.name, &f.name)
             .required()
@@ -460,8 +476,6 @@ fn form_page(
             .kind("textarea")
             .max(customers::MAX_NOTES),
         stale: None,
-        can_delete: editing.is_some() && m.actor.can(Operation::CustomerDelete),
-        contacts_html: None,
         l,
     })
 }
@@ -521,7 +535,7 @@ async fn load(state: &AppState, m: &Member, id: String) -> Result<Customer, AppE
 }
 
 /// What the customer page reads besides the customer: a page of its
-/// contacts and the countries for the form.
+/// contacts and the countries (for the country's name).
 struct PageData {
     contacts: Arc<Page<Contact>>,
     countries: Arc<Vec<Country>>,
@@ -541,11 +555,6 @@ impl PageData {
             contacts: contacts::list(conn, actor, customer_id, request)?,
             countries: reference::countries_by_name(conn, lang)?,
         })
-    }
-
-    /// The contacts section with nothing being edited or added.
-    fn plain_section(&self, m: &Member, customer_id: &str) -> Result<Arc<SharedHtml>, AppError> {
-        contacts_html(m, customer_id, self, &SectionState::default())
     }
 
     /// Read in a job of its own.
@@ -583,12 +592,11 @@ async fn customer_page(
     m: &Member,
     state: &AppState,
     customer: &Customer,
-    f: &CustomerForm,
     params: &ListParams,
     section: SectionState<'_>,
 ) -> Result<HttpResponse, AppError> {
     let data = PageData::load(state, m, &customer.id, params).await?;
-    customer_page_of(req, m, &data, customer, f, section)
+    customer_page_of(req, m, &data, customer, section)
 }
 
 /// [`customer_page`] with what it reads already read.
@@ -597,7 +605,6 @@ fn customer_page_of(
     m: &Member,
     data: &PageData,
     customer: &Customer,
-    f: &CustomerForm,
     section: SectionState<'_>,
 ) -> Result<HttpResponse, AppError> {
     let html = contacts_html(m, &customer.id, data, &section)?;
@@ -610,12 +617,35 @@ fn customer_page_of(
             .insert(header::VARY, HeaderValue::from_static("HX-Request"));
         return Ok(res);
     }
-    let mut p = form_page(m, &data.countries, Some(customer), f)?;
-    if section.editing.is_some() || section.add.is_some() {
-        p.name.autofocus = false;
-    }
-    p.contacts_html = Some(html);
+    let t = m.lang.t();
+    let country = customer
+        .country_code
+        .as_deref()
+        .and_then(|code| data.countries.iter().find(|c| c.code == code))
+        .map_or("—", |c| c.name(m.lang));
+    let p = ShowPage {
+        l: LayoutCtx::new(m, Nav::Customers),
+        c: customer,
+        kind: type_label(t, &customer.customer_type),
+        country,
+        phone_href: phone_href(&customer.phone),
+        can_update: m.actor.can(Operation::CustomerUpdate),
+        can_delete: m.actor.can(Operation::CustomerDelete),
+        contacts_html: html,
+    };
     render(section.status.unwrap_or(StatusCode::OK), &p)
+}
+
+/// A `tel:` link for a phone number as people write it ("030 234 56 78"):
+/// its digits, with a leading `+` if it has one; `None` without digits.
+fn phone_href(phone: &str) -> Option<String> {
+    let phone = phone.trim();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let plus = if phone.starts_with('+') { "+" } else { "" };
+    Some(format!("tel:{plus}{digits}"))
 }
 
 /// The contacts section of a customer's page. While nothing is being edited
@@ -680,8 +710,24 @@ async fn show(
         Ok((c, data))
     })
     .await?;
-    let f = CustomerForm::of(&c);
-    customer_page_of(&req, &m, &data, &c, &f, SectionState::default())
+    customer_page_of(&req, &m, &data, &c, SectionState::default())
+}
+
+/// The customer's form.
+async fn edit_form(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::CustomerUpdate)?;
+    let c = load(&state, &m, id.into_inner()).await?;
+    let p = form_page(
+        &m,
+        &countries(&state, &m).await?,
+        Some(&c),
+        &CustomerForm::of(&c),
+    )?;
+    render(StatusCode::OK, &p)
 }
 
 async fn update(
@@ -698,26 +744,24 @@ async fn update(
         .db(move |conn| customers::update(conn, now, &actor, &cid, &input))
         .await
     {
-        Ok(_) => Ok(Flash::CustomerSaved.redirect(BASE)),
+        Ok(_) => Ok(Flash::CustomerSaved.redirect(&format!("{BASE}/{}", c.id))),
         Err(AppError::Validation(errors)) => {
-            let data = PageData::load(&state, &m, &c.id, &ListParams::default()).await?;
-            let mut p = with_errors(form_page(&m, &data.countries, Some(&c), &f)?, &errors);
-            p.contacts_html = Some(data.plain_section(&m, &c.id)?);
+            let countries = countries(&state, &m).await?;
+            let p = with_errors(form_page(&m, &countries, Some(&c), &f)?, &errors);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {
             let current = load(&state, &m, c.id.clone()).await?;
-            let data = PageData::load(&state, &m, &c.id, &ListParams::default()).await?;
+            let countries = countries(&state, &m).await?;
             let mut p = form_page(
                 &m,
-                &data.countries,
+                &countries,
                 Some(&current),
                 &CustomerForm {
                     version: current.version,
                     ..f
                 },
             )?;
-            p.contacts_html = Some(data.plain_section(&m, &c.id)?);
             p.stale = Some(current);
             render(StatusCode::CONFLICT, &p)
         }
@@ -802,7 +846,6 @@ async fn contact_add(
     let c = load(&state, &m, id.into_inner()).await?;
     let f = form.into_inner();
     let (now, actor, patch, cid) = (state.clock.now(), m.actor.clone(), f.patch(), c.id.clone());
-    let cf = CustomerForm::of(&c);
     match state
         .db(move |conn| contacts::create(conn, now, &actor, &cid, &patch))
         .await
@@ -813,7 +856,7 @@ async fn contact_add(
                 ..SectionState::default()
             };
             let params = ListParams::default();
-            customer_page(&req, &m, &state, &c, &cf, &params, section).await
+            customer_page(&req, &m, &state, &c, &params, section).await
         }
         Ok(_) => Ok(back(&c.id)),
         Err(AppError::Validation(errors)) => {
@@ -823,7 +866,7 @@ async fn contact_add(
                 ..SectionState::default()
             };
             let params = ListParams::default();
-            customer_page(&req, &m, &state, &c, &cf, &params, section).await
+            customer_page(&req, &m, &state, &c, &params, section).await
         }
         Err(e) => Err(e),
     }
@@ -870,9 +913,8 @@ async fn contact_edit(
         editing: Some((&contact.row.id, &f, None)),
         ..SectionState::default()
     };
-    let cf = CustomerForm::of(&c);
     let params = ListParams::default();
-    customer_page(&req, &m, &state, &c, &cf, &params, section).await
+    customer_page(&req, &m, &state, &c, &params, section).await
 }
 
 async fn contact_update(
@@ -910,9 +952,8 @@ async fn contact_update(
                 status: Some(StatusCode::UNPROCESSABLE_ENTITY),
                 ..SectionState::default()
             };
-            let cf = CustomerForm::of(&c);
             let params = ListParams::default();
-            customer_page(&req, &m, &state, &c, &cf, &params, section).await
+            customer_page(&req, &m, &state, &c, &params, section).await
         }
         Err(e) => Err(e),
     }
@@ -994,4 +1035,23 @@ async fn contact_delete(
         .db(move |conn| contacts::delete(conn, now, &actor, &c_id, &cid))
         .await?;
     Ok(Flash::ContactDeleted.redirect(&format!("{BASE}/{id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_href;
+
+    #[test]
+    fn a_phone_link_dials_the_digits() {
+        assert_eq!(
+            phone_href("030 234 56 78").as_deref(),
+            Some("tel:0302345678")
+        );
+        assert_eq!(
+            phone_href(" +31 6-1234 5678 ").as_deref(),
+            Some("tel:+31612345678")
+        );
+        assert_eq!(phone_href("onbekend"), None);
+        assert_eq!(phone_href(""), None);
+    }
 }

@@ -1635,6 +1635,11 @@ async fn screenshots() {
     choose_language(c, "en").await;
     screenshot(c, "customer-en").await;
     choose_language(c, "nl").await;
+    visit(c, &app, &format!("{customer}/edit")).await;
+    check_page(c).await;
+    screenshot(c, "customer-edit-nl").await;
+    screenshot_narrow(c, "customer-edit-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
 
     // The invitation, opened after logging out.
     log_out(c).await;

@@ -90,12 +90,32 @@ async fn staff_create_and_edit_customer_with_audit() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let (id, v) = customer_id(&app, "Garage Hoek").await;
+    assert_eq!(res.location(), format!("/customers/{id}"), "to its page");
+    // The customer's page: details (read-only) and contacts; the form is
+    // one click away.
     let page = staff.get(&format!("/customers/{id}")).await;
-    assert!(page.body.contains("value=\"Garage Hoek\""));
+    assert!(
+        page.body
+            .contains("<h1 class=\"page-title\">Garage Hoek</h1>")
+    );
+    assert!(page.body.contains("<dd>Bedrijf</dd>"));
     assert!(page.body.contains("id=\"contacts\""));
+    assert!(!page.body.contains("name=\"version\""), "no form here");
+    assert!(
+        page.body
+            .contains(&format!("href=\"/customers/{id}/edit\""))
+    );
     assert!(
         !page.body.contains("/delete"),
         "staff see no delete control"
+    );
+    let form = staff.get(&format!("/customers/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"Garage Hoek\""));
+    assert!(form.body.contains("Garage Hoek wijzigen"));
+    assert!(
+        form.body
+            .contains(&format!("href=\"/customers/{id}\">Annuleren"))
     );
     let res = staff
         .post(
@@ -109,6 +129,15 @@ async fn staff_create_and_edit_customer_with_audit() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        res.location(),
+        format!("/customers/{id}"),
+        "back to its page"
+    );
+    let page = staff.get(&format!("/customers/{id}")).await;
+    assert!(page.body.contains("Klant opgeslagen."));
+    assert!(page.body.contains("<dd>Particulier</dd>"));
+    assert!(page.body.contains("href=\"mailto:post@hoek.test\""));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'customer.updated' AND before_json LIKE '%\"customerType\":\"company\"%' AND after_json LIKE '%post@hoek.test%'").await,
         1
