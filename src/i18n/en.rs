@@ -461,8 +461,5 @@ pub static MESSAGES: Messages = Messages {
     contact_actions: "Actions",
     contact_ext_on: "On",
     contact_ext_off: "Off",
-    contact_ext_add: "Turn on Two Invoice for {}",
-    contact_ext_remove: "Turn off Two Invoice for {}",
-    contact_new_row: "New contact",
     err_meeting_too_long: "A meeting lasts at most {} days.",
 };

@@ -573,9 +573,6 @@ pub struct Messages {
     pub contact_actions: &'static str,
     pub contact_ext_on: &'static str,
     pub contact_ext_off: &'static str,
-    pub contact_ext_add: &'static str,
-    pub contact_ext_remove: &'static str,
-    pub contact_new_row: &'static str,
     pub err_meeting_too_long: &'static str,
 }
 

@@ -462,8 +462,5 @@ pub static MESSAGES: Messages = Messages {
     contact_actions: "Acties",
     contact_ext_on: "Aan",
     contact_ext_off: "Uit",
-    contact_ext_add: "Two Invoice inschakelen voor {}",
-    contact_ext_remove: "Two Invoice uitschakelen voor {}",
-    contact_new_row: "Nieuwe contactpersoon",
     err_meeting_too_long: "Een afspraak duurt hoogstens {} dagen.",
 };
