@@ -1,8 +1,9 @@
 //! Customers: the list (search, sort, paging), the customer page (its
 //! details and its contacts), the form (with a version check), and deleting
-//! after a confirmation that says how many contacts go with it. Contacts are added, edited and
-//! toggled inline with htmx (a row or the contacts section is swapped) and
-//! the same forms work without JavaScript (a redirect back to the page).
+//! after a confirmation that says how many contacts go with it. Contacts are
+//! added, edited and toggled inline with htmx (a row or the contacts section
+//! is swapped) and the same forms work without JavaScript (a redirect back
+//! to the page).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
