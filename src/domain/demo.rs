@@ -267,9 +267,10 @@ fn week_of_meetings(
     Ok(())
 }
 
-/// A demo customer: name, type, e-mail, phone, and its contacts (first name,
-/// last name, e-mail, mobile, TWO_INVOICE).
+/// A demo customer: name, type, e-mail, phone, notes, and its contacts
+/// (first name, last name, e-mail, mobile, TWO_INVOICE).
 type DemoCustomer<'a> = (
+    &'a str,
     &'a str,
     &'a str,
     &'a str,
@@ -283,6 +284,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "company",
         "info@korenschoof.test",
         "030 234 56 78",
+        "Levert elke dinsdag brood voor de kantine.\nFacturen naar de boekhouding, niet naar de winkel.",
         &[
             (
                 "Anna",
@@ -306,6 +308,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "company",
         "kantoor@vandam.test",
         "010 345 67 89",
+        "Onderhoudscontract cv-ketels tot eind 2027.",
         &[
             ("Kees", "van Dam", "kees@vandam.test", "+31623456789", false),
             ("Fatima", "El Amrani", "fatima@vandam.test", "", false),
@@ -316,6 +319,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "private",
         "jeroen.smit@example.test",
         "06 34 56 78 90",
+        "",
         &[
             (
                 "Jeroen",
@@ -332,6 +336,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "company",
         "secretariaat@groenutrecht.test",
         "",
+        "Vrijwilligersorganisatie; contact liefst per e-mail.",
         &[
             ("Mila", "Visser", "mila@groenutrecht.test", "", false),
             (
@@ -349,7 +354,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
 
 fn demo_customers(conn: &mut DbConn, now: NaiveDateTime, as_admin: &Actor) -> Result<(), AppError> {
     let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    for (name, kind, email, phone, people) in DEMO_CUSTOMERS {
+    for (name, kind, email, phone, notes, people) in DEMO_CUSTOMERS {
         let customer = customers::create(
             conn,
             now,
@@ -360,6 +365,7 @@ fn demo_customers(conn: &mut DbConn, now: NaiveDateTime, as_admin: &Actor) -> Re
                 email: email.into(),
                 phone: phone.into(),
                 country_code: "NL".into(),
+                notes: notes.into(),
                 ..CustomerInput::default()
             },
         )?;

@@ -153,6 +153,40 @@ async fn staff_create_and_edit_customer_with_audit() {
     assert!(res.body.contains("value=\"Mijn naam\""));
 }
 
+/// A customer's page shows its details read-only, in the browser's language:
+/// e-mail and phone as links, the country by name, notes with their lines.
+#[actix_web::test]
+async fn the_customer_page_shows_the_details_in_each_language() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Bakkerij De Korenschoof").await;
+    let mut admin = app.login(ADMIN).await;
+    let page = admin.get(&format!("/customers/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "<dd>Bedrijf</dd>",
+        "href=\"mailto:info@korenschoof.test\"",
+        "<a href=\"tel:0302345678\">030 234 56 78</a>",
+        "<dd>Nederland</dd>",
+        "<dd class=\"notes\">Levert elke dinsdag brood voor de kantine.\nFacturen",
+        &format!("href=\"/customers/{id}/edit\">Klant wijzigen</a>"),
+        &format!("href=\"/customers/{id}/delete\">Verwijderen</a>"),
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+    admin
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let page = admin.get(&format!("/customers/{id}")).await;
+    for part in [
+        "<dd>Company</dd>",
+        "<dd>Netherlands</dd>",
+        ">Edit customer</a>",
+        ">Contacts</h2>",
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+}
+
 #[actix_web::test]
 async fn customer_rules_are_checked() {
     let app = TestApp::demo().await;
