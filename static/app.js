@@ -17,3 +17,15 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// The Menu button of a phone-sized screen: <button class="nav-toggle"
+// aria-controls="id" aria-expanded>. It shows or hides that element.
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest(".nav-toggle");
+  if (!toggle) return;
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) return;
+  var open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  menu.classList.toggle("is-open", open);
+});

@@ -9,6 +9,7 @@ pub static MESSAGES: Messages = Messages {
     app_name: "Portaal",
     skip_to_content: "Skip to content",
     main_navigation: "Main menu",
+    menu: "Menu",
     nav_dashboard: "Dashboard",
     nav_locations: "Locations",
     nav_meetings: "Meetings",

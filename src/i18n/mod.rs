@@ -117,6 +117,8 @@ pub struct Messages {
     pub app_name: &'static str,
     pub skip_to_content: &'static str,
     pub main_navigation: &'static str,
+    /// The button that opens the navigation on a phone.
+    pub menu: &'static str,
     pub nav_dashboard: &'static str,
     pub nav_locations: &'static str,
     pub nav_meetings: &'static str,

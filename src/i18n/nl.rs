@@ -10,6 +10,7 @@ pub static MESSAGES: Messages = Messages {
     app_name: "Portaal",
     skip_to_content: "Naar de inhoud",
     main_navigation: "Hoofdmenu",
+    menu: "Menu",
     nav_dashboard: "Dashboard",
     nav_locations: "Locaties",
     nav_meetings: "Afspraken",

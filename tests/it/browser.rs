@@ -1136,6 +1136,72 @@ async fn settings_pages_fit_a_phone() {
     println!("browser phone widths took {:.1?}", started.elapsed());
 }
 
+/// On a phone the switcher and the navigation fold away behind a Menu
+/// button (so a page starts with its own content); the button opens them,
+/// says so with aria-expanded, and a wide window shows them without it.
+#[actix_web::test]
+async fn phone_menu_folds_the_navigation() {
+    if !e2e_enabled("phone_menu_folds_the_navigation") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+    let shown = |css: &str| {
+        format!(
+            "(() => {{ const e = document.querySelector('{css}'); return !!e && e.getClientRects().length > 0; }})()"
+        )
+    };
+    let expanded = "document.querySelector('.nav-toggle').getAttribute('aria-expanded')";
+
+    set_viewport(c, NARROW.0, NARROW.1).await;
+    visit(c, &app, "/locations").await;
+    assert_eq!(
+        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
+        json!(false)
+    );
+    assert_eq!(
+        js(c, &format!("return {};", shown(".nav-toggle"))).await,
+        json!(true)
+    );
+    assert_eq!(js(c, &format!("return {expanded};")).await, json!("false"));
+    // The page's own heading is on the first screen.
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('h1').getBoundingClientRect().bottom < 300;"
+        )
+        .await,
+        json!(true)
+    );
+    screenshot(c, "phone-menu-closed").await;
+    click(c, ".nav-toggle").await;
+    wait_js(c, &shown("#sidebar-menu")).await;
+    assert_eq!(js(c, &format!("return {expanded};")).await, json!("true"));
+    screenshot(c, "phone-menu-open").await;
+    click_link_and_wait(c, "Klanten").await;
+    assert_eq!(path(c).await, "/customers");
+    assert_eq!(
+        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
+        json!(false)
+    );
+
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    assert_eq!(
+        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
+        json!(true)
+    );
+    assert_eq!(
+        js(c, &format!("return {};", shown(".nav-toggle"))).await,
+        json!(false)
+    );
+
+    browser.close().await;
+}
+
 /// Screenshots of every page for a human to look at (see the module doc).
 #[actix_web::test]
 async fn screenshots() {
