@@ -245,6 +245,19 @@ async fn text_of(c: &Client, css: &str) -> String {
         .expect("text")
 }
 
+/// Whether the element `css` is on the page and laid out (not hidden by
+/// `display: none`).
+async fn is_shown(c: &Client, css: &str) -> bool {
+    js(
+        c,
+        &format!(
+            "const e = document.querySelector(\"{css}\"); return !!e && e.getClientRects().length > 0;"
+        ),
+    )
+    .await
+        == json!(true)
+}
+
 /// What every page must satisfy in a real browser: htmx is loaded from
 /// /static (so the CSP let it in), there is no inline script, and the
 /// browser reported no CSP violation.
@@ -1150,24 +1163,13 @@ async fn phone_menu_folds_the_navigation() {
     visit(c, &app, "/login").await;
     choose_language(c, "nl").await;
     log_in(c, ADMIN).await;
-    let shown = |css: &str| {
-        format!(
-            "(() => {{ const e = document.querySelector('{css}'); return !!e && e.getClientRects().length > 0; }})()"
-        )
-    };
-    let expanded = "document.querySelector('.nav-toggle').getAttribute('aria-expanded')";
+    let expanded = "return document.querySelector('.nav-toggle').getAttribute('aria-expanded');";
 
     set_viewport(c, NARROW.0, NARROW.1).await;
     visit(c, &app, "/locations").await;
-    assert_eq!(
-        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
-        json!(false)
-    );
-    assert_eq!(
-        js(c, &format!("return {};", shown(".nav-toggle"))).await,
-        json!(true)
-    );
-    assert_eq!(js(c, &format!("return {expanded};")).await, json!("false"));
+    assert!(!is_shown(c, "#sidebar-menu").await);
+    assert!(is_shown(c, ".nav-toggle").await);
+    assert_eq!(js(c, expanded).await, json!("false"));
     // The page's own heading is on the first screen.
     assert_eq!(
         js(
@@ -1179,25 +1181,20 @@ async fn phone_menu_folds_the_navigation() {
     );
     screenshot(c, "phone-menu-closed").await;
     click(c, ".nav-toggle").await;
-    wait_js(c, &shown("#sidebar-menu")).await;
-    assert_eq!(js(c, &format!("return {expanded};")).await, json!("true"));
+    wait_js(
+        c,
+        "document.querySelector('#sidebar-menu').getClientRects().length > 0",
+    )
+    .await;
+    assert_eq!(js(c, expanded).await, json!("true"));
     screenshot(c, "phone-menu-open").await;
     click_link_and_wait(c, "Klanten").await;
     assert_eq!(path(c).await, "/customers");
-    assert_eq!(
-        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
-        json!(false)
-    );
+    assert!(!is_shown(c, "#sidebar-menu").await, "closed on a new page");
 
     set_viewport(c, WIDE.0, WIDE.1).await;
-    assert_eq!(
-        js(c, &format!("return {};", shown("#sidebar-menu"))).await,
-        json!(true)
-    );
-    assert_eq!(
-        js(c, &format!("return {};", shown(".nav-toggle"))).await,
-        json!(false)
-    );
+    assert!(is_shown(c, "#sidebar-menu").await);
+    assert!(!is_shown(c, ".nav-toggle").await);
 
     browser.close().await;
 }
