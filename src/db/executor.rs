@@ -99,14 +99,28 @@ struct Queue {
     wake: Wake,
 }
 
-/// Closes the queue when the last [`Executor`] clone is dropped.
-struct Handle(Arc<Queue>);
+/// Closes the queue when the last [`Executor`] clone is dropped, and waits
+/// for the threads to finish what is queued: whoever drops it (the app's
+/// state, at shutdown) then closes the pool's connections with no thread
+/// still using one, before the process exits (libpq's TLS must not be torn
+/// down under a connection in use).
+struct Handle {
+    queue: Arc<Queue>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        Jobs::lock(&self.0.jobs).closed = true;
-        for bell in &self.0.bells {
+        Jobs::lock(&self.queue.jobs).closed = true;
+        for bell in &self.queue.bells {
             bell.notify_all();
+        }
+        let me = std::thread::current().id();
+        for thread in self.threads.drain(..) {
+            // A job that drops the last handle is on one of the threads.
+            if thread.thread().id() != me {
+                let _ = thread.join();
+            }
         }
     }
 }
@@ -132,14 +146,20 @@ impl Executor {
             bells: (0..threads).map(|_| Condvar::new()).collect(),
             wake,
         });
+        let mut handle = Handle {
+            queue: queue.clone(),
+            threads: Vec::with_capacity(threads),
+        };
         for n in 0..threads {
             let (queue, pool) = (queue.clone(), pool.clone());
-            std::thread::Builder::new()
-                .name(format!("portaal-db-{n}"))
-                .spawn(move || work(&queue, &pool, n))?;
+            handle.threads.push(
+                std::thread::Builder::new()
+                    .name(format!("portaal-db-{n}"))
+                    .spawn(move || work(&queue, &pool, n))?,
+            );
         }
         Ok(Self {
-            handle: Arc::new(Handle(queue)),
+            handle: Arc::new(handle),
         })
     }
 
@@ -154,7 +174,7 @@ impl Executor {
             // The caller may have gone (a closed connection): nothing to do.
             let _ = tx.send(f(conn));
         });
-        let queue = &self.handle.0;
+        let queue = &self.handle.queue;
         let woken = {
             let mut jobs = Jobs::lock(&queue.jobs);
             jobs.waiting.push_back(job);
@@ -219,7 +239,7 @@ mod tests {
         let pool = crate::db::open(&url, threads as u32).unwrap();
         let ex = Executor::start(pool, threads, wake).unwrap();
         // Until every thread has started and sleeps.
-        while Jobs::lock(&ex.handle.0.jobs).sleeping.len() < threads {
+        while Jobs::lock(&ex.handle.queue.jobs).sleeping.len() < threads {
             std::thread::sleep(Duration::from_millis(1));
         }
         (dir, ex)
@@ -264,6 +284,34 @@ mod tests {
     fn eager_wakes_a_thread_for_every_job_while_one_sleeps() {
         let (_dir, ex) = executor(3, Wake::Eager);
         assert_eq!(threads_used(&ex, 40, Duration::from_millis(2)).len(), 3);
+    }
+
+    #[test]
+    fn dropping_the_last_handle_waits_for_the_queued_jobs() {
+        use std::future::Future;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (_dir, ex) = executor(2, Wake::WhenBehind);
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = done.clone();
+        let slow = ex.run(move |_| {
+            std::thread::sleep(Duration::from_millis(100));
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        // One poll queues the job; nobody waits for its result.
+        block_on(async {
+            let mut slow = std::pin::pin!(slow);
+            std::future::poll_fn(|cx| {
+                let _ = slow.as_mut().poll(cx);
+                std::task::Poll::Ready(())
+            })
+            .await;
+        });
+        drop(ex);
+        assert!(
+            done.load(Ordering::SeqCst),
+            "the drop returned before the queued job had run"
+        );
     }
 
     #[test]

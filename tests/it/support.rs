@@ -29,6 +29,7 @@ impl TestDb {
     pub fn new() -> Self {
         match std::env::var("PORTAAL_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let admin_url = without_tls(&admin_url);
                 let name = format!(
                     "portaal_t_{}",
                     portaal::crypto::random_token()[..16].to_owned()
@@ -41,7 +42,7 @@ impl TestDb {
                 let base = admin_url
                     .rsplit_once('/')
                     .map_or(admin_url.as_str(), |(b, _)| b);
-                let url = format!("{base}/{name}");
+                let url = without_tls(&format!("{base}/{name}"));
                 TestDb::Postgres {
                     admin_url,
                     name,
@@ -65,6 +66,21 @@ impl TestDb {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+/// `url` with `sslmode=disable` unless it names a mode. The tests do not
+/// test TLS, and a test app's connections may still be closing when the
+/// test binary exits, while OpenSSL's exit handler tears down its state
+/// (seen once: a segfault in libcrypto after every test had passed).
+fn without_tls(url: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    if query.split('&').any(|p| p.starts_with("sslmode=")) {
+        url.to_owned()
+    } else if query.is_empty() {
+        format!("{base}?sslmode=disable")
+    } else {
+        format!("{url}&sslmode=disable")
     }
 }
 
