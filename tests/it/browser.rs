@@ -465,6 +465,13 @@ async fn choose_language(c: &Client, code: &str) {
     );
 }
 
+/// Open the login page, choose Dutch and log in as the demo admin.
+async fn log_in_as_dutch_admin(c: &Client, app: &TestApp) {
+    visit(c, app, "/login").await;
+    choose_language(c, "nl").await;
+    log_in(c, ADMIN).await;
+}
+
 /// Fill in the login form and submit it.
 async fn log_in(c: &Client, email: &str) {
     c.find(Locator::Css("#f-email"))
@@ -578,9 +585,7 @@ async fn api_client_create_with_live_matrix() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     visit(c, &app, "/settings/api-clients").await;
     check_page(c).await;
     assert!(text_of(c, "#list").await.contains("Boekhouding-koppeling"));
@@ -881,9 +886,7 @@ async fn logo_upload_shows_in_header() {
     let icon = dir.path().join("icon.png");
     std::fs::write(&icon, solid_png(64, 64, [180, 35, 24])).expect("write icon");
 
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     visit(c, &app, "/settings/organization").await;
     check_page(c).await;
     assert!(
@@ -967,9 +970,7 @@ async fn mail_footer_preview_updates_while_typing() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     visit(c, &app, "/settings/mail-footer").await;
     check_page(c).await;
 
@@ -1073,9 +1074,7 @@ async fn settings_pages_fit_a_phone() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     // An invitation, so that its mail and the open invitations show.
     visit(c, &app, "/settings/users").await;
     c.find(Locator::Css("#f-email"))
@@ -1160,9 +1159,7 @@ async fn phone_menu_folds_the_navigation() {
     let app = TestApp::demo().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     let expanded = "return document.querySelector('.nav-toggle').getAttribute('aria-expanded');";
 
     set_viewport(c, NARROW.0, NARROW.1).await;
@@ -1732,9 +1729,7 @@ async fn week_view_click_empty_slot_creates_meeting() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    visit(c, &app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
+    log_in_as_dutch_admin(c, &app).await;
     visit(c, &app, "/meetings/week").await;
     check_page(c).await;
     assert_eq!(js(c, &format!("return {TODAY_HEAD};")).await, json!(1));
