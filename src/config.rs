@@ -124,7 +124,8 @@ pub struct Config {
     /// Session signing/encryption key material; `None` means "generate one
     /// and keep it in the database".
     pub session_key: Option<String>,
-    /// Mark cookies `Secure` (set behind HTTPS).
+    /// Served over HTTPS (by default when the public URL is https): cookies
+    /// are `Secure` with `__Host-` names, and `Strict-Transport-Security` is sent.
     pub secure_cookies: bool,
     /// Connections in the database pool, and threads that use them.
     pub pool_size: u32,
@@ -189,16 +190,6 @@ impl Config {
                 "PORTAAL_BIND: `{bind_raw}` is not an address like 127.0.0.1:8080"
             ))
         })?;
-        let secure_cookies = match raw.secure_cookies.as_deref().map(str::to_ascii_lowercase) {
-            None => false,
-            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
-            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
-            Some(v) => {
-                return Err(ConfigError::new(format!(
-                    "PORTAAL_SECURE_COOKIES: `{v}` is not true or false"
-                )));
-            }
-        };
         if let Some(key) = &raw.session_key
             && key.len() < 32
         {
@@ -239,6 +230,17 @@ impl Config {
             Some(u) => {
                 return Err(ConfigError::new(format!(
                     "PORTAAL_PUBLIC_URL: `{u}` is not an http:// or https:// address"
+                )));
+            }
+        };
+        let secure_cookies = match raw.secure_cookies.as_deref().map(str::to_ascii_lowercase) {
+            // Served over https: cookies are Secure unless told otherwise.
+            None => public_url.starts_with("https://"),
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => {
+                return Err(ConfigError::new(format!(
+                    "PORTAAL_SECURE_COOKIES: `{v}` is not true or false"
                 )));
             }
         };

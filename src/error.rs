@@ -38,6 +38,11 @@ pub enum ErrorCode {
     ImageType,
     /// The icon must be square.
     IconNotSquare,
+    /// More pixels than the image may have (the icon's budget when `icon`,
+    /// else the logo's): a small file can declare a huge image.
+    TooManyPixels {
+        icon: bool,
+    },
     /// The upload is over the size limit (in KiB).
     FileTooLarge(u64),
     /// A local time skipped by the daylight-saving change (spring gap).
@@ -91,6 +96,7 @@ impl ErrorCode {
             ErrorCode::AlreadyMember => "already_member",
             ErrorCode::ImageType => "unsupported_image",
             ErrorCode::IconNotSquare => "not_square",
+            ErrorCode::TooManyPixels { .. } => "too_many_pixels",
             ErrorCode::FileTooLarge(_) => "too_large",
             ErrorCode::NonexistentLocalTime => "nonexistent_local_time",
             ErrorCode::EndBeforeStart => "end_before_start",
@@ -130,6 +136,8 @@ impl ErrorCode {
             ErrorCode::AlreadyMember => t.err_already_member.into(),
             ErrorCode::ImageType => t.err_image_type.into(),
             ErrorCode::IconNotSquare => t.err_icon_square.into(),
+            ErrorCode::TooManyPixels { icon: true } => t.err_icon_pixels.into(),
+            ErrorCode::TooManyPixels { icon: false } => t.err_logo_pixels.into(),
             ErrorCode::FileTooLarge(kib) => fill(t.err_file_too_large, &[kib]),
             ErrorCode::NonexistentLocalTime => t.err_nonexistent_time.into(),
             ErrorCode::EndBeforeStart => t.err_end_before_start.into(),
@@ -220,6 +228,9 @@ pub enum AppError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many requests")]
     Throttled { retry_after_secs: i64 },
+    /// The password hasher's queue is full; try again after this many seconds.
+    #[error("busy")]
+    Busy { retry_after_secs: i64 },
     /// A request that cannot be understood.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -277,6 +288,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -99,8 +99,15 @@ impl AppState {
     }
 }
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "portaal_session";
+/// The session cookie's name: `__Host-` (Secure, whole site, this host
+/// only) when served over https.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portaal_session"
+    } else {
+        "portaal_session"
+    }
+}
 
 /// The whole application: routes, sessions, CSRF, security headers, error
 /// pages and request logging.
@@ -120,7 +127,7 @@ pub fn app(
     // organisation being worked in.
     let sessions =
         SessionMiddleware::builder(CookieSessionStore::default(), state.session_key.clone())
-            .cookie_name(SESSION_COOKIE.to_string())
+            .cookie_name(session_cookie_name(state.config.secure_cookies).to_string())
             .cookie_secure(state.config.secure_cookies)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
@@ -141,6 +148,7 @@ pub fn app(
         .wrap(from_fn(web::csrf::protect))
         .wrap(from_fn(web::errors::render_errors))
         .wrap(sessions)
+        .wrap(from_fn(web::https_only))
         .wrap(web::security_headers())
         .wrap(from_fn(web::access_log::log))
 }
@@ -165,8 +173,9 @@ pub async fn maintenance(state: aw::Data<AppState>) {
         let result = state
             .db(move |conn| {
                 let sessions = domain::sessions::purge_expired(conn, now)?;
-                let attempts =
-                    domain::auth::purge_old_attempts(conn, now)? + domain::oauth::purge(conn, now)?;
+                let attempts = domain::auth::purge_old_attempts(conn, now)?
+                    + domain::oauth::purge(conn, now)?
+                    + domain::once_views::purge(conn, now)?;
                 Ok((sessions, attempts))
             })
             .await;

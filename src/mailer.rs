@@ -7,6 +7,7 @@ use lettre::{Message, SmtpTransport, Transport};
 
 use crate::AppState;
 use crate::domain::mail::{self, Mail};
+use crate::domain::members;
 
 /// An SMTP connection setting and the sender address.
 #[derive(Clone)]
@@ -62,7 +63,31 @@ pub async fn deliver_due(state: &AppState) -> (usize, usize) {
         return (0, 0);
     };
     let (mut sent, mut failed) = (0, 0);
-    for m in due {
+    for mut m in due {
+        // An invitation gets its link now, with a token of the mail's own;
+        // the stored copy never holds one.
+        if let Some(invitation) = m.invitation_id.clone() {
+            let (now, url) = (state.clock.now(), state.config.public_url.clone());
+            let link = state
+                .db(move |conn| Ok(members::mail_link(conn, now, &invitation, &url)?))
+                .await;
+            let token = match link {
+                Ok(Some(link)) => link.rsplit('/').next().unwrap_or_default().to_string(),
+                Ok(None) => {
+                    let id = m.id.clone();
+                    let _ = state
+                        .db(move |conn| Ok(mail::mark_canceled(conn, &id)?))
+                        .await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not prepare an invitation mail");
+                    continue;
+                }
+            };
+            m.body_text = m.body_text.replace(members::MAIL_TOKEN, &token);
+            m.body_html = m.body_html.replace(members::MAIL_TOKEN, &token);
+        }
         let mailer = mailer.clone();
         let outcome = actix_web::web::block(move || {
             let result = mailer.send(&m);

@@ -2,6 +2,7 @@
 //! parallelism, so a storm of logins cannot starve the other requests.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -43,23 +44,85 @@ fn lower_priority() {
     }
 }
 
-/// The password service: a bounded number of argon2 computations at a time,
-/// each on a thread of its own at a lower scheduling priority, so that under
-/// a storm of logins the requests around it keep their latency.
+/// Whose computation it is: each has a share of the hasher of its own, so a
+/// flood of API client authentications cannot make people wait to log in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// People: logins, password checks and new passwords.
+    People,
+    /// Machines: API client secrets at the OAuth endpoints.
+    Machines,
+}
+
+/// How many computations may wait in one lane beyond those running; a
+/// request that would wait longer is refused at once (503, `Retry-After`)
+/// instead of making everyone behind it wait.
+pub const QUEUE_LIMIT: usize = 16;
+
+/// What a full queue tells the caller to wait, in seconds.
+pub const BUSY_RETRY_AFTER_SECS: i64 = 1;
+
+/// One lane: its running computations (bounded by the permits) and those
+/// waiting for a permit (bounded by [`QUEUE_LIMIT`]).
+struct Queue {
+    permits: Semaphore,
+    admitted: AtomicUsize,
+    capacity: usize,
+}
+
+impl Queue {
+    fn new(parallelism: usize) -> Arc<Self> {
+        let parallelism = parallelism.max(1);
+        Arc::new(Self {
+            permits: Semaphore::new(parallelism),
+            admitted: AtomicUsize::new(0),
+            capacity: parallelism + QUEUE_LIMIT,
+        })
+    }
+
+    /// A place in the queue, or `None` when it is full.
+    fn admit(self: &Arc<Self>) -> Option<Admitted> {
+        self.admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.capacity).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Admitted(self.clone()))
+    }
+}
+
+/// A place in a lane's queue, given back when dropped.
+struct Admitted(Arc<Queue>);
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The password service: in each lane a bounded number of argon2
+/// computations at a time, each on a thread of its own at a lower
+/// scheduling priority, behind a bounded queue.
 #[derive(Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    people: Arc<Queue>,
+    machines: Arc<Queue>,
     /// A hash of nothing anyone knows, checked when the e-mail is unknown so
     /// both cases take the same time.
     dummy_hash: Arc<str>,
+    /// Argon2 computations started so far (hashes and verifications).
+    computed: Arc<AtomicU64>,
 }
 
 impl Passwords {
-    /// Allow `parallelism` hashes at once (at least one).
+    /// People get `parallelism` computations at once, machines half as many
+    /// (at least one each).
     pub fn new(parallelism: usize) -> anyhow::Result<Self> {
         Ok(Self {
-            permits: Arc::new(Semaphore::new(parallelism.max(1))),
+            people: Queue::new(parallelism),
+            machines: Queue::new(parallelism.div_ceil(2)),
             dummy_hash: hash_blocking(&crate::crypto::random_token())?.into(),
+            computed: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -72,13 +135,22 @@ impl Passwords {
 
     async fn run<T: Send + 'static>(
         &self,
+        lane: Lane,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
+        let queue = match lane {
+            Lane::People => &self.people,
+            Lane::Machines => &self.machines,
+        };
+        let _place = queue.admit().ok_or(AppError::Busy {
+            retry_after_secs: BUSY_RETRY_AFTER_SECS,
+        })?;
+        let _permit = queue
             .permits
             .acquire()
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
+        self.computed.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = tokio::sync::oneshot::channel();
         std::thread::Builder::new()
             .name("portaal-argon2".into())
@@ -92,19 +164,47 @@ impl Passwords {
             .map_err(|_| AppError::Internal(anyhow::anyhow!("argon2 thread failed")))
     }
 
-    /// Hash a new password.
+    /// How many argon2 computations have started (what the throttles save
+    /// is counted in the tests).
+    pub fn computations(&self) -> u64 {
+        self.computed.load(Ordering::Relaxed)
+    }
+
+    /// Hash a new password or secret (people's lane: a person sets it).
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(move || hash_blocking(&password))
+        self.run(Lane::People, move || hash_blocking(&password))
             .await?
             .map_err(AppError::Internal)
     }
 
-    /// Verify `password` against `hash`; with no hash (unknown account) the
-    /// dummy hash is checked instead and the answer is `false`.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+    /// Verify `password` against `hash` in `lane`; with no hash (unknown
+    /// account) the dummy hash is checked instead and the answer is `false`.
+    /// A full queue answers [`AppError::Busy`] at once.
+    pub async fn verify(
+        &self,
+        lane: Lane,
+        password: String,
+        hash: Option<String>,
+    ) -> Result<bool, AppError> {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
-        let ok = self.run(move || verify_blocking(&password, &hash)).await?;
+        let ok = self
+            .run(lane, move || verify_blocking(&password, &hash))
+            .await?;
         Ok(ok && known)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lane_admits_its_permits_and_queue_then_refuses() {
+        let q = Queue::new(2);
+        let places: Vec<Admitted> = (0..2 + QUEUE_LIMIT).map(|_| q.admit().unwrap()).collect();
+        assert!(q.admit().is_none(), "full");
+        drop(places);
+        assert!(q.admit().is_some(), "places are given back");
     }
 }

@@ -435,6 +435,10 @@ pub fn error_response(status: StatusCode, err: Option<&AppError>, lang: Lang) ->
                 ),
             )
         }
+        Some(AppError::Busy { retry_after_secs }) => {
+            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            ("temporarily_unavailable", t.error_503.into())
+        }
         _ => match status.as_u16() {
             405 => ("method_not_allowed", t.error_400.into()),
             400 => ("invalid_request", t.error_400.into()),

@@ -210,6 +210,17 @@ fn token_error(e: TokenError, basic: bool) -> Refusal {
             &format!("the scope {scope} is unknown or not granted to this client"),
             false,
         ),
+        TokenError::Busy { retry_after_secs } => Refusal {
+            retry_after: Some(retry_after_secs),
+            ..error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                &format!(
+                    "too busy to check credentials now; try again in {retry_after_secs} seconds"
+                ),
+                false,
+            )
+        },
         TokenError::Throttled { retry_after_secs } => Refusal {
             retry_after: Some(retry_after_secs),
             ..error(

@@ -8,7 +8,7 @@ use actix_web::http::header;
 use serde_json::{Map, Value, json};
 
 use crate::api::BASE;
-use crate::domain::paging::{MAX_SIZE, SortSpec};
+use crate::domain::paging::{MAX_NUMBER, MAX_SIZE, SortSpec};
 use crate::domain::scopes::{Level, Operation, Resource, Scope};
 use crate::domain::{contacts, customers, locations, meetings, reference};
 
@@ -156,7 +156,7 @@ fn path_params(path: &str) -> Vec<Value> {
 fn list_params(sort: &SortSpec) -> Vec<Value> {
     vec![
         json!({ "name": "pageNumber", "in": "query", "description": "The page, from 1.",
-                "schema": { "type": "integer", "minimum": 1, "default": 1 } }),
+                "schema": { "type": "integer", "minimum": 1, "maximum": MAX_NUMBER, "default": 1 } }),
         json!({ "name": "pageSize", "in": "query", "description": "Items per page.",
                 "schema": { "type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 25 } }),
         json!({ "name": "sortBy", "in": "query", "description": "The field to sort by.",

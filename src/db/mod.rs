@@ -172,6 +172,27 @@ where
     }
 }
 
+/// Inside a [`write`] transaction: serialise it with every other write
+/// transaction that locks one of the same `keys` (a throttle's account or
+/// address: its check and its reservation become one step), until it ends.
+/// On SQLite every write transaction of the process is serialised already;
+/// on PostgreSQL, whose instances share the database, a transaction-scoped
+/// advisory lock per key does it (taken in a fixed order, so two
+/// transactions never wait for each other's second key).
+pub fn lock_keys(conn: &mut DbConn, keys: &[&str]) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7415002))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
 /// `true` when the error is a unique-constraint violation on either backend.
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(

@@ -51,7 +51,6 @@ diesel::table! {
         name -> Text,
         password_hash -> Text,
         language -> Nullable<Text>,
-        disabled -> Bool,
         last_login_at -> Nullable<Timestamp>,
         version -> Integer,
         created_at -> Timestamp,
@@ -68,6 +67,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        disabled -> Bool,
     }
 }
 
@@ -201,6 +201,7 @@ diesel::table! {
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        mail_token_hash -> Nullable<Text>,
     }
 }
 
@@ -218,6 +219,14 @@ diesel::table! {
         next_attempt_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        invitation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    once_views (id) {
+        id -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -340,4 +349,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     contacts,
     contact_extensions,
+    once_views,
 );

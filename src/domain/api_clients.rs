@@ -2,7 +2,7 @@
 //! with a grace period), scopes from the catalogue, an optional expiry, and a
 //! disabled switch. Only admins (`api_client_*` operations) manage them.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::{Operation, ScopeDiff, ScopeSet};
+use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// Longest client name.
@@ -169,16 +170,16 @@ impl ClientInput {
         };
         let expires_at = match self.expires_on.trim() {
             "" => None,
-            day => match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            day => match validate::day(day) {
                 // The client works through the whole chosen day (UTC).
-                Ok(d) => {
+                Some(d) => {
                     let end = d.and_hms_opt(23, 59, 59).unwrap_or_default();
                     if end <= now {
                         e.add("expires_on", ErrorCode::DateInPast);
                     }
                     Some(end)
                 }
-                Err(_) => {
+                None => {
                     e.add("expires_on", ErrorCode::InvalidDate);
                     None
                 }
@@ -641,7 +642,7 @@ mod tests {
     use super::*;
 
     fn now() -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, 23)
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
             .unwrap()
             .and_hms_opt(12, 0, 0)
             .unwrap()

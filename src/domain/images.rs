@@ -40,6 +40,15 @@ impl Kind {
         }
     }
 
+    /// The most pixels an image of this kind may have: it is decoded and
+    /// drawn on every page, whatever its file size.
+    pub fn pixel_budget(self) -> u64 {
+        match self {
+            Kind::Logo => 16_000_000,
+            Kind::Icon => 1024 * 1024,
+        }
+    }
+
     fn operation(self) -> Operation {
         match self {
             Kind::Logo => Operation::OrganizationLogoUpdate,
@@ -201,6 +210,14 @@ pub fn store(
             ErrorCode::ImageType,
         )])));
     };
+    if u64::from(sniffed.width) * u64::from(sniffed.height) > kind.pixel_budget() {
+        return Err(AppError::Validation(FieldErrors(vec![(
+            field(),
+            ErrorCode::TooManyPixels {
+                icon: kind == Kind::Icon,
+            },
+        )])));
+    }
     if kind == Kind::Icon && sniffed.width != sniffed.height {
         return Err(AppError::Validation(FieldErrors(vec![(
             field(),

@@ -26,6 +26,8 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The invitation whose link is put in when the mail is sent.
+    pub invitation_id: Option<String>,
 }
 
 /// A mail to send: the body as already-escaped HTML paragraphs and as text.
@@ -34,6 +36,8 @@ pub struct Outgoing<'a> {
     pub subject: &'a str,
     pub html: String,
     pub text: String,
+    /// An invitation mail: its link gets a token only when it is sent.
+    pub invitation_id: Option<&'a str>,
 }
 
 /// Escape text for HTML.
@@ -83,6 +87,7 @@ pub fn enqueue(
             mail_outbox::body_text.eq(text),
             mail_outbox::status.eq("stored"),
             mail_outbox::created_at.eq(now),
+            mail_outbox::invitation_id.eq(mail.invitation_id),
         ))
         .execute(conn)?;
     Ok(id)
@@ -164,6 +169,21 @@ pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str) -> QueryResult
                 mail_outbox::last_error.eq(None::<String>),
                 mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
                 mail_outbox::sent_at.eq(now),
+            ))
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// Give up on an invitation mail whose invitation was accepted or expired
+/// before it was sent; it is kept, marked `canceled`.
+pub fn mark_canceled(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    crate::db::write(conn, |conn| {
+        diesel::update(mail_outbox::table.find(id))
+            .set((
+                mail_outbox::status.eq("canceled"),
+                mail_outbox::last_error.eq(None::<String>),
+                mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
     })?;

@@ -132,6 +132,7 @@ pub fn parse_local(raw: &str) -> Option<NaiveDateTime> {
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+    .filter(|t| crate::domain::validate::in_range(t.date()))
 }
 
 /// A local time in `tz` as UTC. In the autumn hour that happens twice the

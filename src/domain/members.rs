@@ -1,6 +1,10 @@
 //! The people of an organisation: members with their role, invitations
 //! (single use, expiring, the token only as a hash), role changes, removal
 //! and disabling — never leaving the organisation without an admin.
+//!
+//! Everything here acts on a membership, never on the account: an account
+//! may belong to several organisations, and one organisation's decision
+//! (a role, disabling, removal) never reaches another's.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -80,7 +84,7 @@ pub fn list(
             users::name,
             users::email,
             memberships::role,
-            users::disabled,
+            memberships::disabled,
             users::last_login_at,
         ))
         .load(conn)?;
@@ -104,7 +108,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, membership_id: &str) -> Result<Memb
             users::name,
             users::email,
             memberships::role,
-            users::disabled,
+            memberships::disabled,
             users::last_login_at,
         ))
         .first(conn)?)
@@ -144,8 +148,14 @@ struct InvitationView<'a> {
     expires_at: NaiveDateTime,
 }
 
+/// Where the invitation mail's token goes. The outbox keeps the mail with
+/// this in its place; the token (one of the mail's own) is put in when the
+/// mail is sent (see [`mail_link`]), so no admin can read it in the outbox.
+pub const MAIL_TOKEN: &str = "[token: alleen in de verzonden mail / only in the sent mail]";
+
 /// Invite `email` with `role`: stores the invitation (token hashed) and the
-/// mail in the outbox; returns the link (shown once to the admin).
+/// mail in the outbox (without a token); returns the link (shown once to the
+/// admin).
 pub fn invite(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -193,18 +203,18 @@ pub fn invite(
             .find(&org_id)
             .select(organizations::name)
             .first(conn)?;
-        let link = format!("{public_url}/invitations/{token}");
+        let mail_link = format!("{public_url}/invitations/{MAIL_TOKEN}");
         let subject =
             format!("Uitnodiging voor {org_name} in Portaal / Invitation to {org_name} on Portaal");
         let text = format!(
-            "{} nodigt u uit voor {org_name} in Portaal.\n{} invites you to {org_name} on Portaal.\n\n{link}\n\nDeze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.",
+            "{} nodigt u uit voor {org_name} in Portaal.\n{} invites you to {org_name} on Portaal.\n\n{mail_link}\n\nDeze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.",
             who.label, who.label
         );
         let html = format!(
             "<p>{inviter} nodigt u uit voor {org} in Portaal.<br>{inviter} invites you to {org} on Portaal.</p>\n<p><a href=\"{href}\">{href}</a></p>\n<p>Deze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.</p>",
             inviter = mail::escape(&who.label),
             org = mail::escape(&org_name),
-            href = mail::escape(&link),
+            href = mail::escape(&mail_link),
         );
         mail::enqueue(
             conn,
@@ -215,6 +225,7 @@ pub fn invite(
                 subject: &subject,
                 html,
                 text,
+                invitation_id: Some(&id),
             },
         )?;
         audit::record(
@@ -230,19 +241,42 @@ pub fn invite(
                 }),
             ),
         )?;
-        Ok(link)
+        Ok(format!("{public_url}/invitations/{token}"))
     })
 }
 
-/// What an invitation link leads to.
+/// The link for the invitation mail being sent now: a token of the mail's
+/// own (only its hash is kept; a later send replaces it). `None` when the
+/// invitation is no longer open (accepted or expired): the mail is not sent.
+pub fn mail_link(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    invitation_id: &str,
+    public_url: &str,
+) -> QueryResult<Option<String>> {
+    let token = crypto::random_token();
+    let updated = db::write(conn, |conn| {
+        diesel::update(
+            invitations::table
+                .find(invitation_id)
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::expires_at.gt(now)),
+        )
+        .set(invitations::mail_token_hash.eq(crypto::sha256_hex(token.as_bytes())))
+        .execute(conn)
+    })?;
+    Ok((updated == 1).then(|| format!("{public_url}/invitations/{token}")))
+}
+
+/// What an invitation link leads to. Whether its e-mail has an account is
+/// not part of it: the page looks the same either way.
 pub struct InvitationTarget {
     pub invitation: Invitation,
     pub organization_name: String,
-    /// The account that already has this e-mail, if any.
-    pub existing_user: Option<String>,
 }
 
-/// Look up a live invitation by its token (unknown, used or expired: 404).
+/// Look up a live invitation by its token, the one shown to the admin or
+/// the one in the sent mail (unknown, used or expired: 404).
 pub fn by_token(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -251,8 +285,13 @@ pub fn by_token(
     if !crypto::is_token(token) {
         return Err(AppError::NotFound);
     }
+    let hash = crypto::sha256_hex(token.as_bytes());
     let invitation: Invitation = invitations::table
-        .filter(invitations::token_hash.eq(crypto::sha256_hex(token.as_bytes())))
+        .filter(
+            invitations::token_hash
+                .eq(&hash)
+                .or(invitations::mail_token_hash.eq(&hash)),
+        )
         .filter(invitations::accepted_at.is_null())
         .filter(invitations::expires_at.gt(now))
         .select(Invitation::as_select())
@@ -261,22 +300,23 @@ pub fn by_token(
         .find(&invitation.organization_id)
         .select(organizations::name)
         .first(conn)?;
-    let existing_user = accounts::find_by_email(conn, &invitation.email)?.map(|u| u.id);
     Ok(InvitationTarget {
         invitation,
         organization_name,
-        existing_user,
     })
 }
 
-/// Accept an invitation: a new account (`new_account` = name and password
-/// hash) or, for an existing account whose password was checked by the
-/// caller, just the membership. Single use. Returns the user id and a login.
-pub fn accept(
+/// Accept an invitation by creating the account of its e-mail (`name` and
+/// the new password's hash): single use. An e-mail that already has an
+/// account is refused (`email`: [`ErrorCode::EmailTaken`]): its owner logs
+/// in and accepts with [`accept_signed_in`]. Returns the organisation and
+/// the token of the new account's first login.
+pub fn accept_new(
     conn: &mut DbConn,
     now: NaiveDateTime,
     token: &str,
-    new_account: Option<(&str, &str)>,
+    name: &str,
+    password_hash: &str,
     ip: Option<String>,
 ) -> Result<(String, String), AppError> {
     db::write(conn, |conn| {
@@ -288,52 +328,97 @@ pub fn accept(
             label: inv.email.clone(),
             ip: ip.clone(),
         };
-        let user_id = match (&target.existing_user, new_account) {
-            (Some(id), _) => id.clone(),
-            (None, Some((name, hash))) => {
-                accounts::create(
-                    conn,
-                    now,
-                    &anonymous,
-                    Some(&inv.organization_id),
-                    &inv.email,
-                    name,
-                    hash,
-                )?
-                .id
-            }
-            (None, None) => return Err(AppError::BadRequest("account details missing".into())),
-        };
-        // Single use: only the first of two racing accepts updates the row.
-        let used = diesel::update(invitations::table.find(&inv.id))
-            .filter(invitations::accepted_at.is_null())
-            .set(invitations::accepted_at.eq(now))
-            .execute(conn)?;
-        if used == 0 {
-            return Err(AppError::NotFound);
-        }
-        let role = Role::parse(&inv.role).unwrap_or(Role::Access);
-        let user = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
-        let actor = AuditActor {
-            kind: "user",
-            id: Some(user.id.clone()),
-            label: user.name.clone(),
-            ip,
-        };
-        accounts::add_membership(conn, now, &actor, &inv.organization_id, &user_id, role)?;
-        audit::record(
+        let user = accounts::create(
             conn,
             now,
-            &actor,
-            Event::new(
-                Some(&inv.organization_id),
-                "invitation.accepted",
-                "invitation",
-                Some(&inv.id),
-            ),
+            &anonymous,
+            Some(&inv.organization_id),
+            &inv.email,
+            name,
+            password_hash,
         )?;
-        Ok((user_id.clone(), sessions::start(conn, now, &user_id)?))
+        use_invitation(conn, now, inv, &user.id, &user.name, ip)?;
+        Ok((
+            inv.organization_id.clone(),
+            sessions::start(conn, now, &user.id)?,
+        ))
     })
+}
+
+/// Accept an invitation as the signed-in user `user_id`, whose e-mail must
+/// be the invited one (another answers 403). Single use. Returns the
+/// organisation joined.
+pub fn accept_signed_in(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    token: &str,
+    user_id: &str,
+    ip: Option<String>,
+) -> Result<String, AppError> {
+    db::write(conn, |conn| {
+        let target = by_token(conn, now, token)?;
+        let inv = &target.invitation;
+        let user = accounts::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+        if user.email != inv.email {
+            return Err(AppError::Forbidden {
+                operation: None,
+                missing: None,
+            });
+        }
+        use_invitation(conn, now, inv, &user.id, &user.name, ip)?;
+        Ok(inv.organization_id.clone())
+    })
+}
+
+/// Mark the invitation used (only the first of two racing accepts does) and
+/// give `user_id` the membership it offers; audited.
+fn use_invitation(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    inv: &Invitation,
+    user_id: &str,
+    user_name: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let used = diesel::update(invitations::table.find(&inv.id))
+        .filter(invitations::accepted_at.is_null())
+        .set(invitations::accepted_at.eq(now))
+        .execute(conn)?;
+    if used == 0 {
+        return Err(AppError::NotFound);
+    }
+    let member: Option<String> = memberships::table
+        .filter(memberships::organization_id.eq(&inv.organization_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::id)
+        .first(conn)
+        .optional()?;
+    if member.is_some() {
+        return Err(AppError::Validation(FieldErrors(vec![(
+            "email",
+            ErrorCode::AlreadyMember,
+        )])));
+    }
+    let role = Role::parse(&inv.role).unwrap_or(Role::Access);
+    let actor = AuditActor {
+        kind: "user",
+        id: Some(user_id.to_string()),
+        label: user_name.to_string(),
+        ip,
+    };
+    accounts::add_membership(conn, now, &actor, &inv.organization_id, user_id, role)?;
+    audit::record(
+        conn,
+        now,
+        &actor,
+        Event::new(
+            Some(&inv.organization_id),
+            "invitation.accepted",
+            "invitation",
+            Some(&inv.id),
+        ),
+    )?;
+    Ok(())
 }
 
 fn membership(conn: &mut DbConn, org: &str, id: &str) -> Result<(String, String), AppError> {
@@ -344,13 +429,13 @@ fn membership(conn: &mut DbConn, org: &str, id: &str) -> Result<(String, String)
         .first(conn)?)
 }
 
+/// The organisation's enabled admins other than `except_user`.
 fn other_admins(conn: &mut DbConn, org: &str, except_user: &str) -> QueryResult<i64> {
     memberships::table
-        .inner_join(users::table)
         .filter(memberships::organization_id.eq(org))
         .filter(memberships::role.eq(Role::Backoffice.as_str()))
         .filter(memberships::user_id.ne(except_user))
-        .filter(users::disabled.eq(false))
+        .filter(memberships::disabled.eq(false))
         .count()
         .get_result(conn)
 }
@@ -453,8 +538,18 @@ pub fn remove(
     })
 }
 
-/// Disable (or re-enable) a member's account: a disabled user cannot log in
-/// and their logins end at once. The last admin cannot be disabled.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DisabledView<'a> {
+    user_id: &'a str,
+    role: &'a str,
+    disabled: bool,
+}
+
+/// Disable (or re-enable) a membership: a disabled member keeps their
+/// account and their other organisations, but has no access to this one
+/// (their logins lose it at once: every request reads the memberships). The
+/// last enabled admin cannot be disabled.
 pub fn set_disabled(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -465,37 +560,45 @@ pub fn set_disabled(
     actor.require(Operation::UserDisable)?;
     let org = actor.organization_id.clone();
     db::write(conn, |conn| {
-        let (user_id, role) = membership(conn, &org, membership_id)?;
+        let (user_id, role, was): (String, String, bool) = memberships::table
+            .filter(memberships::organization_id.eq(&org))
+            .filter(memberships::id.eq(membership_id))
+            .select((
+                memberships::user_id,
+                memberships::role,
+                memberships::disabled,
+            ))
+            .first(conn)?;
+        if was == disabled {
+            return Ok(());
+        }
         if disabled && role == Role::Backoffice.as_str() && other_admins(conn, &org, &user_id)? == 0
         {
             return Err(last_admin());
         }
-        let before = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
-        if before.disabled == disabled {
-            return Ok(());
-        }
-        diesel::update(users::table.find(&user_id))
+        diesel::update(memberships::table.find(membership_id))
             .set((
-                users::disabled.eq(disabled),
-                users::version.eq(users::version + 1),
-                users::updated_at.eq(now),
+                memberships::disabled.eq(disabled),
+                memberships::version.eq(memberships::version + 1),
+                memberships::updated_at.eq(now),
             ))
             .execute(conn)?;
-        if disabled {
-            sessions::end_all_for_user(conn, &user_id)?;
-        }
-        let after = accounts::find(conn, &user_id)?.ok_or(AppError::NotFound)?;
+        let view = |disabled| DisabledView {
+            user_id: &user_id,
+            role: &role,
+            disabled,
+        };
         let action = if disabled {
-            "user.disabled"
+            "membership.disabled"
         } else {
-            "user.enabled"
+            "membership.enabled"
         };
         audit::record(
             conn,
             now,
             &actor.audit(),
-            Event::new(Some(&org), action, "user", Some(&user_id))
-                .values(Some(&before.view()), Some(&after.view())),
+            Event::new(Some(&org), action, "membership", Some(membership_id))
+                .values(Some(&view(was)), Some(&view(disabled))),
         )?;
         Ok(())
     })

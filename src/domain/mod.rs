@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod meetings;
 pub mod members;
 pub mod oauth;
+pub mod once_views;
 pub mod organizations;
 pub mod paging;
 pub mod reference;

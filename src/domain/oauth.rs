@@ -20,14 +20,16 @@ use crate::db::schema::{
 use crate::db::{self, DbConn, Stamp, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{ApiClient, Status};
+use crate::domain::auth;
 use crate::domain::scopes::ScopeSet;
 use crate::error::AppError;
+use crate::password::Lane;
 
-/// Failed authentications of one client id within the window before it is
-/// throttled.
+/// Failed authentications of one client id from one address within the
+/// window before they are throttled.
 pub const FAILURE_LIMIT: usize = 10;
-/// The throttling window.
-pub const WINDOW_MINUTES: i64 = 15;
+/// The throttling window (the same as logins').
+pub const WINDOW_MINUTES: i64 = auth::WINDOW_MINUTES;
 /// How often "last used" is written for a client and a secret, at most.
 pub const LAST_USED_EVERY_SECS: i64 = 60;
 
@@ -44,8 +46,11 @@ pub enum TokenError {
     UnsupportedGrantType,
     /// `invalid_scope`, naming the scope.
     InvalidScope(String),
-    /// Too many failures for this client id.
+    /// Too many failures for this client id from this address, or from
+    /// this address.
     Throttled { retry_after_secs: i64 },
+    /// The hasher's queue is full (`temporarily_unavailable`).
+    Busy { retry_after_secs: i64 },
     /// Something broke.
     Internal(AppError),
 }
@@ -71,20 +76,56 @@ pub struct Issued {
     pub scope: ScopeSet,
 }
 
-fn retry_after(conn: &mut DbConn, now: NaiveDateTime, client_id: &str) -> QueryResult<Option<i64>> {
+/// How long a client id is: `pc_` and 24 lowercase hex digits.
+const CLIENT_ID_LEN: usize = 27;
+
+/// Does `s` have the shape of our client ids (see
+/// `api_clients::new_client_id`)? Anything else is refused before the
+/// database is asked, and never stored.
+pub fn is_client_id(s: &str) -> bool {
+    s.len() == CLIENT_ID_LEN
+        && s.strip_prefix("pc_").is_some_and(|hex| {
+            hex.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
+/// Does `s` have the shape of our secrets (`pcs_` and 64 lowercase hex
+/// digits)? Another cannot match any secret: no argon2 is spent on it.
+fn is_secret_shaped(s: &str) -> bool {
+    s.strip_prefix("pcs_").is_some_and(crypto::is_token)
+}
+
+/// The wait before this client id may try again from this address: its
+/// failures from this address (so someone else's guesses never lock out the
+/// owner), and every failure from this address whatever the client.
+fn retry_after(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    client_id: &str,
+    ip: &str,
+    ip_limit: usize,
+) -> QueryResult<Option<i64>> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    let times: Vec<NaiveDateTime> = oauth_failures::table
+    let of_client: Vec<NaiveDateTime> = oauth_failures::table
         .filter(oauth_failures::client_id.eq(client_id))
+        .filter(oauth_failures::ip.eq(ip))
         .filter(oauth_failures::created_at.gt(since))
         .order(oauth_failures::created_at.desc())
         .limit(FAILURE_LIMIT as i64)
         .select(oauth_failures::created_at)
         .load(conn)?;
-    Ok((times.len() >= FAILURE_LIMIT).then(|| {
-        (times[FAILURE_LIMIT - 1] + Duration::minutes(WINDOW_MINUTES) - now)
-            .num_seconds()
-            .max(1)
-    }))
+    let of_address: Vec<NaiveDateTime> = oauth_failures::table
+        .filter(oauth_failures::ip.eq(ip))
+        .filter(oauth_failures::created_at.gt(since))
+        .order(oauth_failures::created_at.desc())
+        .limit(ip_limit as i64)
+        .select(oauth_failures::created_at)
+        .load(conn)?;
+    Ok(auth::longest_wait(
+        &[(&of_client, FAILURE_LIMIT), (&of_address, ip_limit)],
+        now,
+    ))
 }
 
 /// A client with its live secrets as `(id, argon2 hash)`.
@@ -117,73 +158,127 @@ fn client_by_client_id(
     Ok(Some((client, secrets)))
 }
 
-/// Check a client's id and secret (argon2, off the workers, bounded). An
-/// unknown id takes the same time as a wrong secret. Failures count towards
-/// the throttle; a throttled client id is refused before any hashing.
+/// An authentication reserved before hashing: its failure row exists (and
+/// counts) until the secret is found right.
+struct Reservation {
+    failure_id: String,
+    client: ApiClient,
+    secrets: Vec<(String, String)>,
+}
+
+impl From<diesel::result::Error> for TokenError {
+    fn from(e: diesel::result::Error) -> Self {
+        TokenError::Internal(e.into())
+    }
+}
+
+/// Check the throttles and reserve a failure in one step. A throttled
+/// client or address gets no row; an unknown client id gets `None` and no
+/// row either.
+fn reserve(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    client_id: &str,
+    ip: &str,
+    ip_limit: usize,
+) -> Result<Option<Reservation>, TokenError> {
+    db::write(conn, |conn| {
+        db::lock_keys(
+            conn,
+            &[
+                &format!("oauth:client:{client_id}:{ip}"),
+                &format!("oauth:ip:{ip}"),
+            ],
+        )?;
+        if let Some(secs) = retry_after(conn, now, client_id, ip, ip_limit)? {
+            return Err(TokenError::Throttled {
+                retry_after_secs: secs,
+            });
+        }
+        let Some((client, secrets)) = client_by_client_id(conn, client_id, now)? else {
+            return Ok(None);
+        };
+        let failure_id = new_id();
+        diesel::insert_into(oauth_failures::table)
+            .values((
+                oauth_failures::id.eq(&failure_id),
+                oauth_failures::client_id.eq(client_id),
+                oauth_failures::ip.eq(ip),
+                oauth_failures::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(Some(Reservation {
+            failure_id,
+            client,
+            secrets,
+        }))
+    })
+}
+
+/// Drop a reserved failure: the secret was right, or never checked.
+fn release(conn: &mut DbConn, failure_id: &str) -> QueryResult<()> {
+    db::write(conn, |conn| {
+        diesel::delete(oauth_failures::table.find(failure_id)).execute(conn)
+    })?;
+    Ok(())
+}
+
+/// Check a client's id and secret. A malformed or unknown client id costs
+/// no argon2 and no write; otherwise the attempt is reserved (counted)
+/// before any hashing, throttled per client id and address and per address,
+/// and hashed in the machines' lane of the hasher (a full queue answers
+/// `Busy`, and the attempt does not count).
 pub async fn authenticate_client(
     app: &AppState,
     client_id: &str,
     secret: &str,
     ip: &str,
 ) -> Result<Authenticated, TokenError> {
+    if !is_client_id(client_id) {
+        return Err(TokenError::InvalidClient);
+    }
     let now = app.clock.now();
-    let (throttle, found) = {
-        let client_id = client_id.to_string();
-        app.db(move |conn| {
-            Ok((
-                retry_after(conn, now, &client_id)?,
-                client_by_client_id(conn, &client_id, now)?,
-            ))
-        })
-        .await?
+    let ip_limit = app.config.login_ip_limit;
+    let reservation = {
+        let (client_id, ip) = (client_id.to_string(), ip.to_string());
+        app.db(move |conn| Ok(reserve(conn, now, &client_id, &ip, ip_limit)))
+            .await??
     };
-    if let Some(secs) = throttle {
-        return Err(TokenError::Throttled {
-            retry_after_secs: secs,
-        });
+    let Some(Reservation {
+        failure_id,
+        client,
+        secrets,
+    }) = reservation
+    else {
+        return Err(TokenError::InvalidClient);
+    };
+    if !is_secret_shaped(secret) {
+        return Err(TokenError::InvalidClient);
     }
     let mut matched = None;
-    match &found {
-        None => {
-            app.passwords.verify(secret.to_string(), None).await?;
-        }
-        Some((_, secrets)) if secrets.is_empty() => {
-            app.passwords.verify(secret.to_string(), None).await?;
-        }
-        Some((_, secrets)) => {
-            for (id, hash) in secrets {
-                if app
-                    .passwords
-                    .verify(secret.to_string(), Some(hash.clone()))
-                    .await?
-                {
-                    matched = Some(id.clone());
-                    break;
-                }
+    for (id, hash) in secrets {
+        match app
+            .passwords
+            .verify(Lane::Machines, secret.to_string(), Some(hash))
+            .await
+        {
+            Ok(true) => {
+                matched = Some(id);
+                break;
             }
+            Ok(false) => {}
+            Err(AppError::Busy { retry_after_secs }) => {
+                app.db(move |conn| Ok(release(conn, &failure_id)?)).await?;
+                return Err(TokenError::Busy { retry_after_secs });
+            }
+            Err(e) => return Err(e.into()),
         }
     }
-    match (found, matched) {
-        (Some((client, _)), Some(secret_id)) => Ok(Authenticated { client, secret_id }),
-        _ => {
-            let (client_id, ip) = (client_id.to_string(), ip.to_string());
-            app.db(move |conn| {
-                db::write(conn, |conn| {
-                    diesel::insert_into(oauth_failures::table)
-                        .values((
-                            oauth_failures::id.eq(new_id()),
-                            oauth_failures::client_id.eq(&client_id),
-                            oauth_failures::ip.eq(&ip),
-                            oauth_failures::created_at.eq(now),
-                        ))
-                        .execute(conn)
-                })?;
-                Ok(())
-            })
-            .await?;
-            Err(TokenError::InvalidClient)
-        }
-    }
+    let Some(secret_id) = matched else {
+        return Err(TokenError::InvalidClient);
+    };
+    app.db(move |conn| Ok(release(conn, &failure_id)?)).await?;
+    Ok(Authenticated { client, secret_id })
 }
 
 /// Issue a token to an authenticated client for `requested` scopes (a
@@ -276,11 +371,14 @@ type TokenRow = (
 
 /// The live token `token`, in one query (with the client, the secret's last
 /// use and the organisation's data version). "Last used" is written at most
-/// once a minute, so the check is a read on almost every request.
+/// once a minute, so the check is a read on almost every request. With
+/// `of_client`, another client's token is `None` and nothing of it is
+/// touched (introspection by another client is not a use).
 pub fn live_token(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
+    of_client: Option<&str>,
 ) -> QueryResult<Option<TokenInfo>> {
     let id = crypto::sha256_hex(token.as_bytes());
     let row: Option<TokenRow> = crate::direct!(conn, |c| access_tokens::table
@@ -319,6 +417,9 @@ pub fn live_token(
     else {
         return Ok(None);
     };
+    if of_client.is_some_and(|c| c != client.id) {
+        return Ok(None);
+    }
     let stale = |t: Option<NaiveDateTime>| {
         t.is_none_or(|t| now - t >= Duration::seconds(LAST_USED_EVERY_SECS))
     };
@@ -352,7 +453,7 @@ pub fn actor_for_token(
     now: NaiveDateTime,
     ip: Option<String>,
 ) -> QueryResult<Option<(Actor, TokenInfo)>> {
-    Ok(live_token(conn, token, now)?.map(|info| {
+    Ok(live_token(conn, token, now, None)?.map(|info| {
         let c = &info.client;
         let mut actor = Actor::api_client(
             c.organization_id.clone(),
@@ -398,7 +499,7 @@ pub fn introspect(
     client: &ApiClient,
     token: &str,
 ) -> QueryResult<Option<TokenInfo>> {
-    Ok(live_token(conn, token, now)?.filter(|info| info.client.id == client.id))
+    live_token(conn, token, now, Some(&client.id))
 }
 
 /// Forget tokens expired for a day and failures older than a day.

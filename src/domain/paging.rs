@@ -13,6 +13,9 @@ use crate::error::{ErrorCode, FieldErrors};
 pub const DEFAULT_SIZE: i64 = 25;
 /// The largest page size.
 pub const MAX_SIZE: i64 = 100;
+/// The largest page number: far past the end of any list, small enough
+/// that the rows to skip always fit the databases' integers.
+pub const MAX_NUMBER: i64 = 1_000_000;
 
 /// The list parameters as they arrive in a query string (raw, so that bad
 /// values can be reported instead of failing the whole request).
@@ -50,7 +53,7 @@ pub struct PageRequest {
 impl PageRequest {
     /// Rows to skip.
     pub fn offset(&self) -> i64 {
-        (self.number - 1) * self.size
+        (self.number - 1).saturating_mul(self.size)
     }
 
     /// The cache key (see `domain::cache`) of this list's total: the list's
@@ -96,7 +99,7 @@ impl ListParams {
         let number = match self.page_number.as_deref() {
             None => 1,
             Some(v) => match v.parse::<i64>() {
-                Ok(n) if n >= 1 => n,
+                Ok(n) if (1..=MAX_NUMBER).contains(&n) => n,
                 _ => {
                     errors.add("pageNumber", ErrorCode::InvalidChoice);
                     1
@@ -148,12 +151,14 @@ impl ListParams {
 
     /// Lenient: bad values fall back to defaults (backoffice links).
     pub fn lenient(&self, spec: &SortSpec) -> PageRequest {
-        let number = self
-            .page_number
-            .as_deref()
-            .and_then(|v| v.parse::<i64>().ok())
-            .filter(|n| *n >= 1)
-            .unwrap_or(1);
+        // A number past the end (however large) asks for a page past the
+        // end: the screens say so; anything else is the first page.
+        let number = match self.page_number.as_deref().map(str::trim) {
+            Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => v
+                .parse::<i64>()
+                .map_or(MAX_NUMBER, |n| n.clamp(1, MAX_NUMBER)),
+            _ => 1,
+        };
         let size = self
             .page_size
             .as_deref()
@@ -237,6 +242,15 @@ mod tests {
             .strict(&SPEC)
             .unwrap_err();
         assert_eq!(bad.0.len(), 4);
+        let huge = params("9223372036854775807", "100", "", "")
+            .strict(&SPEC)
+            .unwrap_err();
+        assert_eq!(huge.get("pageNumber"), Some(&ErrorCode::InvalidChoice));
+        for n in ["9223372036854775807", "99999999999999999999999", "1000001"] {
+            let r = params(n, "100", "", "").lenient(&SPEC);
+            assert_eq!((r.number, r.offset()), (MAX_NUMBER, 99_999_900), "{n}");
+        }
+        assert_eq!(params("-3", "", "", "").lenient(&SPEC).number, 1);
         let lenient = params("0", "1000", "password", "UP").lenient(&SPEC);
         assert_eq!(
             (lenient.number, lenient.size, lenient.sort, lenient.desc),

@@ -47,7 +47,11 @@ pub fn login_of(
     let rows: Vec<(LoginUser, Option<MembershipChoice>)> =
         crate::direct!(conn, |c| sessions::table
             .inner_join(users::table)
-            .left_join(memberships::table.on(memberships::user_id.eq(users::id)))
+            .left_join(
+                memberships::table.on(memberships::user_id
+                    .eq(users::id)
+                    .and(memberships::disabled.eq(false))),
+            )
             .left_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
             .left_join(
                 data_versions::table.on(data_versions::organization_id.eq(organizations::id)),

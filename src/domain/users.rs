@@ -24,7 +24,6 @@ pub struct User {
     pub name: String,
     pub password_hash: String,
     pub language: Option<String>,
-    pub disabled: bool,
     pub last_login_at: Option<NaiveDateTime>,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -41,7 +40,6 @@ pub struct LoginUser {
     pub email: String,
     pub name: String,
     pub language: Option<String>,
-    pub disabled: bool,
     pub version: i32,
 }
 
@@ -59,7 +57,6 @@ pub struct UserView<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub language: Option<&'a str>,
-    pub disabled: bool,
 }
 
 impl User {
@@ -69,7 +66,6 @@ impl User {
             email: &self.email,
             name: &self.name,
             language: self.language.as_deref(),
-            disabled: self.disabled,
         }
     }
 
@@ -79,7 +75,8 @@ impl User {
     }
 }
 
-/// One organisation a user belongs to, with the role there.
+/// One organisation a user belongs to, with the role there (a disabled
+/// membership is not one: it gives no access).
 #[derive(Debug, Clone, Queryable)]
 pub struct MembershipChoice {
     pub organization_id: String,
@@ -132,6 +129,7 @@ pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Membe
     let mut rows = crate::direct!(conn, |c| memberships::table
         .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::disabled.eq(false))
         .select(membership_columns())
         .load(c))?;
     sort_by_name(&mut rows);

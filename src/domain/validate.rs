@@ -9,6 +9,24 @@ pub const MIN_PASSWORD: usize = 10;
 /// Longest password accepted (argon2 cost stays bounded).
 pub const MAX_PASSWORD: usize = 256;
 
+/// The years a date may have: written with four digits, as people and
+/// RFC 3339 write them. Dates far outside (chrono reaches ±262,143) would
+/// overflow the arithmetic of weeks and time zones.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// A day written `YYYY-MM-DD`, within [`YEARS`].
+pub fn day(raw: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| in_range(*d))
+}
+
+/// Is `day` within [`YEARS`]?
+pub fn in_range(day: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&day.year())
+}
+
 /// A required one-line text, trimmed, at most `max` characters.
 pub fn required(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
     let v = value.trim();

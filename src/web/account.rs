@@ -6,11 +6,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::auth::{self, LoginError};
 use crate::domain::users::{self, ProfileInput};
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Lang;
-use crate::web::extract::{Member, SID_KEY};
+use crate::web::extract::{ClientIp, Member, SID_KEY};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -167,23 +168,10 @@ async fn save_profile(
     }
 }
 
-/// Is `password` the member's current password (read fresh, not from the
-/// login lookup, which carries no hash)?
-async fn current_password_ok(
-    state: &AppState,
-    member: &Member,
-    password: &str,
-) -> Result<bool, AppError> {
-    let id = member.user.id.clone();
-    let hash = state
-        .db(move |conn| Ok(users::find(conn, &id)?.map(|u| u.password_hash)))
-        .await?;
-    state.passwords.verify(password.to_string(), hash).await
-}
-
 async fn change_password(
     member: Member,
     state: web::Data<AppState>,
+    ip: ClientIp,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -198,8 +186,15 @@ async fn change_password(
         &form.new_password,
         &form.password_confirm,
     );
-    if errors.is_empty() && !current_password_ok(&state, &member, &form.current_password).await? {
-        errors.add("current_password", ErrorCode::CurrentPassword);
+    if errors.is_empty() {
+        // Throttled like a login: a borrowed session cannot guess it either.
+        let checked =
+            auth::confirm_password(&state, &member.user.email, &form.current_password, &ip.0).await;
+        match checked {
+            Ok(()) => {}
+            Err(LoginError::Invalid) => errors.add("current_password", ErrorCode::CurrentPassword),
+            Err(e) => return Err(e.into()),
+        }
     }
     if !errors.is_empty() {
         let mut p = own_page(&member);

@@ -342,7 +342,7 @@ async fn secret(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (client, _) = load(&state, &m, id.into_inner()).await?;
-    let secret = once::peek(&req, &state).and_then(|v| {
+    let secret = once::take(&req, &state).await.and_then(|v| {
         let (owner, secret) = v.split_once(' ')?;
         (owner == client.id).then(|| secret.to_string())
     });

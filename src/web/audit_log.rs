@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDateTime, TimeZone};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -98,7 +98,7 @@ fn entry_view(lang: Lang, tz: chrono_tz::Tz, e: AuditEntry) -> EntryView {
 
 /// The first moment of `day` in `tz`, as UTC.
 fn day_start(day: &str, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
-    let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    let d = crate::domain::validate::day(day)?;
     tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
         .earliest()
         .map(|t| t.naive_utc())
@@ -126,8 +126,7 @@ async fn show(
         resource_type: nonempty(&q.resource),
         from: day_start(&from, m.tz),
         // "Until" includes the whole chosen day.
-        until: NaiveDate::parse_from_str(&to, "%Y-%m-%d")
-            .ok()
+        until: crate::domain::validate::day(&to)
             .and_then(|d| d.succ_opt())
             .and_then(|d| day_start(&d.to_string(), m.tz)),
     };

@@ -11,7 +11,7 @@ use crate::domain::auth::{self, LoginError};
 use crate::domain::users;
 use crate::error::AppError;
 use crate::i18n::fill;
-use crate::web::extract::{ClientIp, Member, SID_KEY, load_member};
+use crate::web::extract::{ClientIp, SID_KEY, load_member};
 use crate::web::flash::Flash;
 use crate::web::form::Field;
 use crate::web::layout::AuthLayout;
@@ -32,6 +32,8 @@ struct LoginPage {
     password: Field,
     next: String,
     error: Option<String>,
+    /// The line under the title: what logging in leads to.
+    intro: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +68,11 @@ fn page(req: &HttpRequest, email: &str, next: &str, error: Option<String>) -> Lo
         (email_field, password.focus())
     };
     LoginPage {
+        intro: if next.starts_with("/invitations/") {
+            t.login_for_invitation
+        } else {
+            t.login_intro
+        },
         l,
         email: email_field,
         password,
@@ -115,15 +122,24 @@ async fn submit(
             StatusCode::UNAUTHORIZED,
             &page(&req, &form.email, &next, Some(t.login_failed.to_string())),
         ),
-        Err(LoginError::Throttled { retry_after_secs }) => {
-            let text = fill(
-                t.login_throttled,
-                &[&crate::web::errors::minutes(retry_after_secs)],
-            );
-            let mut res = render(
-                StatusCode::TOO_MANY_REQUESTS,
-                &page(&req, &form.email, &next, Some(text)),
-            )?;
+        Err(e @ (LoginError::Throttled { .. } | LoginError::Busy { .. })) => {
+            let (status, text, retry_after_secs) = match e {
+                LoginError::Throttled { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    fill(
+                        t.login_throttled,
+                        &[&crate::web::errors::minutes(retry_after_secs)],
+                    ),
+                    retry_after_secs,
+                ),
+                LoginError::Busy { retry_after_secs } => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    t.error_503.to_string(),
+                    retry_after_secs,
+                ),
+                _ => unreachable!("matched above"),
+            };
+            let mut res = render(status, &page(&req, &form.email, &next, Some(text)))?;
             res.headers_mut().insert(
                 header::RETRY_AFTER,
                 header::HeaderValue::from(retry_after_secs),
@@ -151,17 +167,41 @@ pub fn start_session(
     Ok(res)
 }
 
-async fn logout(member: Member, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// End this login (audited in the organisation worked in; a user in no
+/// organisation is logged out all the same) and go to `next` (a path of
+/// this site) or the login page.
+async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<NextQuery>,
+) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let actor = member.actor.audit();
-    let org = member.actor.organization_id.clone();
-    let token = member.token.clone();
-    state
-        .db(move |conn| Ok(auth::logout(conn, now, &token, &actor, &org)?))
-        .await?;
+    let session = req.get_session();
+    match load_member(&req).await {
+        Ok(member) => {
+            let actor = member.actor.audit();
+            let org = member.actor.organization_id.clone();
+            let token = member.token.clone();
+            state
+                .db(move |conn| Ok(auth::logout(conn, now, &token, &actor, &org)?))
+                .await?;
+        }
+        Err(AppError::NoOrganization) => {
+            if let Some(token) = session.get::<String>(SID_KEY).unwrap_or(None) {
+                state
+                    .db(move |conn| Ok(crate::domain::sessions::end(conn, &token)?))
+                    .await?;
+            }
+        }
+        Err(e) => return Err(e),
+    }
     // Deletes the server-side row: a copy of the cookie is worthless now.
-    member.session.purge();
-    let mut res = Flash::LoggedOut.redirect("/login");
+    session.purge();
+    let next = match form.next.as_deref() {
+        Some(n) => safe_next(Some(n)),
+        None => "/login".to_string(),
+    };
+    let mut res = Flash::LoggedOut.redirect(&next);
     csrf::renew(&mut res, state.config.secure_cookies);
     Ok(res)
 }

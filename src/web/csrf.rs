@@ -19,8 +19,15 @@ use futures_util::StreamExt;
 use crate::crypto;
 use crate::error::AppError;
 
-/// The cookie holding the browser's token.
-pub const COOKIE: &str = "portaal_csrf";
+/// The cookie holding the browser's token: `__Host-` (Secure, whole site,
+/// this host only) when served over https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portaal_csrf"
+    } else {
+        "portaal_csrf"
+    }
+}
 /// The form field carrying the token.
 pub const FIELD: &str = "_csrf";
 /// The header carrying the token (htmx).
@@ -50,7 +57,7 @@ pub fn token_of(req: &HttpRequest) -> CsrfToken {
 }
 
 fn cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(COOKIE, value)
+    Cookie::build(cookie_name(secure), value)
         .path("/")
         .http_only(true)
         .secure(secure)
@@ -139,8 +146,11 @@ pub async fn protect(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let secure = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .is_some_and(|s| s.config.secure_cookies);
     let existing = req
-        .cookie(COOKIE)
+        .cookie(cookie_name(secure))
         .map(|c| c.value().to_string())
         .filter(|v| crypto::is_token(v));
     let token = existing.clone().unwrap_or_else(crypto::random_token);
@@ -161,11 +171,11 @@ pub async fn protect(
         }
     }
 
-    let secure = req
-        .app_data::<actix_web::web::Data<crate::AppState>>()
-        .is_some_and(|s| s.config.secure_cookies);
     let mut res = next.call(req).await?;
-    let renewed = res.response().cookies().any(|c| c.name() == COOKIE);
+    let renewed = res
+        .response()
+        .cookies()
+        .any(|c| c.name() == cookie_name(secure));
     let is_page = res
         .headers()
         .get(header::CONTENT_TYPE)

@@ -60,6 +60,7 @@ fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String
             (fill(t.error_429, &[&minutes(*retry_after_secs)]), None)
         }
         Some(AppError::Csrf) => (t.error_csrf.into(), None),
+        Some(AppError::Busy { .. }) => (t.error_503.into(), None),
         Some(AppError::NoOrganization) => (t.error_no_organization.into(), None),
         Some(AppError::Forbidden { missing, .. }) => (
             t.error_403.into(),
@@ -108,7 +109,9 @@ fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse 
     let t = ctx.lang.t();
     let (text, detail) = text_for(status, err, t);
     let mut res = HttpResponse::build(status);
-    if let Some(AppError::Throttled { retry_after_secs }) = err {
+    if let Some(AppError::Throttled { retry_after_secs } | AppError::Busy { retry_after_secs }) =
+        err
+    {
         res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
     }
 

@@ -83,6 +83,20 @@ pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))
 }
 
+/// The user of this request's live login, if any, whether or not they
+/// belong to an organisation (accepting an invitation needs no other).
+pub async fn load_login(req: &HttpRequest) -> Result<Option<LoginUser>, AppError> {
+    let token: Option<String> = req.get_session().get(SID_KEY).unwrap_or(None);
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let state = state(req)?;
+    let now = state.clock.now();
+    state
+        .db(move |conn| Ok(sessions::login_of(conn, &token, now)?.map(|(user, _)| user)))
+        .await
+}
+
 /// A logged-in member of an organisation: the actor, the organisation they
 /// work in, and the context every page needs.
 pub struct Member {
@@ -151,9 +165,7 @@ where
         let token = token.clone();
         state
             .db(move |conn| {
-                let Some((user, memberships)) =
-                    sessions::login_of(conn, &token, now)?.filter(|(u, _)| !u.disabled)
-                else {
+                let Some((user, memberships)) = sessions::login_of(conn, &token, now)? else {
                     return Ok(None);
                 };
                 let Some(current) = current_of(&memberships, wanted_org.as_deref()).cloned() else {

@@ -25,6 +25,7 @@ pub enum Flash {
     ApiClientDeleted,
     OrganizationSaved,
     Invited,
+    InvitationAccepted,
     RoleChanged,
     MemberRemoved,
     UserDisabled,
@@ -45,7 +46,7 @@ pub enum Flash {
 }
 
 impl Flash {
-    const ALL: [Flash; 28] = [
+    const ALL: [Flash; 29] = [
         Flash::CustomerSaved,
         Flash::CustomerDeleted,
         Flash::ContactDeleted,
@@ -59,6 +60,7 @@ impl Flash {
         Flash::ImageRemoved,
         Flash::OrganizationSaved,
         Flash::Invited,
+        Flash::InvitationAccepted,
         Flash::RoleChanged,
         Flash::MemberRemoved,
         Flash::UserDisabled,
@@ -91,6 +93,7 @@ impl Flash {
             Flash::Invited => "invited",
             Flash::RoleChanged => "role_changed",
             Flash::MemberRemoved => "member_removed",
+            Flash::InvitationAccepted => "invitation_accepted",
             Flash::UserDisabled => "user_disabled",
             Flash::UserEnabled => "user_enabled",
             Flash::ImageSaved => "image_saved",
@@ -125,6 +128,7 @@ impl Flash {
             Flash::Invited => t.users_flash_invited,
             Flash::RoleChanged => t.users_flash_role,
             Flash::MemberRemoved => t.users_flash_removed,
+            Flash::InvitationAccepted => t.invite_flash_accepted,
             Flash::UserDisabled => t.users_flash_disabled,
             Flash::UserEnabled => t.users_flash_enabled,
             Flash::ImageSaved => t.img_flash_saved,

@@ -29,6 +29,9 @@ pub struct Pager {
     pub total: i64,
     pub from: i64,
     pub to: i64,
+    /// The request is for a page past the last one (an old link, a typed
+    /// number): the last page's link, to say so and lead back.
+    pub beyond: Option<String>,
 }
 
 /// The URL of `base` with these list settings.
@@ -72,6 +75,7 @@ pub fn pager<T>(base: &str, page: &Page<T>) -> Pager {
         .collect();
     let from = if page.total == 0 { 0 } else { r.offset() + 1 };
     Pager {
+        beyond: (r.number > last).then(|| link(last)),
         links,
         prev: (r.number > 1).then(|| link((r.number - 1).min(last))),
         next: (r.number < last).then(|| link(r.number + 1)),

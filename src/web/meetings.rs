@@ -22,6 +22,7 @@ use crate::domain::meetings::{
 };
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
+use crate::domain::validate;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
@@ -97,7 +98,7 @@ fn nonempty(v: &Option<String>) -> Option<String> {
 }
 
 fn parse_day(v: &Option<String>) -> Option<NaiveDate> {
-    nonempty(v).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+    nonempty(v).and_then(|d| validate::day(&d))
 }
 
 fn choices(all: &[(String, String)], selected: Option<&str>) -> Vec<Choice> {
@@ -276,6 +277,7 @@ fn parse_week(s: &str) -> Option<NaiveDate> {
     let (year, week) = s.trim().split_once(['W', 'w'])?;
     let year = year.strip_suffix('-').unwrap_or(year);
     NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+        .filter(|d| validate::in_range(*d))
 }
 
 /// The ISO week of a Monday as `2026-W48`.
@@ -331,6 +333,8 @@ struct HourRow {
 #[template(path = "meetings/week.html")]
 struct WeekPage {
     l: LayoutCtx,
+    /// Why this week is shown instead of the one asked for.
+    notice: Option<&'static str>,
     /// The rendered [`WeekGridView`].
     grid_html: Arc<String>,
     can_create: bool,
@@ -541,16 +545,20 @@ async fn week(
     let query = query.into_inner();
     // The week is settled in the organisation's time zone, inside the job
     // that also checks the login (one trip to the database).
-    let (m, grid_html) = member_with(&req, move |conn, actor, locale| {
+    let (m, (grid_html, unreadable)) = member_with(&req, move |conn, actor, locale| {
         actor.require(Operation::MeetingList)?;
         let tz = locale.tz;
         let today = utc_to_local(tz, now).date();
-        let monday = query
+        let asked = query
             .week
             .as_deref()
             .and_then(parse_week)
-            .or_else(|| parse_day(&query.date).map(monday_of))
-            .unwrap_or_else(|| monday_of(today));
+            .or_else(|| parse_day(&query.date).map(monday_of));
+        // A week or date that cannot be read (or lies beyond year 9999):
+        // this week, saying why.
+        let unreadable =
+            asked.is_none() && (nonempty(&query.week).is_some() || nonempty(&query.date).is_some());
+        let monday = asked.unwrap_or_else(|| monday_of(today));
         let (start, end) = (
             day_start(tz, monday),
             day_start(tz, monday + Duration::days(7)),
@@ -564,13 +572,14 @@ async fn week(
             tz.name(),
             actor.can(Operation::MeetingCreate)
         );
-        cache::for_actor(actor, key, || {
+        let grid = cache::for_actor(actor, key, || {
             let rows = meetings::week(conn, actor, start, end)?;
             let grid = week_grid(actor, locale, monday, today, &rows);
             WeekGridView::new(locale, monday, today, &grid)
                 .render()
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
-        })
+        })?;
+        Ok((grid, unreadable))
     })
     .await?;
     // htmx asks for the grid only; a history restore wants the whole page.
@@ -580,8 +589,10 @@ async fn week(
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(grid_html.as_str().to_owned())
     } else {
+        let l = LayoutCtx::new(&m, Nav::Meetings);
         let p = WeekPage {
-            l: LayoutCtx::new(&m, Nav::Meetings),
+            notice: unreadable.then_some(l.t.meet_week_unreadable),
+            l,
             grid_html,
             can_create: m.actor.can(Operation::MeetingCreate),
         };

@@ -75,6 +75,41 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
 }
 
+/// Middleware: when Portaal is served over https (`config.secure_cookies`),
+/// every cookie is `Secure` and browsers are told to use https only
+/// (`Strict-Transport-Security`), whichever handler set the cookie.
+pub async fn https_only(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let secure = req
+        .app_data::<web::Data<crate::AppState>>()
+        .is_some_and(|s| s.config.secure_cookies);
+    let mut res = next.call(req).await?;
+    if secure {
+        let headers = res.headers_mut();
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
+        let cookies: Vec<header::HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .map(|v| match v.to_str().map(actix_web::cookie::Cookie::parse) {
+                Ok(Ok(c)) if c.secure() != Some(true) => {
+                    header::HeaderValue::from_str(&format!("{}; Secure", v.to_str().unwrap_or("")))
+                        .unwrap_or_else(|_| v.clone())
+                }
+                _ => v.clone(),
+            })
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for c in cookies {
+            headers.append(header::SET_COOKIE, c);
+        }
+    }
+    Ok(res)
+}
+
 thread_local! {
     /// The length of the last page each template gave on this thread.
     static LAST_LEN: std::cell::RefCell<std::collections::HashMap<&'static str, usize>> =
@@ -142,10 +177,105 @@ pub fn return_path(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "/".to_string())
 }
 
-/// A local path to return to, or `/`: never another site.
+/// A path of this site to return to (`next`, a `Referer`), or `/`: never
+/// another site, whatever a browser makes of it.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/".to_string(),
+    }
+}
+
+/// Is `p` a path that, resolved against this site's address, stays on this
+/// site? It starts with one `/` (not two: `//host` is another site), holds
+/// only printable ASCII with no backslash (browsers read `/\host` as
+/// `//host`, and drop tabs and newlines, so `/\t/host` is `//host` too), and
+/// the same holds for what it decodes to (`%09`, `%5C`, `%2F%2F`, and those
+/// encoded again).
+fn is_local_path(p: &str) -> bool {
+    if p.len() > 2048 {
+        return false;
+    }
+    let mut layer = p.as_bytes().to_vec();
+    // Three rounds of decoding cover anything encoded up to three times;
+    // what still decodes further is refused.
+    for _ in 0..4 {
+        let printable = layer
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\');
+        if !printable || !layer.starts_with(b"/") || layer.starts_with(b"//") {
+            return false;
+        }
+        let decoded = percent_decode(&layer);
+        if decoded == layer {
+            return true;
+        }
+        layer = decoded;
+    }
+    false
+}
+
+/// `%XX` decoded (anything else, including a lone `%`, kept as it is).
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match (
+            s[i],
+            s.get(i + 1).copied().and_then(hex),
+            s.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_of_this_site_or_home() {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\u{7f}/x",
+            "/%09/evil.example",
+            "/%0A/evil.example",
+            "/%5c/evil.example",
+            "/%2f/evil.example",
+            "/%252f/evil.example",
+            "/%25252f/evil.example",
+            "/%2525252f/evil.example",
+            "/caf\u{e9}",
+            "https://evil.example",
+            "javascript:alert(1)",
+            " /x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        for good in [
+            "/",
+            "/customers?q=de%20boer",
+            "/a/b?c=%2Fd",
+            "/100%",
+            "/x%zz",
+        ] {
+            assert_eq!(safe_next(Some(good)), good, "{good:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

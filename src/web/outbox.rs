@@ -34,6 +34,7 @@ fn status_label(t: &Messages, status: &str) -> &'static str {
     match status {
         "sent" => t.outbox_status_sent,
         "failed" => t.outbox_status_failed,
+        "canceled" => t.outbox_status_canceled,
         _ => t.outbox_status_stored,
     }
 }

@@ -17,7 +17,7 @@ use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::fill;
 use crate::web::auth::start_session;
 use crate::web::confirm::ConfirmPage;
-use crate::web::extract::{ClientIp, Member};
+use crate::web::extract::{ClientIp, Member, load_login};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{AuthLayout, LayoutCtx, Nav, role_label};
@@ -40,7 +40,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/settings/users/{id}/disable", web::post().to(disable))
         .route("/settings/users/{id}/enable", web::post().to(enable))
         .route("/invitations/{token}", web::get().to(invitation))
-        .route("/invitations/{token}", web::post().to(accept));
+        .route("/invitations/{token}", web::post().to(accept))
+        .route(
+            "/invitations/{token}/accept",
+            web::post().to(accept_signed_in),
+        );
 }
 
 struct MemberView {
@@ -150,7 +154,7 @@ async fn list(
     state: web::Data<AppState>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let link = once::peek(&req, &state);
+    let link = once::take(&req, &state).await;
     let p = page(&m, &state, params.into_inner(), link.clone()).await?;
     let mut res = render(StatusCode::OK, &p)?;
     if link.is_some() {
@@ -359,6 +363,22 @@ async fn enable(
 }
 
 // ---------------------------------------------------------------- accepting
+//
+// The invitation page never checks a password. Someone with an account logs
+// in (the normal, throttled login, which returns here) and accepts while
+// signed in as the invited e-mail; someone without one creates it here. The
+// page looks the same for every invitation, so opening one tells nobody
+// whether its e-mail has an account.
+
+/// Who is looking at an invitation.
+enum Viewer {
+    /// Not signed in: both ways to accept are offered.
+    Anonymous,
+    /// Signed in as the invited e-mail (by this name): one button accepts.
+    Invited(String),
+    /// Signed in as someone else (by this e-mail).
+    Other(String),
+}
 
 #[derive(Template)]
 #[template(path = "users/invitation.html")]
@@ -366,44 +386,65 @@ struct InvitationPage {
     l: AuthLayout,
     title: String,
     intro: String,
-    existing: bool,
+    /// Anonymous: both ways to accept; else what the signed-in user sees.
+    anonymous: bool,
+    /// Signed in as the invited e-mail: "Accept" is offered.
+    invited: bool,
+    /// Whom the page speaks to (signed in), or how to log in (anonymous).
+    viewer_text: String,
+    /// The invitation's own path (the account form posts here).
+    here: String,
+    /// "Log in to accept": the login page, returning here.
+    login_href: String,
+    /// Where "Accept" (signed in) posts.
+    accept_action: String,
+    /// Why creating the account was refused (the e-mail has one).
+    exists: Option<String>,
     name: Field,
     password: Field,
     password_confirm: Field,
 }
 
-fn invitation_page(req: &HttpRequest, target: &members::InvitationTarget) -> InvitationPage {
+fn invitation_page(
+    req: &HttpRequest,
+    target: &members::InvitationTarget,
+    token: &str,
+    viewer: Viewer,
+) -> InvitationPage {
     let l = AuthLayout::new(req);
     let t = l.t;
-    let role = role_label(
-        t,
-        Role::parse(&target.invitation.role).unwrap_or(Role::Access),
-    );
-    let existing = target.existing_user.is_some();
+    let inv = &target.invitation;
+    let role = role_label(t, Role::parse(&inv.role).unwrap_or(Role::Access));
+    let here = format!("/invitations/{token}");
+    let viewer_text = match &viewer {
+        Viewer::Anonymous => t.invite_login_text.to_string(),
+        Viewer::Invited(name) => fill(t.invite_signed_in, &[name]),
+        Viewer::Other(email) => fill(t.invite_other_account, &[&inv.email, email]),
+    };
     InvitationPage {
+        anonymous: matches!(viewer, Viewer::Anonymous),
+        invited: matches!(viewer, Viewer::Invited(_)),
+        viewer_text,
         title: fill(t.invite_title, &[&target.organization_name]),
-        intro: if existing {
-            fill(
-                t.invite_existing_intro,
-                &[&target.organization_name, &role, &target.invitation.email],
-            )
-        } else {
-            fill(t.invite_new_intro, &[&target.organization_name, &role])
-        },
-        existing,
+        intro: fill(
+            t.invite_intro,
+            &[&target.organization_name, &role, &inv.email],
+        ),
+        login_href: format!(
+            "/login?{}",
+            serde_urlencoded::to_string([("next", &here)]).unwrap_or_default()
+        ),
+        accept_action: format!("{here}/accept"),
+        here,
+        exists: None,
         name: Field::new("name", t.your_name, "")
             .required()
-            .autocomplete("name")
-            .focus(),
+            .autocomplete("name"),
         password: Field::new("password", t.password, "")
             .kind("password")
             .required()
             .hint(t.password_hint)
-            .autocomplete(if existing {
-                "current-password"
-            } else {
-                "new-password"
-            })
+            .autocomplete("new-password")
             .max(validate::MAX_PASSWORD),
         password_confirm: Field::new("password_confirm", t.password_confirm, "")
             .kind("password")
@@ -414,6 +455,15 @@ fn invitation_page(req: &HttpRequest, target: &members::InvitationTarget) -> Inv
     }
 }
 
+/// Who is signed in, as the invitation page sees them.
+async fn viewer_of(req: &HttpRequest, invited: &str) -> Result<Viewer, AppError> {
+    Ok(match load_login(req).await? {
+        None => Viewer::Anonymous,
+        Some(user) if user.email == invited => Viewer::Invited(user.name),
+        Some(user) => Viewer::Other(user.email),
+    })
+}
+
 async fn invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -421,14 +471,21 @@ async fn invitation(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let token = token.into_inner();
-    let target = state
-        .db(move |conn| members::by_token(conn, now, &token))
-        .await?;
-    render(StatusCode::OK, &invitation_page(&req, &target))
+    let target = {
+        let token = token.clone();
+        state
+            .db(move |conn| members::by_token(conn, now, &token))
+            .await?
+    };
+    let viewer = viewer_of(&req, &target.invitation.email).await?;
+    render(
+        StatusCode::OK,
+        &invitation_page(&req, &target, &token, viewer),
+    )
 }
 
 #[derive(Deserialize)]
-struct AcceptForm {
+struct NewAccountForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -437,13 +494,14 @@ struct AcceptForm {
     password_confirm: String,
 }
 
+/// "Create my account": a new account for the invited e-mail, signed in.
 async fn accept(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     ip: ClientIp,
     token: web::Path<String>,
-    form: web::Form<AcceptForm>,
+    form: web::Form<NewAccountForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let token = token.into_inner();
@@ -455,59 +513,80 @@ async fn accept(
     };
     let f = form.into_inner();
     let mut errors = FieldErrors::default();
-    let new_account = match &target.existing_user {
-        Some(user_id) => {
-            let id = user_id.clone();
-            let user = state
-                .db(move |conn| Ok(crate::domain::users::find(conn, &id)?))
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let ok = !user.disabled
-                && state
-                    .passwords
-                    .verify(f.password.clone(), Some(user.password_hash.clone()))
-                    .await?;
-            if !ok {
-                errors.add("password", ErrorCode::CurrentPassword);
-            }
-            None
-        }
-        None => {
-            let name = validate::required(&mut errors, "name", &f.name, validate::MAX_LINE);
-            validate::new_password(
-                &mut errors,
-                "password",
-                "password_confirm",
-                &f.password,
-                &f.password_confirm,
-            );
-            Some(name)
-        }
-    };
-    if !errors.is_empty() {
-        let mut p = invitation_page(&req, &target);
+    let name = validate::required(&mut errors, "name", &f.name, validate::MAX_LINE);
+    validate::new_password(
+        &mut errors,
+        "password",
+        "password_confirm",
+        &f.password,
+        &f.password_confirm,
+    );
+    let refuse = |errors: &FieldErrors, exists: bool| -> Result<HttpResponse, AppError> {
+        let mut p = invitation_page(&req, &target, &token, Viewer::Anonymous);
         let t = p.l.t;
         p.name.value = f.name.clone();
         apply_errors(
             &mut [&mut p.name, &mut p.password, &mut p.password_confirm],
-            &errors,
+            errors,
             t,
         );
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
-    }
-    let hash = match &new_account {
-        Some(_) => Some(state.passwords.hash(f.password.clone()).await?),
-        None => None,
+        p.exists = exists.then(|| t.invite_exists.to_string());
+        render(StatusCode::UNPROCESSABLE_ENTITY, &p)
     };
-    let org = target.invitation.organization_id.clone();
-    let (_, login) = state
-        .db(move |conn| {
-            let account = new_account.as_deref().zip(hash.as_deref());
-            members::accept(conn, now, &token, account, Some(ip.0))
-        })
-        .await?;
+    if !errors.is_empty() {
+        return refuse(&errors, false);
+    }
+    // An e-mail with an account accepts by logging in: refused before any
+    // hashing, with that advice.
+    let email = target.invitation.email.clone();
+    if state
+        .db(move |conn| Ok(crate::domain::users::find_by_email(conn, &email)?))
+        .await?
+        .is_some()
+    {
+        return refuse(&FieldErrors::default(), true);
+    }
+    let hash = state.passwords.hash(f.password.clone()).await?;
+    let accepted = {
+        let token = token.clone();
+        state
+            .db(move |conn| members::accept_new(conn, now, &token, &name, &hash, Some(ip.0)))
+            .await
+    };
+    let (org, login) = match accepted {
+        Ok(done) => done,
+        Err(AppError::Validation(e)) if e.get("email").is_some() => {
+            return refuse(&FieldErrors::default(), true);
+        }
+        Err(e) => return Err(e),
+    };
     let res = start_session(&session, &login, Flash::Welcome.redirect("/"), &state)?;
     // Start in the organisation that invited them.
     let _ = session.insert(crate::web::extract::ORG_KEY, org);
     Ok(res)
+}
+
+/// "Accept", signed in as the invited e-mail: the membership is added to the
+/// account, and work continues in the new organisation.
+async fn accept_signed_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    ip: ClientIp,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let Some(user) = load_login(&req).await? else {
+        let here = serde_urlencoded::to_string([("next", format!("/invitations/{token}"))])
+            .unwrap_or_default();
+        return Ok(crate::web::see_other(&format!("/login?{here}")));
+    };
+    let now = state.clock.now();
+    let org = state
+        .db(move |conn| members::accept_signed_in(conn, now, &token, &user.id, Some(ip.0)))
+        .await?;
+    session
+        .insert(crate::web::extract::ORG_KEY, org)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Flash::InvitationAccepted.redirect("/"))
 }

@@ -1701,16 +1701,64 @@ async fn screenshots() {
     screenshot_narrow(c, "customer-edit-nl").await;
     set_viewport(c, WIDE.0, WIDE.1).await;
 
-    // The invitation, opened after logging out.
-    log_out(c).await;
+    // A list asked for a page past its end; a week that cannot be read.
+    visit(c, &app, "/locations?pageNumber=9223372036854775807").await;
+    check_page(c).await;
+    screenshot(c, "locations-beyond-nl").await;
+    visit(c, &app, "/meetings/week?date=-262143-01-01").await;
+    check_page(c).await;
+    screenshot(c, "week-unreadable-nl").await;
+    // A disabled member in the users list.
+    let staff = staff_membership(&app).await;
+    app.login(ADMIN)
+        .await
+        .post(&format!("/settings/users/{staff}/disable"), &[])
+        .await;
+    visit(c, &app, &format!("/settings/users/{staff}/disable")).await;
+    screenshot(c, "member-disable-confirm-nl").await;
+    visit(c, &app, "/settings/users").await;
+    check_page(c).await;
+    screenshot(c, "users-disabled-nl").await;
+    screenshot_narrow(c, "users-disabled-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+
+    // The invitation, signed in as someone else, then after logging out.
     visit(c, &app, &invite_path).await;
+    check_page(c).await;
+    screenshot(c, "invitation-other-account-nl").await;
+    // Its "Log out" comes back to the invitation.
+    click_and_wait(c, "form[action='/logout'] button[type='submit']").await;
+    assert_eq!(path(c).await, invite_path);
     check_page(c).await;
     screenshot(c, "invitation-nl").await;
     screenshot_narrow(c, "invitation-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    choose_language(c, "en").await;
+    screenshot(c, "invitation-en").await;
+    choose_language(c, "nl").await;
     click_and_wait(c, "form.form button[type='submit']").await;
     screenshot(c, "invitation-nl-errors").await;
+    // "Log in to accept": the login page says why.
+    click_and_wait(c, "a.btn-wide").await;
+    check_page(c).await;
+    screenshot(c, "login-for-invitation-nl").await;
 
     browser.close().await;
+}
+
+/// The demo staff member's membership in Demo BV.
+async fn staff_membership(app: &TestApp) -> String {
+    app.db(|c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::{memberships, users};
+        memberships::table
+            .inner_join(users::table)
+            .filter(users::email.eq(STAFF))
+            .select(memberships::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
 }
 
 /// Meetings → week view: the week navigation swaps only the grid (htmx) and

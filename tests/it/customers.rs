@@ -233,7 +233,8 @@ async fn customer_list_search_sort_and_paging_edges() {
     assert!(one.contains("rel=\"next\"") && one.contains("1–1 van 4"));
     let beyond = c.get("/customers?pageNumber=99").await;
     assert_eq!(beyond.status, StatusCode::OK);
-    assert!(beyond.body.contains("Geen klanten gevonden"));
+    assert!(beyond.body.contains("Deze pagina bestaat niet (meer)"));
+    assert!(beyond.body.contains("Naar de laatste pagina"));
     assert!(
         c.get("/customers?pageSize=1000")
             .await

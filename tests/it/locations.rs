@@ -252,7 +252,8 @@ async fn list_search_sort_and_paging_edges() {
     // Beyond the end, size 0 or 1000, unknown sort: answered, not broken.
     let beyond = c.get("/locations?pageNumber=99").await;
     assert_eq!(beyond.status, StatusCode::OK);
-    assert!(beyond.body.contains("Geen locaties gevonden"));
+    assert!(beyond.body.contains("Deze pagina bestaat niet (meer)"));
+    assert!(beyond.body.contains("Naar de laatste pagina"));
     assert!(
         c.get("/locations?pageSize=0")
             .await

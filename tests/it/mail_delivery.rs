@@ -12,7 +12,7 @@ use crate::support::*;
 
 /// A minimal SMTP server on a free port that accepts every mail and keeps
 /// what it received.
-fn fake_smtp() -> (u16, Arc<Mutex<Vec<String>>>) {
+pub fn fake_smtp() -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(vec![]));

@@ -18,5 +18,6 @@ mod mail_footer;
 mod meetings;
 mod preferences;
 mod reference;
+mod security;
 mod settings;
 mod users;

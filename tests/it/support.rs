@@ -191,6 +191,20 @@ impl TestApp {
         }
     }
 
+    /// A browser-like client whose connections come from `ip` (another
+    /// loopback address, such as `127.0.0.2`): another machine, as the
+    /// server sees it.
+    pub fn client_from(&self, ip: &str) -> Client {
+        Client {
+            http: awc::Client::builder()
+                .disable_redirects()
+                .timeout(std::time::Duration::from_secs(30))
+                .local_address(ip.parse().expect("an IP address"))
+                .finish(),
+            ..self.client()
+        }
+    }
+
     /// A client logged in as `email` (with the demo password).
     pub async fn login(&self, email: &str) -> Client {
         let mut c = self.client();

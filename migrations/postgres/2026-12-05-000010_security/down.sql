@@ -1,0 +1,9 @@
+DROP INDEX oauth_failures_ip_idx;
+DROP TABLE once_views;
+ALTER TABLE mail_outbox DROP COLUMN invitation_id;
+DROP INDEX invitations_mail_token_idx;
+ALTER TABLE invitations DROP COLUMN mail_token_hash;
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE users SET disabled = TRUE
+    WHERE id IN (SELECT user_id FROM memberships WHERE disabled);
+ALTER TABLE memberships DROP COLUMN disabled;
