@@ -92,7 +92,7 @@ impl Queue {
 }
 
 /// A place in a lane's queue, given back when dropped.
-struct Admitted(Arc<Queue>);
+pub struct Admitted(Arc<Queue>);
 
 impl Drop for Admitted {
     fn drop(&mut self) {
@@ -133,19 +133,27 @@ impl Passwords {
             .unwrap_or(1)
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        lane: Lane,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    /// A place in `lane`'s queue, taken before anything else is done for a
+    /// check (its reservation, its queries): when the queue is full the
+    /// request is refused at once and costs nothing more
+    /// ([`AppError::Busy`], 503 with `Retry-After`).
+    pub fn admit(&self, lane: Lane) -> Result<Admitted, AppError> {
         let queue = match lane {
             Lane::People => &self.people,
             Lane::Machines => &self.machines,
         };
-        let _place = queue.admit().ok_or(AppError::Busy {
+        queue.admit().ok_or(AppError::Busy {
             retry_after_secs: BUSY_RETRY_AFTER_SECS,
-        })?;
-        let _permit = queue
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        place: &Admitted,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = place
+            .0
             .permits
             .acquire()
             .await
@@ -172,24 +180,27 @@ impl Passwords {
 
     /// Hash a new password or secret (people's lane: a person sets it).
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(Lane::People, move || hash_blocking(&password))
+        let place = self.admit(Lane::People)?;
+        self.run(&place, move || hash_blocking(&password))
             .await?
             .map_err(AppError::Internal)
     }
 
-    /// Verify `password` against `hash` in `lane`; with no hash (unknown
+    /// Verify `password` against `hash` with a place taken by [`admit`]
+    /// (several checks of one request share it); with no hash (unknown
     /// account) the dummy hash is checked instead and the answer is `false`.
-    /// A full queue answers [`AppError::Busy`] at once.
+    ///
+    /// [`admit`]: Passwords::admit
     pub async fn verify(
         &self,
-        lane: Lane,
+        place: &Admitted,
         password: String,
         hash: Option<String>,
     ) -> Result<bool, AppError> {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
         let ok = self
-            .run(lane, move || verify_blocking(&password, &hash))
+            .run(place, move || verify_blocking(&password, &hash))
             .await?;
         Ok(ok && known)
     }

@@ -104,6 +104,7 @@ diesel::table! {
         ip -> Text,
         succeeded -> Bool,
         created_at -> Timestamp,
+        pending -> Bool,
     }
 }
 
@@ -163,6 +164,7 @@ diesel::table! {
         client_id -> Text,
         ip -> Text,
         created_at -> Timestamp,
+        pending -> Bool,
     }
 }
 

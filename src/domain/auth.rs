@@ -86,6 +86,41 @@ struct Reservation {
     target: Option<Target>,
 }
 
+/// A reservation whose check has run this long is counted as a failure
+/// even if it was never settled (its process died).
+const PENDING_SECS: i64 = 60;
+
+/// One counted attempt of a throttle's window: when, and whether its check
+/// is still running.
+pub type Counted = (NaiveDateTime, bool);
+
+/// The seconds to wait before trying again, for throttles given as their
+/// window's attempts (newest first, at most the limit) with their limit:
+/// the longest wait of those at their limit, or `None`. A limit reached
+/// only thanks to checks still running waits a second (they may succeed);
+/// otherwise until the oldest counted failure leaves the window. Logins and
+/// client authentication count the same way.
+pub fn longest_wait(counts: &[(&[Counted], usize)], now: NaiveDateTime) -> Option<i64> {
+    let recent = now - Duration::seconds(PENDING_SECS);
+    counts
+        .iter()
+        .filter(|(rows, limit)| rows.len() >= *limit)
+        .map(|(rows, limit)| {
+            let settled: Vec<NaiveDateTime> = rows
+                .iter()
+                .filter(|(at, pending)| !pending || *at <= recent)
+                .map(|(at, _)| *at)
+                .collect();
+            match settled.get(limit - 1) {
+                Some(oldest) => (*oldest + Duration::minutes(WINDOW_MINUTES) - now)
+                    .num_seconds()
+                    .max(1),
+                None => 1,
+            }
+        })
+        .max()
+}
+
 fn retry_after(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -100,42 +135,26 @@ fn retry_after(
         .select(diesel::dsl::max(login_attempts::created_at))
         .first(conn)?;
     let account_since = last_success.map_or(since, |s| s.max(since));
-    let account: Vec<NaiveDateTime> = login_attempts::table
+    let account: Vec<Counted> = login_attempts::table
         .filter(login_attempts::email.eq(email))
         .filter(login_attempts::succeeded.eq(false))
         .filter(login_attempts::created_at.ge(account_since))
         .order(login_attempts::created_at.desc())
         .limit(ACCOUNT_LIMIT as i64)
-        .select(login_attempts::created_at)
+        .select((login_attempts::created_at, login_attempts::pending))
         .load(conn)?;
-    let by_ip: Vec<NaiveDateTime> = login_attempts::table
+    let by_ip: Vec<Counted> = login_attempts::table
         .filter(login_attempts::ip.eq(ip))
         .filter(login_attempts::succeeded.eq(false))
         .filter(login_attempts::created_at.gt(since))
         .order(login_attempts::created_at.desc())
         .limit(ip_limit as i64)
-        .select(login_attempts::created_at)
+        .select((login_attempts::created_at, login_attempts::pending))
         .load(conn)?;
     Ok(longest_wait(
         &[(&account, ACCOUNT_LIMIT), (&by_ip, ip_limit)],
         now,
     ))
-}
-
-/// The seconds to wait before trying again, for throttles given as the
-/// failures of their window (newest first) with their limit: the longest
-/// wait of those at their limit, or `None`. Logins and client
-/// authentication count the same way.
-pub fn longest_wait(counts: &[(&[NaiveDateTime], usize)], now: NaiveDateTime) -> Option<i64> {
-    counts
-        .iter()
-        .filter(|(times, limit)| times.len() >= *limit)
-        .map(|(times, limit)| {
-            (times[limit - 1] + Duration::minutes(WINDOW_MINUTES) - now)
-                .num_seconds()
-                .max(1)
-        })
-        .max()
 }
 
 fn load_target(conn: &mut DbConn, email: &str) -> QueryResult<Option<Target>> {
@@ -155,7 +174,9 @@ fn load_target(conn: &mut DbConn, email: &str) -> QueryResult<Option<Target>> {
 }
 
 /// Check the throttle and reserve an attempt in one step; a throttled
-/// account or address gets no row and no hashing.
+/// account or address gets no row and no hashing. A first look outside the
+/// write transaction turns most refusals away without taking the write
+/// lock, which the attempts being settled need.
 fn reserve(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -163,6 +184,11 @@ fn reserve(
     ip: &str,
     ip_limit: usize,
 ) -> Result<Reservation, LoginError> {
+    if let Some(secs) = retry_after(conn, now, email, ip, ip_limit)? {
+        return Err(LoginError::Throttled {
+            retry_after_secs: secs,
+        });
+    }
     db::write(conn, |conn| {
         db::lock_keys(
             conn,
@@ -181,6 +207,7 @@ fn reserve(
                 login_attempts::ip.eq(ip),
                 login_attempts::succeeded.eq(false),
                 login_attempts::created_at.eq(now),
+                login_attempts::pending.eq(true),
             ))
             .execute(conn)?;
         Ok(Reservation {
@@ -192,6 +219,17 @@ fn reserve(
     })
 }
 
+/// Record the check's verdict on its reservation: no longer pending, and a
+/// success (which also ends the account's count) or a failure.
+fn settle(conn: &mut DbConn, r: &Reservation, succeeded: bool) -> QueryResult<usize> {
+    diesel::update(login_attempts::table.find(&r.attempt_id))
+        .set((
+            login_attempts::succeeded.eq(succeeded),
+            login_attempts::pending.eq(false),
+        ))
+        .execute(conn)
+}
+
 /// Take a reservation back: the check never ran (the hasher was busy).
 fn release(conn: &mut DbConn, reservation: &Reservation) -> QueryResult<()> {
     db::write(conn, |conn| {
@@ -200,8 +238,9 @@ fn release(conn: &mut DbConn, reservation: &Reservation) -> QueryResult<()> {
     Ok(())
 }
 
-/// Reserve, hash (people's lane), and take the reservation back when the
-/// hasher is busy: the password's verdict, and the reservation to settle.
+/// Take a place in the hasher (people's lane; a full queue refuses at once),
+/// reserve, hash, and take the reservation back when the check does not
+/// run: the password's verdict, and the reservation to settle.
 async fn check(
     app: &AppState,
     email: &str,
@@ -210,6 +249,7 @@ async fn check(
 ) -> Result<(bool, Reservation), LoginError> {
     let now = app.clock.now();
     let ip_limit = app.config.login_ip_limit;
+    let place = app.passwords.admit(Lane::People)?;
     let reservation = {
         let (email, ip) = (email.to_string(), ip.to_string());
         app.db(move |conn| Ok(reserve(conn, now, &email, &ip, ip_limit)))
@@ -218,7 +258,7 @@ async fn check(
     let hash = reservation.target.as_ref().map(|t| t.hash.clone());
     match app
         .passwords
-        .verify(Lane::People, password.to_string(), hash)
+        .verify(&place, password.to_string(), hash)
         .await
     {
         Ok(ok) => Ok((ok, reservation)),
@@ -238,11 +278,7 @@ fn settle_login(
     succeeded: bool,
 ) -> Result<Option<String>, AppError> {
     db::write(conn, |conn| {
-        if succeeded {
-            diesel::update(login_attempts::table.find(&r.attempt_id))
-                .set(login_attempts::succeeded.eq(true))
-                .execute(conn)?;
-        }
+        settle(conn, r, succeeded)?;
         let ip = Some(r.ip.clone());
         let actor = match &r.target {
             Some(t) => AuditActor {
@@ -337,19 +373,10 @@ pub async fn confirm_password(
 ) -> Result<(), LoginError> {
     let email = normalised(email).ok_or(LoginError::Invalid)?;
     let (ok, reservation) = check(app, &email, password, ip).await?;
-    if !ok || reservation.target.is_none() {
-        return Err(LoginError::Invalid);
-    }
-    app.db(move |conn| {
-        db::write(conn, |conn| {
-            diesel::update(login_attempts::table.find(&reservation.attempt_id))
-                .set(login_attempts::succeeded.eq(true))
-                .execute(conn)
-        })?;
-        Ok(())
-    })
-    .await?;
-    Ok(())
+    let ok = ok && reservation.target.is_some();
+    app.db(move |conn| Ok(db::write(conn, |conn| settle(conn, &reservation, ok))?))
+        .await?;
+    if ok { Ok(()) } else { Err(LoginError::Invalid) }
 }
 
 /// End the login of `token` and record the logout.
@@ -384,4 +411,39 @@ pub fn purge_old_attempts(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<
         )
         .execute(conn)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_reached_by_running_checks_waits_a_second() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc();
+        let ago = |s: i64| now - Duration::seconds(s);
+        // Under the limit: no wait.
+        assert_eq!(longest_wait(&[(&[(ago(1), false)], 2)], now), None);
+        // Settled failures: until the oldest counted one leaves the window.
+        let settled = [(ago(10), false), (ago(100), false)];
+        assert_eq!(
+            longest_wait(&[(&settled, 2)], now),
+            Some(WINDOW_MINUTES * 60 - 100)
+        );
+        // Reached only with checks still running: a second.
+        let running = [(ago(0), true), (ago(100), false)];
+        assert_eq!(longest_wait(&[(&running, 2)], now), Some(1));
+        // A check "running" for over a minute died with its process: a failure.
+        let stale = [(ago(PENDING_SECS + 1), true), (ago(100), false)];
+        assert_eq!(
+            longest_wait(&[(&stale, 2)], now),
+            Some(WINDOW_MINUTES * 60 - 100)
+        );
+        // Several throttles: the longest wait.
+        assert_eq!(
+            longest_wait(&[(&running, 2), (&settled, 2)], now),
+            Some(WINDOW_MINUTES * 60 - 100)
+        );
+    }
 }

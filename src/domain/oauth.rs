@@ -107,20 +107,20 @@ fn retry_after(
     ip_limit: usize,
 ) -> QueryResult<Option<i64>> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    let of_client: Vec<NaiveDateTime> = oauth_failures::table
+    let of_client: Vec<auth::Counted> = oauth_failures::table
         .filter(oauth_failures::client_id.eq(client_id))
         .filter(oauth_failures::ip.eq(ip))
         .filter(oauth_failures::created_at.gt(since))
         .order(oauth_failures::created_at.desc())
         .limit(FAILURE_LIMIT as i64)
-        .select(oauth_failures::created_at)
+        .select((oauth_failures::created_at, oauth_failures::pending))
         .load(conn)?;
-    let of_address: Vec<NaiveDateTime> = oauth_failures::table
+    let of_address: Vec<auth::Counted> = oauth_failures::table
         .filter(oauth_failures::ip.eq(ip))
         .filter(oauth_failures::created_at.gt(since))
         .order(oauth_failures::created_at.desc())
         .limit(ip_limit as i64)
-        .select(oauth_failures::created_at)
+        .select((oauth_failures::created_at, oauth_failures::pending))
         .load(conn)?;
     Ok(auth::longest_wait(
         &[(&of_client, FAILURE_LIMIT), (&of_address, ip_limit)],
@@ -174,7 +174,8 @@ impl From<diesel::result::Error> for TokenError {
 
 /// Check the throttles and reserve a failure in one step. A throttled
 /// client or address gets no row; an unknown client id gets `None` and no
-/// row either.
+/// row either. A first look outside the write transaction turns most
+/// refusals away without taking the write lock.
 fn reserve(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -182,6 +183,14 @@ fn reserve(
     ip: &str,
     ip_limit: usize,
 ) -> Result<Option<Reservation>, TokenError> {
+    if let Some(secs) = retry_after(conn, now, client_id, ip, ip_limit)? {
+        return Err(TokenError::Throttled {
+            retry_after_secs: secs,
+        });
+    }
+    if client_by_client_id(conn, client_id, now)?.is_none() {
+        return Ok(None);
+    }
     db::write(conn, |conn| {
         db::lock_keys(
             conn,
@@ -205,6 +214,7 @@ fn reserve(
                 oauth_failures::client_id.eq(client_id),
                 oauth_failures::ip.eq(ip),
                 oauth_failures::created_at.eq(now),
+                oauth_failures::pending.eq(true),
             ))
             .execute(conn)?;
         Ok(Some(Reservation {
@@ -213,6 +223,16 @@ fn reserve(
             secrets,
         }))
     })
+}
+
+/// Keep a reserved failure as one: the secret was wrong.
+fn settle_failure(conn: &mut DbConn, failure_id: &str) -> QueryResult<()> {
+    db::write(conn, |conn| {
+        diesel::update(oauth_failures::table.find(failure_id))
+            .set(oauth_failures::pending.eq(false))
+            .execute(conn)
+    })?;
+    Ok(())
 }
 
 /// Drop a reserved failure: the secret was right, or never checked.
@@ -226,8 +246,8 @@ fn release(conn: &mut DbConn, failure_id: &str) -> QueryResult<()> {
 /// Check a client's id and secret. A malformed or unknown client id costs
 /// no argon2 and no write; otherwise the attempt is reserved (counted)
 /// before any hashing, throttled per client id and address and per address,
-/// and hashed in the machines' lane of the hasher (a full queue answers
-/// `Busy`, and the attempt does not count).
+/// and hashed in the machines' lane of the hasher, whose place is taken
+/// first (a full queue answers `Busy` at once: no query, no count).
 pub async fn authenticate_client(
     app: &AppState,
     client_id: &str,
@@ -239,6 +259,10 @@ pub async fn authenticate_client(
     }
     let now = app.clock.now();
     let ip_limit = app.config.login_ip_limit;
+    let place = app.passwords.admit(Lane::Machines).map_err(|e| match e {
+        AppError::Busy { retry_after_secs } => TokenError::Busy { retry_after_secs },
+        other => TokenError::Internal(other),
+    })?;
     let reservation = {
         let (client_id, ip) = (client_id.to_string(), ip.to_string());
         app.db(move |conn| Ok(reserve(conn, now, &client_id, &ip, ip_limit)))
@@ -253,13 +277,15 @@ pub async fn authenticate_client(
         return Err(TokenError::InvalidClient);
     };
     if !is_secret_shaped(secret) {
+        app.db(move |conn| Ok(settle_failure(conn, &failure_id)?))
+            .await?;
         return Err(TokenError::InvalidClient);
     }
     let mut matched = None;
     for (id, hash) in secrets {
         match app
             .passwords
-            .verify(Lane::Machines, secret.to_string(), Some(hash))
+            .verify(&place, secret.to_string(), Some(hash))
             .await
         {
             Ok(true) => {
@@ -267,14 +293,12 @@ pub async fn authenticate_client(
                 break;
             }
             Ok(false) => {}
-            Err(AppError::Busy { retry_after_secs }) => {
-                app.db(move |conn| Ok(release(conn, &failure_id)?)).await?;
-                return Err(TokenError::Busy { retry_after_secs });
-            }
             Err(e) => return Err(e.into()),
         }
     }
     let Some(secret_id) = matched else {
+        app.db(move |conn| Ok(settle_failure(conn, &failure_id)?))
+            .await?;
         return Err(TokenError::InvalidClient);
     };
     app.db(move |conn| Ok(release(conn, &failure_id)?)).await?;

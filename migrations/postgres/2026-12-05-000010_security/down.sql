@@ -1,3 +1,5 @@
+ALTER TABLE oauth_failures DROP COLUMN pending;
+ALTER TABLE login_attempts DROP COLUMN pending;
 DROP INDEX oauth_failures_ip_idx;
 DROP TABLE once_views;
 ALTER TABLE mail_outbox DROP COLUMN invitation_id;

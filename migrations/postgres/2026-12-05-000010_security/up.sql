@@ -24,3 +24,9 @@ CREATE INDEX once_views_expires_idx ON once_views (expires_at);
 
 -- Failed client authentications are counted per address too.
 CREATE INDEX oauth_failures_ip_idx ON oauth_failures (ip, created_at);
+
+-- A password or secret check is reserved (counted) before it is hashed;
+-- `pending` marks a reservation whose check is still running, so a limit
+-- reached only by those says "try again in a second", not "in 15 minutes".
+ALTER TABLE login_attempts ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE oauth_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
