@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod mailer;
 pub mod password;
 pub mod seed;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub session_key: Key,
     /// Sends the outbox, when a mail server is configured.
     pub mailer: Option<mailer::Mailer>,
+    /// This instance's side of the background jobs (its claims, its bell).
+    pub jobs: jobs::Jobs,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
         };
         let executor = db::Executor::start(pool.clone(), config.pool_size as usize, wake)?;
         Ok(Self {
+            jobs: jobs::Jobs::new(),
             mailer,
             executor,
             pool,
@@ -151,37 +155,4 @@ pub fn app(
         .wrap(from_fn(web::https_only))
         .wrap(web::security_headers())
         .wrap(from_fn(web::access_log::log))
-}
-
-/// Background work: the outbox every 30 seconds (when a mail server is
-/// configured), and hourly housekeeping of expired sessions and old login
-/// attempts.
-pub async fn maintenance(state: aw::Data<AppState>) {
-    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
-    let mut round: u64 = 0;
-    loop {
-        tick.tick().await;
-        round += 1;
-        let (sent, failed) = mailer::deliver_due(&state).await;
-        if sent + failed > 0 {
-            tracing::info!(sent, failed, "outbox delivered");
-        }
-        if round % 120 != 1 {
-            continue;
-        }
-        let now = state.clock.now();
-        let result = state
-            .db(move |conn| {
-                let sessions = domain::sessions::purge_expired(conn, now)?;
-                let attempts = domain::auth::purge_old_attempts(conn, now)?
-                    + domain::oauth::purge(conn, now)?
-                    + domain::once_views::purge(conn, now)?;
-                Ok((sessions, attempts))
-            })
-            .await;
-        match result {
-            Ok((s, a)) => tracing::debug!(sessions = s, attempts = a, "housekeeping done"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-        }
-    }
 }

@@ -4,6 +4,7 @@
 //! Nothing outside this module knows which backend it talks to.
 
 pub mod executor;
+pub mod lease;
 pub mod schema;
 pub mod settings;
 pub mod stamp;

@@ -222,6 +222,15 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         invitation_id -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_runs (name) {
+        name -> Text,
+        last_run_at -> Nullable<Timestamp>,
     }
 }
 
@@ -352,4 +361,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     contact_extensions,
     once_views,
+    job_runs,
 );

@@ -143,32 +143,59 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mail, AppError>
         .first(conn)?)
 }
 
-/// Mails waiting to be sent (never sent, or failed and due for a retry),
-/// oldest first.
-pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Mail>> {
+/// The outbox as a job table: a mail waits while it is `stored` or `failed`.
+pub const JOBS: crate::db::lease::JobTable = crate::db::lease::JobTable {
+    table: "mail_outbox",
+    waiting: "'stored', 'failed'",
+};
+
+/// Claim up to `limit` mails that are due (never sent, or failed and due for
+/// a retry), oldest first, for `owner` until `until`: no other instance
+/// sends them while the lease holds.
+pub fn claim_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    owner: &str,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Mail>> {
+    let ids = crate::db::lease::claim(conn, &JOBS, owner, now, until, limit)?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     mail_outbox::table
-        .filter(mail_outbox::status.eq_any(["stored", "failed"]))
-        .filter(
-            mail_outbox::next_attempt_at
-                .is_null()
-                .or(mail_outbox::next_attempt_at.le(now)),
-        )
+        .filter(mail_outbox::id.eq_any(&ids))
         .order(mail_outbox::created_at.asc())
-        .limit(limit)
         .select(Mail::as_select())
         .load(conn)
 }
 
-/// Record a delivery.
-pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str) -> QueryResult<()> {
+/// The mail `id` while `owner` holds its lease (a lease that ran out and
+/// was taken by another instance is not ours to settle).
+fn leased<'a>(
+    id: &'a str,
+    owner: &'a str,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<mail_outbox::table, &'a str>,
+    diesel::dsl::Eq<mail_outbox::lease_owner, &'a str>,
+> {
+    mail_outbox::table
+        .find(id)
+        .filter(mail_outbox::lease_owner.eq(owner))
+}
+
+/// Record a delivery (and end the lease).
+pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str, owner: &str) -> QueryResult<()> {
     crate::db::write(conn, |conn| {
-        diesel::update(mail_outbox::table.find(id))
+        diesel::update(leased(id, owner))
             .set((
                 mail_outbox::status.eq("sent"),
                 mail_outbox::attempts.eq(mail_outbox::attempts + 1),
                 mail_outbox::last_error.eq(None::<String>),
                 mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
                 mail_outbox::sent_at.eq(now),
+                mail_outbox::lease_owner.eq(None::<String>),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
     })?;
@@ -177,13 +204,15 @@ pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str) -> QueryResult
 
 /// Give up on an invitation mail whose invitation was accepted or expired
 /// before it was sent; it is kept, marked `canceled`.
-pub fn mark_canceled(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+pub fn mark_canceled(conn: &mut DbConn, id: &str, owner: &str) -> QueryResult<()> {
     crate::db::write(conn, |conn| {
-        diesel::update(mail_outbox::table.find(id))
+        diesel::update(leased(id, owner))
             .set((
                 mail_outbox::status.eq("canceled"),
                 mail_outbox::last_error.eq(None::<String>),
                 mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
+                mail_outbox::lease_owner.eq(None::<String>),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
     })?;
@@ -196,6 +225,7 @@ pub fn mark_failed(
     conn: &mut DbConn,
     now: NaiveDateTime,
     id: &str,
+    owner: &str,
     attempts_before: i32,
     error: &str,
 ) -> QueryResult<()> {
@@ -208,12 +238,14 @@ pub fn mark_failed(
     };
     let error: String = error.chars().take(500).collect();
     crate::db::write(conn, |conn| {
-        diesel::update(mail_outbox::table.find(id))
+        diesel::update(leased(id, owner))
             .set((
                 mail_outbox::status.eq("failed"),
                 mail_outbox::attempts.eq(mail_outbox::attempts + 1),
                 mail_outbox::last_error.eq(Some(error)),
                 mail_outbox::next_attempt_at.eq(Some(now + wait)),
+                mail_outbox::lease_owner.eq(None::<String>),
+                mail_outbox::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
     })?;

@@ -197,6 +197,8 @@ async fn invite(
     };
     match result {
         Ok(link) => {
+            // The invitation mail goes now, not at the next poll.
+            state.jobs.wake();
             let mut res = once::redirect(&state, BASE, &link);
             // The flash rides along on the same redirect.
             let _ = res.add_cookie(&Flash::Invited.cookie());

@@ -76,7 +76,7 @@ async fn invitations_are_sent_through_smtp() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let (sent, failed) = portaal::mailer::deliver_due(&app.state).await;
+    let (sent, failed) = portaal::jobs::mail::deliver_due(&app.state).await;
     assert_eq!((sent, failed), (1, 0));
     // Undo quoted-printable soft line breaks before looking inside.
     let got = received.lock().unwrap().join("\n").replace("=\r\n", "");
@@ -92,7 +92,7 @@ async fn invitations_are_sent_through_smtp() {
         1
     );
     // Nothing is sent twice.
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 0));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 0));
 }
 
 #[actix_web::test]
@@ -115,15 +115,15 @@ async fn a_failed_send_is_kept_and_retried() {
             &[("email", "later@x.test"), ("role", "TENANT.ACCESS")],
         )
         .await;
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 1));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 1));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM mail_outbox WHERE status = 'failed' AND attempts = 1 AND last_error IS NOT NULL").await,
         1
     );
     // Not due yet: nothing happens; after the back-off it is tried again.
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 0));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 0));
     app.clock.advance(chrono::Duration::minutes(2));
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 1));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 1));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM mail_outbox WHERE attempts = 2")
             .await,
@@ -143,7 +143,7 @@ async fn without_a_mail_server_mails_are_only_stored() {
             &[("email", "x@y.test"), ("role", "TENANT.ACCESS")],
         )
         .await;
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 0));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 0));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM mail_outbox WHERE status = 'stored'")
             .await,

@@ -11,6 +11,7 @@ mod browser;
 mod customers;
 mod foundation;
 mod images;
+mod jobs;
 mod languages;
 mod locations;
 mod mail_delivery;

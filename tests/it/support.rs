@@ -174,6 +174,19 @@ impl TestApp {
         }
     }
 
+    /// Another instance of Portaal on this test's database (same settings,
+    /// same clock), as a second server behind a load balancer would be; it
+    /// serves no HTTP, its jobs are run by the test.
+    pub async fn second_instance(&self) -> web::Data<AppState> {
+        let (config, clock) = (self.state.config.clone(), self.clock.clone());
+        web::Data::new(
+            web::block(move || AppState::new(config, clock))
+                .await
+                .unwrap()
+                .expect("second instance"),
+        )
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }

@@ -84,7 +84,7 @@ async fn the_outbox_keeps_the_invitation_without_its_link() {
     );
 
     // Sending puts a working link into the mail that leaves.
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (1, 0));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (1, 0));
     let got = received.lock().unwrap().join("\n").replace("=\r\n", "");
     let at = got
         .find("/invitations/")
@@ -127,7 +127,7 @@ async fn a_mail_for_an_invitation_no_longer_open_is_not_sent() {
             ],
         )
         .await;
-    assert_eq!(portaal::mailer::deliver_due(&app.state).await, (0, 0));
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (0, 0));
     assert!(received.lock().unwrap().is_empty());
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM mail_outbox WHERE status = 'canceled'")

@@ -1,0 +1,74 @@
+//! Claiming due rows of a job table with a lease: the one statement of the
+//! job runner that differs per backend.
+//!
+//! A job table has `id`, `status`, `next_attempt_at` (`NULL`: at once),
+//! `lease_owner`, `lease_until` and `created_at`. A row is due when its
+//! status is one of the table's waiting statuses, its next attempt has come
+//! and nobody holds an unexpired lease on it. Claiming sets the lease in the
+//! same statement that picks the rows: on PostgreSQL the rows are locked
+//! with `FOR UPDATE SKIP LOCKED`, so instances claiming at the same moment
+//! take different rows instead of waiting for each other; SQLite has one
+//! writer at a time, so the same statement without the lock clause is
+//! enough.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use crate::db::DbConn;
+
+/// A job table and what "waiting" means in it.
+pub struct JobTable {
+    /// The table's name.
+    pub table: &'static str,
+    /// The statuses of rows waiting to run, as SQL literals (`'stored', 'failed'`).
+    pub waiting: &'static str,
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// Claim up to `limit` due rows of `jobs` (oldest first) for `owner` until
+/// `until`; returns their ids. Inside or outside a transaction alike: the
+/// statement is atomic on its own.
+pub fn claim(
+    conn: &mut DbConn,
+    jobs: &JobTable,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    let JobTable { table, waiting } = jobs;
+    // In a write transaction: SQLite's one writer of this process.
+    let rows: Vec<Claimed> = super::write(conn, |conn| match conn {
+        DbConn::Pg(c) => diesel::sql_query(format!(
+            "UPDATE {table} SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+             SELECT id FROM {table} WHERE status IN ({waiting}) \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $3) \
+             AND (lease_until IS NULL OR lease_until <= $3) \
+             ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id"
+        ))
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c),
+        DbConn::Sqlite(c) => diesel::sql_query(format!(
+            "UPDATE {table} SET lease_owner = ?1, lease_until = ?2 WHERE id IN (\
+             SELECT id FROM {table} WHERE status IN ({waiting}) \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) \
+             AND (lease_until IS NULL OR lease_until <= ?3) \
+             ORDER BY created_at LIMIT ?4) RETURNING id"
+        ))
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c),
+    })?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
