@@ -1,9 +1,7 @@
 //! One error type for the whole application, and field-level validation
-//! errors. How an error is shown (page, htmx fragment or JSON) is decided in
-//! `web::errors`, which knows the request; here it only gets a status.
-
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+//! errors. Nothing of HTTP here: its status and response live in
+//! `http::errors`, and how it looks (page, htmx fragment or JSON) is chosen
+//! where the app is assembled.
 
 use crate::domain::scopes::{Operation, Scope};
 use crate::i18n::{Messages, fill};
@@ -264,43 +262,5 @@ impl From<diesel::result::Error> for AppError {
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         AppError::Internal(e.into())
-    }
-}
-
-impl From<actix_web::error::BlockingError> for AppError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden { .. } | AppError::NoOrganization | AppError::Csrf => {
-                StatusCode::FORBIDDEN
-            }
-            AppError::LoginRequired => StatusCode::SEE_OTHER,
-            AppError::InvalidToken => StatusCode::UNAUTHORIZED,
-            AppError::UnknownRoute => StatusCode::NOT_FOUND,
-            AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict => StatusCode::CONFLICT,
-            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal(cause) = self {
-            tracing::error!(error = ?cause, "internal error");
-        }
-        // The body is filled in by `web::errors::render_errors`, which knows
-        // the request's language and whether it wants HTML, a fragment or JSON.
-        HttpResponse::build(self.status_code()).finish()
     }
 }

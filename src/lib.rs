@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod mailer;
@@ -93,6 +94,16 @@ impl AppState {
         })
     }
 
+    /// What a password or secret check needs, as of now.
+    pub fn checks(&self) -> domain::auth::Checks<'_> {
+        domain::auth::Checks {
+            db: &self.executor,
+            passwords: &self.passwords,
+            now: self.clock.now(),
+            ip_limit: self.config.login_ip_limit,
+        }
+    }
+
     /// Run `f` with a pooled connection on a database thread.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -150,9 +161,30 @@ pub fn app(
         .default_service(aw::to(web::errors::not_found))
         .wrap(from_fn(web::flash::clear_shown))
         .wrap(from_fn(web::csrf::protect))
-        .wrap(from_fn(web::errors::render_errors))
+        .wrap(from_fn(|req, next| {
+            http::errors::fill_bodies(req, next, error_body)
+        }))
         .wrap(sessions)
-        .wrap(from_fn(web::https_only))
-        .wrap(web::security_headers())
-        .wrap(from_fn(web::access_log::log))
+        .wrap(from_fn(http::security::https_only))
+        .wrap(http::security::security_headers())
+        .wrap(from_fn(http::access_log::log))
+}
+
+/// How an error looks, chosen here where the two doors meet: JSON for the
+/// API and OAuth, a page (or an htmx fragment) for the backoffice.
+fn error_body(
+    req: &actix_web::HttpRequest,
+    status: actix_web::http::StatusCode,
+    err: Option<&AppError>,
+) -> actix_web::HttpResponse {
+    let path = req.path();
+    if path.starts_with("/api") || path.starts_with("/oauth") {
+        api::error_response(
+            status,
+            err,
+            http::request::request_lang(req).unwrap_or_default(),
+        )
+    } else {
+        web::errors::page(req, status, err)
+    }
 }

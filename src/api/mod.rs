@@ -30,8 +30,8 @@ use crate::domain::actor::Actor;
 use crate::domain::oauth as tokens;
 use crate::domain::scopes::{Operation, ScopeSet};
 use crate::error::AppError;
+use crate::http::request::{ClientIp, request_lang};
 use crate::i18n::{Lang, fill};
-use crate::web::extract::{ClientIp, request_lang};
 
 /// Where the API lives.
 pub const BASE: &str = "/api/v1";
@@ -88,7 +88,7 @@ impl FromRequest for Api {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(
-            crate::web::extract::state(req)
+            crate::http::request::state(req)
                 .map(|state| Api {
                     state,
                     token: bearer(req),
@@ -431,7 +431,7 @@ pub fn error_response(status: StatusCode, err: Option<&AppError>, lang: Lang) ->
                 "too_many_requests",
                 fill(
                     t.error_429,
-                    &[&crate::web::errors::minutes(*retry_after_secs)],
+                    &[&crate::http::errors::minutes(*retry_after_secs)],
                 ),
             )
         }

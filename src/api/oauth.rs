@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::AppState;
 use crate::domain::oauth::{self, Authenticated, TokenError};
-use crate::web::extract::ClientIp;
+use crate::http::request::ClientIp;
 
 /// Mount the three endpoints.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -180,7 +180,7 @@ async fn authenticated(
     let fields = form(req, body)?;
     let (id, secret, method) = credentials(req, &fields)?;
     let basic = matches!(method, Method::Basic);
-    match oauth::authenticate_client(state, &id, &secret, &ClientIp::of(req).0).await {
+    match oauth::authenticate_client(&state.checks(), &id, &secret, &ClientIp::of(req).0).await {
         Ok(auth) => Ok((fields, auth, basic)),
         Err(e) => Err(token_error(e, basic)),
     }

@@ -218,7 +218,7 @@ async fn upload_bytes(
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if multipart {
         let parts = Multipart::new(req.headers(), payload);
-        return match crate::web::organization::read_upload(parts, limit).await? {
+        return match crate::http::upload::read_upload(parts, limit).await? {
             Ok(bytes) => Ok(bytes),
             Err(ErrorCode::FileTooLarge(_)) => Err(AppError::PayloadTooLarge),
             Err(code) => Err(AppError::Validation(FieldErrors(vec![("file", code)]))),

@@ -231,7 +231,7 @@ fn work(queue: &Queue, pool: &DbPool, me: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::DatabaseUrl;
+    use crate::db::DatabaseUrl;
 
     fn executor(threads: usize, wake: Wake) -> (tempfile::TempDir, Executor) {
         let dir = tempfile::tempdir().unwrap();

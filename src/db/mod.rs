@@ -8,9 +8,11 @@ pub mod lease;
 pub mod schema;
 pub mod settings;
 pub mod stamp;
+pub mod url;
 
 pub use executor::{Executor, Wake};
 pub use stamp::Stamp;
+pub use url::DatabaseUrl;
 
 use std::sync::Mutex;
 
@@ -19,8 +21,6 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-
-use crate::config::DatabaseUrl;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -35,13 +35,12 @@ pub enum DbConn {
 }
 
 /// Run a Diesel query on the concrete connection inside a [`DbConn`]:
-/// `direct!(conn, |c| query.first(c))`. Through the two-backend wrapper
+/// `db::direct!(conn, |c| query.first(c))`. Through the two-backend wrapper
 /// every query writes out its SQL text on every call (to decide whether its
 /// statement may be cached); on the concrete connection a query with a
 /// static type finds its prepared statement by type, without any text. Used
 /// for the lookups every request makes (its login or its token); the body is
 /// compiled once per backend.
-#[macro_export]
 macro_rules! direct {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
@@ -50,6 +49,7 @@ macro_rules! direct {
         }
     };
 }
+pub(crate) use direct;
 
 /// The shared connection pool.
 pub type DbPool = r2d2::Pool<Manager>;

@@ -116,20 +116,45 @@ impl Actor {
     }
 
     /// How this actor appears in audit events.
-    pub fn audit(&self) -> crate::domain::audit::AuditActor {
+    pub fn audit(&self) -> AuditActor {
         match &self.kind {
-            ActorKind::Member { user_id, name, .. } => crate::domain::audit::AuditActor {
+            ActorKind::Member { user_id, name, .. } => AuditActor {
                 kind: "user",
                 id: Some(user_id.clone()),
                 label: name.clone(),
                 ip: self.ip.clone(),
             },
-            ActorKind::ApiClient { id, name, .. } => crate::domain::audit::AuditActor {
+            ActorKind::ApiClient { id, name, .. } => AuditActor {
                 kind: "api_client",
                 id: Some(id.clone()),
                 label: name.clone(),
                 ip: self.ip.clone(),
             },
+        }
+    }
+}
+
+/// Who did it, as written into the log.
+#[derive(Clone, Debug)]
+pub struct AuditActor {
+    /// `user`, `api_client`, `anonymous` or `system`.
+    pub kind: &'static str,
+    /// The user's or client's id.
+    pub id: Option<String>,
+    /// A readable name (user name, client name, or the e-mail tried).
+    pub label: String,
+    /// Where the request came from.
+    pub ip: Option<String>,
+}
+
+impl AuditActor {
+    /// The command line or start-up code.
+    pub fn system(label: &str) -> Self {
+        Self {
+            kind: "system",
+            id: None,
+            label: format!("Portaal ({label})"),
+            ip: None,
         }
     }
 }

@@ -7,31 +7,7 @@ use serde::Serialize;
 
 use crate::db::schema::{audit_events, data_versions};
 use crate::db::{DbConn, new_id};
-
-/// Who did it, as written into the log.
-#[derive(Clone, Debug)]
-pub struct AuditActor {
-    /// `user`, `api_client`, `anonymous` or `system`.
-    pub kind: &'static str,
-    /// The user's or client's id.
-    pub id: Option<String>,
-    /// A readable name (user name, client name, or the e-mail tried).
-    pub label: String,
-    /// Where the request came from.
-    pub ip: Option<String>,
-}
-
-impl AuditActor {
-    /// The command line or start-up code.
-    pub fn system(label: &str) -> Self {
-        Self {
-            kind: "system",
-            id: None,
-            label: format!("Portaal ({label})"),
-            ip: None,
-        }
-    }
-}
+use crate::domain::actor::AuditActor;
 
 /// One change to record.
 pub struct Event<'a> {

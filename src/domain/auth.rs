@@ -13,10 +13,10 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::AppState;
 use crate::db::schema::login_attempts;
 use crate::db::{self, DbConn, new_id};
-use crate::domain::audit::{self, AuditActor, Event};
+use crate::domain::actor::AuditActor;
+use crate::domain::audit::{self, Event};
 use crate::domain::{sessions, users, validate};
 use crate::error::AppError;
 use crate::password::Lane;
@@ -67,6 +67,15 @@ impl From<LoginError> for AppError {
             LoginError::Internal(e) => e,
         }
     }
+}
+
+/// What checking a password or a secret needs: the database threads, the
+/// hasher, the moment, and the per-address limit of failures.
+pub struct Checks<'a> {
+    pub db: &'a db::Executor,
+    pub passwords: &'a crate::password::Passwords,
+    pub now: NaiveDateTime,
+    pub ip_limit: usize,
 }
 
 /// The account a password is checked against.
@@ -242,28 +251,33 @@ fn release(conn: &mut DbConn, reservation: &Reservation) -> QueryResult<()> {
 /// reserve, hash, and take the reservation back when the check does not
 /// run: the password's verdict, and the reservation to settle.
 async fn check(
-    app: &AppState,
+    checks: &Checks<'_>,
     email: &str,
     password: &str,
     ip: &str,
 ) -> Result<(bool, Reservation), LoginError> {
-    let now = app.clock.now();
-    let ip_limit = app.config.login_ip_limit;
-    let place = app.passwords.admit(Lane::People)?;
+    let now = checks.now;
+    let ip_limit = checks.ip_limit;
+    let place = checks.passwords.admit(Lane::People)?;
     let reservation = {
         let (email, ip) = (email.to_string(), ip.to_string());
-        app.db(move |conn| Ok(reserve(conn, now, &email, &ip, ip_limit)))
+        checks
+            .db
+            .run(move |conn| Ok(reserve(conn, now, &email, &ip, ip_limit)))
             .await??
     };
     let hash = reservation.target.as_ref().map(|t| t.hash.clone());
-    match app
+    match checks
         .passwords
         .verify(&place, password.to_string(), hash)
         .await
     {
         Ok(ok) => Ok((ok, reservation)),
         Err(e) => {
-            app.db(move |conn| Ok(release(conn, &reservation)?)).await?;
+            checks
+                .db
+                .run(move |conn| Ok(release(conn, &reservation)?))
+                .await?;
             Err(e.into())
         }
     }
@@ -349,15 +363,17 @@ fn normalised(email: &str) -> Option<String> {
 
 /// Check e-mail and password; on success a new login's session token.
 pub async fn login(
-    app: &AppState,
+    checks: &Checks<'_>,
     email: &str,
     password: &str,
     ip: &str,
 ) -> Result<String, LoginError> {
     let email = normalised(email).ok_or(LoginError::Invalid)?;
-    let (ok, reservation) = check(app, &email, password, ip).await?;
-    let now = app.clock.now();
-    app.db(move |conn| settle_login(conn, now, &reservation, ok))
+    let (ok, reservation) = check(checks, &email, password, ip).await?;
+    let now = checks.now;
+    checks
+        .db
+        .run(move |conn| settle_login(conn, now, &reservation, ok))
         .await?
         .ok_or(LoginError::Invalid)
 }
@@ -366,15 +382,17 @@ pub async fn login(
 /// change)? The same throttle as logging in, so a borrowed session cannot
 /// guess the password either; a right password resets the account's count.
 pub async fn confirm_password(
-    app: &AppState,
+    checks: &Checks<'_>,
     email: &str,
     password: &str,
     ip: &str,
 ) -> Result<(), LoginError> {
     let email = normalised(email).ok_or(LoginError::Invalid)?;
-    let (ok, reservation) = check(app, &email, password, ip).await?;
+    let (ok, reservation) = check(checks, &email, password, ip).await?;
     let ok = ok && reservation.target.is_some();
-    app.db(move |conn| Ok(db::write(conn, |conn| settle(conn, &reservation, ok))?))
+    checks
+        .db
+        .run(move |conn| Ok(db::write(conn, |conn| settle(conn, &reservation, ok))?))
         .await?;
     if ok { Ok(()) } else { Err(LoginError::Invalid) }
 }

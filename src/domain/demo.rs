@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
+use crate::domain::actor::AuditActor;
 use crate::domain::api_clients::{self, ClientInput};
-use crate::domain::audit::AuditActor;
 use crate::domain::contacts::{self, ContactPatch};
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::locations::{self, LocationInput};

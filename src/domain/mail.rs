@@ -40,22 +40,6 @@ pub struct Outgoing<'a> {
     pub invitation_id: Option<&'a str>,
 }
 
-/// Escape text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Store a mail of `organization_id` with its footer appended; it is
 /// `stored` (kept here; sent by the mailer when one is configured).
 pub fn enqueue(

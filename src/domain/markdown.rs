@@ -68,13 +68,9 @@ fn inline_html(line: &str) -> String {
         let rest = &line[i..];
         if let Some((text, url, used)) = link_at(rest) {
             if safe_url(url) {
-                out.push_str(&format!(
-                    "<a href=\"{}\">{}</a>",
-                    crate::domain::mail::escape(url),
-                    crate::domain::mail::escape(text)
-                ));
+                out.push_str(&format!("<a href=\"{}\">{}</a>", escape(url), escape(text)));
             } else {
-                out.push_str(&crate::domain::mail::escape(text));
+                out.push_str(&escape(text));
             }
             i += used;
         } else if rest.starts_with("**") {
@@ -87,7 +83,7 @@ fn inline_html(line: &str) -> String {
             i += 1;
         } else {
             let c = rest.chars().next().unwrap_or(' ');
-            out.push_str(&crate::domain::mail::escape(&c.to_string()));
+            out.push_str(&escape(&c.to_string()));
             i += c.len_utf8();
         }
     }
@@ -120,6 +116,22 @@ fn inline_text(line: &str) -> String {
             let c = rest.chars().next().unwrap_or(' ');
             out.push(c);
             i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// Escape text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out

@@ -14,8 +14,10 @@ use crate::crypto;
 use crate::db::schema::{invitations, memberships, organizations, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
-use crate::domain::audit::{self, AuditActor, Event};
+use crate::domain::actor::AuditActor;
+use crate::domain::audit::{self, Event};
 use crate::domain::mail::{self, Outgoing};
+use crate::domain::markdown;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::{Operation, Role};
 use crate::domain::{sessions, users as accounts, validate};
@@ -212,9 +214,9 @@ pub fn invite(
         );
         let html = format!(
             "<p>{inviter} nodigt u uit voor {org} in Portaal.<br>{inviter} invites you to {org} on Portaal.</p>\n<p><a href=\"{href}\">{href}</a></p>\n<p>Deze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.</p>",
-            inviter = mail::escape(&who.label),
-            org = mail::escape(&org_name),
-            href = mail::escape(&mail_link),
+            inviter = markdown::escape(&who.label),
+            org = markdown::escape(&org_name),
+            href = markdown::escape(&mail_link),
         );
         mail::enqueue(
             conn,

@@ -12,7 +12,6 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::AppState;
 use crate::crypto;
 use crate::db::schema::{
     access_tokens, api_client_secrets, api_clients, data_versions, oauth_failures,
@@ -20,7 +19,7 @@ use crate::db::schema::{
 use crate::db::{self, DbConn, Stamp, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{ApiClient, Status};
-use crate::domain::auth;
+use crate::domain::auth::{self, Checks};
 use crate::domain::scopes::ScopeSet;
 use crate::error::AppError;
 use crate::password::Lane;
@@ -249,7 +248,7 @@ fn release(conn: &mut DbConn, failure_id: &str) -> QueryResult<()> {
 /// and hashed in the machines' lane of the hasher, whose place is taken
 /// first (a full queue answers `Busy` at once: no query, no count).
 pub async fn authenticate_client(
-    app: &AppState,
+    checks: &Checks<'_>,
     client_id: &str,
     secret: &str,
     ip: &str,
@@ -257,15 +256,20 @@ pub async fn authenticate_client(
     if !is_client_id(client_id) {
         return Err(TokenError::InvalidClient);
     }
-    let now = app.clock.now();
-    let ip_limit = app.config.login_ip_limit;
-    let place = app.passwords.admit(Lane::Machines).map_err(|e| match e {
-        AppError::Busy { retry_after_secs } => TokenError::Busy { retry_after_secs },
-        other => TokenError::Internal(other),
-    })?;
+    let now = checks.now;
+    let ip_limit = checks.ip_limit;
+    let place = checks
+        .passwords
+        .admit(Lane::Machines)
+        .map_err(|e| match e {
+            AppError::Busy { retry_after_secs } => TokenError::Busy { retry_after_secs },
+            other => TokenError::Internal(other),
+        })?;
     let reservation = {
         let (client_id, ip) = (client_id.to_string(), ip.to_string());
-        app.db(move |conn| Ok(reserve(conn, now, &client_id, &ip, ip_limit)))
+        checks
+            .db
+            .run(move |conn| Ok(reserve(conn, now, &client_id, &ip, ip_limit)))
             .await??
     };
     let Some(Reservation {
@@ -277,13 +281,15 @@ pub async fn authenticate_client(
         return Err(TokenError::InvalidClient);
     };
     if !is_secret_shaped(secret) {
-        app.db(move |conn| Ok(settle_failure(conn, &failure_id)?))
+        checks
+            .db
+            .run(move |conn| Ok(settle_failure(conn, &failure_id)?))
             .await?;
         return Err(TokenError::InvalidClient);
     }
     let mut matched = None;
     for (id, hash) in secrets {
-        match app
+        match checks
             .passwords
             .verify(&place, secret.to_string(), Some(hash))
             .await
@@ -297,11 +303,16 @@ pub async fn authenticate_client(
         }
     }
     let Some(secret_id) = matched else {
-        app.db(move |conn| Ok(settle_failure(conn, &failure_id)?))
+        checks
+            .db
+            .run(move |conn| Ok(settle_failure(conn, &failure_id)?))
             .await?;
         return Err(TokenError::InvalidClient);
     };
-    app.db(move |conn| Ok(release(conn, &failure_id)?)).await?;
+    checks
+        .db
+        .run(move |conn| Ok(release(conn, &failure_id)?))
+        .await?;
     Ok(Authenticated { client, secret_id })
 }
 
@@ -405,7 +416,7 @@ pub fn live_token(
     of_client: Option<&str>,
 ) -> QueryResult<Option<TokenInfo>> {
     let id = crypto::sha256_hex(token.as_bytes());
-    let row: Option<TokenRow> = crate::direct!(conn, |c| access_tokens::table
+    let row: Option<TokenRow> = crate::db::direct!(conn, |c| access_tokens::table
         .inner_join(api_clients::table)
         .inner_join(api_client_secrets::table)
         .left_join(

@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use crate::crypto;
 use crate::db::schema::{data_versions, memberships, organizations, sessions, users};
 use crate::db::{DbConn, Stamp};
-use crate::domain::users::{self as users_domain, LoginUser, MembershipChoice};
+use crate::domain::scopes::Role;
+use crate::i18n::Lang;
 
 /// How long a login lasts.
 pub const LIFETIME_HOURS: i64 = 12;
@@ -45,7 +46,7 @@ pub fn login_of(
     // Flat left joins: SQLite plans a nested join by materialising it (every
     // membership of every user), flat ones as index lookups.
     let rows: Vec<(LoginUser, Option<MembershipChoice>)> =
-        crate::direct!(conn, |c| sessions::table
+        crate::db::direct!(conn, |c| sessions::table
             .inner_join(users::table)
             .left_join(
                 memberships::table.on(memberships::user_id
@@ -58,10 +59,7 @@ pub fn login_of(
             )
             .filter(sessions::id.eq(&id))
             .filter(sessions::expires_at.gt(Stamp(now)))
-            .select((
-                LoginUser::as_select(),
-                users_domain::membership_columns().nullable(),
-            ))
+            .select((LoginUser::as_select(), membership_columns().nullable(),))
             .load(c))?;
     let mut rows = rows.into_iter();
     let Some((user, first)) = rows.next() else {
@@ -71,7 +69,7 @@ pub fn login_of(
         .into_iter()
         .chain(rows.filter_map(|(_, m)| m))
         .collect();
-    users_domain::sort_by_name(&mut memberships);
+    sort_by_name(&mut memberships);
     Ok(Some((user, memberships)))
 }
 
@@ -90,4 +88,76 @@ pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize
     crate::db::write(conn, |conn| {
         diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
     })
+}
+
+/// The user of a logged-in request, as every page reads it: no password
+/// hash and no dates (a lighter row on every request; the dashboard reads
+/// the last login itself, see [`last_login_at`]).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct LoginUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub language: Option<String>,
+    pub version: i32,
+}
+
+impl LoginUser {
+    /// The language the user chose, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::from_code)
+    }
+}
+
+/// One organisation a user belongs to, with the role there (a disabled
+/// membership is not one: it gives no access).
+#[derive(Debug, Clone, Queryable)]
+pub struct MembershipChoice {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub default_language: String,
+    pub time_zone: String,
+    pub role: String,
+    /// The organisation's data version when this was read (`None` before
+    /// its first audited change).
+    pub data_version: Option<i64>,
+}
+
+impl MembershipChoice {
+    /// The role, parsed (unknown stored roles grant nothing: staff at most).
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Access)
+    }
+}
+
+/// A user's organisations in the order they are shown: by name (byte
+/// order, the same on both backends), then id.
+pub fn sort_by_name(memberships: &mut [MembershipChoice]) {
+    memberships.sort_unstable_by(|a, b| {
+        (&a.organization_name, &a.organization_id).cmp(&(&b.organization_name, &b.organization_id))
+    });
+}
+
+/// The columns of a [`MembershipChoice`], in its order.
+pub type MembershipColumns = (
+    organizations::id,
+    organizations::name,
+    organizations::default_language,
+    organizations::time_zone,
+    memberships::role,
+    diesel::dsl::Nullable<data_versions::version>,
+);
+
+/// The select of a [`MembershipChoice`] (memberships joined with their
+/// organisation and its data version).
+pub fn membership_columns() -> MembershipColumns {
+    (
+        organizations::id,
+        organizations::name,
+        organizations::default_language,
+        organizations::time_zone,
+        memberships::role,
+        data_versions::version.nullable(),
+    )
 }

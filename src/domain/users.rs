@@ -8,9 +8,11 @@ use serde::Serialize;
 use crate::db::schema::{data_versions, memberships, organizations, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
-use crate::domain::audit::{self, AuditActor, Event};
+use crate::domain::actor::AuditActor;
+use crate::domain::audit::{self, Event};
 use crate::domain::organizations::{self as orgs, Organization};
 use crate::domain::scopes::Role;
+use crate::domain::sessions::{MembershipChoice, membership_columns, sort_by_name};
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Lang;
@@ -28,26 +30,6 @@ pub struct User {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-/// The user of a logged-in request, as every page reads it: no password
-/// hash and no dates (a lighter row on every request; the dashboard reads
-/// the last login itself, see [`last_login_at`]).
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = users)]
-pub struct LoginUser {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub language: Option<String>,
-    pub version: i32,
-}
-
-impl LoginUser {
-    /// The language the user chose, if any.
-    pub fn lang(&self) -> Option<Lang> {
-        self.language.as_deref().and_then(Lang::from_code)
-    }
 }
 
 /// What the audit log keeps of a user: no password hash.
@@ -72,27 +54,6 @@ impl User {
     /// The language the user chose, if any.
     pub fn lang(&self) -> Option<Lang> {
         self.language.as_deref().and_then(Lang::from_code)
-    }
-}
-
-/// One organisation a user belongs to, with the role there (a disabled
-/// membership is not one: it gives no access).
-#[derive(Debug, Clone, Queryable)]
-pub struct MembershipChoice {
-    pub organization_id: String,
-    pub organization_name: String,
-    pub default_language: String,
-    pub time_zone: String,
-    pub role: String,
-    /// The organisation's data version when this was read (`None` before
-    /// its first audited change).
-    pub data_version: Option<i64>,
-}
-
-impl MembershipChoice {
-    /// The role, parsed (unknown stored roles grant nothing: staff at most).
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Access)
     }
 }
 
@@ -126,7 +87,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
 
 /// The organisations of a user, by name.
 pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<MembershipChoice>> {
-    let mut rows = crate::direct!(conn, |c| memberships::table
+    let mut rows = crate::db::direct!(conn, |c| memberships::table
         .inner_join(organizations::table.left_join(data_versions::table))
         .filter(memberships::user_id.eq(user_id))
         .filter(memberships::disabled.eq(false))
@@ -134,37 +95,6 @@ pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Membe
         .load(c))?;
     sort_by_name(&mut rows);
     Ok(rows)
-}
-
-/// A user's organisations in the order they are shown: by name (byte
-/// order, the same on both backends), then id.
-pub fn sort_by_name(memberships: &mut [MembershipChoice]) {
-    memberships.sort_unstable_by(|a, b| {
-        (&a.organization_name, &a.organization_id).cmp(&(&b.organization_name, &b.organization_id))
-    });
-}
-
-/// The columns of a [`MembershipChoice`], in its order.
-pub type MembershipColumns = (
-    organizations::id,
-    organizations::name,
-    organizations::default_language,
-    organizations::time_zone,
-    memberships::role,
-    diesel::dsl::Nullable<data_versions::version>,
-);
-
-/// The select of a [`MembershipChoice`] (memberships joined with their
-/// organisation and its data version).
-pub fn membership_columns() -> MembershipColumns {
-    (
-        organizations::id,
-        organizations::name,
-        organizations::default_language,
-        organizations::time_zone,
-        memberships::role,
-        data_versions::version.nullable(),
-    )
 }
 
 /// Are there any users at all? (Setup exists only while there are none.)

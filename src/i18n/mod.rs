@@ -595,23 +595,6 @@ pub struct Messages {
     pub err_meeting_too_long: &'static str,
 }
 
-/// A resource's name in the interface.
-pub fn resource_label(t: &Messages, r: crate::domain::scopes::Resource) -> &'static str {
-    use crate::domain::scopes::Resource as R;
-    match r {
-        R::Organization => t.res_organization,
-        R::Users => t.res_users,
-        R::Locations => t.res_locations,
-        R::Meetings => t.res_meetings,
-        R::Customers => t.res_customers,
-        R::Subscriptions => t.res_subscriptions,
-        R::Languages => t.res_languages,
-        R::Countries => t.res_countries,
-        R::Audit => t.res_audit,
-        R::ApiClients => t.res_api_clients,
-    }
-}
-
 /// How an audit action reads in this language (unknown actions as they are).
 pub fn audit_action(lang: Lang, action: &str) -> String {
     let (nl, en) = match action {

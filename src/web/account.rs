@@ -10,8 +10,9 @@ use crate::domain::auth::{self, LoginError};
 use crate::domain::users::{self, ProfileInput};
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::http::request::ClientIp;
 use crate::i18n::Lang;
-use crate::web::extract::{ClientIp, Member, SID_KEY};
+use crate::web::extract::{Member, SID_KEY};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
@@ -188,8 +189,13 @@ async fn change_password(
     );
     if errors.is_empty() {
         // Throttled like a login: a borrowed session cannot guess it either.
-        let checked =
-            auth::confirm_password(&state, &member.user.email, &form.current_password, &ip.0).await;
+        let checked = auth::confirm_password(
+            &state.checks(),
+            &member.user.email,
+            &form.current_password,
+            &ip.0,
+        )
+        .await;
         match checked {
             Ok(()) => {}
             Err(LoginError::Invalid) => errors.add("current_password", ErrorCode::CurrentPassword),

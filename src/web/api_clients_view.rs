@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use crate::domain::api_clients::{ApiClient, Idle, Secret, Status};
 use crate::domain::scopes::{Access, Level, Operation, Resource, Scope, ScopeDiff, ScopeSet};
-use crate::i18n::{Lang, Messages, fill, resource_label};
+use crate::i18n::{Lang, Messages, fill};
 
 /// A badge: its text and its style (`success`, `danger`, …).
 pub struct Badge {
@@ -302,5 +302,22 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
     MatrixView {
         groups,
         diff: diff.as_ref().map(|d| diff_view(lang, d)),
+    }
+}
+
+/// A resource's name in the interface.
+fn resource_label(t: &Messages, r: Resource) -> &'static str {
+    use Resource as R;
+    match r {
+        R::Organization => t.res_organization,
+        R::Users => t.res_users,
+        R::Locations => t.res_locations,
+        R::Meetings => t.res_meetings,
+        R::Customers => t.res_customers,
+        R::Subscriptions => t.res_subscriptions,
+        R::Languages => t.res_languages,
+        R::Countries => t.res_countries,
+        R::Audit => t.res_audit,
+        R::ApiClients => t.res_api_clients,
     }
 }

@@ -10,8 +10,9 @@ use crate::AppState;
 use crate::domain::auth::{self, LoginError};
 use crate::domain::users;
 use crate::error::AppError;
+use crate::http::request::ClientIp;
 use crate::i18n::fill;
-use crate::web::extract::{ClientIp, SID_KEY, load_member};
+use crate::web::extract::{SID_KEY, load_member};
 use crate::web::flash::Flash;
 use crate::web::form::Field;
 use crate::web::layout::AuthLayout;
@@ -116,7 +117,7 @@ async fn submit(
             &page(&req, "", &next, Some(t.login_failed.to_string())),
         );
     }
-    match auth::login(&state, &form.email, &form.password, &ip.0).await {
+    match auth::login(&state.checks(), &form.email, &form.password, &ip.0).await {
         Ok(token) => start_session(&session, &token, Flash::Welcome.redirect(&next), &state),
         Err(LoginError::Invalid) => render(
             StatusCode::UNAUTHORIZED,
@@ -128,7 +129,7 @@ async fn submit(
                     StatusCode::TOO_MANY_REQUESTS,
                     fill(
                         t.login_throttled,
-                        &[&crate::web::errors::minutes(retry_after_secs)],
+                        &[&crate::http::errors::minutes(retry_after_secs)],
                     ),
                     retry_after_secs,
                 ),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::domain::mail::escape;
+use crate::domain::markdown::escape;
 use crate::domain::reference::Country;
 use crate::i18n::Lang;
 

@@ -1,17 +1,16 @@
-//! How errors look: a translated page for a browser, a fragment for htmx,
-//! JSON for `/api` and `/oauth`. Handlers just return `AppError`; this
-//! middleware, which knows the request, gives it a body.
+//! How errors look in the backoffice: a translated page for a browser, a
+//! fragment for htmx, the login page for a visitor who must log in.
+//! Handlers just return `AppError`; the app's error middleware calls
+//! [`page`] to give the response its body.
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::error::AppError;
+use crate::http::errors::minutes;
+use crate::http::request::request_lang;
 use crate::i18n::{Lang, Messages, fill};
-use crate::web::extract::request_lang;
 
 /// The default service: 404 for every unknown path.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
@@ -33,7 +32,6 @@ struct ErrorPage<'a> {
 struct Ctx {
     lang: Lang,
     htmx: bool,
-    api: bool,
     path: String,
     get: bool,
 }
@@ -44,7 +42,6 @@ impl Ctx {
         Self {
             lang: request_lang(req).unwrap_or_default(),
             htmx: super::is_htmx(req),
-            api: path.starts_with("/api") || path.starts_with("/oauth"),
             path: req
                 .uri()
                 .path_and_query()
@@ -83,15 +80,9 @@ fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String
     }
 }
 
-/// Whole minutes, rounded up, at least one.
-pub fn minutes(secs: i64) -> i64 {
-    ((secs + 59) / 60).max(1)
-}
-
-fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
-    if ctx.api {
-        return crate::api::error_response(status, err, ctx.lang);
-    }
+/// The body of an error response to `req` in the backoffice.
+pub fn page(req: &HttpRequest, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
+    let ctx = Ctx::of(req);
     if let Some(AppError::LoginRequired) = err {
         let next = if ctx.get { ctx.path.as_str() } else { "/" };
         let location = format!(
@@ -144,29 +135,4 @@ fn build(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse 
         Ok(html) => res.content_type("text/html; charset=utf-8").body(html),
         Err(_) => res.body(text),
     }
-}
-
-/// Middleware: give error responses their translated body.
-pub async fn render_errors(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let ctx = Ctx::of(req.request());
-    let res = next.call(req).await?;
-    let status = res.status();
-    let replacement = match res.response().error() {
-        Some(e) => Some(build(&ctx, status, e.as_error::<AppError>())),
-        None if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED => {
-            (res.response().headers().get(header::CONTENT_TYPE).is_none())
-                .then(|| build(&ctx, status, None))
-        }
-        None => None,
-    };
-    Ok(match replacement {
-        Some(new) => {
-            let (req, _) = res.into_parts();
-            ServiceResponse::new(req, new)
-        }
-        None => res.map_into_boxed_body(),
-    })
 }

@@ -4,9 +4,10 @@
 use actix_web::HttpRequest;
 
 use crate::domain::scopes::{Operation, Role};
+use crate::http::request::request_lang;
 use crate::i18n::{Lang, Messages};
 use crate::web::csrf;
-use crate::web::extract::{Member, request_lang};
+use crate::web::extract::Member;
 use crate::web::flash::Flash;
 
 /// The areas of the navigation.

@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::http::request::LANG_COOKIE;
 use crate::i18n::Lang;
-use crate::web::extract::{LANG_COOKIE, Member, ORG_KEY, SID_KEY};
+use crate::web::extract::{Member, ORG_KEY, SID_KEY};
 use crate::web::flash::Flash;
 use crate::web::{safe_next, see_other};
 

@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api;
 mod api_clients;
+mod architecture;
 mod browser;
 mod customers;
 mod foundation;

@@ -360,7 +360,7 @@ async fn organization_switcher_lists_memberships_and_switches() {
             portaal::domain::organizations::create(
                 conn,
                 chrono::Utc::now().naive_utc(),
-                &portaal::domain::audit::AuditActor::system("test"),
+                &portaal::domain::actor::AuditActor::system("test"),
                 "Other BV",
                 false,
             )

@@ -16,7 +16,7 @@ mod throttles;
 use diesel::prelude::*;
 use portaal::clock::Clock;
 use portaal::db::schema::{memberships, users};
-use portaal::domain::audit::AuditActor;
+use portaal::domain::actor::AuditActor;
 use portaal::domain::scopes::Role;
 
 use crate::support::*;

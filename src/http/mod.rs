@@ -1,0 +1,10 @@
+//! What the two doors (`web`, the backoffice; `api`, the JSON API and OAuth)
+//! share: the facts of a request (client address, language, the shared
+//! state), reading uploads, the access log, the security headers, and the
+//! HTTP face of `AppError`. It knows neither door.
+
+pub mod access_log;
+pub mod errors;
+pub mod request;
+pub mod security;
+pub mod upload;
