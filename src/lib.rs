@@ -81,7 +81,12 @@ impl AppState {
         } else {
             db::Wake::WhenBehind
         };
-        let executor = db::Executor::start(pool.clone(), config.pool_size as usize, wake)?;
+        let executor = db::Executor::start(
+            pool.clone(),
+            config.database.clone(),
+            config.pool_size as usize,
+            wake,
+        )?;
         Ok(Self {
             jobs: jobs::Jobs::new(),
             mailer,
@@ -108,7 +113,7 @@ impl AppState {
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnMut(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
         self.executor.run(f).await
     }

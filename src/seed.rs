@@ -202,8 +202,8 @@ pub fn seed_customers(
     Ok((add_customers, add_contacts))
 }
 
-/// The benchmark's API client ("Bench", every read and write scope of the
-/// demo organisation's data) with a fresh secret; returns `(client id,
+/// The benchmark's API client ("Bench", every scope of the demo
+/// organisation) with a fresh secret; returns `(client id,
 /// secret)`. An existing one gets its secret rotated (the old one ends now).
 pub fn bench_client(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<(String, String)> {
     use crate::db::schema::{api_clients, users};
@@ -237,14 +237,13 @@ pub fn bench_client(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<(St
             let input = ClientInput {
                 name: "Bench".into(),
                 description: "Load benchmark (bench/run.sh)".into(),
-                scopes: [
-                    "admin:locations",
-                    "admin:meetings",
-                    "admin:customers",
-                    "read:organization",
-                ]
-                .map(String::from)
-                .to_vec(),
+                // Every scope: the load benchmark reads and writes the
+                // data; the API checks in CI (schemathesis) call every
+                // operation of the document.
+                scopes: crate::domain::scopes::Resource::ALL
+                    .iter()
+                    .map(|r| format!("admin:{}", r.as_str()))
+                    .collect(),
                 expires_on: String::new(),
             };
             clients::create(conn, now, &actor, &input, &hash)

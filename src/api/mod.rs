@@ -144,10 +144,16 @@ impl Api {
             return Err(AppError::InvalidToken);
         };
         let (now, ip) = (self.state.clock.now(), self.ip.clone());
+        // `f` runs once: a job is run again only when its first statement
+        // (the token's) found the connection dead, before `f` was reached.
+        let mut f = Some(f);
         self.state
             .db(move |conn| {
-                let (actor, _) = tokens::actor_for_token(conn, &token, now, Some(ip))?
+                let (actor, _) = tokens::actor_for_token(conn, &token, now, Some(ip.clone()))?
                     .ok_or(AppError::InvalidToken)?;
+                let f = f
+                    .take()
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a job ran twice")))?;
                 f(conn, &actor, now)
             })
             .await

@@ -210,9 +210,22 @@ fn operation(op: Operation, method: &str) -> Value {
     if s.sort.is_some() || s.body.is_some() {
         responses.insert("422".into(), error_answer("Invalid input, field by field."));
     }
-    if s.body.is_some() {
-        responses.insert("400".into(), error_answer("Malformed body."));
-        responses.insert("415".into(), error_answer("Unsupported content type."));
+    match (s.body.is_some(), s.sort.is_some() || !s.filters.is_empty()) {
+        (true, _) => {
+            responses.insert(
+                "400".into(),
+                error_answer("Malformed body, or a query parameter given twice."),
+            );
+            responses.insert("413".into(), error_answer("The body is too large."));
+            responses.insert("415".into(), error_answer("Unsupported content type."));
+        }
+        (false, true) => {
+            responses.insert(
+                "400".into(),
+                error_answer("A query parameter given twice or unreadable."),
+            );
+        }
+        (false, false) => {}
     }
     if method == "PATCH" {
         responses.insert(

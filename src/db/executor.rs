@@ -20,15 +20,41 @@
 //!
 //! Either way the thread woken is the one that went to sleep last, whose
 //! connection was used last.
+//!
+//! A pooled connection may have died while it waited (the database server
+//! restarted, an administrator ended it). A job whose first statement finds
+//! its connection gone — nothing was read or written yet — runs once more,
+//! on a new connection made for it (the other pooled ones may be gone too);
+//! the dead one leaves the pool. A job that got further is not repeated: its
+//! caller sees the error.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::db::{DbConn, DbPool};
+use crate::db::{DatabaseUrl, DbConn, DbPool, Manager};
 use crate::error::AppError;
 
-type Job = Box<dyn FnOnce(&mut DbConn) + Send>;
+/// What a job asks of its thread once it has run.
+#[derive(Debug, PartialEq, Eq)]
+enum Ran {
+    /// Done (its result is on its way to the caller).
+    Done,
+    /// Its connection was dead before its first statement: run it again on
+    /// a new one.
+    Again,
+}
+
+type Job = Box<dyn FnMut(&mut DbConn) -> Ran + Send>;
+
+/// Did the job fail because its connection is gone?
+fn lost_connection(e: &AppError) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(e, AppError::Internal(cause) if matches!(
+        cause.downcast_ref::<Error>(),
+        Some(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _))
+    ))
+}
 
 /// How eagerly a new job wakes a sleeping thread (see the module comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +119,8 @@ impl Jobs {
 }
 
 struct Queue {
+    /// Where new connections come from, when a pooled one has died.
+    url: DatabaseUrl,
     jobs: Mutex<Jobs>,
     /// One per thread, so that a wake-up picks the thread.
     bells: Vec<Condvar>,
@@ -134,9 +162,15 @@ pub struct Executor {
 impl Executor {
     /// Start `threads` database threads on `pool` (the pool should hold at
     /// least as many connections, so a thread never waits for one).
-    pub fn start(pool: DbPool, threads: usize, wake: Wake) -> std::io::Result<Self> {
+    pub fn start(
+        pool: DbPool,
+        url: DatabaseUrl,
+        threads: usize,
+        wake: Wake,
+    ) -> std::io::Result<Self> {
         let threads = threads.max(1);
         let queue = Arc::new(Queue {
+            url,
             jobs: Mutex::new(Jobs {
                 waiting: VecDeque::new(),
                 sleeping: Vec::with_capacity(threads),
@@ -167,12 +201,27 @@ impl Executor {
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        F: FnMut(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let (mut f, mut tx, mut retried) = (f, Some(tx), false);
         let job: Job = Box::new(move |conn| {
+            let before = super::statements_ok();
+            let result = f(conn);
+            if let Err(e) = &result
+                && lost_connection(e)
+            {
+                super::mark_lost();
+                if !retried && super::statements_ok() == before {
+                    retried = true;
+                    return Ran::Again;
+                }
+            }
             // The caller may have gone (a closed connection): nothing to do.
-            let _ = tx.send(f(conn));
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(result);
+            }
+            Ran::Done
         });
         let queue = &self.handle.queue;
         let woken = {
@@ -193,7 +242,7 @@ impl Executor {
 /// dropped, which its caller sees as an error.
 fn work(queue: &Queue, pool: &DbPool, me: usize) {
     loop {
-        let job = {
+        let mut job = {
             let mut jobs = Jobs::lock(&queue.jobs);
             jobs.started[me] = None;
             loop {
@@ -215,14 +264,25 @@ fn work(queue: &Queue, pool: &DbPool, me: usize) {
                 jobs.sleeping.retain(|&n| n != me);
             }
         };
-        match pool.get() {
-            Ok(mut conn) => {
-                // A panicking job must not take the thread with it.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut conn)));
-            }
+        // A panicking job must not take the thread with it.
+        let mut run = |conn: &mut DbConn| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn)))
+                .unwrap_or(Ran::Done)
+        };
+        let again = match pool.get() {
+            Ok(mut conn) => run(&mut conn) == Ran::Again,
             Err(e) => {
                 tracing::error!(error = %e, "no database connection for a job");
-                drop(job);
+                false
+            }
+        };
+        if again {
+            tracing::warn!("a pooled database connection had died; the job runs on a new one");
+            match Manager::establish(&queue.url) {
+                Ok(mut fresh) => {
+                    run(&mut fresh);
+                }
+                Err(e) => tracing::error!(error = %e, "no new database connection for a job"),
             }
         }
     }
@@ -237,7 +297,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("t.db").to_string_lossy().into_owned());
         let pool = crate::db::open(&url, threads as u32).unwrap();
-        let ex = Executor::start(pool, threads, wake).unwrap();
+        let ex = Executor::start(pool, url, threads, wake).unwrap();
         // Until every thread has started and sleeps.
         while Jobs::lock(&ex.handle.queue.jobs).sleeping.len() < threads {
             std::thread::sleep(Duration::from_millis(1));

@@ -75,11 +75,48 @@ impl Manager {
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS)
                     .map_err(r2d2::Error::QueryError)?;
+                conn.set_instrumentation(StatementCounter);
                 Ok(DbConn::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(StatementCounter);
+                Ok(DbConn::Pg(conn))
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Statements this thread has run without an error (see
+    /// [`statements_ok`]).
+    static STATEMENTS_OK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The connection this thread uses was found dead: it must not go back
+    /// to the pool.
+    static LOST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// How many statements this thread's connections have run without an error
+/// so far: the executor compares it before and after a job to know whether
+/// a job that lost its connection had read or written anything.
+pub fn statements_ok() -> u64 {
+    STATEMENTS_OK.get()
+}
+
+/// The connection this thread holds is dead: when it goes back, the pool
+/// drops it.
+pub fn mark_lost() {
+    LOST.set(true);
+}
+
+/// Counts the statements that ran without an error, on every connection.
+struct StatementCounter;
+
+impl diesel::connection::Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::FinishQuery { error: None, .. } = event {
+            STATEMENTS_OK.set(STATEMENTS_OK.get() + 1);
         }
     }
 }
@@ -99,6 +136,9 @@ impl ManageConnection for Manager {
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         use diesel::r2d2::R2D2Connection;
+        if LOST.replace(false) {
+            return true;
+        }
         match conn {
             DbConn::Pg(c) => c.is_broken(),
             DbConn::Sqlite(c) => c.is_broken(),

@@ -93,14 +93,150 @@ pub struct AuditRow {
     pub created_at: NaiveDateTime,
 }
 
-/// The newest `limit` events of one organisation.
-pub fn recent(conn: &mut DbConn, organization_id: &str, limit: i64) -> QueryResult<Vec<AuditRow>> {
-    audit_events::table
+/// One of the newest events, with what it was about: the record's name as
+/// its values give it, and whether the record still exists (so the screen
+/// may link to it).
+#[derive(Debug, Clone)]
+pub struct RecentEvent {
+    pub row: AuditRow,
+    /// The record's name (a location's, a contact's first and last name, a
+    /// meeting's employee), from the values after the change (or before a
+    /// deletion).
+    pub name: Option<String>,
+    /// The record exists now.
+    pub exists: bool,
+    /// A contact's customer (its page shows the contact).
+    pub customer_id: Option<String>,
+}
+
+/// The name a record goes by, read from its audited values.
+fn name_in(resource_type: &str, values: &serde_json::Value) -> Option<String> {
+    let text = |key: &str| {
+        values
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    match resource_type {
+        "contact" => {
+            let name = [text("firstname"), text("lastname")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (!name.is_empty()).then_some(name)
+        }
+        "meeting" => text("employeeName").map(str::to_string),
+        "location" | "customer" | "api_client" | "organization" => text("name").map(str::to_string),
+        "invitation" => text("email").map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The ids of `ids` that exist in the organisation's `resource_type` table
+/// (with a contact's customer), in one query per kind of record.
+fn existing(
+    conn: &mut DbConn,
+    organization_id: &str,
+    resource_type: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(String, Option<String>)>> {
+    use crate::db::schema::{api_clients, contacts, customers, locations, meetings};
+    let none = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect();
+    Ok(match resource_type {
+        "location" => none(
+            locations::table
+                .filter(locations::organization_id.eq(organization_id))
+                .filter(locations::id.eq_any(ids))
+                .select(locations::id)
+                .load(conn)?,
+        ),
+        "customer" => none(
+            customers::table
+                .filter(customers::organization_id.eq(organization_id))
+                .filter(customers::id.eq_any(ids))
+                .select(customers::id)
+                .load(conn)?,
+        ),
+        "meeting" => none(
+            meetings::table
+                .filter(meetings::organization_id.eq(organization_id))
+                .filter(meetings::id.eq_any(ids))
+                .select(meetings::id)
+                .load(conn)?,
+        ),
+        "api_client" => none(
+            api_clients::table
+                .filter(api_clients::organization_id.eq(organization_id))
+                .filter(api_clients::id.eq_any(ids))
+                .select(api_clients::id)
+                .load(conn)?,
+        ),
+        "contact" => contacts::table
+            .filter(contacts::organization_id.eq(organization_id))
+            .filter(contacts::id.eq_any(ids))
+            .select((contacts::id, contacts::customer_id))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .map(|(id, customer)| (id, Some(customer)))
+            .collect(),
+        _ => vec![],
+    })
+}
+
+/// The newest `limit` events of one organisation, each with what it was
+/// about (see [`RecentEvent`]): one query for the events, and one per kind
+/// of record among them to see which still exist.
+pub fn recent(
+    conn: &mut DbConn,
+    organization_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<RecentEvent>> {
+    let rows: Vec<(AuditRow, Option<String>, Option<String>)> = audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
         .order(audit_events::created_at.desc())
         .limit(limit)
-        .select(AuditRow::as_select())
-        .load(conn)
+        .select((
+            AuditRow::as_select(),
+            audit_events::before_json,
+            audit_events::after_json,
+        ))
+        .load(conn)?;
+    let mut wanted: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (row, _, _) in &rows {
+        if let Some(id) = &row.resource_id {
+            wanted
+                .entry(row.resource_type.clone())
+                .or_default()
+                .push(id.clone());
+        }
+    }
+    let mut found = std::collections::HashMap::new();
+    for (kind, ids) in &wanted {
+        for (id, customer) in existing(conn, organization_id, kind, ids)? {
+            found.insert((kind.clone(), id), customer);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, before, after)| {
+            let values = after
+                .or(before)
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok());
+            let name = values.and_then(|v| name_in(&row.resource_type, &v));
+            let here = row
+                .resource_id
+                .as_ref()
+                .and_then(|id| found.get(&(row.resource_type.clone(), id.clone())));
+            RecentEvent {
+                name,
+                exists: here.is_some(),
+                customer_id: here.cloned().flatten(),
+                row,
+            }
+        })
+        .collect())
 }
 
 /// The audit log's filters.

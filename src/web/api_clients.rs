@@ -67,7 +67,7 @@ async fn list(
     let request = params.lenient(&api_clients::SORT);
     let actor = m.actor.clone();
     let page = state
-        .db(move |conn| api_clients::list(conn, &actor, request))
+        .db(move |conn| api_clients::list(conn, &actor, request.clone()))
         .await?;
     let now = state.clock.now();
     let l = LayoutCtx::new(&m, Nav::ApiClients);

@@ -11,13 +11,21 @@ use crate::error::AppError;
 #[folder = "static/"]
 struct Assets;
 
-/// Mount `/static/...`.
+/// Mount `/static/...` and `/favicon.ico` (Portaal's own icon; a page of an
+/// organisation with an icon names that one in its `<head>`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/{path:.*}", web::get().to(asset));
+    cfg.route("/static/{path:.*}", web::get().to(asset)).route(
+        "/favicon.ico",
+        web::get().to(|req: HttpRequest| serve(req, "favicon.ico")),
+    );
 }
 
 async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let file = Assets::get(&path).ok_or(AppError::NotFound)?;
+    serve(req, &path).await
+}
+
+async fn serve(req: HttpRequest, path: &str) -> Result<HttpResponse, AppError> {
+    let file = Assets::get(path).ok_or(AppError::NotFound)?;
     let etag = format!(
         "\"{}\"",
         crate::crypto::hex(&file.metadata.sha256_hash()[..16])

@@ -136,7 +136,7 @@ async fn show(
     let (page, (actors, kinds)) = state
         .db(move |conn| {
             Ok((
-                audit::list(conn, &actor, &f, request)?,
+                audit::list(conn, &actor, &f, request.clone())?,
                 audit::facets(conn, &org)?,
             ))
         })

@@ -20,6 +20,10 @@ struct ActivityRow {
     when: String,
     who: String,
     what: String,
+    /// The record's name, if its values give one.
+    name: Option<String>,
+    /// Its page, while it exists.
+    href: Option<String>,
 }
 
 #[derive(Template)]
@@ -86,10 +90,32 @@ fn activity_rows(
     let Locale { lang, tz } = locale;
     Ok(audit::recent(conn, organization_id, 8)?
         .into_iter()
-        .map(|e| ActivityRow {
-            when: lang.datetime(e.created_at, tz),
-            who: e.actor_label,
-            what: audit_action(lang, &e.action),
+        .map(|e| {
+            let href = e
+                .row
+                .resource_id
+                .as_deref()
+                .filter(|_| e.exists)
+                .and_then(|id| page_of(&e.row.resource_type, id, e.customer_id.as_deref()));
+            ActivityRow {
+                when: lang.datetime(e.row.created_at, tz),
+                who: e.row.actor_label,
+                what: audit_action(lang, &e.row.action),
+                name: e.name,
+                href,
+            }
         })
         .collect())
+}
+
+/// The screen that shows a record of this kind.
+fn page_of(resource_type: &str, id: &str, customer_id: Option<&str>) -> Option<String> {
+    Some(match resource_type {
+        "location" => format!("/locations/{id}"),
+        "customer" => format!("/customers/{id}"),
+        "contact" => format!("/customers/{}", customer_id?),
+        "meeting" => format!("/meetings/{id}"),
+        "api_client" => format!("/settings/api-clients/{id}"),
+        _ => return None,
+    })
 }

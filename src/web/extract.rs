@@ -101,6 +101,9 @@ where
     let asked = request_lang(req);
     let loaded = {
         let token = token.clone();
+        // `f` runs once: a job is run again only when its first statement
+        // (the login's) found the connection dead, before `f` was reached.
+        let mut f = Some(f);
         state
             .db(move |conn| {
                 let Some((user, memberships)) = sessions::login_of(conn, &token, now)? else {
@@ -120,7 +123,7 @@ where
                     user.id.clone(),
                     user.name.clone(),
                     current.role(),
-                    Some(ip),
+                    Some(ip.clone()),
                 )
                 .with_data_version(current.data_version.unwrap_or(0));
                 let locale = Locale {
@@ -131,6 +134,9 @@ where
                         .unwrap_or_default(),
                     tz: time_zone(&current),
                 };
+                let f = f
+                    .take()
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a job ran twice")))?;
                 let out = f(conn, &actor, locale)?;
                 Ok(Some((
                     user,

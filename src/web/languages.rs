@@ -71,7 +71,7 @@ async fn show(
         .db(move |conn| {
             Ok((
                 reference::enabled_languages(conn, &org)?,
-                reference::list_languages(conn, request, lang)?,
+                reference::list_languages(conn, request.clone(), lang)?,
             ))
         })
         .await?;

@@ -200,7 +200,7 @@ async fn list(
     let (page, options) = state
         .db(move |conn| {
             Ok((
-                meetings::list(conn, &actor, now, &f, request)?,
+                meetings::list(conn, &actor, now, &f, request.clone())?,
                 Choices {
                     employees: meetings::employee_choices(conn, &actor)?,
                     locations: meetings::location_choices(conn, &actor)?,

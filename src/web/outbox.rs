@@ -56,7 +56,7 @@ async fn list(
     let request = params.lenient(&mail::SORT);
     let actor = m.actor.clone();
     let page = state
-        .db(move |conn| mail::list(conn, &actor, request))
+        .db(move |conn| mail::list(conn, &actor, request.clone()))
         .await?;
     let l = LayoutCtx::new(&m, Nav::Outbox);
     let t = l.t;

@@ -117,7 +117,7 @@ async fn submit(
         let hash = state.passwords.hash(input.password.clone()).await?;
         let now = state.clock.now();
         state
-            .db(move |conn| users::setup_first(conn, now, Some(ip.0), &input, &hash))
+            .db(move |conn| users::setup_first(conn, now, Some(ip.0.clone()), &input, &hash))
             .await
     } else {
         Err(AppError::Validation(errors))

@@ -98,7 +98,7 @@ async fn page(
     let (page, invites) = state
         .db(move |conn| {
             Ok((
-                members::list(conn, &actor, request)?,
+                members::list(conn, &actor, request.clone())?,
                 members::open_invitations(conn, &actor)?,
             ))
         })
@@ -553,7 +553,9 @@ async fn accept(
     let accepted = {
         let token = token.clone();
         state
-            .db(move |conn| members::accept_new(conn, now, &token, &name, &hash, Some(ip.0)))
+            .db(move |conn| {
+                members::accept_new(conn, now, &token, &name, &hash, Some(ip.0.clone()))
+            })
             .await
     };
     let (org, login) = match accepted {
@@ -586,7 +588,7 @@ async fn accept_signed_in(
     };
     let now = state.clock.now();
     let org = state
-        .db(move |conn| members::accept_signed_in(conn, now, &token, &user.id, Some(ip.0)))
+        .db(move |conn| members::accept_signed_in(conn, now, &token, &user.id, Some(ip.0.clone())))
         .await?;
     session
         .insert(crate::web::extract::ORG_KEY, org)

@@ -461,11 +461,11 @@ fn the_reader_sees_what_it_should() {
     // not mistake for one.
     let code = code_of(
         "use crate::web::{extract::{Member, ClientIp}, render};\n\
-         // use crate::api::nothing;\n\
+         // use crate::support::api::nothing;\n\
          let s = \"crate::api::not_a_path\";\n\
          let c = '\"'; let t = crate::domain::x::y();\n\
          use crate::password::{Lane as L, self};\n\
-         #[cfg(test)]\nmod tests { use crate::api::anything; }\n",
+         #[cfg(test)]\nmod tests { use crate::support::api::anything; }\n",
     );
     let paths = paths_in(&code);
     assert!(

@@ -13,486 +13,13 @@
 //!     PORTAAL_E2E=1 cargo test --test it browser
 //!     PORTAAL_E2E=1 PORTAAL_SCREENSHOTS=/tmp/shots cargo test --test it browser::screenshots
 
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
+use crate::support::browser::*;
 use crate::support::*;
-
-const WIDE: (u32, u32) = (1280, 900);
-const NARROW: (u32, u32) = (390, 844);
-const WAIT: Duration = Duration::from_secs(15);
-
-/// `true` when the browser tests should run; otherwise says why not.
-fn e2e_enabled(test: &str) -> bool {
-    if std::env::var("PORTAAL_E2E").as_deref() == Ok("1") {
-        true
-    } else {
-        println!(
-            "browser::{test} skipped: set PORTAAL_E2E=1 to run it (needs chromium and chromedriver)"
-        );
-        false
-    }
-}
-
-/// The screenshot directory, when `PORTAAL_SCREENSHOTS` names one.
-fn screenshot_dir() -> Option<PathBuf> {
-    std::env::var_os("PORTAAL_SCREENSHOTS")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-}
-
-fn env_or(var: &str, default: &str) -> String {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_owned())
-}
-
-/// A chromedriver process with a Chromium session. The session is closed by
-/// [`Browser::close`]; dropping it (also on a failed assertion) kills
-/// chromedriver with its browser, then removes the profile (fields drop in
-/// this order).
-struct Browser {
-    client: Client,
-    _driver: Driver,
-    _profile: tempfile::TempDir,
-}
-
-/// The chromedriver process, in its own process group. Chromium outlives a
-/// killed chromedriver, so Drop kills the whole group.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The shell's own `kill`, so that procps need not be installed.
-        let _ = Command::new("sh")
-            .args(["-c", "kill -9 -$0", &self.0.id().to_string()])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Browser {
-    async fn start() -> Self {
-        let chromium = env_or("PORTAAL_CHROMIUM", "/usr/bin/chromium");
-        let chromedriver = env_or("PORTAAL_CHROMEDRIVER", "/usr/bin/chromedriver");
-        let port = {
-            let l = TcpListener::bind("127.0.0.1:0").expect("free port");
-            l.local_addr().unwrap().port()
-        };
-        let profile = tempfile::tempdir().expect("profile dir");
-        let log_path = profile.path().join("chromedriver.log");
-        let log = std::fs::File::create(&log_path).expect("chromedriver log");
-        let mut cmd = Command::new(&chromedriver);
-        cmd.arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log);
-        // Its own process group, so that Drop can end Chromium with it.
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let mut driver = Driver(
-            cmd.spawn()
-                .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}")),
-        );
-
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = driver.0.try_wait() {
-                panic!(
-                    "chromedriver exited ({status}): {}",
-                    std::fs::read_to_string(&log_path).unwrap_or_default()
-                );
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "chromedriver did not listen on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-
-        let user_data = profile.path().join("user-data");
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    format!("--window-size={},{}", WIDE.0, WIDE.1),
-                    format!("--user-data-dir={}", user_data.display()),
-                ],
-                // What headless Chromium sends anyway; pinned so that the
-                // first page is predictably English.
-                "prefs": { "intl.accept_languages": "en-US,en" },
-            }),
-        );
-        let mut builder =
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-        builder.capabilities(caps);
-        let client = builder
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "no WebDriver session: {e}\n{}",
-                    std::fs::read_to_string(&log_path).unwrap_or_default()
-                )
-            });
-        Browser {
-            client,
-            _driver: driver,
-            _profile: profile,
-        }
-    }
-
-    /// End the session politely (Chromium exits); dropping then ends the
-    /// driver and removes the profile.
-    async fn close(self) {
-        let _ = self.client.clone().close().await;
-    }
-}
-
-/// Run a script in the page and return its value.
-async fn js(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {script}: {e}"))
-}
-
-/// Wait until the expression is true in the page.
-async fn wait_js(c: &Client, expr: &str) {
-    let started = Instant::now();
-    let script = format!("return !!({expr});");
-    loop {
-        // A navigation in flight can make a script fail: just try again.
-        if let Ok(Value::Bool(true)) = c.execute(&script, vec![]).await {
-            return;
-        }
-        if started.elapsed() > WAIT {
-            let url = c.current_url().await.map(|u| u.to_string());
-            panic!("timed out waiting for `{expr}` on {url:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Mark the current document, so that [`wait_new_page`] can tell when the
-/// browser has replaced it.
-async fn mark_page(c: &Client) {
-    js(c, "window.__portaalOld = true; return null;").await;
-}
-
-/// Wait until a new document (not the marked one) has fully loaded.
-async fn wait_new_page(c: &Client) {
-    wait_js(
-        c,
-        "window.__portaalOld === undefined && document.readyState === 'complete'",
-    )
-    .await;
-}
-
-/// Click the element and wait for the page it leads to.
-async fn click_and_wait(c: &Client, css: &str) {
-    let el = c
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"));
-    mark_page(c).await;
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-    wait_new_page(c).await;
-}
-
-/// Open a path of the app and wait for it to load.
-async fn visit(c: &Client, app: &TestApp, path: &str) {
-    c.goto(&app.url(path)).await.expect("goto");
-    wait_js(c, "document.readyState === 'complete'").await;
-}
-
-async fn path(c: &Client) -> String {
-    c.current_url().await.expect("url").path().to_owned()
-}
-
-async fn html_lang(c: &Client) -> String {
-    js(c, "return document.documentElement.lang;")
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-        .text()
-        .await
-        .expect("text")
-}
-
-/// Whether the element `css` is on the page and laid out (not hidden by
-/// `display: none`).
-async fn is_shown(c: &Client, css: &str) -> bool {
-    js(
-        c,
-        &format!(
-            "const e = document.querySelector(\"{css}\"); return !!e && e.getClientRects().length > 0;"
-        ),
-    )
-    .await
-        == json!(true)
-}
-
-/// What every page must satisfy in a real browser: htmx is loaded from
-/// /static (so the CSP let it in), there is no inline script, and the
-/// browser reported no CSP violation.
-async fn check_page(c: &Client) {
-    let url = c.current_url().await.expect("url").to_string();
-    assert_eq!(
-        js(c, "return typeof htmx !== 'undefined';").await,
-        json!(true),
-        "htmx not loaded on {url}"
-    );
-    assert_eq!(
-        js(
-            c,
-            "return document.querySelectorAll('script:not([src])').length;"
-        )
-        .await,
-        json!(0),
-        "inline script on {url}"
-    );
-    let violations = csp_violations(c).await;
-    assert!(
-        violations.is_empty(),
-        "CSP violations on {url}: {violations:?}"
-    );
-}
-
-/// The CSP violations of the current document so far. A buffered
-/// `ReportingObserver` also receives the reports queued before it existed,
-/// so this sees violations that happened while the page loaded.
-async fn csp_violations(c: &Client) -> Vec<Value> {
-    let v = js(
-        c,
-        "if (typeof ReportingObserver === 'undefined') return ['no ReportingObserver'];
-         const o = new ReportingObserver(() => {}, {types: ['csp-violation'], buffered: true});
-         o.observe();
-         const r = o.takeRecords();
-         o.disconnect();
-         return r.map(x => (x.body.effectiveDirective || '') + ' ' + (x.body.blockedURL || ''));",
-    )
-    .await;
-    v.as_array().cloned().unwrap_or_default()
-}
-
-/// Save a PNG of the viewport as `<dir>/<name>.png` when
-/// `PORTAAL_SCREENSHOTS` is set; does nothing otherwise.
-async fn screenshot(c: &Client, name: &str) {
-    let Some(dir) = screenshot_dir() else { return };
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    let png = c.screenshot().await.expect("screenshot");
-    let file = dir.join(format!("{name}.png"));
-    std::fs::write(&file, png).expect("write screenshot");
-    println!("screenshot {}", file.display());
-}
-
-/// Size the window so that the viewport (what the page sees, and what a
-/// screenshot holds) is `width` × `height`: the window includes the
-/// browser's own frame.
-async fn set_viewport(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height).await.expect("resize");
-    let inner = js(c, "return [window.innerWidth, window.innerHeight];").await;
-    let dim = |i: usize| u32::try_from(inner[i].as_u64().unwrap_or(0)).unwrap_or(0);
-    let (w, h) = (dim(0), dim(1));
-    if (w, h) != (width, height) && w > 0 && h > 0 {
-        c.set_window_size(
-            width + width.saturating_sub(w),
-            height + height.saturating_sub(h),
-        )
-        .await
-        .expect("resize");
-    }
-    wait_js(
-        c,
-        &format!("window.innerWidth === {width} && window.innerHeight === {height}"),
-    )
-    .await;
-}
-
-/// Narrow (phone-sized) screenshots of the current page: the first screen
-/// as `<name>-narrow.png` and the whole page as `<name>-narrow-full.png`.
-async fn screenshot_narrow(c: &Client, name: &str) {
-    if screenshot_dir().is_none() {
-        return;
-    }
-    set_viewport(c, NARROW.0, NARROW.1).await;
-    screenshot(c, &format!("{name}-narrow")).await;
-    let height = js(
-        c,
-        "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);",
-    )
-    .await
-    .as_u64()
-    .unwrap_or(u64::from(NARROW.1));
-    if height > u64::from(NARROW.1) {
-        let h = u32::try_from(height.min(6000)).unwrap_or(NARROW.1);
-        set_viewport(c, NARROW.0, h).await;
-        screenshot(c, &format!("{name}-narrow-full")).await;
-    }
-    set_viewport(c, WIDE.0, WIDE.1).await;
-}
-
-/// Click the link with this text and wait for the page it leads to.
-async fn click_link_and_wait(c: &Client, text: &str) {
-    let el = c
-        .find(Locator::LinkText(text))
-        .await
-        .unwrap_or_else(|e| panic!("no link {text:?}: {e}"));
-    mark_page(c).await;
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {text:?}: {e}"));
-    wait_new_page(c).await;
-}
-
-/// Click an element that must not load a page (an htmx control).
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// A JavaScript expression: the status text of an operation in the
-/// permission matrix (`table.matrix` under `within`), or `null` when the
-/// row is missing.
-fn matrix_status(within: &str, operation: &str) -> String {
-    format!(
-        "(() => {{ const code = [...document.querySelectorAll('{within} table.matrix td:first-child code')].find(e => e.textContent.trim() === '{operation}'); \
-         return code ? code.closest('tr').querySelector('td:nth-child(2) .badge').textContent.trim() : null; }})()"
-    )
-}
-
-/// A JavaScript expression: the level badges of a resource in the matrix.
-fn matrix_levels(resource: &str) -> String {
-    format!(
-        "(() => {{ const code = [...document.querySelectorAll('#matrix tr.matrix-resource code')].find(e => e.textContent.trim() === '{resource}'); \
-         return code ? [...code.closest('tr').querySelectorAll('.matrix-levels .badge')].map(b => b.textContent.trim()) : []; }})()"
-    )
-}
-
-/// Wait until the operation's status in the matrix under `within` is
-/// `expected`; says what it was on a timeout.
-async fn wait_matrix(c: &Client, within: &str, operation: &str, expected: &str) {
-    let expr = matrix_status(within, operation);
-    let started = Instant::now();
-    loop {
-        let got = js(c, &format!("return {expr};")).await;
-        if got.as_str() == Some(expected) {
-            return;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "matrix: {operation} is {got}, expected {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The page has not been replaced since [`mark_page`]: what changed was
-/// swapped in by htmx.
-async fn assert_same_page(c: &Client, what: &str) {
-    assert_eq!(
-        js(c, "return window.__portaalOld === true;").await,
-        json!(true),
-        "{what} loaded a new page"
-    );
-}
-
-/// A wide screenshot of the whole page as `<name>-full.png`.
-async fn screenshot_full(c: &Client, name: &str) {
-    if screenshot_dir().is_none() {
-        return;
-    }
-    let height = js(
-        c,
-        "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);",
-    )
-    .await
-    .as_u64()
-    .unwrap_or(u64::from(WIDE.1));
-    if height > u64::from(WIDE.1) {
-        let h = u32::try_from(height.min(6000)).unwrap_or(WIDE.1);
-        set_viewport(c, WIDE.0, h).await;
-        screenshot(c, &format!("{name}-full")).await;
-        set_viewport(c, WIDE.0, WIDE.1).await;
-    }
-}
-
-/// Switch the language with the switch on the page.
-async fn choose_language(c: &Client, code: &str) {
-    click_and_wait(c, &format!("form.lang-switch button[value='{code}']")).await;
-    assert_eq!(html_lang(c).await, code, "after choosing {code}");
-    assert_eq!(
-        c.find(Locator::Css(&format!(
-            "form.lang-switch button[value='{code}']"
-        )))
-        .await
-        .expect("switch")
-        .attr("aria-pressed")
-        .await
-        .expect("aria-pressed")
-        .as_deref(),
-        Some("true")
-    );
-}
-
-/// Open the login page, choose Dutch and log in as the demo admin.
-async fn log_in_as_dutch_admin(c: &Client, app: &TestApp) {
-    visit(c, app, "/login").await;
-    choose_language(c, "nl").await;
-    log_in(c, ADMIN).await;
-}
-
-/// Fill in the login form and submit it.
-async fn log_in(c: &Client, email: &str) {
-    c.find(Locator::Css("#f-email"))
-        .await
-        .expect("email field")
-        .send_keys(email)
-        .await
-        .expect("type email");
-    c.find(Locator::Css("#f-password"))
-        .await
-        .expect("password field")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type password");
-    click_and_wait(c, "form[action='/login'] button[type='submit']").await;
-}
-
-async fn log_out(c: &Client) {
-    click_and_wait(c, "form[action='/logout'] button[type='submit']").await;
-    assert_eq!(path(c).await, "/login");
-}
 
 /// The issue's flow: logs in through the form, sees the dashboard in Dutch,
 /// switches to English and logs out.
@@ -1709,7 +1236,7 @@ async fn screenshots() {
     check_page(c).await;
     screenshot(c, "week-unreadable-nl").await;
     // A disabled member in the users list.
-    let staff = staff_membership(&app).await;
+    let staff = membership(&app, STAFF, &crate::support::api::org_id(&app, false).await).await;
     app.login(ADMIN)
         .await
         .post(&format!("/settings/users/{staff}/disable"), &[])
@@ -1744,21 +1271,6 @@ async fn screenshots() {
     screenshot(c, "login-for-invitation-nl").await;
 
     browser.close().await;
-}
-
-/// The demo staff member's membership in Demo BV.
-async fn staff_membership(app: &TestApp) -> String {
-    app.db(|c| {
-        use diesel::prelude::*;
-        use portaal::db::schema::{memberships, users};
-        memberships::table
-            .inner_join(users::table)
-            .filter(users::email.eq(STAFF))
-            .select(memberships::id)
-            .first::<String>(c)
-            .unwrap()
-    })
-    .await
 }
 
 /// Meetings → week view: the week navigation swaps only the grid (htmx) and
@@ -1991,4 +1503,141 @@ async fn contact_inline_add_edit_and_two_invoice() {
 
     browser.close().await;
     println!("browser contact inline flow took {:.1?}", started.elapsed());
+}
+
+/// Every screen, in Dutch and in English, as an admin (and the pages of
+/// people who are not logged in): no inline script, no CSP violation, and
+/// no accessibility violation of impact serious or critical (axe-core).
+#[actix_web::test]
+async fn every_screen_passes_axe_in_both_languages() {
+    if !e2e_enabled("every_screen_passes_axe_in_both_languages") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    // The records whose pages are visited.
+    let mut admin = app.login(ADMIN).await;
+    let org = crate::support::api::org_id(&app, false).await;
+    let ids = {
+        let org = org.clone();
+        app.db(move |c| {
+            use diesel::prelude::*;
+            use portaal::db::schema::{api_clients, customers, locations, mail_outbox, meetings};
+            (
+                locations::table
+                    .filter(locations::organization_id.eq(&org))
+                    .select(locations::id)
+                    .first::<String>(c)
+                    .unwrap(),
+                customers::table
+                    .filter(customers::organization_id.eq(&org))
+                    .select(customers::id)
+                    .first::<String>(c)
+                    .unwrap(),
+                api_clients::table
+                    .filter(api_clients::organization_id.eq(&org))
+                    .select(api_clients::id)
+                    .first::<String>(c)
+                    .unwrap(),
+                meetings::table
+                    .filter(meetings::organization_id.eq(&org))
+                    .select(meetings::id)
+                    .first::<String>(c)
+                    .unwrap(),
+                mail_outbox::table
+                    .filter(mail_outbox::organization_id.eq(&org))
+                    .select(mail_outbox::id)
+                    .first::<String>(c)
+                    .optional()
+                    .unwrap(),
+            )
+        })
+        .await
+    };
+    let location = format!("/locations/{}", ids.0);
+    let customer = format!("/customers/{}", ids.1);
+    let client = format!("/settings/api-clients/{}", ids.2);
+    let meeting = format!("/meetings/{}", ids.3);
+    let staff = membership(&app, STAFF, &org).await;
+    admin
+        .post(
+            "/settings/users/invite",
+            &[("email", "nieuw@axe.test"), ("role", "TENANT.ACCESS")],
+        )
+        .await;
+    let invitation = crate::users::path_of(&crate::users::link_of(
+        &admin.get("/settings/users").await.body,
+    ));
+    let mail = match ids.4 {
+        Some(id) => format!("/settings/outbox/{id}"),
+        None => {
+            let body = admin.get("/settings/outbox").await.body;
+            let at = body
+                .find("href=\"/settings/outbox/")
+                .expect("the invitation's mail");
+            let rest = &body[at + 6..];
+            rest[..rest.find('"').unwrap()].to_string()
+        }
+    };
+    let screens: Vec<String> = [
+        "/",
+        "/account",
+        "/locations",
+        "/locations/new",
+        "/locations?pageNumber=999",
+        &location,
+        &format!("{location}/delete"),
+        "/meetings",
+        "/meetings/new",
+        "/meetings/week",
+        &meeting,
+        "/customers",
+        "/customers/new",
+        &customer,
+        &format!("{customer}/edit"),
+        "/settings/organization",
+        "/settings/organization/clear",
+        "/settings/languages",
+        "/settings/users",
+        &format!("/settings/users/{staff}/disable"),
+        "/settings/mail-footer",
+        "/settings/outbox",
+        &mail,
+        "/settings/api-clients",
+        "/settings/api-clients/new",
+        &client,
+        &format!("{client}/edit"),
+        &format!("{client}/delete"),
+        "/settings/audit-log",
+        "/does-not-exist",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    for lang in ["nl", "en"] {
+        visit(c, &app, "/account").await;
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        for screen in &screens {
+            visit(c, &app, screen).await;
+            check_page(c).await;
+        }
+    }
+    // Not logged in: the login page, an invitation, the error page.
+    visit(c, &app, "/").await;
+    log_out(c).await;
+    for lang in ["nl", "en"] {
+        visit(c, &app, "/login").await;
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        for screen in ["/login", &invitation, "/invitations/0000"] {
+            visit(c, &app, screen).await;
+            check_page(c).await;
+        }
+    }
+    browser.close().await;
 }

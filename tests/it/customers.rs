@@ -838,9 +838,10 @@ async fn the_dashboard_shows_a_change_at_once() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let now = newest(&admin.get("/").await.body);
     assert!(
-        now.contains("<td>Mo Medewerker</td><td>Klant aangemaakt</td>"),
+        now.contains("<td>Mo Medewerker</td><td>Klant aangemaakt: <a href=\"/customers/"),
         "{now}"
     );
+    assert!(now.contains(">Garage Hoek</a></td>"), "{now}");
 }
 
 /// The dashboard keeps its activity per data version and language, but the

@@ -198,3 +198,84 @@ async fn migrate_command_works_on_this_backend() {
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 migration(s)"));
 }
+
+/// PostgreSQL ends every connection of Portaal (a restart, an
+/// administrator): the next requests are answered as if nothing happened.
+/// Each pooled connection that turns out dead is dropped, and the request
+/// that found it runs again on a new one (its first statement failed, so
+/// nothing was read or written yet).
+#[actix_web::test]
+async fn requests_survive_the_database_ending_every_connection() {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection};
+    let app = TestApp::demo().await;
+    let TestDb::Postgres {
+        admin_url, name, ..
+    } = &app.db
+    else {
+        println!("skipped: PostgreSQL only (set PORTAAL_TEST_DATABASE_URL)");
+        return;
+    };
+    let mut c = app.login(ADMIN).await;
+    let token = crate::support::api::token(&app, "read:locations").await;
+    for _ in 0..8 {
+        assert_eq!(c.get("/").await.status, StatusCode::OK);
+    }
+    let mut admin = PgConnection::establish(admin_url).unwrap();
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .unwrap();
+    for path in [
+        "/",
+        "/locations",
+        "/customers",
+        "/meetings/week",
+        "/settings/users",
+        "/",
+        "/",
+    ] {
+        let res = c.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+    }
+    let a = crate::support::api::call(&app, "GET", "/api/v1/locations", Some(&token), None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+}
+
+#[actix_web::test]
+async fn the_favicon_is_served_and_named() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let ico = c.get("/favicon.ico").await;
+    assert_eq!(ico.status, StatusCode::OK);
+    assert_eq!(ico.header("content-type").as_deref(), Some("image/x-icon"));
+    assert!(ico.header("etag").is_some());
+    let login = c.get("/login").await;
+    assert!(
+        login
+            .body
+            .contains("<link rel=\"icon\" href=\"/static/favicon.svg\"")
+    );
+    let svg = c.get("/static/favicon.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    // An organisation with an icon: its pages name it.
+    let mut admin = app.login(ADMIN).await;
+    let res = admin
+        .upload(
+            "/settings/organization/icon",
+            "icon.png",
+            "image/png",
+            &crate::images::png(64, 64),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let home = admin.get("/").await;
+    assert!(
+        home.body
+            .contains("<link rel=\"icon\" href=\"/organization/icon"),
+        "{}",
+        &home.body[..600]
+    );
+}

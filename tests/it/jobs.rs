@@ -8,8 +8,8 @@ use portaal::config::RawConfig;
 use portaal::domain::mail::{self, Outgoing};
 use portaal::jobs;
 
-use crate::api::org_id;
 use crate::mail_delivery::fake_smtp;
+use crate::support::api::org_id;
 use crate::support::*;
 
 async fn app_with_smtp() -> (TestApp, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {

@@ -407,3 +407,34 @@ async fn the_shared_list_section_speaks_each_browsers_language() {
     );
     assert!(!marked.body.contains("<b>x"));
 }
+
+/// The dashboard's recent activity says which record changed and links to
+/// it while it exists.
+#[actix_web::test]
+async fn the_dashboard_names_and_links_what_changed() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let res = admin
+        .post("/locations", &fields("Filiaal <Zwolle>", "9", "17", "0"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (id, _) = location_id(&app, "Filiaal <Zwolle>").await;
+    let dash = admin.get("/").await.body;
+    assert!(
+        dash.contains(&format!(
+            "Locatie aangemaakt: <a href=\"/locations/{id}\">Filiaal &#60;Zwolle&#62;</a>"
+        )),
+        "{dash}"
+    );
+    let res = admin.post(&format!("/locations/{id}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let dash = admin.get("/").await.body;
+    assert!(
+        dash.contains("Locatie verwijderd: Filiaal &#60;Zwolle&#62;</td>"),
+        "{dash}"
+    );
+    assert!(
+        !dash.contains(&format!("href=\"/locations/{id}\"")),
+        "no link to what is gone"
+    );
+}

@@ -1237,8 +1237,8 @@ async fn a_full_hour_shows_three_meetings_and_links_the_rest() {
 async fn a_renamed_employee_shows_at_once_in_every_organisations_week() {
     let app = TestApp::demo().await;
     let (demo, partner) = (
-        crate::api::org_id(&app, false).await,
-        crate::api::org_id(&app, true).await,
+        crate::support::api::org_id(&app, false).await,
+        crate::support::api::org_id(&app, true).await,
     );
     let bea = user_id(&app, ADMIN).await;
     let mut admin = app.login(ADMIN).await;

@@ -6,19 +6,8 @@ use awc::http::StatusCode;
 use crate::support::*;
 
 async fn membership_of(app: &TestApp, email: &'static str) -> String {
-    app.db(move |c| {
-        use diesel::prelude::*;
-        use portaal::db::schema::{memberships, organizations, users};
-        memberships::table
-            .inner_join(users::table)
-            .inner_join(organizations::table)
-            .filter(users::email.eq(email))
-            .filter(organizations::slug.eq("demo-bv"))
-            .select(memberships::id)
-            .first::<String>(c)
-            .unwrap()
-    })
-    .await
+    let org = crate::support::api::org_id(app, false).await;
+    membership(app, email, &org).await
 }
 
 pub fn link_of(body: &str) -> String {

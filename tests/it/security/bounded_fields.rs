@@ -4,7 +4,7 @@
 use awc::http::StatusCode;
 
 use super::*;
-use crate::api::{new_client, oauth};
+use crate::support::api::{new_client, oauth};
 
 #[actix_web::test]
 async fn strangers_fields_are_bounded_before_storage() {

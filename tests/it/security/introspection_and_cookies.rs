@@ -9,7 +9,7 @@ use portaal::config::RawConfig;
 use portaal::db::schema::{api_client_secrets, api_clients};
 
 use super::*;
-use crate::api::{new_client, oauth, token_for};
+use crate::support::api::{new_client, oauth, token_for};
 
 #[actix_web::test]
 async fn introspecting_another_clients_token_touches_nothing_of_it() {

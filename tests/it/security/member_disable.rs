@@ -7,7 +7,7 @@ use awc::http::StatusCode;
 use portaal::domain::scopes::Role;
 
 use super::*;
-use crate::api::org_id;
+use crate::support::api::org_id;
 
 #[actix_web::test]
 async fn disabling_ends_one_membership_and_nothing_else() {

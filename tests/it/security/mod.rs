@@ -15,7 +15,6 @@ mod throttles;
 
 use diesel::prelude::*;
 use portaal::clock::Clock;
-use portaal::db::schema::{memberships, users};
 use portaal::domain::actor::AuditActor;
 use portaal::domain::scopes::Role;
 
@@ -54,21 +53,6 @@ pub async fn add_member(app: &TestApp, email: &'static str, org: &str, role: Rol
             role,
         )
         .unwrap()
-    })
-    .await
-}
-
-/// The membership of `email` in `org`.
-pub async fn membership(app: &TestApp, email: &'static str, org: &str) -> String {
-    let org = org.to_string();
-    app.db(move |c| {
-        memberships::table
-            .inner_join(users::table)
-            .filter(users::email.eq(email))
-            .filter(memberships::organization_id.eq(org))
-            .select(memberships::id)
-            .first::<String>(c)
-            .unwrap()
     })
     .await
 }

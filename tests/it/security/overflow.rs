@@ -6,7 +6,7 @@
 use awc::http::StatusCode;
 
 use super::*;
-use crate::api::{call, token};
+use crate::support::api::{call, token};
 
 const HUGE: &[&str] = &[
     "9223372036854775807",

@@ -12,7 +12,7 @@ use futures_util::future::join_all;
 use portaal::domain::oauth::FAILURE_LIMIT;
 
 use super::*;
-use crate::api::{Answer, new_client};
+use crate::support::api::{Answer, new_client};
 
 /// POST a form to an OAuth endpoint from the address `from`.
 async fn oauth_from(from: &str, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Answer {

@@ -3,6 +3,9 @@
 //! fresh PostgreSQL database when `PORTAAL_TEST_DATABASE_URL` is set), the
 //! real application on a real port, and clients with a cookie jar.
 
+pub mod api;
+pub mod browser;
+
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -481,4 +484,21 @@ impl Client {
         self.post("/login", &[("email", email), ("password", password)])
             .await
     }
+}
+
+/// The membership of `email` in `org`.
+pub async fn membership(app: &TestApp, email: &'static str, org: &str) -> String {
+    use diesel::prelude::*;
+    use portaal::db::schema::{memberships, users};
+    let org = org.to_string();
+    app.db(move |c| {
+        memberships::table
+            .inner_join(users::table)
+            .filter(users::email.eq(email))
+            .filter(memberships::organization_id.eq(org))
+            .select(memberships::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
 }
