@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod api_clients;
-pub mod api_clients_view;
 pub mod assets;
 pub mod audit_log;
 pub mod auth;

@@ -217,7 +217,6 @@ fn access_view(t: &Messages, a: Access) -> AccessView {
 pub struct MatrixOp {
     pub name: &'static str,
     pub description: &'static str,
-    pub required: String,
     pub access: AccessView,
     /// (`added` / `removed`, its label) when editing changes it.
     pub change: Option<(&'static str, &'static str)>,
@@ -284,7 +283,6 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
                 .map(|o| MatrixOp {
                     name: o.operation.name(),
                     description: o.operation.description(lang),
-                    required: o.operation.required_scope().to_string(),
                     access: access_view(t, o.access()),
                     change: diff.as_ref().and_then(|d| {
                         if d.operations_added.contains(&o.operation) {

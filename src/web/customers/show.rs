@@ -1,0 +1,231 @@
+//! A customer's page: the details read-only, and the contacts section
+//! (rendered once per data version and shared, each browser's CSRF token
+//! filled in).
+
+use super::*;
+
+/// A customer's page: the details and the contacts section.
+#[derive(Template)]
+#[template(path = "customers/show.html")]
+pub(super) struct ShowPage<'a> {
+    pub(super) l: LayoutCtx,
+    pub(super) c: &'a Customer,
+    pub(super) kind: &'static str,
+    /// The country's name, or "—".
+    pub(super) country: &'a str,
+    /// `tel:` and the number's digits (and leading `+`), when it has any.
+    pub(super) phone_href: Option<String>,
+    pub(super) can_update: bool,
+    pub(super) can_delete: bool,
+    pub(super) contacts_html: Arc<SharedHtml>,
+}
+
+/// The contacts section alone (see [`contacts_html`]).
+#[derive(Template)]
+#[template(path = "customers/contacts.html")]
+pub(super) struct ContactsHtml<'a> {
+    pub(super) t: &'static Messages,
+    pub(super) csrf: &'a str,
+    pub(super) customer_id: &'a str,
+    pub(super) can_update_contact: bool,
+    pub(super) can_delete_contact: bool,
+    pub(super) s: &'a ContactsSection,
+}
+
+/// What the customer page reads besides the customer: a page of its
+/// contacts and the countries (for the country's name).
+pub(super) struct PageData {
+    pub(super) contacts: Arc<Page<Contact>>,
+    pub(super) countries: Arc<Vec<Country>>,
+}
+
+impl PageData {
+    /// Read inside a database job.
+    pub(super) fn read(
+        conn: &mut DbConn,
+        actor: &Actor,
+        lang: Lang,
+        customer_id: &str,
+        params: &ListParams,
+    ) -> Result<Self, AppError> {
+        let request = params.lenient(&domain::contacts::SORT);
+        Ok(Self {
+            contacts: domain::contacts::list(conn, actor, customer_id, request)?,
+            countries: reference::countries_by_name(conn, lang)?,
+        })
+    }
+
+    /// Read in a job of its own.
+    async fn load(
+        state: &AppState,
+        m: &Member,
+        customer_id: &str,
+        params: &ListParams,
+    ) -> Result<Self, AppError> {
+        let (actor, lang, id, params) = (
+            m.actor.clone(),
+            m.lang,
+            customer_id.to_string(),
+            params.clone(),
+        );
+        state
+            .db(move |conn| Self::read(conn, &actor, lang, &id, &params))
+            .await
+    }
+}
+
+/// What the contacts section shows besides the rows.
+#[derive(Default)]
+pub(super) struct SectionState<'a> {
+    pub(super) editing: Option<(&'a str, &'a ContactForm, Option<&'a FieldErrors>)>,
+    pub(super) add: Option<(&'a ContactForm, &'a FieldErrors)>,
+    pub(super) focus_add: bool,
+    /// The status of a full page (errors: 422).
+    pub(super) status: Option<StatusCode>,
+}
+
+/// The customer page (or, for htmx, only its contacts section).
+pub(super) async fn customer_page(
+    req: &HttpRequest,
+    m: &Member,
+    state: &AppState,
+    customer: &Customer,
+    params: &ListParams,
+    section: SectionState<'_>,
+) -> Result<HttpResponse, AppError> {
+    let data = PageData::load(state, m, &customer.id, params).await?;
+    customer_page_of(req, m, &data, customer, section)
+}
+
+/// [`customer_page`] with what it reads already read.
+pub(super) fn customer_page_of(
+    req: &HttpRequest,
+    m: &Member,
+    data: &PageData,
+    customer: &Customer,
+    section: SectionState<'_>,
+) -> Result<HttpResponse, AppError> {
+    let html = contacts_html(m, &customer.id, data, &section)?;
+    if is_htmx(req) && !req.headers().contains_key("HX-History-Restore-Request") {
+        let mut res = HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(html.with(&m.csrf).to_string());
+        res.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("HX-Request"));
+        return Ok(res);
+    }
+    let t = m.lang.t();
+    let country = customer
+        .country_code
+        .as_deref()
+        .and_then(|code| data.countries.iter().find(|c| c.code == code))
+        .map_or("—", |c| c.name(m.lang));
+    let p = ShowPage {
+        l: LayoutCtx::new(m, Nav::Customers),
+        c: customer,
+        kind: type_label(t, &customer.customer_type),
+        country,
+        phone_href: phone_href(&customer.phone),
+        can_update: m.actor.can(Operation::CustomerUpdate),
+        can_delete: m.actor.can(Operation::CustomerDelete),
+        contacts_html: html,
+    };
+    render(section.status.unwrap_or(StatusCode::OK), &p)
+}
+
+/// A `tel:` link for a phone number as people write it ("030 234 56 78"):
+/// its digits, with a leading `+` if it has one; `None` without digits.
+pub(super) fn phone_href(phone: &str) -> Option<String> {
+    let phone = phone.trim();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let plus = if phone.starts_with('+') { "+" } else { "" };
+    Some(format!("tel:{plus}{digits}"))
+}
+
+/// The contacts section of a customer's page. While nothing is being edited
+/// or added it depends only on the page of contacts, the language and the
+/// role: it is rendered once per data version and shared.
+pub(super) fn contacts_html(
+    m: &Member,
+    customer_id: &str,
+    data: &PageData,
+    section: &SectionState<'_>,
+) -> Result<Arc<SharedHtml>, AppError> {
+    let t = m.lang.t();
+    let can_update_contact = m.actor.can(Operation::ContactUpdate);
+    let can_delete_contact = m.actor.can(Operation::ContactDelete);
+    let render = || {
+        SharedHtml::render(|csrf| {
+            let s = contacts_section(
+                t,
+                customer_id,
+                &data.contacts,
+                section.editing,
+                section.add,
+                section.focus_add,
+            );
+            ContactsHtml {
+                t,
+                csrf,
+                customer_id,
+                can_update_contact,
+                can_delete_contact,
+                s: &s,
+            }
+            .render()
+        })
+    };
+    if section.editing.is_some() || section.add.is_some() || section.focus_add {
+        return render().map(Arc::new);
+    }
+    let key = data.contacts.request.page_key(
+        "contacts-html",
+        &[
+            customer_id,
+            m.lang.code(),
+            if can_update_contact { "u" } else { "-" },
+            if can_delete_contact { "d" } else { "-" },
+        ],
+    );
+    cache::for_actor(&m.actor, key, render)
+}
+
+/// The customer page in one database job: login, customer, contacts and
+/// countries.
+pub(super) async fn show(
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let (id, params) = (id.into_inner(), params.into_inner());
+    let (m, (c, data)) = member_with(&req, move |conn, actor, locale| {
+        let c = customers::get(conn, actor, &id)?;
+        let data = PageData::read(conn, actor, locale.lang, &c.id, &params)?;
+        Ok((c, data))
+    })
+    .await?;
+    customer_page_of(&req, &m, &data, &c, SectionState::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_href;
+
+    #[test]
+    fn a_phone_link_dials_the_digits() {
+        assert_eq!(
+            phone_href("030 234 56 78").as_deref(),
+            Some("tel:0302345678")
+        );
+        assert_eq!(
+            phone_href(" +31 6-1234 5678 ").as_deref(),
+            Some("tel:+31612345678")
+        );
+        assert_eq!(phone_href("onbekend"), None);
+        assert_eq!(phone_href(""), None);
+    }
+}

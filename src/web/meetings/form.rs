@@ -1,0 +1,410 @@
+//! The meeting form (create and edit, the overlap warning with "save
+//! anyway", the stale-edit page) and deleting after a confirmation.
+
+use super::*;
+
+// ---------------------------------------------------------------- form
+
+/// Where the form was opened from, and where saving returns to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Back {
+    List,
+    Week,
+}
+
+impl Back {
+    fn parse(v: Option<&str>) -> Self {
+        if v == Some("week") {
+            Back::Week
+        } else {
+            Back::List
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Back::List => "list",
+            Back::Week => "week",
+        }
+    }
+
+    /// The list, or the week of `local` (a local time typed or stored).
+    fn href(self, local: Option<NaiveDateTime>) -> String {
+        match (self, local) {
+            (Back::List, _) => BASE.to_string(),
+            (Back::Week, Some(t)) => format!("{WEEK}?date={}", t.date()),
+            (Back::Week, None) => WEEK.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct MeetingForm {
+    #[serde(default)]
+    pub(super) employee_id: String,
+    #[serde(default)]
+    pub(super) location_id: String,
+    #[serde(default)]
+    pub(super) date_from: String,
+    #[serde(default)]
+    pub(super) date_to: String,
+    #[serde(default)]
+    pub(super) notes: String,
+    #[serde(default)]
+    pub(super) version: String,
+    #[serde(default)]
+    pub(super) confirm_overlap: String,
+    #[serde(default)]
+    pub(super) back: String,
+}
+
+impl MeetingForm {
+    fn input(&self) -> MeetingInput {
+        MeetingInput {
+            employee_id: self.employee_id.clone(),
+            location_id: Some(self.location_id.clone()).filter(|l| !l.trim().is_empty()),
+            date_from: self.date_from.clone(),
+            date_to: self.date_to.clone(),
+            notes: self.notes.clone(),
+            version: self.version.trim().parse().unwrap_or(-1),
+        }
+    }
+}
+
+pub(super) struct OverlapView {
+    pub(super) who: String,
+    pub(super) when: String,
+    pub(super) location: Option<String>,
+}
+
+pub(super) struct StaleView {
+    pub(super) employee: String,
+    pub(super) when: String,
+    pub(super) location: String,
+    pub(super) notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/form.html")]
+pub(super) struct FormPage {
+    pub(super) l: LayoutCtx,
+    pub(super) title: &'static str,
+    pub(super) action: String,
+    pub(super) cancel: String,
+    pub(super) back: &'static str,
+    pub(super) version: i32,
+    pub(super) employees: Vec<Choice>,
+    pub(super) employee_error: Option<String>,
+    pub(super) employee_focus: bool,
+    pub(super) locations: Vec<Choice>,
+    pub(super) location_error: Option<String>,
+    pub(super) location_focus: bool,
+    pub(super) date_from: Field,
+    pub(super) date_to: Field,
+    pub(super) notes: Field,
+    pub(super) times_in: String,
+    pub(super) overlaps: Vec<OverlapView>,
+    pub(super) stale: Option<StaleView>,
+    pub(super) delete_href: Option<String>,
+    pub(super) has_errors: bool,
+}
+
+pub(super) fn form_page(
+    m: &Member,
+    editing: Option<&MeetingRow>,
+    input: &MeetingInput,
+    options: &Choices,
+    back: Back,
+) -> FormPage {
+    let l = LayoutCtx::new(m, Nav::Meetings);
+    let t = l.t;
+    let id = editing.map(|r| r.meeting.id.clone());
+    FormPage {
+        title: if editing.is_some() {
+            t.meet_edit_title
+        } else {
+            t.meet_new
+        },
+        action: id
+            .as_ref()
+            .map_or_else(|| BASE.to_string(), |id| format!("{BASE}/{id}")),
+        cancel: back.href(parse_local(&input.date_from)),
+        back: back.key(),
+        version: input.version,
+        employees: choices(&options.employees, Some(input.employee_id.trim())),
+        employee_error: None,
+        // A new meeting starts with choosing whom it is for.
+        employee_focus: editing.is_none(),
+        locations: choices(&options.locations, input.location_id.as_deref()),
+        location_error: None,
+        location_focus: false,
+        date_from: Field::new("date_from", t.meet_from, input.date_from.trim())
+            .kind("datetime-local")
+            .required(),
+        date_to: Field::new("date_to", t.meet_to, input.date_to.trim())
+            .kind("datetime-local")
+            .required(),
+        notes: Field::new("notes", t.meet_notes, &input.notes)
+            .kind("textarea")
+            .max(meetings::MAX_NOTES),
+        times_in: fill(t.meet_times_in, &[&m.tz.name()]),
+        overlaps: vec![],
+        stale: None,
+        delete_href: id
+            .filter(|_| m.actor.can(Operation::MeetingDelete))
+            .map(|id| format!("{BASE}/{id}/delete")),
+        has_errors: false,
+        l,
+    }
+}
+
+pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
+    let t = p.l.t;
+    apply_errors(
+        &mut [&mut p.date_from, &mut p.date_to, &mut p.notes],
+        errors,
+        t,
+    );
+    p.employee_error = errors.get("employee_id").map(|c| c.message(t));
+    p.location_error = errors.get("location_id").map(|c| c.message(t));
+    // Focus the first field with an error, in the order of the form.
+    let first = [
+        "employee_id",
+        "date_from",
+        "date_to",
+        "location_id",
+        "notes",
+    ]
+    .into_iter()
+    .find(|f| errors.get(f).is_some());
+    p.employee_focus = first == Some("employee_id");
+    p.location_focus = first == Some("location_id");
+    for f in [&mut p.date_from, &mut p.date_to, &mut p.notes] {
+        f.autofocus = first == Some(f.name);
+    }
+    p.has_errors = true;
+    p
+}
+
+pub(super) fn overlap_view(lang: Lang, tz: Tz, r: &MeetingRow) -> OverlapView {
+    OverlapView {
+        who: r.employee_name.clone(),
+        when: range(lang, tz, r.meeting.date_from, r.meeting.date_to),
+        location: r.location_name.clone(),
+    }
+}
+
+pub(super) fn input_of(tz: Tz, r: &MeetingRow) -> MeetingInput {
+    MeetingInput {
+        employee_id: r.meeting.employee_id.clone(),
+        location_id: r.meeting.location_id.clone(),
+        date_from: input_value(utc_to_local(tz, r.meeting.date_from)),
+        date_to: input_value(utc_to_local(tz, r.meeting.date_to)),
+        notes: r.meeting.notes.clone(),
+        version: r.meeting.version,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct NewQuery {
+    pub(super) start: Option<String>,
+    pub(super) back: Option<String>,
+}
+
+pub(super) async fn new_form(
+    m: Member,
+    state: web::Data<AppState>,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingCreate)?;
+    // From a free hour of the week view, or the next whole hour.
+    let start = query
+        .start
+        .as_deref()
+        .and_then(parse_local)
+        .unwrap_or_else(|| {
+            let now = utc_to_local(m.tz, state.clock.now());
+            now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now) + Duration::hours(1)
+        });
+    let options = load_choices(&state, &m).await?;
+    // Most people plan their own meetings: themselves, when they can be chosen.
+    let me = options
+        .employees
+        .iter()
+        .find(|(id, _)| *id == m.user.id)
+        .map(|(id, _)| id.clone())
+        .unwrap_or_default();
+    let input = MeetingInput {
+        employee_id: me,
+        location_id: None,
+        date_from: input_value(start),
+        date_to: input_value(start + Duration::hours(1)),
+        notes: String::new(),
+        version: 0,
+    };
+    let back = Back::parse(query.back.as_deref());
+    render(StatusCode::OK, &form_page(&m, None, &input, &options, back))
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct EditQuery {
+    pub(super) back: Option<String>,
+}
+
+pub(super) async fn edit_form(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let row = load(&state, &m, id.into_inner()).await?;
+    let options = load_choices(&state, &m).await?;
+    let back = Back::parse(query.back.as_deref());
+    render(
+        StatusCode::OK,
+        &form_page(&m, Some(&row), &input_of(m.tz, &row), &options, back),
+    )
+}
+
+/// The answer to a save: a redirect, the overlap warning, the form with its
+/// errors (422) or the stale-edit page (409), always keeping the input.
+pub(super) async fn answer(
+    m: &Member,
+    state: &AppState,
+    result: Result<Outcome, AppError>,
+    editing: Option<String>,
+    input: &MeetingInput,
+    back: Back,
+) -> Result<HttpResponse, AppError> {
+    let (status, overlaps, errors) = match result {
+        Ok(Outcome::Saved { meeting, .. }) => {
+            let local = utc_to_local(m.tz, meeting.meeting.date_from);
+            return Ok(Flash::MeetingSaved.redirect(&back.href(Some(local))));
+        }
+        Ok(Outcome::Overlaps(list)) => (StatusCode::OK, list, None),
+        Err(AppError::Validation(e)) => (StatusCode::UNPROCESSABLE_ENTITY, vec![], Some(e)),
+        Err(AppError::Conflict) => (StatusCode::CONFLICT, vec![], None),
+        Err(e) => return Err(e),
+    };
+    let current = match editing {
+        Some(id) => Some(load(state, m, id).await?),
+        None => None,
+    };
+    let options = load_choices(state, m).await?;
+    let mut p = form_page(m, current.as_ref(), input, &options, back);
+    p.overlaps = overlaps
+        .iter()
+        .map(|r| overlap_view(m.lang, m.tz, r))
+        .collect();
+    if let Some(e) = &errors {
+        p = with_errors(p, e);
+    }
+    if status == StatusCode::CONFLICT
+        && let Some(cur) = &current
+    {
+        // Keep the input; show what is stored now; a second save is
+        // deliberate (it carries the current version).
+        p.version = cur.meeting.version;
+        p.stale = Some(StaleView {
+            employee: cur.employee_name.clone(),
+            when: range(m.lang, m.tz, cur.meeting.date_from, cur.meeting.date_to),
+            location: cur.location_name.clone().unwrap_or_default(),
+            notes: cur.meeting.notes.clone(),
+        });
+    }
+    if !p.overlaps.is_empty() {
+        p.employee_focus = false;
+    }
+    render(status, &p)
+}
+
+pub(super) async fn create(
+    m: Member,
+    state: web::Data<AppState>,
+    form: web::Form<MeetingForm>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingCreate)?;
+    let f = form.into_inner();
+    let input = f.input();
+    let allow = f.confirm_overlap == "1";
+    let (now, actor, tz, to_save) = (state.clock.now(), m.actor.clone(), m.tz, input.clone());
+    let result = state
+        .db(move |conn| meetings::create(conn, now, &actor, tz, &to_save, allow))
+        .await;
+    answer(&m, &state, result, None, &input, Back::parse(Some(&f.back))).await
+}
+
+pub(super) async fn update(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<MeetingForm>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingUpdate)?;
+    let id = id.into_inner();
+    let f = form.into_inner();
+    let input = f.input();
+    let allow = f.confirm_overlap == "1";
+    let (now, actor, tz, to_save, which) = (
+        state.clock.now(),
+        m.actor.clone(),
+        m.tz,
+        input.clone(),
+        id.clone(),
+    );
+    let result = state
+        .db(move |conn| meetings::update(conn, now, &actor, tz, &which, &to_save, allow))
+        .await;
+    answer(
+        &m,
+        &state,
+        result,
+        Some(id),
+        &input,
+        Back::parse(Some(&f.back)),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- delete
+
+pub(super) async fn confirm_delete(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingDelete)?;
+    let row = load(&state, &m, id.into_inner()).await?;
+    let l = LayoutCtx::new(&m, Nav::Meetings);
+    let t = l.t;
+    let id = &row.meeting.id;
+    let p = ConfirmPage {
+        title: t.meet_delete_title,
+        text: fill(
+            t.meet_delete_text,
+            &[
+                &row.employee_name,
+                &range(m.lang, m.tz, row.meeting.date_from, row.meeting.date_to),
+            ],
+        ),
+        action: format!("{BASE}/{id}/delete"),
+        button: t.meet_delete,
+        cancel: format!("{BASE}/{id}"),
+        error: None,
+        l,
+    };
+    render(StatusCode::OK, &p)
+}
+
+pub(super) async fn delete(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingDelete)?;
+    let (now, actor, id) = (state.clock.now(), m.actor.clone(), id.into_inner());
+    state
+        .db(move |conn| meetings::delete(conn, now, &actor, &id))
+        .await?;
+    Ok(Flash::MeetingDeleted.redirect(BASE))
+}

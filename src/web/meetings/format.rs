@@ -1,0 +1,81 @@
+//! How meetings read on the screens: dates and times in the organisation's
+//! time zone and the user's language, and the choices of the selects.
+
+use super::*;
+
+// ---------------------------------------------------------------- formatting
+
+/// "23 nov. 2026" / "23 Nov 2026".
+pub(super) fn date_label(t: &Messages, d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), t.months[d.month0() as usize], d.year())
+}
+
+pub(super) fn hm(t: NaiveDateTime) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// "23 nov. 2026 14:05 – 15:05", or both moments in full across days.
+pub(super) fn range(lang: Lang, tz: Tz, from: NaiveDateTime, to: NaiveDateTime) -> String {
+    let (f, t) = (utc_to_local(tz, from), utc_to_local(tz, to));
+    if f.date() == t.date() {
+        format!("{} – {}", lang.datetime(from, tz), hm(t))
+    } else {
+        format!("{} – {}", lang.datetime(from, tz), lang.datetime(to, tz))
+    }
+}
+
+/// The value of a `datetime-local` input.
+pub(super) fn input_value(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+pub(super) fn weekday(t: &Messages, d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => t.meet_mon,
+        Weekday::Tue => t.meet_tue,
+        Weekday::Wed => t.meet_wed,
+        Weekday::Thu => t.meet_thu,
+        Weekday::Fri => t.meet_fri,
+        Weekday::Sat => t.meet_sat,
+        Weekday::Sun => t.meet_sun,
+    }
+}
+
+pub(super) fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+pub(super) fn parse_day(v: &Option<String>) -> Option<NaiveDate> {
+    nonempty(v).and_then(|d| validate::day(&d))
+}
+
+pub(super) fn choices(all: &[(String, String)], selected: Option<&str>) -> Vec<Choice> {
+    all.iter()
+        .map(|(id, name)| Choice {
+            value: id.clone(),
+            label: name.clone(),
+            selected: selected == Some(id.as_str()),
+        })
+        .collect()
+}
+
+/// The organisation's members and locations, for selects.
+pub(super) struct Choices {
+    pub(super) employees: Vec<(String, String)>,
+    pub(super) locations: Vec<(String, String)>,
+}
+
+pub(super) async fn load_choices(state: &AppState, m: &Member) -> Result<Choices, AppError> {
+    let actor = m.actor.clone();
+    state
+        .db(move |conn| {
+            Ok(Choices {
+                employees: meetings::employee_choices(conn, &actor)?,
+                locations: meetings::location_choices(conn, &actor)?,
+            })
+        })
+        .await
+}

@@ -1,0 +1,127 @@
+//! The week view: the grid of one week (rendered once per data version and
+//! kept as HTML), its navigation by htmx, and a notice when the week asked
+//! for cannot be read.
+
+use super::*;
+
+// ---------------------------------------------------------------- week view
+
+#[derive(Deserialize, Default)]
+pub(super) struct WeekQuery {
+    pub(super) week: Option<String>,
+    pub(super) date: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/week.html")]
+pub(super) struct WeekPage {
+    pub(super) l: LayoutCtx,
+    /// Why this week is shown instead of the one asked for.
+    pub(super) notice: Option<&'static str>,
+    /// The rendered [`WeekGridView`].
+    pub(super) grid_html: Arc<String>,
+    pub(super) can_create: bool,
+}
+
+/// The grid of one week with its navigation.
+#[derive(Template)]
+#[template(path = "meetings/week_grid.html")]
+pub(super) struct WeekGridView<'a> {
+    pub(super) t: &'static Messages,
+    pub(super) title: String,
+    pub(super) prev_href: String,
+    pub(super) next_href: String,
+    pub(super) this_href: String,
+    pub(super) is_this_week: bool,
+    pub(super) times_in: String,
+    pub(super) grid: &'a WeekGrid,
+}
+
+impl<'a> WeekGridView<'a> {
+    fn new(locale: Locale, monday: NaiveDate, today: NaiveDate, grid: &'a WeekGrid) -> Self {
+        let t = locale.lang.t();
+        let sunday = monday + Duration::days(6);
+        Self {
+            t,
+            title: format!(
+                "{} · {} – {}",
+                fill(t.meet_week_label, &[&monday.iso_week().week()]),
+                date_label(t, monday),
+                date_label(t, sunday)
+            ),
+            prev_href: format!("{WEEK}?week={}", week_key(monday - Duration::days(7))),
+            next_href: format!("{WEEK}?week={}", week_key(monday + Duration::days(7))),
+            this_href: format!("{WEEK}?week={}", week_key(monday_of(today))),
+            is_this_week: monday == monday_of(today),
+            times_in: fill(t.meet_times_in, &[&locale.tz.name()]),
+            grid,
+        }
+    }
+}
+
+pub(super) async fn week(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<WeekQuery>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let query = query.into_inner();
+    // The week is settled in the organisation's time zone, inside the job
+    // that also checks the login (one trip to the database).
+    let (m, (grid_html, unreadable)) = member_with(&req, move |conn, actor, locale| {
+        actor.require(Operation::MeetingList)?;
+        let tz = locale.tz;
+        let today = utc_to_local(tz, now).date();
+        let asked = query
+            .week
+            .as_deref()
+            .and_then(parse_week)
+            .or_else(|| parse_day(&query.date).map(monday_of));
+        // A week or date that cannot be read (or lies beyond year 9999):
+        // this week, saying why.
+        let unreadable =
+            asked.is_none() && (nonempty(&query.week).is_some() || nonempty(&query.date).is_some());
+        let monday = asked.unwrap_or_else(|| monday_of(today));
+        let (start, end) = (
+            day_start(tz, monday),
+            day_start(tz, monday + Duration::days(7)),
+        );
+        // The grid depends on the meetings (audited data), the week, today,
+        // the language, the time zone and whether slots may be clicked; it
+        // is rendered once and kept as HTML while none of these changes.
+        let key = format!(
+            "week-grid\u{1f}{monday}\u{1f}{today}\u{1f}{}\u{1f}{}\u{1f}{}",
+            locale.lang.code(),
+            tz.name(),
+            actor.can(Operation::MeetingCreate)
+        );
+        let grid = cache::for_actor(actor, key, || {
+            let rows = meetings::week(conn, actor, start, end)?;
+            let grid = week_grid(actor, locale, monday, today, &rows);
+            WeekGridView::new(locale, monday, today, &grid)
+                .render()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+        })?;
+        Ok((grid, unreadable))
+    })
+    .await?;
+    // htmx asks for the grid only; a history restore wants the whole page.
+    let mut res = if is_htmx(&req) && !req.headers().contains_key("HX-History-Restore-Request") {
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(grid_html.as_str().to_owned())
+    } else {
+        let l = LayoutCtx::new(&m, Nav::Meetings);
+        let p = WeekPage {
+            notice: unreadable.then_some(l.t.meet_week_unreadable),
+            l,
+            grid_html,
+            can_create: m.actor.can(Operation::MeetingCreate),
+        };
+        render(StatusCode::OK, &p)?
+    };
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("HX-Request"));
+    Ok(res)
+}
