@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::domain::contacts::{self, Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
-use crate::domain::meetings::iso_utc;
+use crate::domain::local_time::iso_utc;
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;

@@ -8,8 +8,8 @@ use crate::api::json::Body;
 use crate::api::{
     Api, cached_list, check_version, created, if_match, iri, json_bytes, mount, no_content, record,
 };
+use crate::domain::local_time::iso_utc;
 use crate::domain::locations::{self, Location, LocationInput};
-use crate::domain::meetings::iso_utc;
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;

@@ -15,7 +15,8 @@ use crate::api::{
 };
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
-use crate::domain::meetings::{self, Filter, MeetingInput, MeetingRow, Outcome, iso_utc};
+use crate::domain::local_time::iso_utc;
+use crate::domain::meetings::{self, Filter, MeetingInput, MeetingRow, Outcome};
 use crate::domain::organizations;
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;

@@ -9,6 +9,7 @@ use crate::domain::actor::AuditActor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::contacts::{self, ContactPatch};
 use crate::domain::customers::{self, CustomerInput};
+use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
 use crate::domain::scopes::Role;
@@ -197,7 +198,7 @@ fn week_of_meetings(
     admin: &str,
     staff: &str,
 ) -> Result<(), AppError> {
-    let monday = meetings::monday_of(meetings::utc_to_local(tz, now).date());
+    let monday = local_time::monday_of(local_time::utc_to_local(tz, now).date());
     let locations = meetings::location_choices(conn, as_admin)?;
     // (weekday from Monday, from, to, employee, location, notes)
     let plan: [Planned; 12] = [

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod customers;
 pub mod demo;
 pub mod images;
+pub mod local_time;
 pub mod locations;
 pub mod mail;
 pub mod markdown;

@@ -6,6 +6,10 @@
 //!
 //! Scope grammar: `LEVEL:RESOURCE[:/SUBPATH]`, with `admin` ⊇ `write` ⊇ `read`,
 //! and a sub-path scope granting only that part of its resource.
+//!
+//! Over 700 lines on purpose: the table of operations (a line each, with
+//! its descriptions in both languages) is read as one page, and splitting
+//! it would hide the one place the rules live.
 
 use std::fmt;
 

@@ -15,9 +15,9 @@ use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::i18n::{Lang, Messages, audit_action, fill};
 use crate::web::extract::Member;
+use crate::web::form::Choice;
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
-use crate::web::organization::Choice;
 use crate::web::render;
 
 const PATH: &str = "/settings/audit-log";

@@ -41,7 +41,7 @@ impl Ctx {
         let path = req.path();
         Self {
             lang: request_lang(req).unwrap_or_default(),
-            htmx: super::is_htmx(req),
+            htmx: super::htmx::Htmx::of(req).request,
             path: req
                 .uri()
                 .path_and_query()

@@ -193,7 +193,7 @@ pub async fn clear_shown(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let had = req.cookie(COOKIE).is_some();
     let mut res = next.call(req).await?;
-    if had && !res.status().is_redirection() && !super::is_htmx(res.request()) {
+    if had && !res.status().is_redirection() && !super::htmx::Htmx::of(res.request()).request {
         let mut gone = Cookie::build(COOKIE, "").path("/").finish();
         gone.make_removal();
         let _ = res.response_mut().add_cookie(&gone);

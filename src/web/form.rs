@@ -96,3 +96,10 @@ pub fn apply_errors(fields: &mut [&mut Field], errors: &FieldErrors, t: &Message
         }
     }
 }
+
+/// One option of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}

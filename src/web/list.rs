@@ -32,6 +32,16 @@ pub struct Pager {
     /// The request is for a page past the last one (an old link, a typed
     /// number): the last page's link, to say so and lead back.
     pub beyond: Option<String>,
+    /// The element the paging links swap (htmx): `#list`, or a section of
+    /// its own such as a customer's `#contacts`.
+    pub target: &'static str,
+}
+
+impl Pager {
+    /// Paging links that swap `target` instead of `#list`.
+    pub fn within(self, target: &'static str) -> Self {
+        Self { target, ..self }
+    }
 }
 
 /// The URL of `base` with these list settings.
@@ -75,6 +85,7 @@ pub fn pager<T>(base: &str, page: &Page<T>) -> Pager {
         .collect();
     let from = if page.total == 0 { 0 } else { r.offset() + 1 };
     Pager {
+        target: "#list",
         beyond: (r.number > last).then(|| link(last)),
         links,
         prev: (r.number > 1).then(|| link((r.number - 1).min(last))),

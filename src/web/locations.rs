@@ -57,7 +57,7 @@ struct ListPage {
 
 /// The `#list` section: search, table and paging.
 #[derive(Template)]
-#[template(path = "locations/list_section.html")]
+#[template(path = "locations/_list_section.html")]
 struct ListSection {
     t: &'static Messages,
     rows: Vec<Row>,

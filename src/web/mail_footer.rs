@@ -14,8 +14,9 @@ use crate::error::AppError;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
+use crate::web::htmx::{Htmx, render_fragment};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::{is_htmx, render};
+use crate::web::render;
 
 const PATH: &str = "/settings/mail-footer";
 
@@ -78,16 +79,10 @@ async fn preview(
 ) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::OrganizationMailFooterUpdate)?;
     let p = page(&m, &form.mail_footer, form.version);
-    if !is_htmx(&req) {
+    if !Htmx::of(&req).request {
         return render(StatusCode::OK, &p);
     }
-    let html = p
-        .as_preview()
-        .render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    render_fragment(&p.as_preview())
 }
 
 async fn save(

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod flash;
 pub mod form;
 pub mod health;
+pub mod htmx;
 pub mod languages;
 pub mod layout;
 pub mod list;
@@ -97,11 +98,6 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-/// Is this an htmx request (wanting a fragment)?
-pub fn is_htmx(req: &HttpRequest) -> bool {
-    req.headers().contains_key("HX-Request")
 }
 
 /// Where "come back here" links of this page should point: the request's

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
-use crate::web::form::{Field, apply_errors};
+use crate::web::form::{Choice, Field, apply_errors};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::render;
 
@@ -91,13 +91,6 @@ fn cards(
             }
         })
         .collect()
-}
-
-/// One option of a select.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 #[derive(Template)]

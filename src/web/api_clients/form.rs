@@ -178,13 +178,10 @@ pub(super) async fn live_matrix(
         Some(id) => Some(load(&state, &m, id).await?.0.scope_set()),
         None => None,
     };
-    render(
-        StatusCode::OK,
-        &MatrixFragment {
-            t: m.lang.t(),
-            matrix: matrix_view(m.lang, &set, before.as_ref()),
-        },
-    )
+    render_fragment(&MatrixFragment {
+        t: m.lang.t(),
+        matrix: matrix_view(m.lang, &set, before.as_ref()),
+    })
 }
 
 /// The new secret goes to the one page that shows it (see `web::once`):

@@ -106,14 +106,8 @@ pub(super) async fn test(
     let op = Operation::by_name(&q.operation)
         .ok_or_else(|| AppError::BadRequest("unknown operation".into()))?;
     let p = show_page(&m, state.clock.now(), client, &secrets, Some(op));
-    if is_htmx(&req) {
-        let html = p
-            .as_tester_result()
-            .render()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html));
+    if Htmx::of(&req).request {
+        return render_fragment(&p.as_tester_result());
     }
     render(StatusCode::OK, &p)
 }

@@ -121,7 +121,7 @@ pub(super) fn contacts_section(
 ) -> ContactsSection {
     let base = format!("{BASE}/{customer_id}/contacts");
     let r = &page.request;
-    let pager = pager(&base, page);
+    let pager = pager(&base, page).within("#contacts");
     let empty = ContactForm::default();
     let f = add.map_or(&empty, |(f, _)| f);
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -199,7 +199,7 @@ pub(super) fn row_fragment(
         can_delete_contact: m.actor.can(Operation::ContactDelete),
         can_update_contact: m.actor.can(Operation::ContactUpdate),
     };
-    render(StatusCode::OK, &p)
+    render_fragment(&p)
 }
 
 pub(super) fn back(customer_id: &str) -> HttpResponse {
@@ -222,7 +222,7 @@ pub(super) async fn contact_add(
         .db(move |conn| domain::contacts::create(conn, now, &actor, &customer_id, &patch))
         .await
     {
-        Ok(_) if is_htmx(&req) => {
+        Ok(_) if Htmx::of(&req).request => {
             let section = SectionState {
                 focus_add: true,
                 ..SectionState::default()
@@ -276,7 +276,7 @@ pub(super) async fn contact_edit(
     let (customer_id, contact_id) = path.into_inner();
     let contact = load_contact(&state, &m, customer_id.clone(), contact_id).await?;
     let f = ContactForm::default();
-    if is_htmx(&req) {
+    if Htmx::of(&req).request {
         let view = ContactView::of(&contact).edit(&f, None, m.lang.t());
         return row_fragment(&m, &customer_id, view);
     }
@@ -308,9 +308,11 @@ pub(super) async fn contact_update(
         })
         .await
     {
-        Ok(after) if is_htmx(&req) => row_fragment(&m, &customer_id, ContactView::of(&after)),
+        Ok(after) if Htmx::of(&req).request => {
+            row_fragment(&m, &customer_id, ContactView::of(&after))
+        }
         Ok(_) => Ok(back(&customer_id)),
-        Err(AppError::Validation(errors)) if is_htmx(&req) => {
+        Err(AppError::Validation(errors)) if Htmx::of(&req).request => {
             let view = ContactView::of(&contact).edit(&f, Some(&errors), m.lang.t());
             row_fragment(&m, &customer_id, view)
         }
@@ -347,7 +349,7 @@ pub(super) async fn extension(
             }
         })
         .await?;
-    if is_htmx(&req) {
+    if Htmx::of(&req).request {
         return row_fragment(&m, &customer_id, ContactView::of(&after));
     }
     Ok(back(&customer_id))

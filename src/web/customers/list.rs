@@ -24,7 +24,7 @@ pub(super) struct ListPage {
 
 /// The `#list` section: search, table and paging.
 #[derive(Template)]
-#[template(path = "customers/list_section.html")]
+#[template(path = "customers/_list_section.html")]
 pub(super) struct ListSection {
     pub(super) t: &'static Messages,
     pub(super) rows: Vec<Row>,

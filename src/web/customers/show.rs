@@ -22,7 +22,7 @@ pub(super) struct ShowPage<'a> {
 
 /// The contacts section alone (see [`contacts_html`]).
 #[derive(Template)]
-#[template(path = "customers/contacts.html")]
+#[template(path = "customers/_contacts.html")]
 pub(super) struct ContactsHtml<'a> {
     pub(super) t: &'static Messages,
     pub(super) csrf: &'a str,
@@ -106,14 +106,8 @@ pub(super) fn customer_page_of(
     section: SectionState<'_>,
 ) -> Result<HttpResponse, AppError> {
     let html = contacts_html(m, &customer.id, data, &section)?;
-    if is_htmx(req) && !req.headers().contains_key("HX-History-Restore-Request") {
-        let mut res = HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(html.with(&m.csrf).to_string());
-        res.headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("HX-Request"));
-        return Ok(res);
+    if Htmx::of(req).wants_fragment() {
+        return Ok(fragment(html.with(&m.csrf).to_string()));
     }
     let t = m.lang.t();
     let country = customer

@@ -12,7 +12,6 @@ mod week_grid;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Weekday};
@@ -22,10 +21,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::actor::Actor;
 use crate::domain::cache;
-use crate::domain::meetings::{
-    self, Filter, MeetingInput, MeetingRow, Outcome, day_start, local_to_utc, monday_of,
-    parse_local, utc_to_local,
-};
+use crate::domain::local_time::{day_start, local_to_utc, monday_of, parse_local, utc_to_local};
+use crate::domain::meetings::{self, Filter, MeetingInput, MeetingRow, Outcome};
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -34,11 +31,12 @@ use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Locale, Member, member_with};
 use crate::web::flash::Flash;
+use crate::web::form::Choice;
 use crate::web::form::{Field, apply_errors};
+use crate::web::htmx::{Htmx, fragment, vary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
-use crate::web::organization::Choice;
-use crate::web::{is_htmx, render};
+use crate::web::render;
 use form::*;
 use format::*;
 use list::*;

@@ -25,7 +25,7 @@ pub(super) struct WeekPage {
 
 /// The grid of one week with its navigation.
 #[derive(Template)]
-#[template(path = "meetings/week_grid.html")]
+#[template(path = "meetings/_week_grid.html")]
 pub(super) struct WeekGridView<'a> {
     pub(super) t: &'static Messages,
     pub(super) title: String,
@@ -106,12 +106,10 @@ pub(super) async fn week(
     })
     .await?;
     // htmx asks for the grid only; a history restore wants the whole page.
-    let mut res = if is_htmx(&req) && !req.headers().contains_key("HX-History-Restore-Request") {
-        HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(grid_html.as_str().to_owned())
-    } else {
+    if Htmx::of(&req).wants_fragment() {
+        return Ok(fragment(grid_html.as_str()));
+    }
+    let mut res = {
         let l = LayoutCtx::new(&m, Nav::Meetings);
         let p = WeekPage {
             notice: unreadable.then_some(l.t.meet_week_unreadable),
@@ -121,7 +119,6 @@ pub(super) async fn week(
         };
         render(StatusCode::OK, &p)?
     };
-    res.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("HX-Request"));
+    vary(&mut res);
     Ok(res)
 }
