@@ -22,6 +22,8 @@
 #   PORTAAL_BIN          use this binary instead of building target/release/portaal
 #   LOCATIONS, MEETINGS, CUSTOMERS, CONTACTS
 #                        seed sizes (default 10000, 50000, 20000 and 200000)
+#   ROWS                 a regular expression: only the plain rows whose name
+#                        matches are measured (the storms always run)
 #
 # To add an endpoint, add a `measure "GET /thing" /thing` line in the
 # "plain runs" section below (before the login storm, which locks the demo
@@ -310,6 +312,10 @@ median() {
 measure() {
     local name=$1 path=$2
     shift 2
+    # ROWS (a regular expression) picks the plain rows to measure.
+    if [[ -n ${ROWS:-} ]] && ! [[ $name =~ $ROWS ]]; then
+        return 0
+    fi
     log "measuring $name, $ROUNDS x (${DURATION}s /healthz + ${DURATION}s) ..."
     local r base page rps p50 p99 bad sock cpu hrps
     local rpss=() p50s=() p99s=() cpus=() pcts=()
