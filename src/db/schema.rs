@@ -224,6 +224,20 @@ diesel::table! {
         invitation_id -> Nullable<Text>,
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
+        password_reset_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        email -> Text,
+        user_id -> Nullable<Text>,
+        ip -> Text,
+        token_hash -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -362,4 +376,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_extensions,
     once_views,
     job_runs,
+    password_resets,
 );

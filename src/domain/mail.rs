@@ -28,7 +28,15 @@ pub struct Mail {
     pub sent_at: Option<NaiveDateTime>,
     /// The invitation whose link is put in when the mail is sent.
     pub invitation_id: Option<String>,
+    /// The password reset whose link is put in when the mail is sent.
+    pub password_reset_id: Option<String>,
 }
+
+/// Where a mail's link token goes (an invitation's, a password reset's).
+/// The outbox keeps the mail with this in its place; the token, one of the
+/// mail's own, is put in when the mail is sent (`jobs::mail`), so nobody can
+/// read it in the outbox.
+pub const MAIL_TOKEN: &str = "[token: alleen in de verzonden mail / only in the sent mail]";
 
 /// A mail to send: the body as already-escaped HTML paragraphs and as text.
 pub struct Outgoing<'a> {
@@ -38,6 +46,8 @@ pub struct Outgoing<'a> {
     pub text: String,
     /// An invitation mail: its link gets a token only when it is sent.
     pub invitation_id: Option<&'a str>,
+    /// A password reset mail, likewise.
+    pub password_reset_id: Option<&'a str>,
 }
 
 /// Store a mail of `organization_id` with its footer appended; it is
@@ -72,6 +82,7 @@ pub fn enqueue(
             mail_outbox::status.eq("stored"),
             mail_outbox::created_at.eq(now),
             mail_outbox::invitation_id.eq(mail.invitation_id),
+            mail_outbox::password_reset_id.eq(mail.password_reset_id),
         ))
         .execute(conn)?;
     Ok(id)
@@ -186,8 +197,8 @@ pub fn mark_sent(conn: &mut DbConn, now: NaiveDateTime, id: &str, owner: &str) -
     Ok(())
 }
 
-/// Give up on an invitation mail whose invitation was accepted or expired
-/// before it was sent; it is kept, marked `canceled`.
+/// Give up on a mail whose link (an invitation's, a password reset's) was
+/// used or expired before it was sent; it is kept, marked `canceled`.
 pub fn mark_canceled(conn: &mut DbConn, id: &str, owner: &str) -> QueryResult<()> {
     crate::db::write(conn, |conn| {
         diesel::update(leased(id, owner))

@@ -150,11 +150,6 @@ struct InvitationView<'a> {
     expires_at: NaiveDateTime,
 }
 
-/// Where the invitation mail's token goes. The outbox keeps the mail with
-/// this in its place; the token (one of the mail's own) is put in when the
-/// mail is sent (see [`mail_link`]), so no admin can read it in the outbox.
-pub const MAIL_TOKEN: &str = "[token: alleen in de verzonden mail / only in the sent mail]";
-
 /// Invite `email` with `role`: stores the invitation (token hashed) and the
 /// mail in the outbox (without a token); returns the link (shown once to the
 /// admin).
@@ -205,7 +200,7 @@ pub fn invite(
             .find(&org_id)
             .select(organizations::name)
             .first(conn)?;
-        let mail_link = format!("{public_url}/invitations/{MAIL_TOKEN}");
+        let mail_link = format!("{public_url}/invitations/{}", mail::MAIL_TOKEN);
         let subject =
             format!("Uitnodiging voor {org_name} in Portaal / Invitation to {org_name} on Portaal");
         let text = format!(
@@ -228,6 +223,7 @@ pub fn invite(
                 html,
                 text,
                 invitation_id: Some(&id),
+                password_reset_id: None,
             },
         )?;
         audit::record(

@@ -21,6 +21,7 @@ pub mod oauth;
 pub mod once_views;
 pub mod organizations;
 pub mod paging;
+pub mod password_resets;
 pub mod reference;
 pub mod scopes;
 pub mod sessions;

@@ -410,6 +410,15 @@ pub struct Messages {
     pub invite_gone: &'static str,
     pub invite_flash_accepted: &'static str,
     pub login_for_invitation: &'static str,
+    pub login_forgot: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_button: &'static str,
+    pub forgot_sent: &'static str,
+    pub forgot_back: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub reset_button: &'static str,
     pub outbox_title: &'static str,
     pub outbox_intro: &'static str,
     pub outbox_to: &'static str,
@@ -637,6 +646,10 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "invitation.accepted" => ("Uitnodiging aangenomen", "Invitation accepted"),
         "membership.removed" => ("Lid verwijderd", "Member removed"),
         "membership.disabled" => ("Lid geblokkeerd", "Member disabled"),
+        "user.password_reset_requested" => {
+            ("Nieuw wachtwoord aangevraagd", "New password requested")
+        }
+        "user.password_reset" => ("Nieuw wachtwoord gekozen", "New password chosen"),
         "membership.enabled" => ("Lid gedeblokkeerd", "Member enabled"),
         // Before disabling was per membership (kept in older audit logs).
         "user.disabled" => ("Gebruiker geblokkeerd", "User disabled"),

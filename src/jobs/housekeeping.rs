@@ -43,7 +43,8 @@ pub async fn run_if_due(state: &AppState) -> Option<usize> {
                 domain::sessions::purge_expired(conn, now)?
                     + domain::auth::purge_old_attempts(conn, now)?
                     + domain::oauth::purge(conn, now)?
-                    + domain::once_views::purge(conn, now)?,
+                    + domain::once_views::purge(conn, now)?
+                    + domain::password_resets::purge(conn, now)?,
             ))
         })
         .await;

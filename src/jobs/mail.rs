@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use crate::AppState;
-use crate::domain::{mail, members};
+use crate::domain::{mail, members, password_resets};
 
 /// Mails claimed at a time.
 pub const BATCH: i64 = 10;
@@ -37,12 +37,19 @@ pub async fn deliver_due(state: &AppState) -> (usize, usize) {
     };
     let (mut sent, mut failed) = (0, 0);
     for mut m in due {
-        // An invitation gets its link now, with a token of the mail's own;
-        // the stored copy never holds one.
-        if let Some(invitation) = m.invitation_id.clone() {
+        // An invitation or a password reset gets its link now, with a token
+        // of the mail's own; the stored copy never holds one.
+        let linked = (m.invitation_id.clone(), m.password_reset_id.clone());
+        if linked.0.is_some() || linked.1.is_some() {
             let (now, url) = (state.clock.now(), state.config.public_url.clone());
             let link = state
-                .db(move |conn| Ok(members::mail_link(conn, now, &invitation, &url)?))
+                .db(move |conn| {
+                    Ok(match &linked {
+                        (Some(invitation), _) => members::mail_link(conn, now, invitation, &url)?,
+                        (None, Some(reset)) => password_resets::mail_link(conn, now, reset, &url)?,
+                        (None, None) => None,
+                    })
+                })
                 .await;
             let token = match link {
                 Ok(Some(link)) => link.rsplit('/').next().unwrap_or_default().to_string(),
@@ -58,8 +65,8 @@ pub async fn deliver_due(state: &AppState) -> (usize, usize) {
                     continue;
                 }
             };
-            m.body_text = m.body_text.replace(members::MAIL_TOKEN, &token);
-            m.body_html = m.body_html.replace(members::MAIL_TOKEN, &token);
+            m.body_text = m.body_text.replace(mail::MAIL_TOKEN, &token);
+            m.body_html = m.body_html.replace(mail::MAIL_TOKEN, &token);
         }
         let mailer = mailer.clone();
         let outcome = actix_web::web::block(move || {

@@ -25,6 +25,7 @@ pub mod meetings;
 pub mod once;
 pub mod organization;
 pub mod outbox;
+pub mod password_reset;
 pub mod preferences;
 pub mod setup;
 pub mod shared_html;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     setup::routes(cfg);
     auth::routes(cfg);
+    password_reset::routes(cfg);
     dashboard::routes(cfg);
     locations::routes(cfg);
     meetings::routes(cfg);

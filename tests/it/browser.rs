@@ -1269,6 +1269,9 @@ async fn screenshots() {
     click_and_wait(c, "a.btn-wide").await;
     check_page(c).await;
     screenshot(c, "login-for-invitation-nl").await;
+    visit(c, &app, "/password/forgot").await;
+    screenshot(c, "forgot-nl").await;
+    screenshot_narrow(c, "forgot-nl").await;
 
     browser.close().await;
 }
@@ -1634,10 +1637,73 @@ async fn every_screen_passes_axe_in_both_languages() {
         if html_lang(c).await != lang {
             choose_language(c, lang).await;
         }
-        for screen in ["/login", &invitation, "/invitations/0000"] {
+        for screen in [
+            "/login",
+            "/password/forgot",
+            &invitation,
+            "/invitations/0000",
+        ] {
             visit(c, &app, screen).await;
             check_page(c).await;
         }
     }
+    browser.close().await;
+}
+
+/// "Wachtwoord vergeten?" end to end: the link on the login page, the
+/// request, the mail through the outbox (a fake mail server), the link, the
+/// new password, and logged in.
+#[actix_web::test]
+async fn forgotten_password_end_to_end_via_the_outbox() {
+    if !e2e_enabled("forgotten_password_end_to_end_via_the_outbox") {
+        return;
+    }
+    let (port, received) = crate::mail_delivery::fake_smtp();
+    let app = TestApp::demo_with(portaal::config::RawConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        ..portaal::config::RawConfig::default()
+    })
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    visit(c, &app, "/login").await;
+    choose_language(c, "nl").await;
+    click_and_wait(c, "a[href='/password/forgot']").await;
+    assert_eq!(path(c).await, "/password/forgot");
+    check_page(c).await;
+    c.find(Locator::Css("#f-email"))
+        .await
+        .unwrap()
+        .send_keys(STAFF)
+        .await
+        .unwrap();
+    click_and_wait(c, "form[action='/password/forgot'] button[type='submit']").await;
+    assert!(text_of(c, "main").await.contains("De link werkt een uur"));
+    check_page(c).await;
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (1, 0));
+    let all = received.lock().unwrap().join("\n").replace("=\r\n", "");
+    let at = all.rfind("/password/reset/").expect("the link in the mail");
+    let link: String = format!(
+        "/password/reset/{}",
+        all[at + 16..].chars().take(64).collect::<String>()
+    );
+    visit(c, &app, &link).await;
+    check_page(c).await;
+    for field in ["#f-password", "#f-password_confirm"] {
+        c.find(Locator::Css(field))
+            .await
+            .unwrap()
+            .send_keys("een-nieuw-wachtwoord")
+            .await
+            .unwrap();
+    }
+    click_and_wait(c, "main form button[type='submit']").await;
+    assert_eq!(path(c).await, "/");
+    assert!(
+        text_of(c, "#flash-region")
+            .await
+            .contains("Uw wachtwoord is gewijzigd")
+    );
+    check_page(c).await;
     browser.close().await;
 }

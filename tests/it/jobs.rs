@@ -37,6 +37,7 @@ async fn enqueue(app: &TestApp, n: usize) {
                     html: "<p>Test</p>".into(),
                     text: "Test".into(),
                     invitation_id: None,
+                    password_reset_id: None,
                 },
             )
             .unwrap();

@@ -18,6 +18,7 @@ mod locations;
 mod mail_delivery;
 mod mail_footer;
 mod meetings;
+mod password_reset;
 mod preferences;
 mod reference;
 mod security;
