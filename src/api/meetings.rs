@@ -36,6 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[serde(rename_all = "camelCase")]
 pub struct MeetingJson {
     pub id: String,
+    /// What it is about (may be empty).
+    pub subject: String,
     /// The employee (a member of the organisation) as a user IRI.
     pub employee: String,
     pub employee_name: String,
@@ -59,6 +61,7 @@ impl MeetingJson {
         let m = &r.meeting;
         Self {
             id: m.id.clone(),
+            subject: m.subject.clone(),
             employee: iri("users", &m.employee_id),
             employee_name: r.employee_name.clone(),
             location: m.location_id.as_deref().map(|l| iri("locations", l)),
@@ -75,7 +78,9 @@ impl MeetingJson {
 }
 
 /// The writable fields.
-pub const FIELDS: &[&str] = &["employee", "location", "dateFrom", "dateTo", "notes"];
+pub const FIELDS: &[&str] = &[
+    "subject", "employee", "location", "dateFrom", "dateTo", "notes",
+];
 /// Fields a client may send back unchanged; ignored.
 pub const READ_ONLY: &[&str] = &[
     "id",
@@ -89,6 +94,7 @@ pub const READ_ONLY: &[&str] = &[
 
 #[derive(Default)]
 struct Changes {
+    subject: Option<String>,
     employee_id: Option<String>,
     location_id: Option<String>,
     date_from: Option<String>,
@@ -101,6 +107,7 @@ impl Changes {
         let mut b = Body::read(req, bytes)?;
         b.only(FIELDS, READ_ONLY);
         let c = Self {
+            subject: b.text("subject", "subject"),
             employee_id: b.reference("employee", "employee_id", "users"),
             location_id: b.reference("location", "location_id", "locations"),
             date_from: b.text("dateFrom", "date_from"),
@@ -113,6 +120,7 @@ impl Changes {
 
     fn onto(self, base: MeetingInput) -> MeetingInput {
         MeetingInput {
+            subject: self.subject.unwrap_or(base.subject),
             employee_id: self.employee_id.unwrap_or(base.employee_id),
             location_id: match self.location_id {
                 Some(l) => Some(l),
@@ -130,6 +138,7 @@ impl Changes {
 fn input_of(r: &MeetingRow) -> MeetingInput {
     let m = &r.meeting;
     MeetingInput {
+        subject: m.subject.clone(),
         employee_id: m.employee_id.clone(),
         location_id: m.location_id.clone(),
         date_from: iso_utc(m.date_from),

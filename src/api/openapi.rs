@@ -351,12 +351,14 @@ fn schemas() -> Value {
             "addressLine1": text(), "addressLine2": text(), "postalCode": text(), "city": text(),
             "country": opt_iri(), "officeOpenHour": hour(), "officeCloseHour": hour() } },
         "Meeting": { "type": "object", "properties": {
-            "id": text(), "employee": iri(), "employeeName": text(), "location": opt_iri(),
+            "id": text(), "subject": text(), "employee": iri(), "employeeName": text(), "location": opt_iri(),
             "locationName": opt_text(), "dateFrom": time(), "dateTo": time(), "notes": text(),
             "version": s("integer"), "createdAt": time(), "updatedAt": time(),
             "overlappingMeetings": { "type": "array", "items": iri() } } },
         "MeetingList": list_of("Meeting"),
         "MeetingInput": { "type": "object", "required": ["employee", "dateFrom", "dateTo"], "properties": {
+            "subject": { "type": ["string", "null"], "maxLength": meetings::MAX_SUBJECT,
+                         "description": "What the meeting is about (optional)." },
             "employee": iri(), "location": opt_iri(),
             "dateFrom": { "type": "string", "description": "RFC 3339; without an offset: the organisation's time zone." },
             "dateTo": { "type": "string", "description": "After dateFrom, at most 7 days later." },

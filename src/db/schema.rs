@@ -285,6 +285,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        subject -> Text,
     }
 }
 

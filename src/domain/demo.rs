@@ -185,7 +185,7 @@ pub fn ensure(
 }
 
 /// A demo meeting: day of the week (0 = Monday), local from and to, the
-/// employee, the n-th location (if any) and notes.
+/// employee, the n-th location (if any) and what it is about.
 type Planned<'a> = (i64, &'a str, &'a str, &'a str, Option<usize>, &'a str);
 
 /// This week's meetings (Monday to Friday) for both demo users: a few a day,
@@ -200,7 +200,7 @@ fn week_of_meetings(
 ) -> Result<(), AppError> {
     let monday = local_time::monday_of(local_time::utc_to_local(tz, now).date());
     let locations = meetings::location_choices(conn, as_admin)?;
-    // (weekday from Monday, from, to, employee, location, notes)
+    // (weekday from Monday, from, to, employee, location, subject)
     let plan: [Planned; 12] = [
         (
             0,
@@ -253,14 +253,25 @@ fn week_of_meetings(
     ];
     for (day, from, to, who, location, notes) in plan {
         let date = monday + chrono::Duration::days(day);
+        // What it is about is its subject; one has only notes (their first
+        // line stands in for the subject), as an older meeting would.
+        let (subject, notes) = if notes.starts_with("Telefonisch") {
+            (
+                String::new(),
+                format!("{notes}\nLevertijden en de nieuwe prijslijst."),
+            )
+        } else {
+            (notes.to_string(), String::new())
+        };
         let input = MeetingInput {
+            subject,
             employee_id: who.to_string(),
             location_id: location
                 .filter(|_| !locations.is_empty())
                 .map(|n| locations[n % locations.len()].0.clone()),
             date_from: format!("{date}T{from}"),
             date_to: format!("{date}T{to}"),
-            notes: notes.to_string(),
+            notes,
             version: 0,
         };
         meetings::create(conn, now, as_admin, tz, &input, true)?;

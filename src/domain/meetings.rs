@@ -19,6 +19,8 @@ use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// Longest notes.
 pub const MAX_NOTES: usize = 2000;
+/// Longest subject.
+pub const MAX_SUBJECT: usize = 120;
 
 /// A meeting row (times in UTC).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -34,6 +36,19 @@ pub struct Meeting {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What it is about (may be empty: see [`Meeting::title`]).
+    pub subject: String,
+}
+
+impl Meeting {
+    /// What the meeting is about, as the screens show it: its subject, or
+    /// the first line of its notes when it has none (empty when neither).
+    pub fn title(&self) -> &str {
+        match self.subject.trim() {
+            "" => self.notes.lines().next().unwrap_or_default().trim(),
+            subject => subject,
+        }
+    }
 }
 
 /// A meeting with the names people read (employee, location), loaded with
@@ -79,6 +94,7 @@ impl MeetingRow {
     fn view(&self) -> MeetingView<'_> {
         let m = &self.meeting;
         MeetingView {
+            subject: &m.subject,
             employee_id: &m.employee_id,
             employee_name: &self.employee_name,
             location_id: m.location_id.as_deref(),
@@ -94,6 +110,7 @@ impl MeetingRow {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MeetingView<'a> {
+    subject: &'a str,
     employee_id: &'a str,
     employee_name: &'a str,
     location_id: Option<&'a str>,
@@ -109,6 +126,7 @@ struct MeetingView<'a> {
 /// 3339 moments with an offset.
 #[derive(Debug, Clone, Default)]
 pub struct MeetingInput {
+    pub subject: String,
     pub employee_id: String,
     pub location_id: Option<String>,
     pub date_from: String,
@@ -120,6 +138,7 @@ pub struct MeetingInput {
 /// A validated input (times in UTC).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidMeeting {
+    pub subject: String,
     pub employee_id: String,
     pub location_id: Option<String>,
     pub date_from: NaiveDateTime,
@@ -150,6 +169,10 @@ fn moment(e: &mut FieldErrors, field: &'static str, raw: &str, tz: Tz) -> Option
 /// existing in `tz`, from before to, notes not too long.
 pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldErrors> {
     let mut e = FieldErrors::default();
+    let subject = input.subject.trim().to_string();
+    if subject.chars().count() > MAX_SUBJECT {
+        e.add("subject", ErrorCode::TooLong(MAX_SUBJECT));
+    }
     let employee_id = input.employee_id.trim().to_string();
     if employee_id.is_empty() {
         e.add("employee_id", ErrorCode::Required);
@@ -175,6 +198,7 @@ pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldError
     }
     match (from, to) {
         (Some(date_from), Some(date_to)) if e.is_empty() => Ok(ValidMeeting {
+            subject,
             employee_id,
             location_id,
             date_from,
@@ -344,20 +368,29 @@ fn max_duration() -> chrono::Duration {
     chrono::Duration::days(MAX_DAYS)
 }
 
-/// The meetings that touch `[start, end)` (UTC), for the week view.
+/// The meetings that touch `[start, end)` (UTC), for the week view, of
+/// the employee and at the location `filter` names (its period is ignored).
 pub fn week(
     conn: &mut DbConn,
     actor: &Actor,
     start: NaiveDateTime,
     end: NaiveDateTime,
+    filter: &Filter,
 ) -> Result<Vec<MeetingRow>, AppError> {
     actor.require(Operation::MeetingList)?;
-    Ok(joined!()
+    let mut q = joined!()
         .filter(meetings::organization_id.eq(&actor.organization_id))
         .filter(meetings::date_from.ge(start - max_duration()))
         .filter(meetings::date_from.lt(end))
         .filter(meetings::date_to.gt(start))
-        .order((meetings::date_from.asc(), meetings::id.asc()))
+        .into_boxed();
+    if let Some(e) = &filter.employee_id {
+        q = q.filter(meetings::employee_id.eq(e.clone()));
+    }
+    if let Some(l) = &filter.location_id {
+        q = q.filter(meetings::location_id.eq(l.clone()));
+    }
+    Ok(q.order((meetings::date_from.asc(), meetings::id.asc()))
         .select(row_columns!())
         .load::<Joined>(conn)?
         .into_iter()
@@ -497,6 +530,7 @@ pub fn create(
                 meetings::date_from.eq(v.date_from),
                 meetings::date_to.eq(v.date_to),
                 meetings::notes.eq(&v.notes),
+                meetings::subject.eq(&v.subject),
                 meetings::created_at.eq(now),
                 meetings::updated_at.eq(now),
             ))
@@ -550,6 +584,7 @@ pub fn update(
             meetings::date_from.eq(v.date_from),
             meetings::date_to.eq(v.date_to),
             meetings::notes.eq(&v.notes),
+            meetings::subject.eq(&v.subject),
             meetings::version.eq(before.meeting.version + 1),
             meetings::updated_at.eq(now),
         ))

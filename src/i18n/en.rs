@@ -106,6 +106,8 @@ pub static MESSAGES: Messages = Messages {
     error_413: "The file or form is too large.",
     error_422: "The input is not valid.",
     error_429: "Too many requests. Try again in {} minutes.",
+    meet_subject: "Subject",
+    meet_subject_hint: "What is it about? This shows first in the week view.",
     meet_week_unreadable: "That date is out of range or unreadable; this is the current week.",
     page_beyond: "This page does not exist (any more): the list is shorter.",
     page_last: "Go to the last page",

@@ -222,6 +222,8 @@ pub struct Messages {
     pub error_503: &'static str,
     pub page_beyond: &'static str,
     pub meet_week_unreadable: &'static str,
+    pub meet_subject: &'static str,
+    pub meet_subject_hint: &'static str,
     pub page_last: &'static str,
     pub error_500: &'static str,
     pub error_csrf: &'static str,

@@ -107,6 +107,8 @@ pub static MESSAGES: Messages = Messages {
     error_413: "Het bestand of formulier is te groot.",
     error_422: "De invoer is niet geldig.",
     error_429: "Te veel verzoeken. Probeer het over {} minuten opnieuw.",
+    meet_subject: "Onderwerp",
+    meet_subject_hint: "Waar gaat het over? Dit staat bovenaan in het weekoverzicht.",
     meet_week_unreadable: "Deze datum valt buiten het bereik of is onleesbaar; u ziet deze week.",
     page_beyond: "Deze pagina bestaat niet (meer): de lijst is korter.",
     page_last: "Naar de laatste pagina",

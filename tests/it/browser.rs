@@ -1339,6 +1339,17 @@ async fn week_view_click_empty_slot_creates_meeting() {
         .expect("value")
         .unwrap_or_default();
     assert_eq!(from, start, "the form starts at the clicked hour");
+    assert_eq!(
+        js(c, "return document.activeElement.id;").await,
+        json!("f-subject"),
+        "a new meeting starts with what it is about"
+    );
+    c.find(Locator::Css("#f-subject"))
+        .await
+        .expect("the subject field")
+        .send_keys("Ontbijt met de leverancier")
+        .await
+        .expect("type the subject");
     screenshot(c, "meetings-new-nl").await;
     screenshot_narrow(c, "meetings-new-nl").await;
 
@@ -1372,7 +1383,7 @@ async fn week_view_click_empty_slot_creates_meeting() {
     assert!(flash.contains("Afspraak opgeslagen."), "flash: {flash}");
     wait_js(
         c,
-        "[...document.querySelectorAll('td.is-today .week-item')].some(a => a.textContent.includes('07:00–07:45') && a.textContent.includes('Mo Medewerker'))",
+        "[...document.querySelectorAll('td.is-today .week-item')].some(a => a.textContent.includes('07:00–07:45') && a.textContent.includes('Mo Medewerker') && a.querySelector('strong')?.textContent === 'Ontbijt met de leverancier')",
     )
     .await;
     assert_eq!(

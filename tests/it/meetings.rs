@@ -171,7 +171,7 @@ fn listed(body: &str) -> Vec<String> {
         .split("<tr>")
         .skip(1)
         .map(|r| {
-            let cell = r.rsplit("<td class=\"muted\">").next().unwrap();
+            let cell = r.rsplit("<td class=\"meeting-subject\">").next().unwrap();
             cell[..cell.find("</td>").unwrap()].to_string()
         })
         .collect()
@@ -1195,7 +1195,7 @@ async fn a_full_hour_shows_three_meetings_and_links_the_rest() {
     let res = admin.get("/meetings/week?week=2030-W03").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
-        res.body.matches("class=\"week-item\"").count(),
+        res.body.matches("class=\"week-item e").count(),
         3,
         "{}",
         res.body
@@ -1316,5 +1316,104 @@ async fn a_meeting_lasts_at_most_seven_days() {
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM meetings").await,
         before
+    );
+}
+
+/// A meeting says what it is about: its subject on the form (first), in the
+/// list, in the week view and in the API; without one, the first line of its
+/// notes stands in. The week view filters by employee and location, and its
+/// navigation keeps the filters.
+#[actix_web::test]
+async fn the_subject_shows_everywhere_and_the_week_filters() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let new = admin.get("/meetings/new").await.body;
+    let subject_at = new.find("id=\"f-subject\"").expect("a subject field");
+    assert!(
+        subject_at < new.find("id=\"f-employee_id\"").unwrap(),
+        "asked first"
+    );
+    // Too long: an error at the field, nothing saved.
+    let long = "x".repeat(121);
+    let mut f = fields(&mo, "2030-03-04T09:00", "2030-03-04T10:00", "", "");
+    f.push(("subject", &long));
+    let res = admin.post("/meetings", &f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("f-subject-error"), "{}", res.body);
+    // With a subject, and one with only notes.
+    let mut f = fields(&mo, "2030-03-04T09:00", "2030-03-04T10:00", "", "Notitie");
+    f.push(("subject", "Offerte bespreken"));
+    create(&mut admin, &f).await;
+    let f = fields(
+        &mo,
+        "2030-03-05T09:00",
+        "2030-03-05T10:00",
+        "",
+        "Terugbellen\ntweede regel",
+    );
+    create(&mut admin, &f).await;
+    let week = admin.get("/meetings/week?week=2030-W10").await.body;
+    assert!(
+        week.contains("<strong>Offerte bespreken</strong>"),
+        "{week}"
+    );
+    assert!(
+        week.contains("<strong>Terugbellen</strong>"),
+        "notes stand in"
+    );
+    let list = admin
+        .get("/meetings?from=2030-03-04&to=2030-03-05")
+        .await
+        .body;
+    assert!(list.contains("<td class=\"meeting-subject\">Offerte bespreken</td>"));
+    assert!(list.contains("<td class=\"meeting-subject\">Terugbellen</td>"));
+    // The week of one employee, and its navigation keeps the filter.
+    let admin_id = user_id(&app, ADMIN).await;
+    let of_admin = admin
+        .get(&format!("/meetings/week?week=2030-W10&employee={admin_id}"))
+        .await
+        .body;
+    assert!(!of_admin.contains("Offerte bespreken"), "only the admin's");
+    assert!(
+        of_admin.contains(&format!("week=2030-W11&#38;employee={admin_id}")),
+        "{of_admin}"
+    );
+    let of_mo = admin
+        .get(&format!("/meetings/week?week=2030-W10&employee={mo}"))
+        .await
+        .body;
+    assert!(of_mo.contains("Offerte bespreken"));
+    // The API shows the subject and takes it; without it, it still works.
+    let t = crate::support::api::token(&app, "admin:meetings").await;
+    let a = crate::support::api::call(
+        &app,
+        "POST",
+        "/api/v1/meetings",
+        Some(&t),
+        Some(serde_json::json!({
+            "employee": format!("/api/v1/users/{mo}"),
+            "dateFrom": "2030-03-06T09:00:00Z",
+            "dateTo": "2030-03-06T10:00:00Z",
+        })),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.body["subject"], "");
+    let id = a.body["id"].as_str().unwrap().to_string();
+    let a = crate::support::api::call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(serde_json::json!({ "subject": "Via de API" })),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["subject"], "Via de API");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE after_json LIKE '%\"subject\":\"Via de API\"%'")
+            .await,
+        1
     );
 }

@@ -41,6 +41,8 @@ impl Back {
 #[derive(Deserialize)]
 pub(super) struct MeetingForm {
     #[serde(default)]
+    pub(super) subject: String,
+    #[serde(default)]
     pub(super) employee_id: String,
     #[serde(default)]
     pub(super) location_id: String,
@@ -61,6 +63,7 @@ pub(super) struct MeetingForm {
 impl MeetingForm {
     fn input(&self) -> MeetingInput {
         MeetingInput {
+            subject: self.subject.clone(),
             employee_id: self.employee_id.clone(),
             location_id: Some(self.location_id.clone()).filter(|l| !l.trim().is_empty()),
             date_from: self.date_from.clone(),
@@ -78,6 +81,7 @@ pub(super) struct OverlapView {
 }
 
 pub(super) struct StaleView {
+    pub(super) subject: String,
     pub(super) employee: String,
     pub(super) when: String,
     pub(super) location: String,
@@ -93,6 +97,7 @@ pub(super) struct FormPage {
     pub(super) cancel: String,
     pub(super) back: &'static str,
     pub(super) version: i32,
+    pub(super) subject: Field,
     pub(super) employees: Vec<Choice>,
     pub(super) employee_error: Option<String>,
     pub(super) employee_focus: bool,
@@ -131,10 +136,16 @@ pub(super) fn form_page(
         cancel: back.href(parse_local(&input.date_from)),
         back: back.key(),
         version: input.version,
+        // A new meeting starts with what it is about.
+        subject: {
+            let f = Field::new("subject", t.meet_subject, input.subject.trim())
+                .hint(t.meet_subject_hint)
+                .max(meetings::MAX_SUBJECT);
+            if editing.is_none() { f.focus() } else { f }
+        },
         employees: choices(&options.employees, Some(input.employee_id.trim())),
         employee_error: None,
-        // A new meeting starts with choosing whom it is for.
-        employee_focus: editing.is_none(),
+        employee_focus: false,
         locations: choices(&options.locations, input.location_id.as_deref()),
         location_error: None,
         location_focus: false,
@@ -161,7 +172,12 @@ pub(super) fn form_page(
 pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     let t = p.l.t;
     apply_errors(
-        &mut [&mut p.date_from, &mut p.date_to, &mut p.notes],
+        &mut [
+            &mut p.subject,
+            &mut p.date_from,
+            &mut p.date_to,
+            &mut p.notes,
+        ],
         errors,
         t,
     );
@@ -169,6 +185,7 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     p.location_error = errors.get("location_id").map(|c| c.message(t));
     // Focus the first field with an error, in the order of the form.
     let first = [
+        "subject",
         "employee_id",
         "date_from",
         "date_to",
@@ -179,7 +196,12 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     .find(|f| errors.get(f).is_some());
     p.employee_focus = first == Some("employee_id");
     p.location_focus = first == Some("location_id");
-    for f in [&mut p.date_from, &mut p.date_to, &mut p.notes] {
+    for f in [
+        &mut p.subject,
+        &mut p.date_from,
+        &mut p.date_to,
+        &mut p.notes,
+    ] {
         f.autofocus = first == Some(f.name);
     }
     p.has_errors = true;
@@ -196,6 +218,7 @@ pub(super) fn overlap_view(lang: Lang, tz: Tz, r: &MeetingRow) -> OverlapView {
 
 pub(super) fn input_of(tz: Tz, r: &MeetingRow) -> MeetingInput {
     MeetingInput {
+        subject: r.meeting.subject.clone(),
         employee_id: r.meeting.employee_id.clone(),
         location_id: r.meeting.location_id.clone(),
         date_from: input_value(utc_to_local(tz, r.meeting.date_from)),
@@ -235,6 +258,7 @@ pub(super) async fn new_form(
         .map(|(id, _)| id.clone())
         .unwrap_or_default();
     let input = MeetingInput {
+        subject: String::new(),
         employee_id: me,
         location_id: None,
         date_from: input_value(start),
@@ -306,6 +330,7 @@ pub(super) async fn answer(
         // deliberate (it carries the current version).
         p.version = cur.meeting.version;
         p.stale = Some(StaleView {
+            subject: cur.meeting.subject.clone(),
             employee: cur.employee_name.clone(),
             when: range(m.lang, m.tz, cur.meeting.date_from, cur.meeting.date_to),
             location: cur.location_name.clone().unwrap_or_default(),

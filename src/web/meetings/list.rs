@@ -20,7 +20,8 @@ pub(super) struct RowView {
     pub(super) when: String,
     pub(super) employee: String,
     pub(super) location: String,
-    pub(super) notes: String,
+    /// What it is about (the subject, else the notes' first line), short.
+    pub(super) subject: String,
 }
 
 #[derive(Template)]
@@ -123,7 +124,7 @@ pub(super) async fn list(
                 when: range(m.lang, m.tz, row.meeting.date_from, row.meeting.date_to),
                 employee: row.employee_name.clone(),
                 location: row.location_name.clone().unwrap_or_default(),
-                notes: short(&row.meeting.notes),
+                subject: short(row.meeting.title()),
             })
             .collect(),
         employees: choices(&options.employees, filter.employee_id.as_deref()),

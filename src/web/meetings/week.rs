@@ -10,6 +10,30 @@ use super::*;
 pub(super) struct WeekQuery {
     pub(super) week: Option<String>,
     pub(super) date: Option<String>,
+    /// Only this employee's meetings (as in the list).
+    pub(super) employee: Option<String>,
+    /// Only the meetings at this location.
+    pub(super) location: Option<String>,
+}
+
+/// The filters as a query string tail (`&employee=…&location=…`), for the
+/// week's navigation links, which keep them.
+fn filter_query(filter: &Filter) -> String {
+    let mut pairs = vec![];
+    if let Some(e) = &filter.employee_id {
+        pairs.push(("employee", e.as_str()));
+    }
+    if let Some(l) = &filter.location_id {
+        pairs.push(("location", l.as_str()));
+    }
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "&{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
 }
 
 #[derive(Template)]
@@ -21,6 +45,11 @@ pub(super) struct WeekPage {
     /// The rendered [`WeekGridView`].
     pub(super) grid_html: Arc<String>,
     pub(super) can_create: bool,
+    /// The monday shown, kept when the filters change.
+    pub(super) week: String,
+    pub(super) employees: Vec<Choice>,
+    pub(super) locations: Vec<Choice>,
+    pub(super) filtered: bool,
 }
 
 /// The grid of one week with its navigation.
@@ -38,9 +67,16 @@ pub(super) struct WeekGridView<'a> {
 }
 
 impl<'a> WeekGridView<'a> {
-    fn new(locale: Locale, monday: NaiveDate, today: NaiveDate, grid: &'a WeekGrid) -> Self {
+    fn new(
+        locale: Locale,
+        monday: NaiveDate,
+        today: NaiveDate,
+        filter: &Filter,
+        grid: &'a WeekGrid,
+    ) -> Self {
         let t = locale.lang.t();
         let sunday = monday + Duration::days(6);
+        let keep = filter_query(filter);
         Self {
             t,
             title: format!(
@@ -49,9 +85,9 @@ impl<'a> WeekGridView<'a> {
                 date_label(t, monday),
                 date_label(t, sunday)
             ),
-            prev_href: format!("{WEEK}?week={}", week_key(monday - Duration::days(7))),
-            next_href: format!("{WEEK}?week={}", week_key(monday + Duration::days(7))),
-            this_href: format!("{WEEK}?week={}", week_key(monday_of(today))),
+            prev_href: format!("{WEEK}?week={}{keep}", week_key(monday - Duration::days(7))),
+            next_href: format!("{WEEK}?week={}{keep}", week_key(monday + Duration::days(7))),
+            this_href: format!("{WEEK}?week={}{keep}", week_key(monday_of(today))),
             is_this_week: monday == monday_of(today),
             times_in: fill(t.meet_times_in, &[&locale.tz.name()]),
             grid,
@@ -68,43 +104,58 @@ pub(super) async fn week(
     let query = query.into_inner();
     // The week is settled in the organisation's time zone, inside the job
     // that also checks the login (one trip to the database).
-    let (m, (grid_html, unreadable)) = member_with(&req, move |conn, actor, locale| {
-        actor.require(Operation::MeetingList)?;
-        let tz = locale.tz;
-        let today = utc_to_local(tz, now).date();
-        let asked = query
-            .week
-            .as_deref()
-            .and_then(parse_week)
-            .or_else(|| parse_day(&query.date).map(monday_of));
-        // A week or date that cannot be read (or lies beyond year 9999):
-        // this week, saying why.
-        let unreadable =
-            asked.is_none() && (nonempty(&query.week).is_some() || nonempty(&query.date).is_some());
-        let monday = asked.unwrap_or_else(|| monday_of(today));
-        let (start, end) = (
-            day_start(tz, monday),
-            day_start(tz, monday + Duration::days(7)),
-        );
-        // The grid depends on the meetings (audited data), the week, today,
-        // the language, the time zone and whether slots may be clicked; it
-        // is rendered once and kept as HTML while none of these changes.
-        let key = format!(
-            "week-grid\u{1f}{monday}\u{1f}{today}\u{1f}{}\u{1f}{}\u{1f}{}",
-            locale.lang.code(),
-            tz.name(),
-            actor.can(Operation::MeetingCreate)
-        );
-        let grid = cache::for_actor(actor, key, || {
-            let rows = meetings::week(conn, actor, start, end)?;
-            let grid = week_grid(actor, locale, monday, today, &rows);
-            WeekGridView::new(locale, monday, today, &grid)
-                .render()
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
-        })?;
-        Ok((grid, unreadable))
-    })
-    .await?;
+    let filter = Filter {
+        employee_id: nonempty(&query.employee),
+        location_id: nonempty(&query.location),
+        ..Filter::default()
+    };
+    let f = filter.clone();
+    let (m, (grid_html, unreadable, monday, options)) =
+        member_with(&req, move |conn, actor, locale| {
+            actor.require(Operation::MeetingList)?;
+            let tz = locale.tz;
+            let today = utc_to_local(tz, now).date();
+            let asked = query
+                .week
+                .as_deref()
+                .and_then(parse_week)
+                .or_else(|| parse_day(&query.date).map(monday_of));
+            // A week or date that cannot be read (or lies beyond year 9999):
+            // this week, saying why.
+            let unreadable = asked.is_none()
+                && (nonempty(&query.week).is_some() || nonempty(&query.date).is_some());
+            let monday = asked.unwrap_or_else(|| monday_of(today));
+            let (start, end) = (
+                day_start(tz, monday),
+                day_start(tz, monday + Duration::days(7)),
+            );
+            // The grid depends on the meetings (audited data), the week, today,
+            // the language, the time zone and whether slots may be clicked; it
+            // is rendered once and kept as HTML while none of these changes.
+            let key = format!(
+                "week-grid\u{1f}{monday}\u{1f}{today}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                locale.lang.code(),
+                tz.name(),
+                actor.can(Operation::MeetingCreate),
+                filter_query(&f),
+            );
+            let grid = cache::for_actor(actor, key, || {
+                let rows = meetings::week(conn, actor, start, end, &f)?;
+                let grid = week_grid(actor, locale, monday, today, &rows);
+                WeekGridView::new(locale, monday, today, &f, &grid)
+                    .render()
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+            })?;
+            // The filters' choices change only with audited data.
+            let options = cache::for_actor(actor, "meetings#choices".into(), || {
+                Ok::<_, AppError>(Choices {
+                    employees: meetings::employee_choices(conn, actor)?,
+                    locations: meetings::location_choices(conn, actor)?,
+                })
+            })?;
+            Ok((grid, unreadable, monday, options))
+        })
+        .await?;
     // htmx asks for the grid only; a history restore wants the whole page.
     if Htmx::of(&req).wants_fragment() {
         return Ok(fragment(grid_html.as_str()));
@@ -116,6 +167,10 @@ pub(super) async fn week(
             l,
             grid_html,
             can_create: m.actor.can(Operation::MeetingCreate),
+            week: week_key(monday),
+            employees: choices(&options.employees, filter.employee_id.as_deref()),
+            locations: choices(&options.locations, filter.location_id.as_deref()),
+            filtered: filter.employee_id.is_some() || filter.location_id.is_some(),
         };
         render(StatusCode::OK, &p)?
     };

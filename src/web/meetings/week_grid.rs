@@ -25,6 +25,11 @@ pub(super) struct DayHead {
 
 pub(super) struct WeekItem {
     pub(super) href: String,
+    /// What it is about (its subject, else its notes' first line).
+    pub(super) subject: String,
+    /// The employee's colour, one of eight (`e0` … `e7` in the style
+    /// sheet), the same on every page; the name is shown too.
+    pub(super) colour: u8,
     pub(super) time: String,
     pub(super) employee: String,
     pub(super) location: Option<String>,
@@ -86,6 +91,15 @@ pub(super) struct Placed {
     pub(super) item: WeekItem,
 }
 
+/// One of eight colours for an employee: the same for the same id on every
+/// page and every day (FNV-1a of the id).
+pub(super) fn colour_of(employee_id: &str) -> u8 {
+    let hash = employee_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    (hash % 8) as u8
+}
+
 pub(super) fn week_grid(
     actor: &Actor,
     locale: Locale,
@@ -139,6 +153,8 @@ pub(super) fn week_grid(
                 to,
                 item: WeekItem {
                     href: format!("{BASE}/{}?back=week", row.meeting.id),
+                    subject: row.meeting.title().to_string(),
+                    colour: colour_of(&row.meeting.employee_id),
                     title: (!starts || !ends).then(|| range(lang, tz, from, to)),
                     time,
                     employee: row.employee_name.clone(),
@@ -250,6 +266,7 @@ mod tests {
                 version: 1,
                 created_at: at(from),
                 updated_at: at(from),
+                subject: format!("Overleg {id}"),
             },
             employee_name: "Mo".into(),
             location_name: Some("Utrecht".into()),
@@ -288,6 +305,15 @@ mod tests {
     }
 
     #[test]
+    fn an_employee_keeps_one_colour() {
+        assert_eq!(colour_of("u1"), colour_of("u1"));
+        let colours: std::collections::BTreeSet<u8> =
+            (0..50).map(|i| colour_of(&format!("user-{i}"))).collect();
+        assert!(colours.len() > 4, "spread over the eight: {colours:?}");
+        assert!(colours.iter().all(|c| *c < 8));
+    }
+
+    #[test]
     fn a_meeting_sits_in_its_hour_of_its_day() {
         let g = grid(
             Role::Access,
@@ -297,6 +323,9 @@ mod tests {
         assert!(g.days[2].today && !g.days[1].today);
         assert_eq!(g.days[1].label, "di 24 nov.");
         assert_eq!(cell(&g, "09:00", 1), ["09:30–10:30"]);
+        let item = &g.rows.iter().find(|r| r.label == "09:00").unwrap().cells[1].items[0];
+        assert_eq!(item.subject, "Overleg a");
+        assert_eq!(item.colour, colour_of("u"));
         assert!(cell(&g, "09:00", 0).is_empty());
         let busy = &g.rows.iter().find(|r| r.label == "10:00").unwrap().cells[1];
         assert!(busy.busy, "still going on at ten");
