@@ -61,6 +61,8 @@ pub enum ErrorCode {
     HoursOrder,
     /// Not digits with an optional leading `+`, 6–20 characters.
     InvalidMobile,
+    /// No permission chosen for an API client.
+    NoScope,
     /// An extension name the catalogue does not know.
     UnknownExtension,
     /// A JSON field the resource does not have (named: the error's field).
@@ -75,7 +77,7 @@ impl ErrorCode {
     /// A stable machine-readable code (for the API).
     pub fn code(&self) -> &'static str {
         match self {
-            ErrorCode::Required => "required",
+            ErrorCode::Required | ErrorCode::NoScope => "required",
             ErrorCode::TooLong(_) => "too_long",
             ErrorCode::Email => "invalid_email",
             ErrorCode::PasswordShort(_) => "password_too_short",
@@ -116,6 +118,7 @@ impl ErrorCode {
     pub fn message(&self, t: &Messages) -> String {
         match self {
             ErrorCode::Required => t.err_required.into(),
+            ErrorCode::NoScope => t.err_no_scope.into(),
             ErrorCode::TooLong(n) => fill(t.err_too_long, &[n]),
             ErrorCode::Email => t.err_email.into(),
             ErrorCode::PasswordShort(n) => fill(t.err_password_short, &[n]),

@@ -29,3 +29,44 @@ document.addEventListener("click", function (event) {
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
   menu.classList.toggle("is-open", open);
 });
+
+// Escape closes the phone menu and gives focus back to its button.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var toggle = document.querySelector('.nav-toggle[aria-expanded="true"]');
+  if (!toggle) return;
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  toggle.setAttribute("aria-expanded", "false");
+  if (menu) menu.classList.remove("is-open");
+  toggle.focus();
+});
+
+// The error summary's links: move focus to the field (or the first input of
+// a group) and show its label, which a plain jump to the anchor does not.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest(".error-summary a[href^='#']");
+  if (!link) return;
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  var input = target.matches("input, select, textarea, button")
+    ? target
+    : target.querySelector("input, select, textarea, button");
+  if (!input) return;
+  event.preventDefault();
+  var label = document.querySelector("label[for='" + input.id + "']") ||
+    target.querySelector("legend") || input;
+  label.scrollIntoView({ block: "start" });
+  input.focus({ preventScroll: true });
+});
+
+// A file field of ours (.file-pick): show the chosen file's name in the
+// page's language instead of the browser's.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches(".file-pick input[type='file']")) return;
+  var name = input.parentNode.querySelector(".file-name");
+  if (!name) return;
+  name.textContent = input.files && input.files.length
+    ? input.files[0].name
+    : name.getAttribute("data-none");
+});

@@ -157,7 +157,7 @@ impl ClientInput {
         }
         let scopes = match ScopeSet::parse(&self.scopes.join(" ")) {
             Ok(set) if set.scopes().is_empty() => {
-                e.add("scopes", ErrorCode::Required);
+                e.add("scopes", ErrorCode::NoScope);
                 ScopeSet::default()
             }
             Ok(set) => set,
@@ -680,7 +680,7 @@ mod tests {
             ..Default::default()
         };
         let e = none.validate(now()).unwrap_err();
-        assert_eq!(e.get("scopes"), Some(&ErrorCode::Required));
+        assert_eq!(e.get("scopes"), Some(&ErrorCode::NoScope));
         assert_eq!(e.get("expires_on"), Some(&ErrorCode::InvalidDate));
     }
 

@@ -48,7 +48,7 @@ pub static MESSAGES: Messages = Messages {
     password_confirm: "Repeat the password",
     setup_button: "Set up and log in",
 
-    err_required: "This field is required.",
+    err_required: "Fill in this field.",
     err_too_long: "At most {} characters.",
     err_email: "Enter a valid e-mail address.",
     err_password_short: "The password must have at least {} characters.",
@@ -62,7 +62,9 @@ pub static MESSAGES: Messages = Messages {
     err_taken: "This name is already in use.",
     err_confirmation: "The name you typed does not match.",
     err_stale: "Someone else changed this in the meantime. The current values are shown below; your input has been kept.",
-    form_has_errors: "The form has errors. Please correct the marked fields.",
+    err_no_scope: "Choose at least one permission.",
+    error_summary_title: "There is a problem",
+    error_title_prefix: "Error: ",
 
     account_title: "My account",
     account_profile: "Profile",
@@ -343,6 +345,8 @@ pub static MESSAGES: Messages = Messages {
     err_icon_square: "The icon must be square.",
     err_file_too_large: "The file is too large: at most {} KiB.",
     img_logo: "Logo",
+    img_choose_file: "Choose a file…",
+    img_no_file: "No file chosen",
     img_icon: "Icon",
     img_file: "Choose an image",
     img_logo_hint: "PNG, JPEG or WebP, at most {} KiB. Shown at the top of every page.",

@@ -175,7 +175,11 @@ pub struct Messages {
     pub err_taken: &'static str,
     pub err_confirmation: &'static str,
     pub err_stale: &'static str,
-    pub form_has_errors: &'static str,
+    pub err_no_scope: &'static str,
+    /// The heading of the error summary.
+    pub error_summary_title: &'static str,
+    /// Before the page title when the page shows errors.
+    pub error_title_prefix: &'static str,
 
     pub account_title: &'static str,
     pub account_profile: &'static str,
@@ -456,6 +460,8 @@ pub struct Messages {
     pub err_icon_pixels: &'static str,
     pub err_file_too_large: &'static str,
     pub img_logo: &'static str,
+    pub img_choose_file: &'static str,
+    pub img_no_file: &'static str,
     pub img_icon: &'static str,
     pub img_file: &'static str,
     pub img_logo_hint: &'static str,

@@ -49,7 +49,7 @@ pub static MESSAGES: Messages = Messages {
     password_confirm: "Herhaal het wachtwoord",
     setup_button: "Inrichten en inloggen",
 
-    err_required: "Dit veld is verplicht.",
+    err_required: "Vul dit veld in.",
     err_too_long: "Maximaal {} tekens.",
     err_email: "Vul een geldig e-mailadres in.",
     err_password_short: "Het wachtwoord moet minimaal {} tekens hebben.",
@@ -63,7 +63,9 @@ pub static MESSAGES: Messages = Messages {
     err_taken: "Deze naam is al in gebruik.",
     err_confirmation: "De ingevulde naam komt niet overeen.",
     err_stale: "Iemand anders heeft dit intussen gewijzigd. Hieronder staan de huidige waarden; uw invoer is bewaard.",
-    form_has_errors: "Het formulier bevat fouten. Verbeter de gemarkeerde velden.",
+    err_no_scope: "Kies ten minste één recht.",
+    error_summary_title: "Er ging iets mis",
+    error_title_prefix: "Fout: ",
 
     account_title: "Mijn account",
     account_profile: "Profiel",
@@ -344,6 +346,8 @@ pub static MESSAGES: Messages = Messages {
     err_icon_square: "Het icoon moet vierkant zijn.",
     err_file_too_large: "Het bestand is te groot: maximaal {} KiB.",
     img_logo: "Logo",
+    img_choose_file: "Kies een bestand…",
+    img_no_file: "Geen bestand gekozen",
     img_icon: "Icoon",
     img_file: "Afbeelding kiezen",
     img_logo_hint: "PNG, JPEG of WebP, maximaal {} KiB. Wordt bovenaan elke pagina getoond.",

@@ -155,7 +155,7 @@ async fn save_profile(
         Err(AppError::Validation(errors)) => {
             let mut p = page(&member, &form.name, &form.language, form.version);
             let t = p.l.t;
-            apply_errors(&mut [&mut p.name], &errors, t);
+            apply_errors(&mut p.l.errors, &mut [&mut p.name], &errors, t);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {
@@ -206,6 +206,7 @@ async fn change_password(
         let mut p = own_page(&member);
         let t = p.l.t;
         apply_errors(
+            &mut p.l.errors,
             &mut [
                 &mut p.current_password,
                 &mut p.new_password,

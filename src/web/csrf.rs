@@ -4,7 +4,8 @@
 //! Each browser gets a random token in an `HttpOnly; SameSite=Lax` cookie;
 //! pages put it in a hidden `_csrf` field and in `<body hx-headers>`, and a
 //! non-GET request must send it back (field, `X-CSRF-Token` header, or for
-//! multipart forms the `_csrf` query parameter). The token is renewed at login
+//! multipart forms a `_csrf` field as the first part, read before anything
+//! else, so the token never sits in a URL). The token is renewed at login
 //! and logout. Cross-site `Origin` / `Sec-Fetch-Site` are refused as well.
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -14,7 +15,10 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
+use std::pin::Pin;
+
+use actix_web::error::PayloadError;
+use futures_util::{Stream, StreamExt};
 
 use crate::crypto;
 use crate::error::AppError;
@@ -111,10 +115,89 @@ fn from_query(req: &HttpRequest) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The longest start of a multipart body searched for the `_csrf` part.
+const MULTIPART_HEAD: usize = 4096;
+
+/// The `_csrf` value when `head` (the start of a multipart body with this
+/// boundary) begins with that part: `Some(Some(token))`; `Some(None)` when
+/// it begins with another part; `None` while more bytes are needed.
+fn first_part_token(head: &[u8], boundary: &str) -> Option<Option<String>> {
+    let open = format!("--{boundary}\r\n");
+    if head.len() < open.len() {
+        return None;
+    }
+    if !head.starts_with(open.as_bytes()) {
+        return Some(None);
+    }
+    let rest = &head[open.len()..];
+    let end_of_headers = find(rest, b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&rest[..end_of_headers]).to_ascii_lowercase();
+    let is_csrf = headers.lines().any(|line| {
+        line.starts_with("content-disposition:")
+            && line.contains(&format!("name=\"{FIELD}\""))
+            && !line.contains("filename")
+    });
+    if !is_csrf {
+        return Some(None);
+    }
+    let body = &rest[end_of_headers + 4..];
+    let close = format!("\r\n--{boundary}");
+    let value = &body[..find(body, close.as_bytes())?];
+    Some(std::str::from_utf8(value).ok().map(str::to_string))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The boundary of a `multipart/form-data` request.
+fn multipart_boundary(req: &ServiceRequest) -> Option<String> {
+    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mime: actix_web::mime::Mime = ct.parse().ok()?;
+    (mime.type_() == actix_web::mime::MULTIPART && mime.subtype() == actix_web::mime::FORM_DATA)
+        .then(|| {
+            mime.get_param(actix_web::mime::BOUNDARY)
+                .map(|b| b.to_string())
+        })
+        .flatten()
+}
+
+/// A multipart form's token: its first part. What was read to find it is
+/// put back in front of the rest of the body, which stays a stream.
+async fn from_multipart(
+    req: &mut ServiceRequest,
+    boundary: &str,
+) -> Result<Option<String>, AppError> {
+    let mut payload = req.take_payload();
+    let mut head = BytesMut::new();
+    let token = loop {
+        if let Some(found) = first_part_token(&head, boundary) {
+            break found;
+        }
+        if head.len() > MULTIPART_HEAD {
+            break None;
+        }
+        match payload.next().await {
+            Some(chunk) => {
+                head.extend_from_slice(&chunk.map_err(|e| AppError::BadRequest(e.to_string()))?)
+            }
+            None => break None,
+        }
+    };
+    let head = futures_util::stream::once(std::future::ready(Ok::<_, PayloadError>(head.freeze())));
+    let body: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(head.chain(payload));
+    req.set_payload(Payload::from(body));
+    Ok(token)
+}
+
 /// Find the submitted token; an url-encoded body is read and put back.
 async fn submitted(req: &mut ServiceRequest) -> Result<Option<String>, AppError> {
     if let Some(v) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
         return Ok(Some(v.to_string()));
+    }
+    if let Some(boundary) = multipart_boundary(req) {
+        return from_multipart(req, &boundary).await;
     }
     let is_form = req
         .headers()
@@ -184,4 +267,32 @@ pub async fn protect(
         let _ = res.response_mut().add_cookie(&cookie(token, secure));
     }
     Ok(res.map_into_left_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_part_token;
+
+    const B: &str = "xyz";
+
+    #[test]
+    fn the_token_is_the_first_part_of_a_multipart_form() {
+        let body = b"--xyz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc123\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n\x89PNG";
+        assert_eq!(first_part_token(body, B), Some(Some("abc123".into())));
+        // Cut anywhere before the token's end: more bytes are needed.
+        for cut in [0, 3, 10, 50, 60] {
+            assert_eq!(first_part_token(&body[..cut], B), None, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn another_first_part_or_another_boundary_has_no_token() {
+        let file_first = b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"_csrf\"\r\n\r\nabc\r\n--xyz\r\n";
+        assert_eq!(first_part_token(file_first, B), Some(None));
+        let named_file = b"--xyz\r\nContent-Disposition: form-data; name=\"_csrf\"; filename=\"t\"\r\n\r\nabc\r\n--xyz\r\n";
+        assert_eq!(first_part_token(named_file, B), Some(None));
+        let other =
+            b"--abc\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--abc\r\n";
+        assert_eq!(first_part_token(other, B), Some(None));
+    }
 }

@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Messages};
 use crate::web::csrf;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
+use crate::web::form::ErrorLink;
 
 /// The areas of the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +66,10 @@ pub struct LayoutCtx {
     pub settings_nav: Vec<NavItem>,
     pub flash: Option<FlashView>,
     pub path: String,
+    /// The error summary at the top of the page (see `web::form::apply_errors`).
+    pub errors: Vec<ErrorLink>,
+    /// Errors shown further down (a section's own form): the title says so.
+    pub errors_below: bool,
 }
 
 /// The label of a role in a language.
@@ -200,6 +205,8 @@ impl LayoutCtx {
                 text: f.text(t),
             }),
             path: m.path.clone(),
+            errors: vec![],
+            errors_below: false,
         }
     }
 }
@@ -211,6 +218,8 @@ pub struct AuthLayout {
     pub csrf: String,
     pub flash: Option<FlashView>,
     pub path: String,
+    /// The error summary at the top of the page.
+    pub errors: Vec<ErrorLink>,
 }
 
 impl AuthLayout {
@@ -227,6 +236,7 @@ impl AuthLayout {
                 text: f.text(t),
             }),
             path: crate::web::return_path(req),
+            errors: vec![],
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::web::confirm::ConfirmPage;
 use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
-use crate::web::form::{Field, apply_errors};
+use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};
 use crate::web::{render, render_html};
@@ -248,6 +248,7 @@ async fn form_page(
 fn with_errors(mut p: FormPage, errors: &crate::error::FieldErrors) -> FormPage {
     let t = p.l.t;
     apply_errors(
+        &mut p.l.errors,
         &mut [
             &mut p.name,
             &mut p.address_line1,
@@ -261,6 +262,18 @@ fn with_errors(mut p: FormPage, errors: &crate::error::FieldErrors) -> FormPage 
         t,
     );
     p.country_error = errors.get("country_code").map(|c| c.message(t));
+    // The country select sits between the city and the opening hours.
+    order_summary(
+        &mut p.l.errors,
+        &[
+            ("name", ""),
+            ("address_line1", ""),
+            ("address_line2", ""),
+            ("postal_code", ""),
+            ("city", ""),
+            ("country_code", t.loc_country),
+        ],
+    );
     p
 }
 

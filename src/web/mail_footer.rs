@@ -105,7 +105,7 @@ async fn save(
         Err(AppError::Validation(errors)) => {
             let mut p = page(&m, &f.mail_footer, f.version);
             let t = p.l.t;
-            apply_errors(&mut [&mut p.footer], &errors, t);
+            apply_errors(&mut p.l.errors, &mut [&mut p.footer], &errors, t);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
-use crate::web::form::{Choice, Field, apply_errors};
+use crate::web::form::{Choice, ErrorLink, Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::render;
 
@@ -185,6 +185,18 @@ async fn show_with(
 ) -> Result<HttpResponse, AppError> {
     let org = current(state, m).await?;
     let mut p = page(m, &input_of(&org));
+    if let Some((kind, message)) = &error {
+        let t = p.l.t;
+        let label = if *kind == Kind::Logo {
+            t.img_logo
+        } else {
+            t.img_icon
+        };
+        p.l.errors = vec![ErrorLink {
+            href: format!("#file-{}", kind.as_str()),
+            text: format!("{label}: {message}"),
+        }];
+    }
     p.images = cards(m, state, &metas(state, m).await?, error);
     p.demo = org.demo;
     render(status, &p)
@@ -329,9 +341,18 @@ async fn save(
             let mut p = page(&m, &input);
             p.images = cards(&m, &state, &metas(&state, &m).await?, None);
             let t = p.l.t;
-            apply_errors(&mut [&mut p.name, &mut p.slug], &errors, t);
+            apply_errors(&mut p.l.errors, &mut [&mut p.name, &mut p.slug], &errors, t);
             p.language_error = errors.get("default_language").map(|c| c.message(t));
             p.time_zone_error = errors.get("time_zone").map(|c| c.message(t));
+            order_summary(
+                &mut p.l.errors,
+                &[
+                    ("name", ""),
+                    ("slug", ""),
+                    ("default_language", t.org_default_language),
+                    ("time_zone", t.org_time_zone),
+                ],
+            );
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict) => {
@@ -402,7 +423,7 @@ async fn clear(
         Err(AppError::Validation(errors)) => {
             let mut p = clear_page(&m, &form.confirm_name);
             let t = p.l.t;
-            apply_errors(&mut [&mut p.confirm], &errors, t);
+            apply_errors(&mut p.l.errors, &mut [&mut p.confirm], &errors, t);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),

@@ -72,7 +72,7 @@ async fn request(
         let mut p = forgot_page(&req, false);
         let t = p.l.t;
         p.email.value = form.email.clone();
-        apply_errors(&mut [&mut p.email], &errors, t);
+        apply_errors(&mut p.l.errors, &mut [&mut p.email], &errors, t);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let (now, url) = (state.clock.now(), state.config.public_url.clone());
@@ -164,7 +164,12 @@ async fn reset(
     if !errors.is_empty() {
         let mut p = reset_page(&req, &token, &r.email);
         let t = p.l.t;
-        apply_errors(&mut [&mut p.password, &mut p.password_confirm], &errors, t);
+        apply_errors(
+            &mut p.l.errors,
+            &mut [&mut p.password, &mut p.password_confirm],
+            &errors,
+            t,
+        );
         return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let hash = state.passwords.hash(form.password.clone()).await?;

@@ -32,7 +32,6 @@ struct SetupPage {
     email: Field,
     password: Field,
     password_confirm: Field,
-    has_errors: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,7 +78,6 @@ fn page(req: &HttpRequest, form: &SetupForm) -> SetupPage {
             .required()
             .autocomplete("new-password")
             .max(256),
-        has_errors: false,
         l,
     }
 }
@@ -128,6 +126,7 @@ async fn submit(
             let mut p = page(&req, &form);
             let t = p.l.t;
             apply_errors(
+                &mut p.l.errors,
                 &mut [
                     &mut p.organization_name,
                     &mut p.name,
@@ -138,7 +137,6 @@ async fn submit(
                 &errors,
                 t,
             );
-            p.has_errors = true;
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),

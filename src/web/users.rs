@@ -20,7 +20,7 @@ use crate::web::auth::start_session;
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Member, load_login};
 use crate::web::flash::Flash;
-use crate::web::form::{Field, apply_errors};
+use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{AuthLayout, LayoutCtx, Nav, role_label};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
 use crate::web::{once, render};
@@ -81,6 +81,8 @@ struct UsersPage {
     invite_email: Field,
     invite_role: &'static str,
     role_error: Option<String>,
+    /// The invitation's role, when it is not one of the two.
+    invite_role_error: Option<String>,
     link: Option<String>,
     can_invite: bool,
     can_remove: bool,
@@ -142,6 +144,7 @@ async fn page(
             .autocomplete("off"),
         invite_role: Role::Access.as_str(),
         role_error: None,
+        invite_role_error: None,
         link,
         can_invite: m.actor.can(Operation::UserInvite),
         can_remove: m.actor.can(Operation::UserRemove),
@@ -209,8 +212,9 @@ async fn invite(
             let mut p = page(&m, &state, ListParams::default(), None).await?;
             let t = p.l.t;
             p.invite_email.value = f.email.clone();
-            apply_errors(&mut [&mut p.invite_email], &errors, t);
-            p.role_error = errors.get("role").map(|c| c.message(t));
+            apply_errors(&mut p.l.errors, &mut [&mut p.invite_email], &errors, t);
+            p.invite_role_error = errors.get("role").map(|c| c.message(t));
+            order_summary(&mut p.l.errors, &[("email", ""), ("role", t.users_role)]);
             if Role::parse(&f.role).is_some() {
                 p.invite_role = Role::parse(&f.role).map_or(p.invite_role, Role::as_str);
             }
@@ -529,6 +533,7 @@ async fn accept(
         let t = p.l.t;
         p.name.value = f.name.clone();
         apply_errors(
+            &mut p.l.errors,
             &mut [&mut p.name, &mut p.password, &mut p.password_confirm],
             errors,
             t,

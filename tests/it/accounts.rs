@@ -71,7 +71,7 @@ async fn setup_rejects_bad_input_and_stores_nothing() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Dit veld is verplicht."));
+    assert!(res.body.contains("Vul dit veld in."));
     assert!(res.body.contains("Maximaal 200 tekens."));
     assert!(res.body.contains("Vul een geldig e-mailadres in."));
     assert!(res.body.contains("minimaal 10 tekens"));
@@ -163,7 +163,7 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     // Empty form: a clear message, nothing recorded.
     let res = c.login("", "").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Dit veld is verplicht."));
+    assert!(res.body.contains("Vul dit veld in."));
 }
 
 #[actix_web::test]

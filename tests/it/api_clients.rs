@@ -995,16 +995,8 @@ async fn create_refuses_bad_input_and_stores_nothing() {
     let long = "x".repeat(101);
     let ok_scope = ("scope", "read:locations");
     let cases: Vec<(Fields, &str, &str)> = vec![
-        (
-            vec![("name", ""), ok_scope],
-            "name",
-            "Dit veld is verplicht.",
-        ),
-        (
-            vec![("name", "   "), ok_scope],
-            "name",
-            "Dit veld is verplicht.",
-        ),
+        (vec![("name", ""), ok_scope], "name", "Vul dit veld in."),
+        (vec![("name", "   "), ok_scope], "name", "Vul dit veld in."),
         (
             vec![("name", long.as_str()), ok_scope],
             "name",
@@ -1045,7 +1037,12 @@ async fn create_refuses_bad_input_and_stores_nothing() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
         assert_eq!(field_error(&res.body, field), Some(*message), "{fields:?}");
         assert!(res.body.contains("aria-invalid=\"true\""));
-        assert!(res.body.contains("Het formulier bevat fouten."));
+        // The summary at the top names the field and links to it.
+        assert!(title_of(&res.body).starts_with("Fout: "), "{fields:?}");
+        let summary = error_summary(&res.body);
+        assert_eq!(summary.len(), 1, "{summary:?}");
+        assert_eq!(summary[0].0, format!("#f-{field}"));
+        assert!(summary[0].1.ends_with(message), "{summary:?}");
         // The ticked box stays ticked.
         assert!(
             res.body
@@ -1058,9 +1055,20 @@ async fn create_refuses_bad_input_and_stores_nothing() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.body
-            .contains("<p class=\"field-error\" role=\"alert\">Dit veld is verplicht.</p>"),
+            .contains("<p class=\"field-error\" role=\"alert\">Kies ten minste één recht.</p>"),
         "{}",
         res.body
+    );
+    assert_eq!(
+        error_summary(&res.body),
+        [(
+            "#f-scopes".to_string(),
+            "Kies ten minste één recht.".to_string()
+        )]
+    );
+    assert!(
+        res.body
+            .contains("<fieldset class=\"scope-grid\" id=\"f-scopes\"")
     );
     let res = c
         .post(
@@ -1319,10 +1327,7 @@ async fn editing_scopes_asks_for_confirmation_with_the_difference() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_error(&res.body, "name"),
-        Some("Dit veld is verplicht.")
-    );
+    assert_eq!(field_error(&res.body, "name"), Some("Vul dit veld in."));
     assert!(res.body.contains("Onbekende of ongeldige scope: read:x."));
     assert_eq!(row(&app, &id).await.unwrap().version, 3);
     // An unknown id.

@@ -712,6 +712,19 @@ async fn phone_menu_folds_the_navigation() {
     .await;
     assert_eq!(js(c, expanded).await, json!("true"));
     screenshot(c, "phone-menu-open").await;
+    // Escape closes it and gives focus back to the button.
+    js(
+        c,
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); return 1;",
+    )
+    .await;
+    assert_eq!(js(c, expanded).await, json!("false"));
+    assert!(!is_shown(c, "#sidebar-menu").await);
+    assert_eq!(
+        js(c, "return document.activeElement.className;").await,
+        json!("nav-toggle")
+    );
+    click(c, ".nav-toggle").await;
     click_link_and_wait(c, "Klanten").await;
     assert_eq!(path(c).await, "/customers");
     assert!(!is_shown(c, "#sidebar-menu").await, "closed on a new page");
@@ -720,6 +733,72 @@ async fn phone_menu_folds_the_navigation() {
     assert!(is_shown(c, "#sidebar-menu").await);
     assert!(!is_shown(c, ".nav-toggle").await);
 
+    browser.close().await;
+}
+
+/// The error summary (issue 16, item 5): a form sent with errors opens with
+/// the summary at the top and focus on the first bad field; each link of
+/// the summary moves focus to its field (a group: its first input).
+#[actix_web::test]
+async fn error_summary_links_move_focus() {
+    if !e2e_enabled("error_summary_links_move_focus") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    visit(c, &app, "/settings/api-clients/new").await;
+    click_and_wait(c, "form.form button[type=submit]").await;
+    let active = "return document.activeElement.id;";
+    assert_eq!(js(c, active).await, json!("f-name"), "the first bad field");
+    assert!(
+        js(c, "return document.title;")
+            .await
+            .as_str()
+            .unwrap()
+            .starts_with("Fout: ")
+    );
+    assert_eq!(
+        text_of(c, ".error-summary li:nth-child(2) a").await,
+        "Kies ten minste één recht."
+    );
+    check_page(c).await;
+    screenshot(c, "error-summary-api-client").await;
+    click(c, ".error-summary li:nth-child(2) a").await;
+    assert_eq!(
+        js(
+            c,
+            "const a = document.activeElement; \
+             return document.getElementById('f-scopes').contains(a) && a.type;"
+        )
+        .await,
+        json!("checkbox"),
+        "the grid's first box"
+    );
+    click(c, ".error-summary li:nth-child(1) a").await;
+    assert_eq!(js(c, active).await, json!("f-name"));
+    // In English on a form with selects.
+    choose_language(c, "en").await;
+    visit(c, &app, "/meetings/new").await;
+    js(
+        c,
+        "document.getElementById('f-date_from').value = ''; return 1;",
+    )
+    .await;
+    click_and_wait(c, "form.form button[type=submit]").await;
+    assert!(
+        js(c, "return document.title;")
+            .await
+            .as_str()
+            .unwrap()
+            .starts_with("Error: ")
+    );
+    assert_eq!(text_of(c, ".error-summary h2").await, "There is a problem");
+    check_page(c).await;
+    screenshot_narrow(c, "error-summary-meeting").await;
+    click(c, ".error-summary a[href='#f-date_from']").await;
+    assert_eq!(js(c, active).await, json!("f-date_from"));
     browser.close().await;
 }
 
@@ -1025,6 +1104,17 @@ async fn screenshots() {
     std::fs::write(&not_image, b"not an image").expect("write");
     visit(c, &app, "/settings/organization").await;
     upload_image(c, "logo", &not_image).await;
+    // The error in the summary and at the field; no token in the address.
+    assert_eq!(js(c, "return location.search;").await, json!(""));
+    assert_eq!(
+        js(c, "return document.activeElement.id;").await,
+        json!("file-logo")
+    );
+    assert!(
+        text_of(c, ".error-summary a[href='#file-logo']")
+            .await
+            .starts_with("Logo: ")
+    );
     js(
         c,
         "document.getElementById('file-logo').scrollIntoView({block: 'center'}); return null;",
@@ -1048,7 +1138,7 @@ async fn screenshots() {
         .send_keys("nieuw.lid@example.test")
         .await
         .unwrap();
-    c.find(Locator::Css("#invite-role"))
+    c.find(Locator::Css("#f-role"))
         .await
         .unwrap()
         .select_by_value("TENANT.BACKOFFICE")

@@ -194,7 +194,7 @@ async fn customer_rules_are_checked() {
     let long = "x".repeat(201);
     let before = app.count("SELECT COUNT(*) AS n FROM customers").await;
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-        (customer("", "company", "", "0"), "Dit veld is verplicht."),
+        (customer("", "company", "", "0"), "Vul dit veld in."),
         (customer(&long, "company", "", "0"), "Maximaal 200 tekens."),
         (customer("A", "alien", "", "0"), "f-customer_type-error"),
         (customer("A", "company", "geen-mail", "0"), "f-email-error"),
@@ -412,11 +412,11 @@ async fn every_contact_rule_is_checked() {
     let hundred = "y".repeat(100);
     let path = format!("/customers/{id}/contacts");
     let bad: Vec<(Vec<(&str, &str)>, &str)> = vec![
-        (vec![("lastname", "A")], "Dit veld is verplicht."),
-        (vec![("firstname", "A")], "Dit veld is verplicht."),
+        (vec![("lastname", "A")], "Vul dit veld in."),
+        (vec![("firstname", "A")], "Vul dit veld in."),
         (
             vec![("firstname", " "), ("lastname", "A")],
-            "Dit veld is verplicht.",
+            "Vul dit veld in.",
         ),
         (
             vec![("firstname", &long), ("lastname", "A")],

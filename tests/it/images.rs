@@ -255,10 +255,13 @@ async fn images_are_per_organization() {
         StatusCode::NOT_FOUND
     );
     assert!(!other.get("/").await.body.contains("org-logo"));
-    // Upload with a bad CSRF token: refused before anything is read.
+    // Upload with a bad CSRF token: refused before the file is read; a
+    // token in the URL is not looked at.
+    let good = other.csrf().await;
     let res = other
-        .upload(
-            "/settings/organization/logo?_csrf=0000",
+        .upload_with_token(
+            &format!("/settings/organization/logo?_csrf={good}"),
+            "0000",
             "logo.png",
             "image/png",
             &png(10, 10),

@@ -86,7 +86,7 @@ async fn every_rule_is_checked_and_nothing_stored() {
     let mut c = app.login(ADMIN).await;
     let long = "x".repeat(201);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-        (fields("", "", "", "0"), "Dit veld is verplicht."),
+        (fields("", "", "", "0"), "Vul dit veld in."),
         (fields(&long, "", "", "0"), "Maximaal 200 tekens."),
         (fields("A", "9", "", "0"), "allebei in, of geen van beide"),
         (fields("A", "", "17", "0"), "allebei in, of geen van beide"),

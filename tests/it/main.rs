@@ -10,6 +10,7 @@ mod api_clients;
 mod architecture;
 mod browser;
 mod customers;
+mod error_summary;
 mod foundation;
 mod images;
 mod jobs;

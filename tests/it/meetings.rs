@@ -363,17 +363,17 @@ async fn every_rule_of_the_form() {
         (
             fields("", from, to, "", "a"),
             "employee_id",
-            "Dit veld is verplicht.",
+            "Vul dit veld in.",
         ),
         (
             fields(&staff, "", to, "", "b"),
             "date_from",
-            "Dit veld is verplicht.",
+            "Vul dit veld in.",
         ),
         (
             fields(&staff, from, "", "", "c"),
             "date_to",
-            "Dit veld is verplicht.",
+            "Vul dit veld in.",
         ),
         (
             fields(&staff, "morgen", to, "", "d"),

@@ -558,7 +558,7 @@ async fn account_page_saves_name_and_language_with_a_version_check() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Dit veld is verplicht."));
+    assert!(res.body.contains("Vul dit veld in."));
     assert!(res.body.contains("aria-invalid=\"true\""));
     // Too long.
     let long = "x".repeat(201);
@@ -719,7 +719,7 @@ async fn password_change_checks_input_and_ends_other_sessions() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Dit veld is verplicht."));
+    assert!(res.body.contains("Vul dit veld in."));
     assert_eq!(user_row(&app, ADMIN).await.password_hash, hash_before);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'user.password_changed'")

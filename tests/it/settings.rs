@@ -77,7 +77,7 @@ async fn organization_settings_refuse_bad_input() {
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (
             form("", "demo-bv", "nl", "Europe/Amsterdam", &v0),
-            "Dit veld is verplicht.",
+            "Vul dit veld in.",
         ),
         (
             form(&long, "demo-bv", "nl", "Europe/Amsterdam", &v0),

@@ -89,7 +89,7 @@ async fn invite_accept_new_account() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Dit veld is verplicht."));
+    assert!(bad.body.contains("Vul dit veld in."));
     let ok = newcomer
         .post(
             &path_of(&link),
@@ -161,7 +161,7 @@ async fn invite_refuses_bad_input() {
             "TENANT.ACCESS",
             "Vul een geldig e-mailadres in.",
         ),
-        ("", "TENANT.ACCESS", "Dit veld is verplicht."),
+        ("", "TENANT.ACCESS", "Vul dit veld in."),
         (STAFF, "TENANT.ACCESS", "al lid van de organisatie"),
         ("x@y.test", "TENANT.GOD", "Kies een van de mogelijkheden."),
     ] {

@@ -125,7 +125,7 @@ pub(super) async fn delete(
         Err(AppError::Validation(errors)) => {
             let mut p = delete_page(&m, &client, &form.confirm_name);
             let t = p.l.t;
-            apply_errors(&mut [&mut p.confirm], &errors, t);
+            apply_errors(&mut p.l.errors, &mut [&mut p.confirm], &errors, t);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),

@@ -47,7 +47,6 @@ pub(super) struct FormPage {
     pub(super) grid: Vec<GridRow>,
     pub(super) scope_errors: Vec<String>,
     pub(super) matrix: MatrixView,
-    pub(super) has_errors: bool,
     pub(super) stale: bool,
 }
 
@@ -90,7 +89,6 @@ pub(super) fn form_page(
         grid: grid(t, &input.scopes),
         scope_errors: vec![],
         matrix: matrix_view(m.lang, &set, before.as_ref()),
-        has_errors: false,
         stale: false,
         l,
     }
@@ -99,6 +97,7 @@ pub(super) fn form_page(
 pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     let t = p.l.t;
     apply_errors(
+        &mut p.l.errors,
         &mut [&mut p.name, &mut p.description, &mut p.expires_on],
         errors,
         t,
@@ -109,7 +108,6 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
         .filter(|(f, _)| *f == "scopes")
         .map(|(_, c)| c.message(t))
         .collect();
-    p.has_errors = true;
     p
 }
 

@@ -109,6 +109,8 @@ pub(super) struct ContactsSection {
     pub(super) add_last: Field,
     pub(super) add_email: Field,
     pub(super) add_mobile: Field,
+    /// The error summary of the "add a contact" form.
+    pub(super) add_errors: Vec<ErrorLink>,
 }
 
 pub(super) fn contacts_section(
@@ -126,6 +128,7 @@ pub(super) fn contacts_section(
     let f = add.map_or(&empty, |(f, _)| f);
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut add_first = Field::new("firstname", t.contact_firstname, v(&f.firstname))
+        .id_prefix("nc")
         .required()
         .max(domain::contacts::MAX_NAME)
         .autocomplete("off");
@@ -150,16 +153,22 @@ pub(super) fn contacts_section(
         sort_email: sort_header(&base, r, "email"),
         add_first,
         add_last: Field::new("lastname", t.contact_lastname, v(&f.lastname))
+            .id_prefix("nc")
             .required()
             .max(domain::contacts::MAX_NAME),
-        add_email: Field::new("email", t.contact_email, v(&f.email)).kind("email"),
+        add_email: Field::new("email", t.contact_email, v(&f.email))
+            .id_prefix("nc")
+            .kind("email"),
         add_mobile: Field::new("mobile", t.contact_mobile, v(&f.mobile))
+            .id_prefix("nc")
             .kind("tel")
             .max(20),
+        add_errors: vec![],
         pager,
     };
     if let Some((_, errors)) = add {
         apply_errors(
+            &mut s.add_errors,
             &mut [
                 &mut s.add_first,
                 &mut s.add_last,

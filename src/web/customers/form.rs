@@ -134,12 +134,23 @@ pub(super) fn form_page(
 pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     let t = p.l.t;
     apply_errors(
+        &mut p.l.errors,
         &mut [&mut p.name, &mut p.email, &mut p.phone, &mut p.notes],
         errors,
         t,
     );
     p.type_error = errors.get("customer_type").map(|c| c.message(t));
     p.country_error = errors.get("country_code").map(|c| c.message(t));
+    order_summary(
+        &mut p.l.errors,
+        &[
+            ("name", ""),
+            ("customer_type", t.cust_type),
+            ("email", ""),
+            ("phone", ""),
+            ("country_code", t.cust_country),
+        ],
+    );
     p
 }
 

@@ -34,7 +34,7 @@ use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::Choice;
-use crate::web::form::{Field, apply_errors};
+use crate::web::form::{ErrorLink, Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, render_fragment};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};

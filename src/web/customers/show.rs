@@ -115,8 +115,13 @@ pub(super) fn customer_page_of(
         .as_deref()
         .and_then(|code| data.countries.iter().find(|c| c.code == code))
         .map_or("—", |c| c.name(m.lang));
+    let mut l = LayoutCtx::new(m, Nav::Customers);
+    l.errors_below = section.add.is_some_and(|(_, e)| !e.is_empty())
+        || section
+            .editing
+            .is_some_and(|(_, _, e)| e.is_some_and(|e| !e.is_empty()));
     let p = ShowPage {
-        l: LayoutCtx::new(m, Nav::Customers),
+        l,
         c: customer,
         kind: type_label(t, &customer.customer_type),
         country,

@@ -111,7 +111,6 @@ pub(super) struct FormPage {
     pub(super) overlaps: Vec<OverlapView>,
     pub(super) stale: Option<StaleView>,
     pub(super) delete_href: Option<String>,
-    pub(super) has_errors: bool,
 }
 
 pub(super) fn form_page(
@@ -164,7 +163,6 @@ pub(super) fn form_page(
         delete_href: id
             .filter(|_| m.actor.can(Operation::MeetingDelete))
             .map(|id| format!("{BASE}/{id}/delete")),
-        has_errors: false,
         l,
     }
 }
@@ -172,6 +170,7 @@ pub(super) fn form_page(
 pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     let t = p.l.t;
     apply_errors(
+        &mut p.l.errors,
         &mut [
             &mut p.subject,
             &mut p.date_from,
@@ -183,17 +182,20 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     );
     p.employee_error = errors.get("employee_id").map(|c| c.message(t));
     p.location_error = errors.get("location_id").map(|c| c.message(t));
+    let order = [
+        ("subject", ""),
+        ("employee_id", t.meet_employee),
+        ("date_from", ""),
+        ("date_to", ""),
+        ("location_id", t.meet_location),
+        ("notes", ""),
+    ];
+    order_summary(&mut p.l.errors, &order);
     // Focus the first field with an error, in the order of the form.
-    let first = [
-        "subject",
-        "employee_id",
-        "date_from",
-        "date_to",
-        "location_id",
-        "notes",
-    ]
-    .into_iter()
-    .find(|f| errors.get(f).is_some());
+    let first = order
+        .into_iter()
+        .map(|(name, _)| name)
+        .find(|f| errors.get(f).is_some());
     p.employee_focus = first == Some("employee_id");
     p.location_focus = first == Some("location_id");
     for f in [
@@ -204,7 +206,6 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     ] {
         f.autofocus = first == Some(f.name);
     }
-    p.has_errors = true;
     p
 }
 

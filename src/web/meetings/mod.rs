@@ -32,7 +32,7 @@ use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Locale, Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::Choice;
-use crate::web::form::{Field, apply_errors};
+use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, vary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};

@@ -458,20 +458,31 @@ impl Client {
         bytes: &[u8],
     ) -> Res {
         let token = self.csrf().await;
+        self.upload_with_token(path, &token, filename, content_type, bytes)
+            .await
+    }
+
+    /// [`Client::upload`] with this CSRF token as the form's first part.
+    pub async fn upload_with_token(
+        &mut self,
+        path: &str,
+        token: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Res {
         let boundary = "----portaal-test-boundary";
         let mut body = Vec::new();
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
             )
             .as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let req = self
-            .http
-            .post(format!("{}{}{sep}_csrf={token}", self.base, path));
+        let req = self.http.post(format!("{}{}", self.base, path));
         let content_type = format!("multipart/form-data; boundary={boundary}");
         let mut req = req;
         if !self.jar.is_empty() {
@@ -501,4 +512,26 @@ pub async fn membership(app: &TestApp, email: &'static str, org: &str) -> String
             .unwrap()
     })
     .await
+}
+
+/// The error summary at the top of a page: each entry's link and text.
+pub fn error_summary(body: &str) -> Vec<(String, String)> {
+    let Some(at) = body.find("class=\"error-summary\"") else {
+        return vec![];
+    };
+    let part = &body[at..at + body[at..].find("</ul>").expect("the summary's list")];
+    part.split("<li><a href=\"")
+        .skip(1)
+        .map(|li| {
+            let (href, rest) = li.split_once("\">").expect("a link");
+            let text = &rest[..rest.find("</a>").expect("the link's end")];
+            (href.to_string(), text.to_string())
+        })
+        .collect()
+}
+
+/// The page's `<title>`.
+pub fn title_of(body: &str) -> &str {
+    let at = body.find("<title>").expect("a title") + "<title>".len();
+    &body[at..at + body[at..].find("</title>").expect("the title's end")]
 }
