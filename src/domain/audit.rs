@@ -79,6 +79,36 @@ pub fn record(
     Ok(())
 }
 
+/// How long after a deletion its Undo works.
+pub const UNDO_MINUTES: i64 = 10;
+
+/// What an Undo brings back: the newest `action` (a deletion) by `actor` in
+/// the organisation in the last [`UNDO_MINUTES`], as the id of the record
+/// and the values the deletion kept of it (`before`).
+pub fn undoable(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    organization_id: &str,
+    actor: &AuditActor,
+    action: &str,
+) -> QueryResult<Option<(String, serde_json::Value)>> {
+    let Some(actor_id) = actor.id.as_deref() else {
+        return Ok(None);
+    };
+    let since = now - chrono::Duration::minutes(UNDO_MINUTES);
+    let found: Option<(Option<String>, Option<String>)> = audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::action.eq(action))
+        .filter(audit_events::actor_type.eq(actor.kind))
+        .filter(audit_events::actor_id.eq(actor_id))
+        .filter(audit_events::created_at.ge(since))
+        .order((audit_events::created_at.desc(), audit_events::id.desc()))
+        .select((audit_events::resource_id, audit_events::before_json))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(id, before)| Some((id?, serde_json::from_str(&before?).ok()?))))
+}
+
 /// A recorded event, as lists show it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]

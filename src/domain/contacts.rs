@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{contact_extensions, contacts};
 use crate::db::{self, DbConn, new_id};
@@ -448,5 +448,86 @@ pub fn delete(
             .values(Some(&before), None::<&()>),
         )?;
         Ok(before)
+    })
+}
+
+/// What the audit log kept of a deleted contact (the contact as the API
+/// shows it).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeptContact {
+    customer_id: String,
+    firstname: String,
+    lastname: String,
+    email: Option<String>,
+    mobile: Option<String>,
+    #[serde(default)]
+    extensions: Vec<String>,
+}
+
+/// Undo the actor's newest deletion of a contact in the last
+/// [`audit::UNDO_MINUTES`]: the contact comes back with its id and
+/// extensions, so its audit trail reads on. `None` when there is nothing to
+/// undo: nothing deleted, already back, or its customer gone. Audited.
+pub fn undo_delete(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+) -> Result<Option<Contact>, AppError> {
+    actor.require(Operation::ContactDelete)?;
+    let org = actor.organization_id.clone();
+    let who = actor.audit();
+    db::write(conn, |conn| {
+        let Some((id, before)) = audit::undoable(conn, now, &org, &who, "contact.deleted")? else {
+            return Ok(None);
+        };
+        let Ok(kept) = serde_json::from_value::<KeptContact>(before) else {
+            return Ok(None);
+        };
+        let Some(customer) = customers::find(conn, &org, &kept.customer_id).ok() else {
+            return Ok(None);
+        };
+        let back: i64 = contacts::table
+            .filter(contacts::id.eq(&id))
+            .count()
+            .get_result(conn)?;
+        if back > 0 {
+            return Ok(None);
+        }
+        diesel::insert_into(contacts::table)
+            .values((
+                contacts::id.eq(&id),
+                contacts::organization_id.eq(&org),
+                contacts::customer_id.eq(&customer.id),
+                contacts::firstname.eq(&kept.firstname),
+                contacts::lastname.eq(&kept.lastname),
+                contacts::email.eq(&kept.email),
+                contacts::mobile.eq(&kept.mobile),
+                contacts::created_at.eq(now),
+                contacts::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        for name in kept
+            .extensions
+            .iter()
+            .filter(|e| EXTENSIONS.contains(&e.as_str()))
+        {
+            diesel::insert_into(contact_extensions::table)
+                .values((
+                    contact_extensions::contact_id.eq(&id),
+                    contact_extensions::name.eq(name),
+                    contact_extensions::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        let after = find(conn, &customer, &id)?;
+        audit::record(
+            conn,
+            now,
+            &who,
+            Event::new(Some(&org), "contact.restored", "contact", Some(&id))
+                .values(None::<&()>, Some(&after)),
+        )?;
+        Ok(Some(after))
     })
 }

@@ -23,6 +23,11 @@ pub fn iso_utc(t: NaiveDateTime) -> String {
     )
 }
 
+/// The moment [`iso_utc`] wrote.
+pub fn parse_iso_utc(raw: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%SZ").ok()
+}
+
 /// A local date and time as typed in `<input type="datetime-local">`
 /// (`2026-11-23T14:05`, seconds optional).
 pub fn parse_local(raw: &str) -> Option<NaiveDateTime> {

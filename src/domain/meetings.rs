@@ -6,13 +6,13 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{locations, meetings, memberships, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
-use crate::domain::local_time::{iso_utc, local_to_utc, parse_local};
+use crate::domain::local_time::{iso_utc, local_to_utc, parse_iso_utc, parse_local};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -629,6 +629,91 @@ pub fn delete(
                 .values(Some(&before.view()), None::<&()>),
         )?;
         Ok(before)
+    })
+}
+
+/// What the audit log kept of a deleted meeting (see [`MeetingView`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeptMeeting {
+    #[serde(default)]
+    subject: String,
+    employee_id: String,
+    location_id: Option<String>,
+    date_from: String,
+    date_to: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Undo the actor's newest deletion of a meeting in the last
+/// [`audit::UNDO_MINUTES`]: the meeting comes back with its id, so its audit
+/// trail reads on (created, …, deleted, restored); without its location when
+/// that has gone since. `None` when there is nothing to undo: nothing
+/// deleted, already back, or its employee no longer a member. Audited.
+pub fn undo_delete(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+) -> Result<Option<MeetingRow>, AppError> {
+    actor.require(Operation::MeetingDelete)?;
+    let org = actor.organization_id.clone();
+    let who = actor.audit();
+    db::write(conn, |conn| {
+        let Some((id, before)) = audit::undoable(conn, now, &org, &who, "meeting.deleted")? else {
+            return Ok(None);
+        };
+        let Ok(kept) = serde_json::from_value::<KeptMeeting>(before) else {
+            return Ok(None);
+        };
+        let (Some(from), Some(to)) = (parse_iso_utc(&kept.date_from), parse_iso_utc(&kept.date_to))
+        else {
+            return Ok(None);
+        };
+        let back: i64 = meetings::table
+            .filter(meetings::id.eq(&id))
+            .count()
+            .get_result(conn)?;
+        let member: i64 = memberships::table
+            .filter(memberships::organization_id.eq(&org))
+            .filter(memberships::user_id.eq(&kept.employee_id))
+            .count()
+            .get_result(conn)?;
+        if back > 0 || member == 0 {
+            return Ok(None);
+        }
+        let location = match kept.location_id {
+            Some(l) => locations::table
+                .filter(locations::organization_id.eq(&org))
+                .filter(locations::id.eq(&l))
+                .select(locations::id)
+                .first::<String>(conn)
+                .optional()?,
+            None => None,
+        };
+        diesel::insert_into(meetings::table)
+            .values((
+                meetings::id.eq(&id),
+                meetings::organization_id.eq(&org),
+                meetings::employee_id.eq(&kept.employee_id),
+                meetings::location_id.eq(location),
+                meetings::date_from.eq(from),
+                meetings::date_to.eq(to),
+                meetings::notes.eq(&kept.notes),
+                meetings::subject.eq(&kept.subject),
+                meetings::created_at.eq(now),
+                meetings::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = find(conn, &org, &id)?;
+        audit::record(
+            conn,
+            now,
+            &who,
+            Event::new(Some(&org), "meeting.restored", "meeting", Some(&id))
+                .values(None::<&()>, Some(&after.view())),
+        )?;
+        Ok(Some(after))
     })
 }
 

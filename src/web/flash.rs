@@ -43,10 +43,16 @@ pub enum Flash {
     CustomerSaved,
     CustomerDeleted,
     ContactDeleted,
+    MeetingRestored,
+    ContactRestored,
+    NothingToUndo,
 }
 
 impl Flash {
-    const ALL: [Flash; 29] = [
+    const ALL: [Flash; 32] = [
+        Flash::MeetingRestored,
+        Flash::ContactRestored,
+        Flash::NothingToUndo,
         Flash::CustomerSaved,
         Flash::CustomerDeleted,
         Flash::ContactDeleted,
@@ -107,6 +113,9 @@ impl Flash {
             Flash::CustomerSaved => "customer_saved",
             Flash::CustomerDeleted => "customer_deleted",
             Flash::ContactDeleted => "contact_deleted",
+            Flash::MeetingRestored => "meeting_restored",
+            Flash::ContactRestored => "contact_restored",
+            Flash::NothingToUndo => "nothing_to_undo",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
         }
@@ -142,6 +151,9 @@ impl Flash {
             Flash::CustomerSaved => t.cust_flash_saved,
             Flash::CustomerDeleted => t.cust_flash_deleted,
             Flash::ContactDeleted => t.contact_flash_deleted,
+            Flash::MeetingRestored => t.meet_flash_restored,
+            Flash::ContactRestored => t.contact_flash_restored,
+            Flash::NothingToUndo => t.flash_nothing_to_undo,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
         }
@@ -156,8 +168,19 @@ impl Flash {
             | Flash::ApiClientDeleted
             | Flash::MemberRemoved
             | Flash::UserDisabled
-            | Flash::LanguageDisabled => "info",
+            | Flash::LanguageDisabled
+            | Flash::NothingToUndo => "info",
             _ => "success",
+        }
+    }
+
+    /// Where the message's Undo button posts, for a deletion that can be
+    /// undone (see `domain::audit::undoable`).
+    pub fn undo(self) -> Option<&'static str> {
+        match self {
+            Flash::MeetingDeleted => Some("/meetings/undo"),
+            Flash::ContactDeleted => Some("/customers/contacts/undo"),
+            _ => None,
         }
     }
 
@@ -183,6 +206,24 @@ impl Flash {
         // Adding a cookie to a response we just built cannot fail.
         let _ = res.add_cookie(&self.cookie());
         res
+    }
+}
+
+/// What a flash's Undo button sends (besides its CSRF token): the page it
+/// was clicked on, to return to.
+#[derive(serde::Deserialize)]
+pub struct UndoForm {
+    #[serde(default)]
+    pub next: String,
+}
+
+impl UndoForm {
+    /// Back to the page, saying what came back (`restored`) or that
+    /// nothing could.
+    pub fn answer(&self, restored: Option<Flash>) -> HttpResponse {
+        restored
+            .unwrap_or(Flash::NothingToUndo)
+            .redirect(&super::safe_next(Some(&self.next)))
     }
 }
 

@@ -46,6 +46,18 @@ pub struct OrgOption {
 pub struct FlashView {
     pub kind: &'static str,
     pub text: &'static str,
+    /// Where its Undo button posts (see [`Flash::undo`]).
+    pub undo: Option<&'static str>,
+}
+
+impl FlashView {
+    fn of(f: Flash, t: &Messages) -> Self {
+        FlashView {
+            kind: f.kind(),
+            text: f.text(t),
+            undo: f.undo(),
+        }
+    }
 }
 
 /// What the base layout needs, for a logged-in page.
@@ -200,10 +212,7 @@ impl LayoutCtx {
                 .collect(),
             nav,
             settings_nav,
-            flash: m.flash.map(|f| FlashView {
-                kind: f.kind(),
-                text: f.text(t),
-            }),
+            flash: m.flash.map(|f| FlashView::of(f, t)),
             path: m.path.clone(),
             errors: vec![],
             errors_below: false,
@@ -231,10 +240,7 @@ impl AuthLayout {
             lang,
             t,
             csrf: csrf::token_of(req).0,
-            flash: Flash::from_request(req).map(|f| FlashView {
-                kind: f.kind(),
-                text: f.text(t),
-            }),
+            flash: Flash::from_request(req).map(|f| FlashView::of(f, t)),
             path: crate::web::return_path(req),
             errors: vec![],
         }

@@ -654,6 +654,79 @@ async fn contact_delete_is_for_admins_only() {
     );
 }
 
+#[actix_web::test]
+async fn a_deleted_contact_comes_back_with_undo() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Bakkerij De Korenschoof").await;
+    let kid = contact_id(&app, "Jansen").await;
+    let mut admin = app.login(ADMIN).await;
+    let ext = format!("/customers/{id}/contacts/{kid}/extensions/TWO_INVOICE");
+    let on = hx_post(&mut admin, &ext, &[]).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    let before = contact(&app, kid.clone()).await;
+    let res = admin
+        .post(&format!("/customers/{id}/contacts/{kid}/delete"), &[])
+        .await;
+    let page = admin.get(&res.location()).await.body;
+    // The flash offers Undo, which returns to this page.
+    assert!(page.contains("Contactpersoon verwijderd."));
+    assert!(
+        page.contains("action=\"/customers/contacts/undo\""),
+        "{page}"
+    );
+    assert!(page.contains(&format!("name=\"next\" value=\"/customers/{id}\"")));
+    assert!(page.contains(">Ongedaan maken</button>"));
+    // Staff cannot delete contacts, so they cannot undo a deletion either.
+    let mut staff = app.login(STAFF).await;
+    let undo = [("next", format!("/customers/{id}"))];
+    let undo: Vec<(&str, &str)> = undo.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        staff.post("/customers/contacts/undo", &undo).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = admin.post("/customers/contacts/undo", &undo).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), format!("/customers/{id}"));
+    let page = admin.get(&res.location()).await.body;
+    assert!(page.contains("Contactpersoon teruggezet."), "{page}");
+    assert!(!page.contains(">Ongedaan maken</button>"));
+    // The same contact: its id, fields and extension.
+    assert_eq!(contact(&app, kid.clone()).await, before);
+    assert_eq!(
+        app.count(format!(
+            "SELECT COUNT(*) AS n FROM contact_extensions WHERE contact_id = '{kid}' AND name = 'TWO_INVOICE'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(format!(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE resource_id = '{kid}' AND action IN ('contact.deleted', 'contact.restored')"
+        ))
+        .await,
+        2
+    );
+    // Once back, there is nothing more to undo.
+    let res = admin.post("/customers/contacts/undo", &undo).await;
+    let page = admin.get(&res.location()).await.body;
+    assert!(page.contains("Dit kan niet meer ongedaan worden gemaakt."));
+    // A deletion older than ten minutes stays deleted.
+    admin
+        .post(&format!("/customers/{id}/contacts/{kid}/delete"), &[])
+        .await;
+    app.clock.advance(chrono::Duration::minutes(11));
+    let res = admin.post("/customers/contacts/undo", &undo).await;
+    let page = admin.get(&res.location()).await.body;
+    assert!(page.contains("Dit kan niet meer ongedaan worden gemaakt."));
+    assert_eq!(
+        app.count(format!(
+            "SELECT COUNT(*) AS n FROM contacts WHERE id = '{kid}'"
+        ))
+        .await,
+        0
+    );
+}
+
 /// The `_csrf` values of every form in a page.
 fn tokens(body: &str) -> Vec<&str> {
     body.match_indices("name=\"_csrf\" value=\"")

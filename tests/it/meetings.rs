@@ -238,7 +238,7 @@ async fn create_edit_delete_with_audit() {
     assert_eq!(m.version, 1);
     assert_eq!(m.organization_id, org);
 
-    let list = admin.get("/meetings").await;
+    let list = admin.get("/meetings?from=&to=").await;
     assert!(
         list.body.contains("7 jan. 2030 10:00 – 11:30"),
         "{}",
@@ -282,6 +282,13 @@ async fn create_edit_delete_with_audit() {
     let confirm = admin.get(&format!("/meetings/{id}/delete")).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("Afspraak verwijderen"));
+    // The heading takes focus, not the red button: Enter does not delete.
+    assert!(
+        confirm.body.contains(
+            "<h1 class=\"page-title\" tabindex=\"-1\" autofocus>Afspraak verwijderen</h1>"
+        )
+    );
+    assert!(!confirm.body.contains("type=\"submit\" autofocus"));
     assert!(
         confirm.body.contains(
             "De afspraak van Mo Medewerker op 7 jan. 2030 13:00 – 14:00 wordt verwijderd."
@@ -870,7 +877,10 @@ async fn another_organisation_sees_nothing() {
         assert!(!res.body.contains(&staff), "{path}");
     }
     let list = other.get("/meetings").await;
-    assert!(list.body.contains("Er zijn geen komende afspraken."));
+    assert!(
+        list.body
+            .contains("Er zijn geen afspraken in deze periode.")
+    );
     // Filtering by the demo's employee shows nothing either.
     let res = other
         .get(&format!(
@@ -1046,7 +1056,7 @@ async fn list_filters_paging_and_sorting() {
     let res = admin.get("/meetings?from=2030-03-06").await;
     assert_eq!(listed(&res.body), ["P3"]);
     // Upcoming only, unless a period is chosen.
-    let upcoming = listed(&admin.get("/meetings?pageSize=100").await.body);
+    let upcoming = listed(&admin.get("/meetings?from=&to=&pageSize=100").await.body);
     assert!(upcoming.contains(&"P1".to_string()));
     assert!(!upcoming.contains(&"Oud".to_string()));
     let res = admin.get("/meetings?from=2020-01-01&to=2020-01-31").await;
@@ -1057,6 +1067,225 @@ async fn list_filters_paging_and_sorting() {
     let res = admin.get("/meetings?from=gisteren&pageSize=100").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(!listed(&res.body).contains(&"Oud".to_string()));
+}
+
+/// The local day `days` from today in the organisation's time zone.
+fn local_day(app: &TestApp, days: i64) -> chrono::NaiveDate {
+    use chrono::TimeZone;
+    use portaal::clock::Clock;
+    chrono_tz::Europe::Amsterdam
+        .from_utc_datetime(&app.clock.now())
+        .date_naive()
+        + chrono::Duration::days(days)
+}
+
+#[actix_web::test]
+async fn the_list_opens_at_this_week_and_pages_by_week() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let today = local_day(&app, 0);
+    let sunday = portaal::domain::local_time::monday_of(today) + chrono::Duration::days(6);
+    let next_monday = sunday.succ_opt().unwrap();
+    for (day, name) in [
+        (local_day(&app, -1), "Gisteren-overleg"),
+        (today, "Vandaag-overleg"),
+        (next_monday, "Volgende-week-overleg"),
+    ] {
+        let (from, to) = (format!("{day}T12:00"), format!("{day}T12:30"));
+        let mut f = fields(&mo, &from, &to, "", name);
+        f.push(("confirm_overlap", "1"));
+        create(&mut admin, &f).await;
+    }
+    let list = admin.get("/meetings?pageSize=100").await;
+    let body = list_part(&list.body);
+    assert!(body.contains("Vandaag-overleg"), "{body}");
+    assert!(!body.contains("Gisteren-overleg"));
+    assert!(!body.contains("Volgende-week-overleg"));
+    // The sentence says which days; the date fields hold them.
+    let months = portaal::i18n::Lang::Nl.t().months;
+    let words = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+    };
+    assert!(body.contains("Afspraken van "), "{body}");
+    assert!(
+        body.contains(&words(today)) && body.contains(&words(sunday)),
+        "{} {}: {body}",
+        words(today),
+        words(sunday)
+    );
+    assert!(body.contains(&format!("name=\"from\" type=\"date\" value=\"{today}\"")));
+    assert!(body.contains(&format!("name=\"to\" type=\"date\" value=\"{sunday}\"")));
+
+    // Earlier: the seven days before today; later: next week.
+    let earlier = format!(
+        "/meetings?from={}&#38;to={}",
+        today - chrono::Duration::days(7),
+        local_day(&app, -1)
+    );
+    assert!(body.contains(&format!("href=\"{earlier}\"")), "{body}");
+    let res = admin.get(&earlier.replace("&#38;", "&")).await;
+    assert!(list_part(&res.body).contains("Gisteren-overleg"));
+    assert!(!list_part(&res.body).contains("Vandaag-overleg"));
+    let later = format!(
+        "/meetings?from={next_monday}&#38;to={}",
+        next_monday + chrono::Duration::days(6)
+    );
+    assert!(body.contains(&format!("href=\"{later}\"")), "{body}");
+    let res = admin.get(&later.replace("&#38;", "&")).await;
+    assert!(list_part(&res.body).contains("Volgende-week-overleg"));
+    // The employee filter stays on the period links.
+    let res = admin.get(&format!("/meetings?employee={mo}")).await;
+    assert!(
+        list_part(&res.body).contains(&format!(
+            "href=\"/meetings?employee={mo}&#38;from={next_monday}"
+        )),
+        "{}",
+        res.body
+    );
+    // Both fields emptied: every upcoming meeting, in words too.
+    let res = admin.get("/meetings?from=&to=&pageSize=100").await;
+    assert!(list_part(&res.body).contains("Alle komende afspraken."));
+    assert!(list_part(&res.body).contains("Volgende-week-overleg"));
+}
+
+#[actix_web::test]
+async fn a_meeting_deleted_from_the_week_returns_to_its_week() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    create(
+        &mut admin,
+        &fields(
+            &mo,
+            "2030-01-08T09:00",
+            "2030-01-08T10:00",
+            "",
+            "Weekoverleg",
+        ),
+    )
+    .await;
+    let id = id_of(&app, "Weekoverleg").await;
+    let edit = admin.get(&format!("/meetings/{id}?back=week")).await;
+    let delete = format!("/meetings/{id}/delete?back=week");
+    assert!(
+        edit.body.contains(&format!("href=\"{delete}\"")),
+        "{}",
+        edit.body
+    );
+    let confirm = admin.get(&delete).await;
+    assert!(confirm.body.contains(&format!("action=\"{delete}\"")));
+    assert!(
+        confirm
+            .body
+            .contains(&format!("href=\"/meetings/{id}?back=week\""))
+    );
+    let res = admin.post(&delete, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/meetings/week?date=2030-01-08");
+    assert!(
+        admin
+            .get(&res.location())
+            .await
+            .body
+            .contains("Afspraak verwijderd.")
+    );
+    assert!(stored(&app, &id).await.is_none());
+}
+
+#[actix_web::test]
+async fn a_deleted_meeting_comes_back_with_undo() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let org = org_of(&app, "Demo BV").await;
+    let zaal = add_location(&app, &org, "Zaal Undo").await;
+    create(
+        &mut admin,
+        &fields(
+            &mo,
+            "2030-01-08T09:00",
+            "2030-01-08T10:00",
+            &zaal,
+            "Terugkomen",
+        ),
+    )
+    .await;
+    let id = id_of(&app, "Terugkomen").await;
+    let kept = stored(&app, &id).await.unwrap();
+    let res = admin
+        .post(&format!("/meetings/{id}/delete?back=week"), &[])
+        .await;
+    let week = res.location();
+    let page = admin.get(&week).await.body;
+    assert!(page.contains("Afspraak verwijderd."));
+    assert!(page.contains("action=\"/meetings/undo\""), "{page}");
+    let undo = [("next", week.as_str())];
+    let res = admin.post("/meetings/undo", &undo).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), week, "back to the same week");
+    let page = admin.get(&week).await.body;
+    assert!(page.contains("Afspraak teruggezet."));
+    assert!(page.contains("Terugkomen"), "in the week again");
+    let back = stored(&app, &id).await.unwrap();
+    assert_eq!(
+        (
+            &back.employee_id,
+            &back.location_id,
+            back.date_from,
+            back.date_to,
+            &back.notes
+        ),
+        (
+            &kept.employee_id,
+            &kept.location_id,
+            kept.date_from,
+            kept.date_to,
+            &kept.notes
+        )
+    );
+    // Its audit trail reads on.
+    let actions: Vec<String> = audit_of(&app, &id)
+        .await
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
+    assert_eq!(
+        actions,
+        ["meeting.created", "meeting.deleted", "meeting.restored"]
+    );
+    let log = admin.get("/settings/audit-log").await;
+    assert!(log.body.contains("Afspraak teruggezet"));
+    // Nothing more to undo.
+    let res = admin.post("/meetings/undo", &undo).await;
+    assert!(
+        admin
+            .get(&res.location())
+            .await
+            .body
+            .contains("Dit kan niet meer ongedaan worden gemaakt.")
+    );
+    admin.post(&format!("/meetings/{id}/delete"), &[]).await;
+    let mut staff = app.login(STAFF).await;
+    assert_eq!(
+        staff.post("/meetings/undo", &undo).await.status,
+        StatusCode::FORBIDDEN,
+        "staff do not delete, so they do not undo"
+    );
+    // A location deleted since: the meeting comes back without it.
+    app.db({
+        let zaal = zaal.clone();
+        move |c| {
+            diesel::delete(locations::table.find(zaal))
+                .execute(c)
+                .unwrap();
+        }
+    })
+    .await;
+    let res = admin.post("/meetings/undo", &[("next", "/meetings")]).await;
+    assert_eq!(res.location(), "/meetings");
+    assert_eq!(stored(&app, &id).await.unwrap().location_id, None);
 }
 
 // ---------------------------------------------------------------- the week view

@@ -417,3 +417,18 @@ pub(super) async fn contact_delete(
         .await?;
     Ok(Flash::ContactDeleted.redirect(&format!("{BASE}/{customer_id}")))
 }
+
+/// The flash's Undo: brings back the contact this person deleted last (in
+/// the last minutes) and returns to the page it was clicked on.
+pub(super) async fn contact_undo(
+    m: Member,
+    state: web::Data<AppState>,
+    form: web::Form<UndoForm>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::ContactDelete)?;
+    let (now, actor) = (state.clock.now(), m.actor.clone());
+    let back = state
+        .db(move |conn| domain::contacts::undo_delete(conn, now, &actor))
+        .await?;
+    Ok(form.answer(back.map(|_| Flash::ContactRestored)))
+}

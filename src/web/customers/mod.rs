@@ -32,7 +32,7 @@ use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::country_options;
 use crate::web::extract::{Member, member_with};
-use crate::web::flash::Flash;
+use crate::web::flash::{Flash, UndoForm};
 use crate::web::form::Choice;
 use crate::web::form::{ErrorLink, Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, render_fragment};
@@ -52,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(BASE, web::get().to(list))
         .route(BASE, web::post().to(create))
         .route("/customers/new", web::get().to(new_form))
+        .route("/customers/contacts/undo", web::post().to(contact_undo))
         .route("/customers/{id}", web::get().to(show))
         .route("/customers/{id}", web::post().to(update))
         .route("/customers/{id}/edit", web::get().to(edit_form))

@@ -28,6 +28,14 @@ impl Back {
         }
     }
 
+    /// What an address carries to keep the way back ("" for the list).
+    fn query(self) -> &'static str {
+        match self {
+            Back::List => "",
+            Back::Week => "?back=week",
+        }
+    }
+
     /// The list, or the week of `local` (a local time typed or stored).
     fn href(self, local: Option<NaiveDateTime>) -> String {
         match (self, local) {
@@ -162,7 +170,7 @@ pub(super) fn form_page(
         stale: None,
         delete_href: id
             .filter(|_| m.actor.can(Operation::MeetingDelete))
-            .map(|id| format!("{BASE}/{id}/delete")),
+            .map(|id| format!("{BASE}/{id}/delete{}", back.query())),
         l,
     }
 }
@@ -398,9 +406,11 @@ pub(super) async fn confirm_delete(
     m: Member,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::MeetingDelete)?;
     let row = load(&state, &m, id.into_inner()).await?;
+    let back = Back::parse(query.back.as_deref());
     let l = LayoutCtx::new(&m, Nav::Meetings);
     let t = l.t;
     let id = &row.meeting.id;
@@ -413,24 +423,44 @@ pub(super) async fn confirm_delete(
                 &range(m.lang, m.tz, row.meeting.date_from, row.meeting.date_to),
             ],
         ),
-        action: format!("{BASE}/{id}/delete"),
+        action: format!("{BASE}/{id}/delete{}", back.query()),
         button: t.meet_delete,
-        cancel: format!("{BASE}/{id}"),
+        cancel: format!("{BASE}/{id}{}", back.query()),
         error: None,
         l,
     };
     render(StatusCode::OK, &p)
 }
 
+/// Deletes, then returns where the meeting was opened from: the list, or
+/// the week it was in.
 pub(super) async fn delete(
     m: Member,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::MeetingDelete)?;
     let (now, actor, id) = (state.clock.now(), m.actor.clone(), id.into_inner());
-    state
+    let gone = state
         .db(move |conn| meetings::delete(conn, now, &actor, &id))
         .await?;
-    Ok(Flash::MeetingDeleted.redirect(BASE))
+    let back = Back::parse(query.back.as_deref());
+    let week_of = utc_to_local(m.tz, gone.meeting.date_from);
+    Ok(Flash::MeetingDeleted.redirect(&back.href(Some(week_of))))
+}
+
+/// The flash's Undo: brings back the meeting this person deleted last (in
+/// the last minutes) and returns to the page it was clicked on.
+pub(super) async fn undo(
+    m: Member,
+    state: web::Data<AppState>,
+    form: web::Form<UndoForm>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingDelete)?;
+    let (now, actor) = (state.clock.now(), m.actor.clone());
+    let back = state
+        .db(move |conn| meetings::undo_delete(conn, now, &actor))
+        .await?;
+    Ok(form.answer(back.map(|_| Flash::MeetingRestored)))
 }

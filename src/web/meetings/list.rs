@@ -28,6 +28,11 @@ pub(super) struct RowView {
 #[template(path = "meetings/list.html")]
 pub(super) struct ListPage {
     pub(super) l: LayoutCtx,
+    /// What the list shows, in words ("Meetings from … to …").
+    pub(super) intro: String,
+    pub(super) earlier: String,
+    pub(super) later: Option<String>,
+    pub(super) all_upcoming: Option<String>,
     pub(super) rows: Vec<RowView>,
     pub(super) employees: Vec<Choice>,
     pub(super) locations: Vec<Choice>,
@@ -52,6 +57,72 @@ pub(super) fn short(notes: &str) -> String {
     s
 }
 
+/// The period a list shows. Without `from` and `to` in the address it is
+/// this week from today on (today first); an emptied field means no bound,
+/// so both emptied is every upcoming meeting.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Period {
+    pub(super) from: Option<NaiveDate>,
+    pub(super) to: Option<NaiveDate>,
+}
+
+impl Period {
+    pub(super) fn of(q: &ListQuery, today: NaiveDate) -> Period {
+        if q.from.is_none() && q.to.is_none() {
+            return Period {
+                from: Some(today),
+                to: Some(monday_of(today) + Duration::days(6)),
+            };
+        }
+        Period {
+            from: parse_day(&q.from),
+            to: parse_day(&q.to),
+        }
+    }
+
+    /// The seven days before this period, when it has a start (the list
+    /// of every upcoming meeting starts today).
+    pub(super) fn earlier(self, today: NaiveDate) -> Period {
+        let start = self.from.unwrap_or(today);
+        Period {
+            from: start.checked_sub_signed(Duration::days(7)),
+            to: start.pred_opt(),
+        }
+    }
+
+    /// The seven days after this period, when it has an end.
+    pub(super) fn later(self) -> Option<Period> {
+        let end = self.to?;
+        Some(Period {
+            from: end.succ_opt(),
+            to: end.checked_add_signed(Duration::days(7)),
+        })
+    }
+
+    /// The sentence above the list that says what it shows.
+    fn intro(self, t: &Messages) -> String {
+        let day = |d: NaiveDate| format!("{} {}", weekday(t, d.weekday()), date_label(t, d));
+        match (self.from, self.to) {
+            (Some(f), Some(u)) => fill(t.meet_intro_between, &[&day(f), &day(u)]),
+            (Some(f), None) => fill(t.meet_intro_from, &[&day(f)]),
+            (None, Some(u)) => fill(t.meet_intro_until, &[&day(u)]),
+            (None, None) => t.meet_intro.to_string(),
+        }
+    }
+}
+
+/// The list's address for a period with the people filters kept.
+fn list_href(people: &[(&str, String)], period: Period) -> String {
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut pairs = people.to_vec();
+    pairs.push(("from", day(period.from)));
+    pairs.push(("to", day(period.to)));
+    format!(
+        "{BASE}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
 pub(super) async fn list(
     m: Member,
     state: web::Data<AppState>,
@@ -59,18 +130,20 @@ pub(super) async fn list(
 ) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::MeetingList)?;
     let q = query.into_inner();
-    let (from_day, to_day) = (parse_day(&q.from), parse_day(&q.to));
+    let now = state.clock.now();
+    let today = utc_to_local(m.tz, now).date();
+    let period = Period::of(&q, today);
     let filter = Filter {
         employee_id: nonempty(&q.employee),
         location_id: nonempty(&q.location),
-        from: from_day.map(|d| day_start(m.tz, d)),
+        from: period.from.map(|d| day_start(m.tz, d)),
         // "Until" includes the whole chosen day.
-        until: to_day
+        until: period
+            .to
             .and_then(|d| d.succ_opt())
             .map(|d| day_start(m.tz, d)),
     };
     let request = q.list.lenient(&meetings::SORT);
-    let now = state.clock.now();
     let (actor, f) = (m.actor.clone(), filter.clone());
     let (page, options) = state
         .db(move |conn| {
@@ -83,35 +156,30 @@ pub(super) async fn list(
             ))
         })
         .await?;
-    let (from, to) = (
-        from_day.map(|d| d.to_string()).unwrap_or_default(),
-        to_day.map(|d| d.to_string()).unwrap_or_default(),
-    );
-    let mut pairs: Vec<(&str, String)> = vec![];
+    let mut people: Vec<(&str, String)> = vec![];
     if let Some(e) = &filter.employee_id {
-        pairs.push(("employee", e.clone()));
+        people.push(("employee", e.clone()));
     }
     if let Some(l) = &filter.location_id {
-        pairs.push(("location", l.clone()));
+        people.push(("location", l.clone()));
     }
-    if !from.is_empty() {
-        pairs.push(("from", from.clone()));
-    }
-    if !to.is_empty() {
-        pairs.push(("to", to.clone()));
-    }
-    let base = if pairs.is_empty() {
-        BASE.to_string()
-    } else {
-        format!(
-            "{BASE}?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
-    };
+    let base = list_href(&people, period);
     let l = LayoutCtx::new(&m, Nav::Meetings);
     let r = &page.request;
     let pager = pager(&base, &page);
     let p = ListPage {
+        intro: period.intro(l.t),
+        earlier: list_href(&people, period.earlier(today)),
+        later: period.later().map(|p| list_href(&people, p)),
+        all_upcoming: (period.from.is_some() || period.to.is_some()).then(|| {
+            list_href(
+                &people,
+                Period {
+                    from: None,
+                    to: None,
+                },
+            )
+        }),
         showing: fill(l.t.showing, &[&pager.from, &pager.to, &pager.total]),
         sort_when: sort_header(&base, r, "dateFrom"),
         sort_employee: sort_header(&base, r, "employee"),
@@ -129,10 +197,10 @@ pub(super) async fn list(
             .collect(),
         employees: choices(&options.employees, filter.employee_id.as_deref()),
         locations: choices(&options.locations, filter.location_id.as_deref()),
-        filtered: !pairs.is_empty(),
+        filtered: !people.is_empty(),
         can_create: m.actor.can(Operation::MeetingCreate),
-        from,
-        to,
+        from: period.from.map(|d| d.to_string()).unwrap_or_default(),
+        to: period.to.map(|d| d.to_string()).unwrap_or_default(),
         pager,
         l,
     };
@@ -148,5 +216,60 @@ mod tests {
         assert_eq!(short("kort"), "kort");
         assert_eq!(short("regel één\nregel twee"), "regel één…");
         assert_eq!(short(&"x".repeat(100)).chars().count(), 81);
+    }
+
+    fn query(from: Option<&str>, to: Option<&str>) -> ListQuery {
+        ListQuery {
+            from: from.map(String::from),
+            to: to.map(String::from),
+            ..ListQuery::default()
+        }
+    }
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        validate::day(s)
+    }
+
+    #[test]
+    fn the_list_opens_at_this_week_from_today() {
+        // Saturday 5 December 2026: the rest of the week is the weekend.
+        let today = day("2026-12-05").unwrap();
+        let p = Period::of(&query(None, None), today);
+        assert_eq!((p.from, p.to), (day("2026-12-05"), day("2026-12-06")));
+        assert_eq!(
+            (p.earlier(today).from, p.earlier(today).to),
+            (day("2026-11-28"), day("2026-12-04"))
+        );
+        let later = p.later().unwrap();
+        assert_eq!(
+            (later.from, later.to),
+            (day("2026-12-07"), day("2026-12-13"))
+        );
+        // Emptied fields: every upcoming meeting, and nothing later than that.
+        let all = Period::of(&query(Some(""), Some("")), today);
+        assert_eq!((all.from, all.to), (None, None));
+        assert!(all.later().is_none());
+        assert_eq!(all.earlier(today).to, day("2026-12-04"));
+    }
+
+    #[test]
+    fn the_intro_says_what_the_list_shows() {
+        let t = Lang::En.t();
+        let p = Period {
+            from: day("2026-12-05"),
+            to: day("2026-12-06"),
+        };
+        assert_eq!(
+            p.intro(t),
+            format!(
+                "Meetings from {} 5 {} 2026 to {} 6 {} 2026.",
+                t.meet_sat, t.months[11], t.meet_sun, t.months[11]
+            )
+        );
+        let open = Period {
+            from: None,
+            to: None,
+        };
+        assert_eq!(open.intro(Lang::Nl.t()), "Alle komende afspraken.");
     }
 }

@@ -30,7 +30,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Locale, Member, member_with};
-use crate::web::flash::Flash;
+use crate::web::flash::{Flash, UndoForm};
 use crate::web::form::Choice;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, vary};
@@ -54,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("", web::post().to(create))
             .route("/new", web::get().to(new_form))
             .route("/week", web::get().to(week))
+            .route("/undo", web::post().to(undo))
             .route("/{id}", web::get().to(edit_form))
             .route("/{id}", web::post().to(update))
             .route("/{id}/delete", web::get().to(confirm_delete))

@@ -249,14 +249,15 @@ impl TestApp {
     }
 
     /// Count rows of a query result.
-    pub async fn count(&self, sql: &'static str) -> i64 {
+    pub async fn count(&self, sql: impl Into<String>) -> i64 {
         use diesel::RunQueryDsl;
+        let sql = sql.into();
         #[derive(diesel::QueryableByName)]
         struct N {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        self.db(move |c| diesel::sql_query(sql).get_result::<N>(c).unwrap().n)
+        self.db(move |c| diesel::sql_query(&sql).get_result::<N>(c).unwrap().n)
             .await
     }
 }
