@@ -59,8 +59,10 @@ pub enum ErrorCode {
     HoursBothOrNeither,
     /// Opening must be before closing.
     HoursOrder,
-    /// Not digits with an optional leading `+`, 6–20 characters.
+    /// A mobile number that breaks the phone rule (`domain::phone`).
     InvalidMobile,
+    /// A phone number that breaks the phone rule (`domain::phone`).
+    InvalidPhone,
     /// No permission chosen for an API client.
     NoScope,
     /// An extension name the catalogue does not know.
@@ -107,6 +109,7 @@ impl ErrorCode {
             ErrorCode::HoursBothOrNeither => "hours_both_or_neither",
             ErrorCode::HoursOrder => "hours_order",
             ErrorCode::InvalidMobile => "invalid_mobile",
+            ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::UnknownExtension => "unknown_extension",
             ErrorCode::UnknownField(_) => "unknown_field",
             ErrorCode::InvalidType => "invalid_type",
@@ -149,6 +152,7 @@ impl ErrorCode {
             ErrorCode::HoursBothOrNeither => t.err_hours_both.into(),
             ErrorCode::HoursOrder => t.err_hours_order.into(),
             ErrorCode::InvalidMobile => t.err_invalid_mobile.into(),
+            ErrorCode::InvalidPhone => t.err_invalid_phone.into(),
             ErrorCode::UnknownExtension => t.err_unknown_extension.into(),
             ErrorCode::UnknownField(_) => t.err_unknown_field.into(),
             ErrorCode::InvalidType => t.err_invalid_type.into(),

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::api::BASE;
 use crate::domain::paging::{MAX_NUMBER, MAX_SIZE, SortSpec};
 use crate::domain::scopes::{Level, Operation, Resource, Scope};
-use crate::domain::{contacts, customers, locations, meetings, reference};
+use crate::domain::{contacts, customers, locations, meetings, phone, reference};
 
 /// Routes outside the catalogue: they need a token but no scope.
 pub const EXTRA: &[(&str, &str)] = &[("GET", "/me"), ("GET", "/openapi.json")];
@@ -37,6 +37,17 @@ struct Shape {
 }
 
 const JSON: &[&str] = &["application/json"];
+
+/// A phone number as the API shows it.
+const STORED_PHONE: &str = "E.164, `+` and the digits (`+31612345678`); empty when there is none. \
+    A number saved before the phone rule and never changed since is as it was typed.";
+/// A phone number as the API takes it: the phone rule.
+const PHONE_INPUT: &str = "A phone number as people write it: digits with spaces, hyphens, dots or \
+    parentheses. Either a Dutch number of 10 digits starting with 0 (`06 12345678`, \
+    `030 234 56 78`), or `+` or `00`, the country code and the number, 8 to 15 digits \
+    (`+31 6 1234 5678`, `0032 2 555 12 12`); a 0 written after +31 is dropped. Saved in E.164 \
+    (`+31612345678`); empty (or null) for none. Anything else: 422 with code `invalid_phone` \
+    (customers) or `invalid_mobile` (contacts).";
 const PATCH: &[&str] = &["application/merge-patch+json", "application/json"];
 const IMAGE: &[&str] = &[
     "image/png",
@@ -314,6 +325,14 @@ fn schemas() -> Value {
     let iri = || json!({ "type": "string", "format": "iri-reference" });
     let opt_iri = || json!({ "type": ["string", "null"], "format": "iri-reference" });
     let hour = || json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 23 });
+    // The phone rule (domain::phone): what is stored and shown, and what
+    // may be sent.
+    let stored_phone = |kind: Value| json!({ "type": kind, "description": STORED_PHONE });
+    let phone_input = |kind: Value| {
+        json!({
+        "type": kind, "maxLength": phone::MAX_TYPED, "pattern": phone::PATTERN,
+        "description": PHONE_INPUT })
+    };
     json!({
         "Error": {
             "type": "object",
@@ -365,17 +384,17 @@ fn schemas() -> Value {
             "notes": { "type": ["string", "null"], "maxLength": meetings::MAX_NOTES } } },
         "Customer": { "type": "object", "properties": {
             "id": text(), "name": text(), "type": { "type": "string", "enum": customers::TYPES },
-            "email": text(), "phone": text(), "country": opt_iri(), "notes": text(), "contacts": iri(),
+            "email": text(), "phone": stored_phone(json!("string")), "country": opt_iri(), "notes": text(), "contacts": iri(),
             "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
         "CustomerList": list_of("Customer"),
         "CustomerInput": { "type": "object", "required": ["name"], "properties": {
             "name": { "type": "string", "maxLength": customers::MAX_NAME },
             "type": { "type": "string", "enum": customers::TYPES },
-            "email": text(), "phone": text(), "country": opt_iri(),
+            "email": text(), "phone": phone_input(json!("string")), "country": opt_iri(),
             "notes": { "type": "string", "maxLength": customers::MAX_NOTES } } },
         "Contact": { "type": "object", "properties": {
             "id": text(), "customer": iri(), "firstname": text(), "lastname": text(),
-            "email": opt_text(), "mobile": opt_text(),
+            "email": opt_text(), "mobile": stored_phone(json!(["string", "null"])),
             "extensions": { "type": "array", "items": { "type": "string", "enum": contacts::EXTENSIONS } },
             "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
         "ContactList": list_of("Contact"),
@@ -383,7 +402,7 @@ fn schemas() -> Value {
             "firstname": { "type": "string", "maxLength": contacts::MAX_NAME },
             "lastname": { "type": "string", "maxLength": contacts::MAX_NAME },
             "email": { "type": ["string", "null"], "format": "email" },
-            "mobile": { "type": ["string", "null"], "pattern": "^\\+?[0-9]{5,20}$" } } },
+            "mobile": phone_input(json!(["string", "null"])) } },
         "Country": { "type": "object", "properties": { "id": text(), "nameNl": text(), "nameEn": text() } },
         "CountryList": list_of("Country"),
         "Language": { "type": "object", "properties": {

@@ -1,6 +1,6 @@
 //! A customer's contacts: `firstname`* and `lastname`* (at most 100 each),
-//! `email` and `mobile` (digits with an optional leading `+`, 6–20
-//! characters), and extensions (`TWO_INVOICE`). A contact is always looked up
+//! `email` and `mobile` (by the phone rule of [`crate::domain::phone`]),
+//! and extensions (`TWO_INVOICE`). A contact is always looked up
 //! through its customer and the organisation, so another customer's or
 //! another organisation's contact answers 404. Updates are partial: a field
 //! that is not sent is not changed.
@@ -18,6 +18,7 @@ use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::customers::{self, Customer};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::phone;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -50,6 +51,15 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// The mobile as people read it, in groups (see [`phone::display`]).
+    pub fn mobile_display(&self) -> String {
+        self.row
+            .mobile
+            .as_deref()
+            .map(phone::display)
+            .unwrap_or_default()
+    }
+
     /// Does the contact have this extension?
     pub fn has(&self, name: &str) -> bool {
         self.extensions.iter().any(|e| e == name)
@@ -74,14 +84,6 @@ pub struct ContactPatch {
     pub version: Option<i32>,
 }
 
-/// Digits with an optional leading `+`, 6–20 characters.
-pub fn valid_mobile(v: &str) -> bool {
-    let digits = v.strip_prefix('+').unwrap_or(v);
-    (6..=20).contains(&v.chars().count())
-        && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit())
-}
-
 struct Valid {
     firstname: Option<String>,
     lastname: Option<String>,
@@ -90,7 +92,10 @@ struct Valid {
 }
 
 impl ContactPatch {
-    fn validate(&self) -> Result<Valid, AppError> {
+    /// Every rule of the fields given; `before` is the contact being edited
+    /// (its mobile, sent back unchanged, is kept even when it is from before
+    /// the phone rule).
+    fn validate(&self, before: Option<&ContactRow>) -> Result<Valid, AppError> {
         let mut e = FieldErrors::default();
         let firstname = self
             .firstname
@@ -112,16 +117,11 @@ impl ContactPatch {
             }
             Some(v)
         });
-        let mobile = self.mobile.as_deref().map(|v| {
-            let v: String = v.trim().to_string();
-            if v.is_empty() {
-                return None;
-            }
-            if !valid_mobile(&v) {
-                e.add("mobile", ErrorCode::InvalidMobile);
-            }
-            Some(v)
-        });
+        let stored = before.and_then(|c| c.mobile.as_deref());
+        let mobile = self
+            .mobile
+            .as_deref()
+            .map(|v| phone::check(&mut e, "mobile", v, stored, ErrorCode::InvalidMobile));
         e.into_result()?;
         Ok(Valid {
             firstname,
@@ -249,7 +249,7 @@ pub fn create(
         lastname: Some(input.lastname.clone().unwrap_or_default()),
         ..input.clone()
     };
-    let v = full.validate()?;
+    let v = full.validate(None)?;
     db::write(conn, |conn| {
         let id = new_id();
         diesel::insert_into(contacts::table)
@@ -293,8 +293,8 @@ pub fn update(
 ) -> Result<Contact, AppError> {
     actor.require(Operation::ContactUpdate)?;
     let customer = customers::visible(conn, actor, customer_id)?;
-    find(conn, &customer, id)?;
-    let v = patch.validate()?;
+    let current = find(conn, &customer, id)?;
+    let v = patch.validate(Some(&current.row))?;
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
         let r = &before.row;

@@ -1,5 +1,5 @@
-//! Customers: a name, a type (private person or company), e-mail, phone,
-//! country and notes. Staff create and edit; deleting is for admins and
+//! Customers: a name, a type (private person or company), e-mail, phone
+//! (by the phone rule of [`crate::domain::phone`]), country and notes. Staff create and edit; deleting is for admins and
 //! deletes the customer's contacts with it.
 
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::phone;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -67,9 +68,22 @@ pub struct ValidCustomer {
     pub notes: String,
 }
 
+impl Customer {
+    /// The phone as people read it, in groups (see [`phone::display`]).
+    pub fn phone_display(&self) -> String {
+        phone::display(&self.phone)
+    }
+}
+
 impl CustomerInput {
     /// Every rule; the country is checked against the reference data.
-    pub fn validate(&self, conn: &mut DbConn) -> Result<ValidCustomer, AppError> {
+    /// `before` is the customer being edited (its phone, sent back
+    /// unchanged, is kept even when it is from before the phone rule).
+    pub fn validate(
+        &self,
+        conn: &mut DbConn,
+        before: Option<&Customer>,
+    ) -> Result<ValidCustomer, AppError> {
         let mut e = FieldErrors::default();
         let name = validate::required(&mut e, "name", &self.name, MAX_NAME);
         let customer_type = self.customer_type.trim().to_string();
@@ -82,10 +96,15 @@ impl CustomerInput {
         } else if !email.is_empty() && !validate::looks_like_email(&email) {
             e.add("email", ErrorCode::Email);
         }
-        let phone = self.phone.trim().to_string();
-        if phone.chars().count() > 40 {
-            e.add("phone", ErrorCode::TooLong(40));
-        }
+        let stored = before.map(|c| c.phone.as_str());
+        let phone = phone::check(
+            &mut e,
+            "phone",
+            &self.phone,
+            stored,
+            ErrorCode::InvalidPhone,
+        )
+        .unwrap_or_default();
         let country_code = match self.country_code.trim() {
             "" => None,
             code => {
@@ -208,7 +227,7 @@ pub fn create(
     input: &CustomerInput,
 ) -> Result<Customer, AppError> {
     actor.require(Operation::CustomerCreate)?;
-    let v = input.validate(conn)?;
+    let v = input.validate(conn, None)?;
     let org = actor.organization_id.clone();
     db::write(conn, |conn| {
         let id = new_id();
@@ -249,7 +268,7 @@ pub fn update(
     actor.require(Operation::CustomerUpdate)?;
     let org = actor.organization_id.clone();
     let before = find(conn, &org, id)?;
-    let v = input.validate(conn)?;
+    let v = input.validate(conn, Some(&before))?;
     db::write(conn, |conn| {
         let before = find(conn, &org, &before.id)?;
         if before.version != input.version {

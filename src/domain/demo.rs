@@ -280,7 +280,8 @@ fn week_of_meetings(
 }
 
 /// A demo customer: name, type, e-mail, phone, notes, and its contacts
-/// (first name, last name, e-mail, mobile, TWO_INVOICE).
+/// (first name, last name, e-mail, mobile, TWO_INVOICE). Phone numbers as
+/// they are stored (E.164, see `domain::phone`).
 type DemoCustomer<'a> = (
     &'a str,
     &'a str,
@@ -295,7 +296,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "Bakkerij De Korenschoof",
         "company",
         "info@korenschoof.test",
-        "030 234 56 78",
+        "+31302345678",
         "Levert elke dinsdag brood voor de kantine.\nFacturen naar de boekhouding, niet naar de winkel.",
         &[
             (
@@ -309,7 +310,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
                 "Pieter",
                 "Bakker",
                 "pieter@korenschoof.test",
-                "0612345679",
+                "+31612345679",
                 false,
             ),
             ("Sanne", "Jansen", "", "", false),
@@ -319,7 +320,7 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "Installatiebedrijf Van Dam",
         "company",
         "kantoor@vandam.test",
-        "010 345 67 89",
+        "+31103456789",
         "Onderhoudscontract cv-ketels tot eind 2027.",
         &[
             ("Kees", "van Dam", "kees@vandam.test", "+31623456789", false),
@@ -330,24 +331,24 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
         "Jeroen Smit",
         "private",
         "jeroen.smit@example.test",
-        "06 34 56 78 90",
+        "+31634567890",
         "",
         &[
             (
                 "Jeroen",
                 "Smit",
                 "jeroen.smit@example.test",
-                "0634567890",
+                "+31634567890",
                 false,
             ),
-            ("Lotte", "Smit", "", "0634567891", false),
+            ("Lotte", "Smit", "", "+31634567891", false),
         ],
     ),
     (
         "Stichting Groen Utrecht",
         "company",
         "secretariaat@groenutrecht.test",
-        "",
+        "+31343123456",
         "Vrijwilligersorganisatie; contact liefst per e-mail.",
         &[
             ("Mila", "Visser", "mila@groenutrecht.test", "", false),
@@ -359,7 +360,13 @@ const DEMO_CUSTOMERS: [DemoCustomer; 4] = [
                 false,
             ),
             ("Noor", "Bos", "", "", false),
-            ("Lucas", "Meijer", "lucas@groenutrecht.test", "", false),
+            (
+                "Lucas",
+                "Meijer",
+                "lucas@groenutrecht.test",
+                "+32470123456",
+                false,
+            ),
         ],
     ),
 ];

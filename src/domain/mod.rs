@@ -22,6 +22,7 @@ pub mod once_views;
 pub mod organizations;
 pub mod paging;
 pub mod password_resets;
+pub mod phone;
 pub mod reference;
 pub mod scopes;
 pub mod sessions;

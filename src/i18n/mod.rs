@@ -584,7 +584,12 @@ pub struct Messages {
     pub img_remove_logo: &'static str,
     pub img_remove_icon: &'static str,
     pub img_remove_text: &'static str,
+    /// A mobile number that breaks the phone rule: what to type instead.
     pub err_invalid_mobile: &'static str,
+    /// A phone number that breaks the phone rule: what to type instead.
+    pub err_invalid_phone: &'static str,
+    /// Under a phone or mobile field, before any error: what may be typed.
+    pub phone_hint: &'static str,
     pub err_unknown_extension: &'static str,
     pub cust_flash_saved: &'static str,
     pub cust_flash_deleted: &'static str,

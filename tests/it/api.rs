@@ -12,7 +12,7 @@ use portaal::db::schema::{api_clients, audit_events, locations};
 use portaal::domain::actor::Actor;
 use portaal::domain::api_clients::{self as clients, Grace};
 use portaal::domain::scopes::{Level, Operation, Role, Scope};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::api::*;
 use crate::support::*;
@@ -1057,6 +1057,11 @@ async fn contacts_through_their_customer_with_the_extension() {
         Some(json!({ "firstname": "Bo", "mobile": "06-123" })),
     )
     .await;
+    assert_eq!(
+        bad.body["errors"][1]["code"], "invalid_mobile",
+        "{}",
+        bad.text
+    );
     let fields: Vec<&str> = bad.body["errors"]
         .as_array()
         .unwrap()
@@ -1158,6 +1163,149 @@ async fn contacts_through_their_customer_with_the_extension() {
     )
     .await;
     assert_eq!(list.body["totalItems"], 0);
+}
+
+/// One phone rule in the API: a customer's phone and a contact's mobile are
+/// taken as people type them and answered in E.164; a bad number is a 422
+/// at its field (`invalid_phone`, `invalid_mobile`) and changes nothing; a
+/// number from before the rule survives a change of another field; the
+/// document's pattern is the rule's.
+#[actix_web::test]
+async fn phones_follow_the_one_rule() {
+    /// One call with the token and a JSON body.
+    async fn send(app: &TestApp, t: &str, method: &str, path: &str, body: Value) -> Answer {
+        call(app, method, path, Some(t), Some(body)).await
+    }
+    let app = TestApp::demo().await;
+    let t = token(&app, "write:customers").await;
+    let all = "/api/v1/customers";
+    let created = send(
+        &app,
+        &t,
+        "POST",
+        all,
+        json!({ "name": "Bel BV", "phone": "06 12345678" }),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["phone"], "+31612345678");
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/customers/{id}");
+    let got = call(&app, "GET", &path, Some(&t), None).await;
+    assert_eq!(got.body["phone"], "+31612345678");
+    let field_errors = |a: &Answer| -> Vec<(String, String)> {
+        a.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().into(),
+                    e["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let phone_error = vec![("phone".to_string(), "invalid_phone".to_string())];
+    let count = "SELECT COUNT(*) AS n FROM customers";
+    let before = app.count(count).await;
+    let bad = send(
+        &app,
+        &t,
+        "POST",
+        all,
+        json!({ "name": "Fout BV", "phone": "06 1234" }),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(field_errors(&bad), phone_error);
+    assert_eq!(app.count(count).await, before);
+    for typed in ["bel mij", "+31 6 1234 567", "612345678"] {
+        let bad = send(&app, &t, "PATCH", &path, json!({ "phone": typed })).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert_eq!(field_errors(&bad), phone_error, "{typed}");
+    }
+    let got = call(&app, "GET", &path, Some(&t), None).await;
+    assert_eq!(
+        (&got.body["phone"], &got.body["version"]),
+        (&json!("+31612345678"), &created.body["version"]),
+        "unchanged"
+    );
+    for (typed, stored) in [
+        ("0032 2 555 12 12", "+3225551212"),
+        ("+31 (0)30 234 56 78", "+31302345678"),
+        ("", ""),
+    ] {
+        let ok = send(&app, &t, "PATCH", &path, json!({ "phone": typed })).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert_eq!(ok.body["phone"], stored, "{typed}");
+    }
+    // A contact's mobile.
+    let base = format!("{path}/contacts");
+    let c = send(
+        &app,
+        &t,
+        "POST",
+        &base,
+        json!({ "firstname": "An", "lastname": "Bel", "mobile": "0031 6 1234 5678" }),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    assert_eq!(c.body["mobile"], "+31612345678");
+    let contact = format!("{base}/{}", c.body["id"].as_str().unwrap());
+    let mobile_error = vec![("mobile".to_string(), "invalid_mobile".to_string())];
+    let count = "SELECT COUNT(*) AS n FROM contacts";
+    let before = app.count(count).await;
+    let bad = send(
+        &app,
+        &t,
+        "POST",
+        &base,
+        json!({ "firstname": "Bo", "lastname": "Bel", "mobile": "06-123" }),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&bad), mobile_error);
+    assert_eq!(app.count(count).await, before);
+    let bad = send(&app, &t, "PATCH", &contact, json!({ "mobile": "abc" })).await;
+    assert_eq!(field_errors(&bad), mobile_error);
+    let got = call(&app, "GET", &contact, Some(&t), None).await;
+    assert_eq!(got.body["mobile"], "+31612345678");
+    let cleared = send(&app, &t, "PATCH", &contact, json!({ "mobile": null })).await;
+    assert_eq!(cleared.body["mobile"], json!(null), "{}", cleared.text);
+    // A number from before the rule is kept when another field changes.
+    let old = send(&app, &t, "POST", all, json!({ "name": "Oud BV" })).await;
+    let old_id = old.body["id"].as_str().unwrap().to_string();
+    let of_customer = old_id.clone();
+    app.db(move |c| {
+        diesel::update(portaal::db::schema::customers::table.find(of_customer))
+            .set(portaal::db::schema::customers::phone.eq("via de receptie"))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let renamed = send(
+        &app,
+        &t,
+        "PATCH",
+        &format!("/api/v1/customers/{old_id}"),
+        json!({ "name": "Oud en Nieuw BV" }),
+    )
+    .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    assert_eq!(renamed.body["phone"], "via de receptie");
+    // The document describes the rule with the rule's own pattern.
+    let doc = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    let schemas = &doc.body["components"]["schemas"];
+    for (schema, field) in [("CustomerInput", "phone"), ("ContactInput", "mobile")] {
+        let p = &schemas[schema]["properties"][field];
+        assert_eq!(p["pattern"], portaal::domain::phone::PATTERN, "{schema}");
+        assert_eq!(
+            p["maxLength"],
+            portaal::domain::phone::MAX_TYPED,
+            "{schema}"
+        );
+    }
 }
 
 #[actix_web::test]

@@ -165,7 +165,7 @@ async fn the_customer_page_shows_the_details_in_each_language() {
     for part in [
         "<dd>Bedrijf</dd>",
         "href=\"mailto:info@korenschoof.test\"",
-        "<a href=\"tel:0302345678\">030 234 56 78</a>",
+        "<a href=\"tel:+31302345678\">+31 30 234 5678</a>",
         "<dd>Nederland</dd>",
         "<dd class=\"notes\">Levert elke dinsdag brood voor de kantine.\nFacturen",
         &format!("href=\"/customers/{id}/edit\">Klant wijzigen</a>"),
@@ -358,22 +358,28 @@ async fn contacts_inline_add_edit_and_partial_update() {
         .get(&format!("/customers/{id}/contacts/{kid}/edit"))
         .await;
     assert!(full.body.contains("<html") && full.body.contains(&format!("id=\"edit-{kid}\"")));
-    // Partial: only the mobile is sent; the rest stays.
+    // Partial: only the mobile is sent (as people type it); the rest stays.
     let res = hx_post(
         &mut staff,
         &format!("/customers/{id}/contacts/{kid}"),
-        &[("mobile", "0612345678")],
+        &[("mobile", "06 12345678")],
     )
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.body.starts_with("<tr") || res.body.trim_start().starts_with("<tr"));
+    assert!(
+        res.body
+            .contains("<a href=\"tel:+31612345678\">+31 6 1234 5678</a>"),
+        "{}",
+        res.body
+    );
     assert_eq!(
         contact(&app, kid.clone()).await,
         (
             "Eva".into(),
             "Kok".into(),
             Some("eva@kok.test".into()),
-            Some("0612345678".into())
+            Some("+31612345678".into())
         )
     );
     // An empty e-mail clears it; the name changes; mobile untouched.
@@ -390,7 +396,7 @@ async fn contacts_inline_add_edit_and_partial_update() {
             "Eva".into(),
             "Kok-Smit".into(),
             None,
-            Some("0612345678".into())
+            Some("+31612345678".into())
         )
     );
     assert_eq!(
@@ -436,7 +442,7 @@ async fn every_contact_rule_is_checked() {
         ),
         (
             vec![("firstname", "A"), ("lastname", "B"), ("mobile", "12345")],
-            "Alleen cijfers",
+            "Vul een mobiel nummer in",
         ),
         (
             vec![
@@ -444,7 +450,7 @@ async fn every_contact_rule_is_checked() {
                 ("lastname", "B"),
                 ("mobile", "123456789012345678901"),
             ],
-            "Alleen cijfers",
+            "Vul een mobiel nummer in",
         ),
         (
             vec![
@@ -452,7 +458,7 @@ async fn every_contact_rule_is_checked() {
                 ("lastname", "B"),
                 ("mobile", "06-1234567"),
             ],
-            "Alleen cijfers",
+            "Vul een mobiel nummer in",
         ),
         (
             vec![
@@ -460,11 +466,11 @@ async fn every_contact_rule_is_checked() {
                 ("lastname", "B"),
                 ("mobile", "0612+34567"),
             ],
-            "Alleen cijfers",
+            "Vul een mobiel nummer in",
         ),
         (
             vec![("firstname", "A"), ("lastname", "B"), ("mobile", "+")],
-            "Alleen cijfers",
+            "Vul een mobiel nummer in",
         ),
     ];
     let before = app.count("SELECT COUNT(*) AS n FROM contacts").await;
@@ -481,7 +487,7 @@ async fn every_contact_rule_is_checked() {
         &[("firstname", "A"), ("lastname", "B"), ("mobile", "abc")],
     )
     .await;
-    assert!(res.body.contains("nc-mobile-error") && res.body.contains("Alleen cijfers"));
+    assert!(res.body.contains("nc-mobile-error") && res.body.contains("Vul een mobiel nummer in"));
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM contacts").await,
         before
@@ -491,12 +497,12 @@ async fn every_contact_rule_is_checked() {
         vec![
             ("firstname", hundred.as_str()),
             ("lastname", "B"),
-            ("mobile", "123456"),
+            ("mobile", "(0343) 12-34-56"),
         ],
         vec![
             ("firstname", "A"),
             ("lastname", "B"),
-            ("mobile", "+1234567890123456789"),
+            ("mobile", "+123 456 789 012 345"),
         ],
         vec![("firstname", "A"), ("lastname", "C"), ("email", "a@b.nl")],
     ] {
@@ -520,6 +526,266 @@ async fn every_contact_rule_is_checked() {
     let res = hx_post(&mut c, &format!("{path}/{kid}"), &[("lastname", &long)]).await;
     assert!(res.body.contains("Maximaal 100 tekens.") && res.body.contains("aria-invalid"));
     assert_eq!(contact(&app, kid).await, before);
+}
+
+async fn phone_of(app: &TestApp, id: String) -> String {
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::customers;
+        customers::table
+            .find(id)
+            .select(customers::phone)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+/// One phone rule (issue 16, item 4): the phone is typed as people write
+/// it, stored in E.164 and shown in groups (with a `tel:` link in E.164);
+/// the hint is under the field before any error; a bad number gets its
+/// error at the field, stays as typed and nothing is stored — in both
+/// languages, on a new customer and on an edit.
+#[actix_web::test]
+async fn a_customer_phone_is_typed_freely_stored_in_e164_and_shown_grouped() {
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let form = staff.get("/customers/new").await;
+    for part in [
+        "name=\"phone\" type=\"tel\"",
+        "autocomplete=\"tel\"",
+        "aria-describedby=\"f-phone-hint",
+        "<p class=\"hint\" id=\"f-phone-hint\">Bijvoorbeeld 06 12345678, 030 234 56 78",
+    ] {
+        assert!(form.body.contains(part), "{part}");
+    }
+    assert!(!form.body.contains("f-phone-error"), "no error yet");
+    let mut f = customer("Telefoon BV", "company", "", "0");
+    f[3] = ("phone", "06 12345678");
+    let res = staff.post("/customers", &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (id, v) = customer_id(&app, "Telefoon BV").await;
+    assert_eq!(phone_of(&app, id.clone()).await, "+31612345678");
+    let page = staff.get(&format!("/customers/{id}")).await;
+    assert!(
+        page.body
+            .contains("<a href=\"tel:+31612345678\">+31 6 1234 5678</a>"),
+        "{}",
+        page.body
+    );
+    let list = staff.get("/customers?q=telefoon").await;
+    assert!(
+        list.body
+            .contains("<td class=\"nowrap\">+31 6 1234 5678</td>")
+    );
+    let edit = staff.get(&format!("/customers/{id}/edit")).await;
+    assert!(edit.body.contains("value=\"+31 6 1234 5678\""));
+    // Bad numbers, new and edited, in both languages.
+    let customers_before = app.count("SELECT COUNT(*) AS n FROM customers").await;
+    let version = v.to_string();
+    for (lang, typed, message) in [
+        (
+            "nl",
+            "06 1234",
+            "Vul een telefoonnummer in zoals 030 234 56 78 of +31 30 234 5678",
+        ),
+        (
+            "en",
+            "call reception",
+            "Enter a phone number such as 030 234 56 78 or +31 30 234 5678",
+        ),
+    ] {
+        staff
+            .post("/language", &[("lang", lang), ("next", "/")])
+            .await;
+        let mut bad = customer("Nieuw BV", "company", "", "0");
+        bad[3] = ("phone", typed);
+        let mut changed = customer("Telefoon BV", "company", "", &version);
+        changed[3] = ("phone", typed);
+        for res in [
+            staff.post("/customers", &bad).await,
+            staff.post(&format!("/customers/{id}"), &changed).await,
+        ] {
+            assert_eq!(
+                res.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{lang} {typed}"
+            );
+            for part in [
+                format!("value=\"{typed}\""),
+                format!("<p class=\"field-error\" id=\"f-phone-error\">{message}"),
+                "aria-describedby=\"f-phone-hint f-phone-error\"".to_string(),
+                "href=\"#f-phone\"".to_string(),
+            ] {
+                assert!(res.body.contains(&part), "{lang}: {part}");
+            }
+        }
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM customers").await,
+        customers_before
+    );
+    assert_eq!(phone_of(&app, id.clone()).await, "+31612345678");
+    assert_eq!(customer_id(&app, "Telefoon BV").await.1, v, "not saved");
+    // Another country's number is kept in E.164 and grouped after its code.
+    let mut other = customer("Telefoon BV", "company", "", &version);
+    other[3] = ("phone", "0032 2 555 12 12");
+    let res = staff.post(&format!("/customers/{id}"), &other).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(phone_of(&app, id.clone()).await, "+3225551212");
+    let page = staff.get(&format!("/customers/{id}")).await;
+    assert!(
+        page.body
+            .contains("<a href=\"tel:+3225551212\">+32 255 512 12</a>")
+    );
+}
+
+/// A contact's mobile follows the same rule, in the add form and in the
+/// row being edited (htmx or not), in both languages.
+#[actix_web::test]
+async fn a_contact_mobile_follows_the_same_rule() {
+    let app = TestApp::demo().await;
+    let (id, _) = customer_id(&app, "Jeroen Smit").await;
+    let mut staff = app.login(STAFF).await;
+    let page = staff.get(&format!("/customers/{id}")).await;
+    for part in [
+        "<a href=\"tel:+31634567890\">+31 6 3456 7890</a>",
+        "name=\"mobile\" type=\"tel\"",
+        "aria-describedby=\"nc-mobile-hint",
+        "<p class=\"hint\" id=\"nc-mobile-hint\">Bijvoorbeeld 06 12345678",
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+    let path = format!("/customers/{id}/contacts");
+    let res = staff
+        .post(
+            &path,
+            &[
+                ("firstname", "Vera"),
+                ("lastname", "Vos"),
+                ("mobile", "+31 6-1234 5678"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let kid = contact_id(&app, "Vos").await;
+    assert_eq!(
+        contact(&app, kid.clone()).await.3.as_deref(),
+        Some("+31612345678")
+    );
+    let contacts_before = app.count("SELECT COUNT(*) AS n FROM contacts").await;
+    for (lang, typed, message) in [
+        (
+            "nl",
+            "06 1234",
+            "Vul een mobiel nummer in zoals 06 12345678 of +31 6 12345678",
+        ),
+        (
+            "en",
+            "+31 6 1234 567",
+            "Enter a mobile number such as 06 12345678 or +31 6 12345678",
+        ),
+    ] {
+        staff
+            .post("/language", &[("lang", lang), ("next", "/")])
+            .await;
+        let fields = [
+            ("firstname", "Bo"),
+            ("lastname", "Bakker"),
+            ("mobile", typed),
+        ];
+        let page = staff.post(&path, &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        // htmx swaps the section (a 2xx answer) with the same error.
+        for res in [page, hx_post(&mut staff, &path, &fields).await] {
+            for part in [
+                format!("value=\"{typed}\""),
+                format!("<p class=\"field-error\" id=\"nc-mobile-error\">{message}"),
+                "aria-describedby=\"nc-mobile-hint nc-mobile-error\"".to_string(),
+            ] {
+                assert!(res.body.contains(&part), "{lang}: {part}");
+            }
+        }
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM contacts").await,
+        contacts_before
+    );
+    // The row being edited: the number in groups, the hint, a bad number
+    // refused at the field (English now) and nothing changed.
+    let edit = staff.get_with(&format!("{path}/{kid}/edit"), HX).await;
+    for part in [
+        format!("id=\"c-{kid}-mobile\" name=\"mobile\" type=\"tel\" value=\"+31 6 1234 5678\""),
+        format!("<p class=\"hint\" id=\"c-{kid}-mobile-hint\">For example 06 12345678"),
+        format!("aria-describedby=\"c-{kid}-mobile-hint"),
+    ] {
+        assert!(edit.body.contains(&part), "{part}\n{}", edit.body);
+    }
+    for res in [
+        hx_post(
+            &mut staff,
+            &format!("{path}/{kid}"),
+            &[("mobile", "06-abc")],
+        )
+        .await,
+        staff
+            .post(&format!("{path}/{kid}"), &[("mobile", "06-abc")])
+            .await,
+    ] {
+        assert!(res.body.contains("value=\"06-abc\""), "{}", res.body);
+        assert!(res.body.contains(&format!(
+            "<p class=\"field-error\" id=\"c-{kid}-mobile-error\">Enter a mobile number"
+        )));
+    }
+    assert_eq!(
+        contact(&app, kid.clone()).await.3.as_deref(),
+        Some("+31612345678")
+    );
+    // Emptied, it is cleared.
+    let res = staff
+        .post(&format!("{path}/{kid}"), &[("mobile", " ")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(contact(&app, kid).await.3, None);
+}
+
+/// Numbers stored before the rule still show: in groups when they are
+/// numbers by the rule, else as they are (and without a link); sent back
+/// unchanged with another change they are kept.
+#[actix_web::test]
+async fn numbers_from_before_the_rule_still_show_and_save() {
+    let app = TestApp::demo().await;
+    let (id, v) = customer_id(&app, "Installatiebedrijf Van Dam").await;
+    let kid = contact_id(&app, "van Dam").await;
+    let (of_customer, of_contact) = (id.clone(), kid.clone());
+    app.db(move |c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::{contacts, customers};
+        diesel::update(customers::table.find(of_customer))
+            .set(customers::phone.eq("via de receptie"))
+            .execute(c)
+            .unwrap();
+        diesel::update(contacts::table.find(of_contact))
+            .set(contacts::mobile.eq(Some("06-23 45 67 89")))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let mut staff = app.login(STAFF).await;
+    let page = staff.get(&format!("/customers/{id}")).await;
+    assert!(page.body.contains("<dd>via de receptie</dd>"), "no link");
+    assert!(
+        page.body
+            .contains("<a href=\"tel:+31623456789\">+31 6 2345 6789</a>")
+    );
+    let form = staff.get(&format!("/customers/{id}/edit")).await;
+    assert!(form.body.contains("value=\"via de receptie\""));
+    let version = v.to_string();
+    let mut f = customer("Van Dam Installaties", "company", "", &version);
+    f[3] = ("phone", "via de receptie");
+    let res = staff.post(&format!("/customers/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(phone_of(&app, id).await, "via de receptie");
 }
 
 #[actix_web::test]

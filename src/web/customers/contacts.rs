@@ -12,7 +12,10 @@ pub(super) struct ContactView {
     pub(super) firstname: String,
     pub(super) lastname: String,
     pub(super) email: String,
+    /// The mobile in groups (as typed while editing).
     pub(super) mobile: String,
+    /// `tel:` and the mobile in E.164, when it is a number by the rule.
+    pub(super) mobile_href: Option<String>,
     /// "First Last", for the labels of the row's buttons.
     pub(super) who: String,
     pub(super) two_invoice: bool,
@@ -30,7 +33,8 @@ impl ContactView {
             firstname: c.row.firstname.clone(),
             lastname: c.row.lastname.clone(),
             email: c.row.email.clone().unwrap_or_default(),
-            mobile: c.row.mobile.clone().unwrap_or_default(),
+            mobile: c.mobile_display(),
+            mobile_href: c.row.mobile.as_deref().and_then(phone::tel_href),
             who: format!("{} {}", c.row.firstname, c.row.lastname),
             two_invoice: c.has("TWO_INVOICE"),
             editing: false,
@@ -162,7 +166,9 @@ pub(super) fn contacts_section(
         add_mobile: Field::new("mobile", t.contact_mobile, v(&f.mobile))
             .id_prefix("nc")
             .kind("tel")
-            .max(20),
+            .autocomplete("tel")
+            .hint(t.phone_hint)
+            .max(phone::MAX_TYPED),
         add_errors: vec![],
         pager,
     };

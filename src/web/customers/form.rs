@@ -62,7 +62,7 @@ impl CustomerForm {
             name: c.name.clone(),
             customer_type: c.customer_type.clone(),
             email: c.email.clone(),
-            phone: c.phone.clone(),
+            phone: c.phone_display(),
             country_code: c.country_code.clone().unwrap_or_default(),
             notes: c.notes.clone(),
             version: c.version,
@@ -120,7 +120,8 @@ pub(super) fn form_page(
         phone: Field::new("phone", t.cust_phone, &f.phone)
             .kind("tel")
             .autocomplete("tel")
-            .max(40),
+            .hint(t.phone_hint)
+            .max(phone::MAX_TYPED),
         countries: choices,
         country_error: None,
         notes: Field::new("notes", t.cust_notes, &f.notes)

@@ -76,7 +76,7 @@ pub(super) fn list_section(
                 name: c.name.clone(),
                 kind: type_label(t, &c.customer_type),
                 email: c.email.clone(),
-                phone: c.phone.clone(),
+                phone: c.phone_display(),
             })
             .collect(),
         q: r.q.clone().unwrap_or_default(),

@@ -25,6 +25,7 @@ use crate::domain::cache;
 use crate::domain::contacts::{Contact, ContactPatch};
 use crate::domain::customers::{self, Customer, CustomerInput};
 use crate::domain::paging::{ListParams, Page};
+use crate::domain::phone;
 use crate::domain::reference::{self, Country};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, FieldErrors};

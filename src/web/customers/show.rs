@@ -13,7 +13,9 @@ pub(super) struct ShowPage<'a> {
     pub(super) kind: &'static str,
     /// The country's name, or "—".
     pub(super) country: &'a str,
-    /// `tel:` and the number's digits (and leading `+`), when it has any.
+    /// The phone in groups, as it is when not a number by the rule.
+    pub(super) phone: String,
+    /// `tel:` and the phone in E.164, when it is a number by the rule.
     pub(super) phone_href: Option<String>,
     pub(super) can_update: bool,
     pub(super) can_delete: bool,
@@ -125,24 +127,13 @@ pub(super) fn customer_page_of(
         c: customer,
         kind: type_label(t, &customer.customer_type),
         country,
-        phone_href: phone_href(&customer.phone),
+        phone: customer.phone_display(),
+        phone_href: phone::tel_href(&customer.phone),
         can_update: m.actor.can(Operation::CustomerUpdate),
         can_delete: m.actor.can(Operation::CustomerDelete),
         contacts_html: html,
     };
     render(section.status.unwrap_or(StatusCode::OK), &p)
-}
-
-/// A `tel:` link for a phone number as people write it ("030 234 56 78"):
-/// its digits, with a leading `+` if it has one; `None` without digits.
-pub(super) fn phone_href(phone: &str) -> Option<String> {
-    let phone = phone.trim();
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return None;
-    }
-    let plus = if phone.starts_with('+') { "+" } else { "" };
-    Some(format!("tel:{plus}{digits}"))
 }
 
 /// The contacts section of a customer's page. While nothing is being edited
@@ -208,23 +199,4 @@ pub(super) async fn show(
     })
     .await?;
     customer_page_of(&req, &m, &data, &c, SectionState::default())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::phone_href;
-
-    #[test]
-    fn a_phone_link_dials_the_digits() {
-        assert_eq!(
-            phone_href("030 234 56 78").as_deref(),
-            Some("tel:0302345678")
-        );
-        assert_eq!(
-            phone_href(" +31 6-1234 5678 ").as_deref(),
-            Some("tel:+31612345678")
-        );
-        assert_eq!(phone_href("onbekend"), None);
-        assert_eq!(phone_href(""), None);
-    }
 }
