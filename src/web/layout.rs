@@ -45,7 +45,7 @@ pub struct OrgOption {
 /// A message shown at the top of the content.
 pub struct FlashView {
     pub kind: &'static str,
-    pub text: &'static str,
+    pub text: String,
 }
 
 /// What the base layout needs, for a logged-in page.
@@ -202,7 +202,7 @@ impl LayoutCtx {
             settings_nav,
             flash: m.flash.map(|f| FlashView {
                 kind: f.kind(),
-                text: f.text(t),
+                text: f.text(t).to_string(),
             }),
             path: m.path.clone(),
             errors: vec![],
@@ -233,7 +233,7 @@ impl AuthLayout {
             csrf: csrf::token_of(req).0,
             flash: Flash::from_request(req).map(|f| FlashView {
                 kind: f.kind(),
-                text: f.text(t),
+                text: f.text(t).to_string(),
             }),
             path: crate::web::return_path(req),
             errors: vec![],
