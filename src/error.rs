@@ -32,6 +32,10 @@ pub enum ErrorCode {
     LastAdmin,
     /// Already a member of this organisation.
     AlreadyMember,
+    /// The address already has an open invitation to this organisation.
+    InvitationPending,
+    /// The invitation's last mail is less than a minute old.
+    ResendTooSoon,
     /// Not a PNG, JPEG or WebP image.
     ImageType,
     /// The icon must be square.
@@ -96,6 +100,8 @@ impl ErrorCode {
             ErrorCode::SlugTaken => "taken",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::AlreadyMember => "already_member",
+            ErrorCode::InvitationPending => "invitation_pending",
+            ErrorCode::ResendTooSoon => "too_soon",
             ErrorCode::ImageType => "unsupported_image",
             ErrorCode::IconNotSquare => "not_square",
             ErrorCode::TooManyPixels { .. } => "too_many_pixels",
@@ -138,6 +144,8 @@ impl ErrorCode {
             ErrorCode::SlugTaken => t.err_slug_taken.into(),
             ErrorCode::LastAdmin => t.err_last_admin.into(),
             ErrorCode::AlreadyMember => t.err_already_member.into(),
+            ErrorCode::InvitationPending => t.err_invitation_pending.into(),
+            ErrorCode::ResendTooSoon => t.err_resend_too_soon.into(),
             ErrorCode::ImageType => t.err_image_type.into(),
             ErrorCode::IconNotSquare => t.err_icon_square.into(),
             ErrorCode::TooManyPixels { icon: true } => t.err_icon_pixels.into(),

@@ -88,6 +88,35 @@ pub fn enqueue(
     Ok(id)
 }
 
+/// Cancel the mails of invitation `invitation_id` that have not gone yet
+/// (it was revoked or renewed): kept in the outbox, marked `canceled`, never
+/// sent. A sender that claimed one already gets no link for it
+/// (`members::mail_link` reads the status) and leaves it canceled; one past
+/// that point sends a link that no longer works.
+pub fn cancel_unsent_for_invitation(conn: &mut DbConn, invitation_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::invitation_id.eq(invitation_id))
+            .filter(mail_outbox::status.eq_any(["stored", "failed"])),
+    )
+    .set((
+        mail_outbox::status.eq("canceled"),
+        mail_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+}
+
+/// When the last mail of invitation `invitation_id` was queued.
+pub fn last_for_invitation(
+    conn: &mut DbConn,
+    invitation_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    mail_outbox::table
+        .filter(mail_outbox::invitation_id.eq(invitation_id))
+        .select(diesel::dsl::max(mail_outbox::created_at))
+        .first(conn)
+}
+
 /// The outbox list's sorting.
 pub const SORT: SortSpec = SortSpec {
     fields: &["createdAt", "recipient"],

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::crypto;
-use crate::db::schema::{invitations, memberships, organizations, users};
+use crate::db::schema::{invitations, mail_outbox, memberships, organizations, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::actor::AuditActor;
@@ -150,9 +150,100 @@ struct InvitationView<'a> {
     expires_at: NaiveDateTime,
 }
 
+/// A new (or renewed) invitation: its link, shown once to the admin.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub id: String,
+    /// The invited address, as stored (lower case).
+    pub email: String,
+    pub link: String,
+}
+
+/// Inside a write: refuse `email` when it already belongs to a member of
+/// `org` (a disabled membership too) or has an open invitation there other
+/// than `except` (field `email`). Holds the address's lock until the
+/// transaction ends, so two admins inviting it at once make one invitation.
+fn refuse_taken(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    org: &str,
+    email: &str,
+    except: Option<&str>,
+) -> Result<(), AppError> {
+    db::lock_keys(conn, &[&format!("invitation:{org}:{email}")])?;
+    let member: Option<String> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(org))
+        .filter(users::email.eq(email))
+        .select(memberships::id)
+        .first(conn)
+        .optional()?;
+    let refuse = |code| Err(AppError::Validation(FieldErrors(vec![("email", code)])));
+    if member.is_some() {
+        return refuse(ErrorCode::AlreadyMember);
+    }
+    let pending: Option<String> = invitations::table
+        .filter(invitations::organization_id.eq(org))
+        .filter(invitations::email.eq(email))
+        .filter(invitations::id.ne(except.unwrap_or("")))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .select(invitations::id)
+        .first(conn)
+        .optional()?;
+    if pending.is_some() {
+        return refuse(ErrorCode::InvitationPending);
+    }
+    Ok(())
+}
+
+/// Queue the mail of invitation `id` for `email`: stored without a token
+/// (the mailer puts in a link with one of the mail's own when it sends it).
+fn queue_mail(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    org_id: &str,
+    inviter: &str,
+    email: &str,
+    id: &str,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let org_name: String = organizations::table
+        .find(org_id)
+        .select(organizations::name)
+        .first(conn)?;
+    let mail_link = format!("{public_url}/invitations/{}", mail::MAIL_TOKEN);
+    let subject =
+        format!("Uitnodiging voor {org_name} in Portaal / Invitation to {org_name} on Portaal");
+    let text = format!(
+        "{inviter} nodigt u uit voor {org_name} in Portaal.\n{inviter} invites you to {org_name} on Portaal.\n\n{mail_link}\n\nDeze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.",
+    );
+    let html = format!(
+        "<p>{inviter} nodigt u uit voor {org} in Portaal.<br>{inviter} invites you to {org} on Portaal.</p>\n<p><a href=\"{href}\">{href}</a></p>\n<p>Deze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.</p>",
+        inviter = markdown::escape(inviter),
+        org = markdown::escape(&org_name),
+        href = markdown::escape(&mail_link),
+    );
+    mail::enqueue(
+        conn,
+        now,
+        org_id,
+        Outgoing {
+            recipient: email,
+            subject: &subject,
+            html,
+            text,
+            invitation_id: Some(id),
+            password_reset_id: None,
+        },
+    )?;
+    Ok(())
+}
+
 /// Invite `email` with `role`: stores the invitation (token hashed) and the
 /// mail in the outbox (without a token); returns the link (shown once to the
-/// admin).
+/// admin). An address that is already a member, or already has an open
+/// invitation, is refused (field `email`): no second row.
 pub fn invite(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -160,26 +251,14 @@ pub fn invite(
     email: &str,
     role: Role,
     public_url: &str,
-) -> Result<String, AppError> {
+) -> Result<Invited, AppError> {
     actor.require(Operation::UserInvite)?;
     let mut e = FieldErrors::default();
     let email = validate::email(&mut e, "email", email);
     e.into_result()?;
     let org_id = actor.organization_id.clone();
     db::write(conn, |conn| {
-        let already: Option<String> = memberships::table
-            .inner_join(users::table)
-            .filter(memberships::organization_id.eq(&org_id))
-            .filter(users::email.eq(&email))
-            .select(memberships::id)
-            .first(conn)
-            .optional()?;
-        if already.is_some() {
-            return Err(AppError::Validation(FieldErrors(vec![(
-                "email",
-                ErrorCode::AlreadyMember,
-            )])));
-        }
+        refuse_taken(conn, now, &org_id, &email, None)?;
         let token = crypto::random_token();
         let id = new_id();
         let expires_at = now + Duration::days(INVITATION_DAYS);
@@ -196,36 +275,7 @@ pub fn invite(
                 invitations::created_at.eq(now),
             ))
             .execute(conn)?;
-        let org_name: String = organizations::table
-            .find(&org_id)
-            .select(organizations::name)
-            .first(conn)?;
-        let mail_link = format!("{public_url}/invitations/{}", mail::MAIL_TOKEN);
-        let subject =
-            format!("Uitnodiging voor {org_name} in Portaal / Invitation to {org_name} on Portaal");
-        let text = format!(
-            "{} nodigt u uit voor {org_name} in Portaal.\n{} invites you to {org_name} on Portaal.\n\n{mail_link}\n\nDeze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.",
-            who.label, who.label
-        );
-        let html = format!(
-            "<p>{inviter} nodigt u uit voor {org} in Portaal.<br>{inviter} invites you to {org} on Portaal.</p>\n<p><a href=\"{href}\">{href}</a></p>\n<p>Deze link werkt {INVITATION_DAYS} dagen en één keer. / This link works for {INVITATION_DAYS} days, once.</p>",
-            inviter = markdown::escape(&who.label),
-            org = markdown::escape(&org_name),
-            href = markdown::escape(&mail_link),
-        );
-        mail::enqueue(
-            conn,
-            now,
-            &org_id,
-            Outgoing {
-                recipient: &email,
-                subject: &subject,
-                html,
-                text,
-                invitation_id: Some(&id),
-                password_reset_id: None,
-            },
-        )?;
+        queue_mail(conn, now, &org_id, &who.label, &email, &id, public_url)?;
         audit::record(
             conn,
             now,
@@ -239,21 +289,163 @@ pub fn invite(
                 }),
             ),
         )?;
-        Ok(format!("{public_url}/invitations/{token}"))
+        Ok(Invited {
+            link: format!("{public_url}/invitations/{token}"),
+            id,
+            email,
+        })
+    })
+}
+
+/// The least time between two mails of one invitation.
+pub const RESEND_EVERY_SECS: i64 = 60;
+
+/// An invitation of the actor's organisation not yet accepted (expired
+/// ones too); another organisation's, or an unknown id, answers 404.
+pub fn invitation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    invitation_id: &str,
+) -> Result<Invitation, AppError> {
+    actor.require(Operation::UserInvite)?;
+    Ok(invitations::table
+        .filter(invitations::organization_id.eq(&actor.organization_id))
+        .filter(invitations::id.eq(invitation_id))
+        .filter(invitations::accepted_at.is_null())
+        .select(Invitation::as_select())
+        .first(conn)?)
+}
+
+/// Send an invitation again (an expired one too): a new link for the admin,
+/// a new mail in the outbox, valid for [`INVITATION_DAYS`] from now; every
+/// earlier link of it stops working and its mails not sent yet are
+/// canceled. Not more than once per [`RESEND_EVERY_SECS`] (field
+/// `invitation`: [`ErrorCode::ResendTooSoon`]).
+pub fn resend(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    invitation_id: &str,
+    public_url: &str,
+) -> Result<Invited, AppError> {
+    actor.require(Operation::UserInvite)?;
+    let org_id = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let inv = invitation(conn, actor, invitation_id)?;
+        refuse_taken(conn, now, &org_id, &inv.email, Some(&inv.id))?;
+        let last = mail::last_for_invitation(conn, &inv.id)?.unwrap_or(inv.created_at);
+        if now < last + Duration::seconds(RESEND_EVERY_SECS) {
+            return Err(AppError::Validation(FieldErrors(vec![(
+                "invitation",
+                ErrorCode::ResendTooSoon,
+            )])));
+        }
+        mail::cancel_unsent_for_invitation(conn, &inv.id)?;
+        let token = crypto::random_token();
+        let expires_at = now + Duration::days(INVITATION_DAYS);
+        diesel::update(invitations::table.find(&inv.id))
+            .filter(invitations::accepted_at.is_null())
+            .set((
+                invitations::token_hash.eq(crypto::sha256_hex(token.as_bytes())),
+                invitations::mail_token_hash.eq(None::<String>),
+                invitations::expires_at.eq(expires_at),
+            ))
+            .execute(conn)?;
+        let who = actor.audit();
+        queue_mail(
+            conn, now, &org_id, &who.label, &inv.email, &inv.id, public_url,
+        )?;
+        let view = |expires_at| InvitationView {
+            email: &inv.email,
+            role: &inv.role,
+            expires_at,
+        };
+        audit::record(
+            conn,
+            now,
+            &who,
+            Event::new(
+                Some(&org_id),
+                "invitation.resent",
+                "invitation",
+                Some(&inv.id),
+            )
+            .values(Some(&view(inv.expires_at)), Some(&view(expires_at))),
+        )?;
+        Ok(Invited {
+            link: format!("{public_url}/invitations/{token}"),
+            id: inv.id.clone(),
+            email: inv.email.clone(),
+        })
+    })
+}
+
+/// Revoke an invitation not yet accepted: it is deleted (the audit log keeps
+/// what it was), so its links answer "no longer valid", and its mails not
+/// sent yet are canceled.
+pub fn revoke(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    invitation_id: &str,
+) -> Result<(), AppError> {
+    actor.require(Operation::UserInvite)?;
+    let org_id = actor.organization_id.clone();
+    db::write(conn, |conn| {
+        let inv = invitation(conn, actor, invitation_id)?;
+        // Before the row goes: its mails lose their invitation with it.
+        mail::cancel_unsent_for_invitation(conn, &inv.id)?;
+        diesel::delete(
+            invitations::table
+                .find(&inv.id)
+                .filter(invitations::accepted_at.is_null()),
+        )
+        .execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            &actor.audit(),
+            Event::new(
+                Some(&org_id),
+                "invitation.revoked",
+                "invitation",
+                Some(&inv.id),
+            )
+            .values(
+                Some(&InvitationView {
+                    email: &inv.email,
+                    role: &inv.role,
+                    expires_at: inv.expires_at,
+                }),
+                None::<&()>,
+            ),
+        )?;
+        Ok(())
     })
 }
 
 /// The link for the invitation mail being sent now: a token of the mail's
 /// own (only its hash is kept; a later send replaces it). `None` when the
-/// invitation is no longer open (accepted or expired): the mail is not sent.
+/// invitation is no longer open (accepted, expired or revoked) or the mail
+/// was canceled (the invitation was renewed): the mail is not sent.
 pub fn mail_link(
     conn: &mut DbConn,
     now: NaiveDateTime,
     invitation_id: &str,
+    mail_id: &str,
     public_url: &str,
 ) -> QueryResult<Option<String>> {
     let token = crypto::random_token();
     let updated = db::write(conn, |conn| {
+        let canceled: Option<String> = mail_outbox::table
+            .find(mail_id)
+            .filter(mail_outbox::status.eq("canceled"))
+            .select(mail_outbox::id)
+            .first(conn)
+            .optional()?;
+        if canceled.is_some() {
+            return Ok(0);
+        }
         diesel::update(
             invitations::table
                 .find(invitation_id)

@@ -41,11 +41,17 @@ pub async fn deliver_due(state: &AppState) -> (usize, usize) {
         // of the mail's own; the stored copy never holds one.
         let linked = (m.invitation_id.clone(), m.password_reset_id.clone());
         if linked.0.is_some() || linked.1.is_some() {
-            let (now, url) = (state.clock.now(), state.config.public_url.clone());
+            let (now, url, mail_id) = (
+                state.clock.now(),
+                state.config.public_url.clone(),
+                m.id.clone(),
+            );
             let link = state
                 .db(move |conn| {
                     Ok(match &linked {
-                        (Some(invitation), _) => members::mail_link(conn, now, invitation, &url)?,
+                        (Some(invitation), _) => {
+                            members::mail_link(conn, now, invitation, &mail_id, &url)?
+                        }
                         (None, Some(reset)) => password_resets::mail_link(conn, now, reset, &url)?,
                         (None, None) => None,
                     })

@@ -24,7 +24,7 @@ pub enum Flash {
     ApiClientEnabled,
     ApiClientDeleted,
     OrganizationSaved,
-    Invited,
+    InvitationRevoked,
     InvitationAccepted,
     RoleChanged,
     MemberRemoved,
@@ -65,7 +65,7 @@ impl Flash {
         Flash::ImageSaved,
         Flash::ImageRemoved,
         Flash::OrganizationSaved,
-        Flash::Invited,
+        Flash::InvitationRevoked,
         Flash::InvitationAccepted,
         Flash::RoleChanged,
         Flash::MemberRemoved,
@@ -96,7 +96,7 @@ impl Flash {
             Flash::ApiClientEnabled => "api_client_enabled",
             Flash::ApiClientDeleted => "api_client_deleted",
             Flash::OrganizationSaved => "organization_saved",
-            Flash::Invited => "invited",
+            Flash::InvitationRevoked => "invitation_revoked",
             Flash::RoleChanged => "role_changed",
             Flash::MemberRemoved => "member_removed",
             Flash::InvitationAccepted => "invitation_accepted",
@@ -134,7 +134,7 @@ impl Flash {
             Flash::ApiClientEnabled => t.ac_flash_enabled,
             Flash::ApiClientDeleted => t.ac_flash_deleted,
             Flash::OrganizationSaved => t.org_flash_saved,
-            Flash::Invited => t.users_flash_invited,
+            Flash::InvitationRevoked => t.users_flash_revoked,
             Flash::RoleChanged => t.users_flash_role,
             Flash::MemberRemoved => t.users_flash_removed,
             Flash::InvitationAccepted => t.invite_flash_accepted,
@@ -167,6 +167,7 @@ impl Flash {
             | Flash::ApiClientDisabled
             | Flash::ApiClientDeleted
             | Flash::MemberRemoved
+            | Flash::InvitationRevoked
             | Flash::UserDisabled
             | Flash::LanguageDisabled
             | Flash::NothingToUndo => "info",

@@ -45,7 +45,7 @@ pub struct OrgOption {
 /// A message shown at the top of the content.
 pub struct FlashView {
     pub kind: &'static str,
-    pub text: &'static str,
+    pub text: String,
     /// Where its Undo button posts (see [`Flash::undo`]).
     pub undo: Option<&'static str>,
 }
@@ -54,7 +54,7 @@ impl FlashView {
     fn of(f: Flash, t: &Messages) -> Self {
         FlashView {
             kind: f.kind(),
-            text: f.text(t),
+            text: f.text(t).to_string(),
             undo: f.undo(),
         }
     }

@@ -15,13 +15,13 @@ use crate::domain::scopes::{Operation, Role};
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::http::request::ClientIp;
-use crate::i18n::fill;
+use crate::i18n::{Messages, fill};
 use crate::web::auth::start_session;
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Member, load_login};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors, order_summary};
-use crate::web::layout::{AuthLayout, LayoutCtx, Nav, role_label};
+use crate::web::layout::{AuthLayout, FlashView, LayoutCtx, Nav, role_label};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
 use crate::web::{once, render};
 
@@ -40,6 +40,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/settings/users/{id}/disable", web::post().to(disable))
         .route("/settings/users/{id}/enable", web::post().to(enable))
+        .route(
+            "/settings/users/invitations/{id}/resend",
+            web::post().to(resend),
+        )
+        .route(
+            "/settings/users/invitations/{id}/revoke",
+            web::get().to(confirm_revoke),
+        )
+        .route(
+            "/settings/users/invitations/{id}/revoke",
+            web::post().to(revoke),
+        )
         .route("/invitations/{token}", web::get().to(invitation))
         .route("/invitations/{token}", web::post().to(accept))
         .route(
@@ -59,6 +71,11 @@ struct MemberView {
 }
 
 struct InvitationView {
+    id: String,
+    /// "Resend the invitation to …": the button's accessible name.
+    resend_label: String,
+    /// "Revoke the invitation for …": the link's accessible name.
+    revoke_label: String,
     email: String,
     role: &'static str,
     invited_by: String,
@@ -80,7 +97,9 @@ struct UsersPage {
     sort_login: SortHeader,
     invite_email: Field,
     invite_role: &'static str,
-    role_error: Option<String>,
+    /// Why a member or invitation action was refused (the last-admin rule,
+    /// a resend too soon), above the list.
+    action_error: Option<String>,
     /// The invitation's role, when it is not one of the two.
     invite_role_error: Option<String>,
     link: Option<String>,
@@ -121,6 +140,9 @@ async fn page(
             .map_or_else(|| t.never.to_string(), |at| m.lang.datetime(at, m.tz)),
     };
     let inv = |i: &Invitation| InvitationView {
+        id: i.id.clone(),
+        resend_label: fill(t.users_inv_resend_for, &[&i.email]),
+        revoke_label: fill(t.users_inv_revoke_for, &[&i.email]),
         email: i.email.clone(),
         role: role(&i.role),
         invited_by: i.invited_by_label.clone(),
@@ -143,7 +165,7 @@ async fn page(
             .required()
             .autocomplete("off"),
         invite_role: Role::Access.as_str(),
-        role_error: None,
+        action_error: None,
         invite_role_error: None,
         link,
         can_invite: m.actor.can(Operation::UserInvite),
@@ -152,16 +174,71 @@ async fn page(
     })
 }
 
+/// What the one-time value of this page says: a new invitation or a
+/// resent one, for an address, with its link. It travels in `web::once`'s
+/// encrypted cookie, so the message naming the address cannot be forged.
+struct Shown {
+    resent: bool,
+    email: String,
+    link: String,
+}
+
+impl Shown {
+    fn redirect(state: &AppState, resent: bool, invited: &members::Invited) -> HttpResponse {
+        let kind = if resent { "resent" } else { "new" };
+        let value = format!("{kind} {} {}", invited.email, invited.link);
+        once::redirect(state, BASE, &value)
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        let mut parts = value.splitn(3, ' ');
+        let (kind, email, link) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(Self {
+            resent: kind == "resent",
+            email: email.to_string(),
+            link: link.to_string(),
+        })
+    }
+
+    /// What happened, in words: sent when a mail server is set up, else
+    /// stored in the outbox for the admin to pass the link on.
+    fn message(&self, t: &Messages, mail_server: bool) -> String {
+        let text = match (self.resent, mail_server) {
+            (false, true) => t.users_flash_sent,
+            (false, false) => t.users_flash_stored,
+            (true, true) => t.users_flash_resent,
+            (true, false) => t.users_flash_resent_stored,
+        };
+        fill(text, &[&self.email])
+    }
+}
+
 async fn list(
     req: HttpRequest,
     m: Member,
     state: web::Data<AppState>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let link = once::take(&req, &state).await;
-    let p = page(&m, &state, params.into_inner(), link.clone()).await?;
+    let shown = once::take(&req, &state)
+        .await
+        .as_deref()
+        .and_then(Shown::parse);
+    let mut p = page(
+        &m,
+        &state,
+        params.into_inner(),
+        shown.as_ref().map(|s| s.link.clone()),
+    )
+    .await?;
+    if let Some(shown) = &shown {
+        p.l.flash = Some(FlashView {
+            kind: "success",
+            text: shown.message(p.l.t, state.mailer.is_some()),
+            undo: None,
+        });
+    }
     let mut res = render(StatusCode::OK, &p)?;
-    if link.is_some() {
+    if shown.is_some() {
         once::forget(&mut res, BASE);
     }
     Ok(res)
@@ -200,13 +277,10 @@ async fn invite(
         }
     };
     match result {
-        Ok(link) => {
+        Ok(invited) => {
             // The invitation mail goes now, not at the next poll.
             state.jobs.wake();
-            let mut res = once::redirect(&state, BASE, &link);
-            // The flash rides along on the same redirect.
-            let _ = res.add_cookie(&Flash::Invited.cookie());
-            Ok(res)
+            Ok(Shown::redirect(&state, false, &invited))
         }
         Err(AppError::Validation(errors)) => {
             let mut p = page(&m, &state, ListParams::default(), None).await?;
@@ -229,15 +303,15 @@ struct RoleForm {
     role: String,
 }
 
-/// The role change or a member action failed on the last-admin rule: show
-/// the list again with the message.
+/// A role change, a member action or a resend was refused (the last-admin
+/// rule, a resend too soon): show the list again with the message.
 async fn list_with_error(
     m: &Member,
     state: &AppState,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let mut p = page(m, state, ListParams::default(), None).await?;
-    p.role_error = errors.get("role").map(|c| c.message(p.l.t));
+    p.action_error = errors.0.first().map(|(_, c)| c.message(p.l.t));
     render(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 
@@ -274,19 +348,32 @@ async fn confirm_remove(
     m.actor.require(Operation::UserRemove)?;
     let id = id.into_inner();
     let row = member_row(&m, &state, id.clone()).await?;
-    let l = LayoutCtx::new(&m, Nav::Users);
-    let t = l.t;
+    let t = m.lang.t();
+    let text = fill(
+        t.users_remove_text,
+        &[&row.name, &m.current.organization_name],
+    );
+    let action = format!("{BASE}/{id}/remove");
+    confirm(&m, t.users_remove_title, text, action, t.users_remove)
+}
+
+/// The confirmation asked before a member or invitation action: `button`
+/// posts to `action`, "Cancel" leads back to the list.
+fn confirm(
+    m: &Member,
+    title: &'static str,
+    text: String,
+    action: String,
+    button: &'static str,
+) -> Result<HttpResponse, AppError> {
     let p = ConfirmPage {
-        title: t.users_remove_title,
-        text: fill(
-            t.users_remove_text,
-            &[&row.name, &m.current.organization_name],
-        ),
-        action: format!("{BASE}/{id}/remove"),
-        button: t.users_remove,
+        title,
+        text,
+        action,
+        button,
         cancel: BASE.to_string(),
         error: None,
-        l,
+        l: LayoutCtx::new(m, Nav::Users),
     };
     render(StatusCode::OK, &p)
 }
@@ -316,18 +403,10 @@ async fn confirm_disable(
     m.actor.require(Operation::UserDisable)?;
     let id = id.into_inner();
     let row = member_row(&m, &state, id.clone()).await?;
-    let l = LayoutCtx::new(&m, Nav::Users);
-    let t = l.t;
-    let p = ConfirmPage {
-        title: t.users_disable_title,
-        text: fill(t.users_disable_text, &[&row.name]),
-        action: format!("{BASE}/{id}/disable"),
-        button: t.users_disable,
-        cancel: BASE.to_string(),
-        error: None,
-        l,
-    };
-    render(StatusCode::OK, &p)
+    let t = m.lang.t();
+    let text = fill(t.users_disable_text, &[&row.name]);
+    let action = format!("{BASE}/{id}/disable");
+    confirm(&m, t.users_disable_title, text, action, t.users_disable)
 }
 
 async fn set_disabled(
@@ -367,6 +446,62 @@ async fn enable(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     set_disabled(m, state, id.into_inner(), false).await
+}
+
+// -------------------------------------------------------------- invitations
+
+async fn resend(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::UserInvite)?;
+    let (now, actor, id) = (state.clock.now(), m.actor.clone(), id.into_inner());
+    let url = state.config.public_url.clone();
+    match state
+        .db(move |conn| members::resend(conn, now, &actor, &id, &url))
+        .await
+    {
+        Ok(invited) => {
+            state.jobs.wake();
+            Ok(Shown::redirect(&state, true, &invited))
+        }
+        Err(AppError::Validation(e)) => list_with_error(&m, &state, &e).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn confirm_revoke(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::UserInvite)?;
+    let id = id.into_inner();
+    let inv = {
+        let (actor, id) = (m.actor.clone(), id.clone());
+        state
+            .db(move |conn| members::invitation(conn, &actor, &id))
+            .await?
+    };
+    let t = m.lang.t();
+    let text = fill(t.users_inv_revoke_text, &[&inv.email]);
+    let action = format!("{BASE}/invitations/{id}/revoke");
+    let title = t.users_inv_revoke_title;
+    confirm(&m, title, text, action, title)
+}
+
+async fn revoke(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::UserInvite)?;
+    let (now, actor, id) = (state.clock.now(), m.actor.clone(), id.into_inner());
+    state
+        .db(move |conn| members::revoke(conn, now, &actor, &id))
+        .await?;
+    Ok(Flash::InvitationRevoked.redirect(BASE))
 }
 
 // ---------------------------------------------------------------- accepting
@@ -462,6 +597,31 @@ fn invitation_page(
     }
 }
 
+/// An invitation link that no longer works (unknown, used, revoked,
+/// replaced or expired): 404, saying so.
+#[derive(Template)]
+#[template(path = "users/invitation_gone.html")]
+struct InvitationGonePage {
+    l: AuthLayout,
+}
+
+/// `result`, or the "no longer valid" page when the invitation is not found.
+fn or_gone<T>(
+    req: &HttpRequest,
+    result: Result<T, AppError>,
+) -> Result<Result<T, HttpResponse>, AppError> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::NotFound) => Ok(Err(render(
+            StatusCode::NOT_FOUND,
+            &InvitationGonePage {
+                l: AuthLayout::new(req),
+            },
+        )?)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Who is signed in, as the invitation page sees them.
 async fn viewer_of(req: &HttpRequest, invited: &str) -> Result<Viewer, AppError> {
     Ok(match load_login(req).await? {
@@ -482,7 +642,11 @@ async fn invitation(
         let token = token.clone();
         state
             .db(move |conn| members::by_token(conn, now, &token))
-            .await?
+            .await
+    };
+    let target = match or_gone(&req, target)? {
+        Ok(target) => target,
+        Err(gone) => return Ok(gone),
     };
     let viewer = viewer_of(&req, &target.invitation.email).await?;
     render(
@@ -516,7 +680,11 @@ async fn accept(
         let token = token.clone();
         state
             .db(move |conn| members::by_token(conn, now, &token))
-            .await?
+            .await
+    };
+    let target = match or_gone(&req, target)? {
+        Ok(target) => target,
+        Err(gone) => return Ok(gone),
     };
     let f = form.into_inner();
     let mut errors = FieldErrors::default();
@@ -592,9 +760,13 @@ async fn accept_signed_in(
         return Ok(crate::web::see_other(&format!("/login?{here}")));
     };
     let now = state.clock.now();
-    let org = state
+    let accepted = state
         .db(move |conn| members::accept_signed_in(conn, now, &token, &user.id, Some(ip.0.clone())))
-        .await?;
+        .await;
+    let org = match or_gone(&req, accepted)? {
+        Ok(org) => org,
+        Err(gone) => return Ok(gone),
+    };
     session
         .insert(crate::web::extract::ORG_KEY, org)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;

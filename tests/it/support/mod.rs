@@ -234,6 +234,18 @@ impl TestApp {
         c
     }
 
+    /// The admin of a second organisation, Ander BV (`baas@ander.test`),
+    /// created now and logged in.
+    pub async fn other_admin(&self) -> Client {
+        let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        self.db(move |c| {
+            domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        })
+        .await;
+        self.login("baas@ander.test").await
+    }
+
     /// Run a closure on a database connection.
     pub async fn db<T: Send + 'static>(
         &self,
@@ -490,6 +502,20 @@ impl Client {
             req = req.insert_header(("Cookie", self.cookie_header()));
         }
         self.send_raw(req, Some((content_type, body))).await
+    }
+
+    /// Accept the invitation at `path` by creating an account named `name`
+    /// (with a good password).
+    pub async fn accept_invitation(&mut self, path: &str, name: &str) -> Res {
+        self.post(
+            path,
+            &[
+                ("name", name),
+                ("password", "een-lang-wachtwoord"),
+                ("password_confirm", "een-lang-wachtwoord"),
+            ],
+        )
+        .await
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> Res {
