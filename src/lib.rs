@@ -181,14 +181,15 @@ fn error_body(
     req: &actix_web::HttpRequest,
     status: actix_web::http::StatusCode,
     err: Option<&AppError>,
-) -> actix_web::HttpResponse {
+) -> futures_util::future::LocalBoxFuture<'static, actix_web::HttpResponse> {
     let path = req.path();
     if path.starts_with("/api") || path.starts_with("/oauth") {
-        api::error_response(
+        let res = api::error_response(
             status,
             err,
             http::request::request_lang(req).unwrap_or_default(),
-        )
+        );
+        Box::pin(std::future::ready(res))
     } else {
         web::errors::page(req, status, err)
     }

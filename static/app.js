@@ -70,3 +70,40 @@ document.addEventListener("change", function (event) {
     ? input.files[0].name
     : name.getAttribute("data-none");
 });
+
+// Dates and times: the browser's picker speaks the browser's language and
+// order, so beside every date (and date-and-time) field the chosen value is
+// written out in the page's language ("zaterdag 5 december 2026 om 14:00").
+function echoDate(input) {
+  var id = input.id || (input.id = "d-" + Math.random().toString(36).slice(2));
+  var echo = document.getElementById(id + "-echo");
+  if (!echo) {
+    echo = document.createElement("span");
+    echo.id = id + "-echo";
+    echo.className = "date-echo";
+    echo.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", echo);
+    var described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (described ? described + " " : "") + echo.id);
+  }
+  var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(input.value);
+  if (!m || !window.Intl) {
+    echo.textContent = "";
+    return;
+  }
+  var when = new Date(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0));
+  var options = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+  if (m[4] !== undefined) {
+    options.hour = "2-digit";
+    options.minute = "2-digit";
+  }
+  echo.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(when);
+}
+function echoDates(root) {
+  root.querySelectorAll("input[type='date'], input[type='datetime-local']").forEach(echoDate);
+}
+document.addEventListener("DOMContentLoaded", function () { echoDates(document); });
+document.addEventListener("htmx:afterSettle", function (event) { echoDates(event.target); });
+document.addEventListener("input", function (event) {
+  if (event.target.matches("input[type='date'], input[type='datetime-local']")) echoDate(event.target);
+});

@@ -7,6 +7,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use futures_util::future::LocalBoxFuture;
 
 use crate::error::AppError;
 
@@ -55,7 +56,10 @@ pub fn minutes(secs: i64) -> i64 {
 
 /// What gives an error response its body: a page or fragment for the
 /// backoffice, JSON for the API (chosen where the app is assembled).
-pub type ErrorBody = fn(&HttpRequest, StatusCode, Option<&AppError>) -> HttpResponse;
+/// The body may take a database trip (a signed-in user's error page keeps
+/// the navigation), so it is a future.
+pub type ErrorBody =
+    fn(&HttpRequest, StatusCode, Option<&AppError>) -> LocalBoxFuture<'static, HttpResponse>;
 
 /// Middleware: an error response (an `AppError`, or a 404 / 405 without a
 /// body) gets its body from `body`.
@@ -76,6 +80,7 @@ pub async fn fill_bodies(
     };
     Ok(match replacement {
         Some(new) => {
+            let new = new.await;
             let (req, _) = res.into_parts();
             ServiceResponse::new(req, new)
         }

@@ -219,6 +219,11 @@ pub struct Messages {
     pub error_403: &'static str,
     pub error_403_scope: &'static str,
     pub error_404: &'static str,
+    /// A page inside the backoffice that is not there.
+    pub error_404_in_app: &'static str,
+    /// What a member's role does not allow, in plain words ({} the organisation).
+    pub error_403_admins: &'static str,
+    pub error_code: &'static str,
     pub error_409: &'static str,
     pub error_413: &'static str,
     pub error_422: &'static str,

@@ -7,10 +7,17 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use actix_session::SessionExt;
+use futures_util::future::LocalBoxFuture;
+use std::future::ready;
+
+use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::http::errors::minutes;
 use crate::http::request::request_lang;
 use crate::i18n::{Lang, Messages, fill};
+use crate::web::extract::{Member, SID_KEY, load_member};
+use crate::web::layout::{LayoutCtx, Nav};
 
 /// The default service: 404 for every unknown path.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
@@ -80,8 +87,14 @@ fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String
     }
 }
 
-/// The body of an error response to `req` in the backoffice.
-pub fn page(req: &HttpRequest, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
+/// The body of an error response to `req` in the backoffice. A page that
+/// is not there or not allowed keeps the navigation for a signed-in user
+/// (one database trip, to load them); everything else is a page of its own.
+pub fn page(
+    req: &HttpRequest,
+    status: StatusCode,
+    err: Option<&AppError>,
+) -> LocalBoxFuture<'static, HttpResponse> {
     let ctx = Ctx::of(req);
     if let Some(AppError::LoginRequired) = err {
         let next = if ctx.get { ctx.path.as_str() } else { "/" };
@@ -89,14 +102,85 @@ pub fn page(req: &HttpRequest, status: StatusCode, err: Option<&AppError>) -> Ht
             "/login?{}",
             serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
         );
-        return if ctx.htmx {
+        let res = if ctx.htmx {
             HttpResponse::Ok()
                 .insert_header(("HX-Redirect", location))
                 .finish()
         } else {
             super::see_other(&location)
         };
+        return Box::pin(ready(res));
     }
+    let in_app = !ctx.htmx
+        && matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+        && !matches!(err, Some(AppError::Csrf | AppError::NoOrganization))
+        && req.get_session().contains_key(SID_KEY);
+    if in_app {
+        let (req, forbidden) = (req.clone(), forbidden_operation(err));
+        return Box::pin(async move {
+            match load_member(&req).await {
+                Ok(m) => in_app_page(&m, &req, status, forbidden),
+                Err(_) => standalone(&Ctx::of(&req), status, None),
+            }
+        });
+    }
+    Box::pin(ready(standalone(&ctx, status, err)))
+}
+
+/// The operation a 403 refused, if it names one.
+fn forbidden_operation(err: Option<&AppError>) -> Option<Operation> {
+    match err {
+        Some(AppError::Forbidden { operation, .. }) => *operation,
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/in_app.html")]
+struct InAppPage {
+    l: LayoutCtx,
+    status: u16,
+    title: &'static str,
+    text: String,
+}
+
+/// A 403 or 404 inside the backoffice: the sidebar and header stay, and the
+/// page says in plain words what happened and what to do.
+fn in_app_page(
+    m: &Member,
+    req: &HttpRequest,
+    status: StatusCode,
+    forbidden: Option<Operation>,
+) -> HttpResponse {
+    let l = LayoutCtx::new(m, Nav::of_path(req.path()));
+    let t = l.t;
+    let (title, text) = if status == StatusCode::NOT_FOUND {
+        (t.error_title_404, t.error_404_in_app.to_string())
+    } else {
+        let text = match forbidden {
+            // Members are refused only what their role does not allow:
+            // what an administrator may do.
+            Some(_) => fill(t.error_403_admins, &[&m.current.organization_name]),
+            None => t.error_403.to_string(),
+        };
+        (t.error_title_403, text)
+    };
+    let p = InAppPage {
+        status: status.as_u16(),
+        title,
+        text,
+        l,
+    };
+    match p.render() {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(_) => HttpResponse::build(status).body(p.text),
+    }
+}
+
+/// The error page of its own (no navigation), or an htmx fragment.
+fn standalone(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
     let t = ctx.lang.t();
     let (text, detail) = text_for(status, err, t);
     let mut res = HttpResponse::build(status);

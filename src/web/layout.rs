@@ -26,6 +26,35 @@ pub enum Nav {
     ApiClients,
     AuditLog,
     Outbox,
+    /// No area (a page that is not there).
+    Nowhere,
+}
+
+impl Nav {
+    /// The area a path belongs to (for pages that are not a screen's own,
+    /// such as an error inside one).
+    pub fn of_path(path: &str) -> Nav {
+        let areas = [
+            ("/locations", Nav::Locations),
+            ("/meetings", Nav::Meetings),
+            ("/customers", Nav::Customers),
+            ("/account", Nav::Account),
+            ("/settings/organization", Nav::Organization),
+            ("/settings/languages", Nav::Languages),
+            ("/settings/users", Nav::Users),
+            ("/settings/mail-footer", Nav::MailFooter),
+            ("/settings/api-clients", Nav::ApiClients),
+            ("/settings/audit-log", Nav::AuditLog),
+            ("/settings/outbox", Nav::Outbox),
+        ];
+        areas
+            .into_iter()
+            .find(|(prefix, _)| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .map_or(Nav::Nowhere, |(_, nav)| nav)
+    }
 }
 
 /// One link of the navigation.

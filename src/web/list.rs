@@ -19,6 +19,21 @@ pub struct PageLink {
     pub number: i64,
     pub href: String,
     pub current: bool,
+    /// Pages are left out before this one (drawn as "…").
+    pub gap_before: bool,
+}
+
+/// The page numbers a pager links: the first, the last, and two either side
+/// of the current one, in order.
+fn numbers(current: i64, last: i64) -> Vec<i64> {
+    let mut n: Vec<i64> = [1, last]
+        .into_iter()
+        .chain(current.saturating_sub(2)..=current.saturating_add(2))
+        .filter(|n| (1..=last).contains(n))
+        .collect();
+    n.sort_unstable();
+    n.dedup();
+    n
 }
 
 /// What `layout/pagination.html` draws.
@@ -75,12 +90,18 @@ pub fn pager<T>(base: &str, page: &Page<T>) -> Pager {
     let r = &page.request;
     let last = page.pages();
     let link = |n: i64| href(base, r, n, r.sort, r.desc);
-    let links = (1..=last)
-        .filter(|n| *n == 1 || *n == last || (n - r.number).abs() <= 2)
-        .map(|n| PageLink {
-            number: n,
-            href: link(n),
-            current: n == r.number,
+    let mut before = 0;
+    let links = numbers(r.number, last)
+        .into_iter()
+        .map(|n| {
+            let gap_before = n > before + 1;
+            before = n;
+            PageLink {
+                number: n,
+                href: link(n),
+                current: n == r.number,
+                gap_before,
+            }
         })
         .collect();
     let from = if page.total == 0 { 0 } else { r.offset() + 1 };
@@ -138,4 +159,21 @@ pub fn cached_section(
         key.push(if *flag { '1' } else { '0' });
     }
     cache::for_actor(actor, key, render)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pager_links_the_ends_and_the_neighbours() {
+        assert_eq!(numbers(1, 1), [1]);
+        assert_eq!(numbers(1, 10), [1, 2, 3, 10]);
+        assert_eq!(numbers(5, 10), [1, 3, 4, 5, 6, 7, 10]);
+        assert_eq!(numbers(10, 10), [1, 8, 9, 10]);
+        assert_eq!(numbers(3, 4), [1, 2, 3, 4]);
+        // Past the end (an old link): the ends only.
+        assert_eq!(numbers(50, 10), [1, 10]);
+        assert_eq!(numbers(i64::MAX, 2), [1, 2]);
+    }
 }

@@ -1429,6 +1429,27 @@ async fn week_view_click_empty_slot_creates_meeting() {
         .expect("value")
         .unwrap_or_default();
     assert_eq!(from, start, "the form starts at the clicked hour");
+    // Beside the browser's picker, the chosen moment in the page's words.
+    let echo = js(
+        c,
+        "var i = document.getElementById('f-date_from'); \
+         var e = document.getElementById('f-date_from-echo'); \
+         return [e ? e.textContent : null, i.getAttribute('aria-describedby')];",
+    )
+    .await;
+    let hour = &start[11..16];
+    let words = echo[0].as_str().unwrap_or_default();
+    assert!(
+        words.contains(" om ") && words.contains(hour) && words.contains("2"),
+        "the from field's value in Dutch words: {echo}"
+    );
+    assert!(
+        echo[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("f-date_from-echo"),
+        "{echo}"
+    );
     assert_eq!(
         js(c, "return document.activeElement.id;").await,
         json!("f-subject"),

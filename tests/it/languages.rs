@@ -313,6 +313,25 @@ async fn the_list_searches_pages_and_sorts() {
     assert!(list.contains(&format!("1–10 van {all}")));
     let second = c.get("/settings/languages?pageSize=10&pageNumber=2").await;
     assert!(list_part(&second.body).contains(&format!("11–20 van {all}")));
+    // Pages left out are shown as "…": after 1 2 3 4 and before the last.
+    let gap = "<span class=\"pagination-gap\" aria-hidden=\"true\">…</span>";
+    assert_eq!(
+        list_part(&second.body).matches(gap).count(),
+        1,
+        "{}",
+        list_part(&second.body)
+    );
+    let middle = c.get("/settings/languages?pageSize=10&pageNumber=8").await;
+    assert_eq!(list_part(&middle.body).matches(gap).count(), 2);
+    let nav = &list_part(&middle.body)[list_part(&middle.body)
+        .find("class=\"pagination\"")
+        .unwrap()..];
+    assert!(
+        nav.contains(&format!(
+            "{gap}<a href=\"/settings/languages?pageNumber=6&#38;pageSize=10&#38;"
+        )),
+        "{nav}"
+    );
     let searched = c.get("/settings/languages?q=an&pageSize=5").await;
     assert!(list_part(&searched.body).contains("q=an&#38;pageNumber=2&#38;pageSize=5"));
 

@@ -195,10 +195,38 @@ async fn settings_are_for_admins_only() {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // In plain words, inside the app: the navigation stays.
     assert!(
-        res.body.contains("admin:organization"),
-        "the 403 names the missing permission"
+        res.body
+            .contains("Alleen beheerders van Demo BV kunnen dit."),
+        "{}",
+        res.body
     );
+    assert!(!res.body.contains("admin:organization"), "no scope names");
+    assert!(res.body.contains("<title>Geen toegang"), "{}", res.body);
+    assert!(
+        res.body.contains("href=\"/locations\""),
+        "the sidebar stays"
+    );
+    // A page that is not there, inside the app too, in the area it was in.
+    let gone = staff.get("/customers/bestaat-niet").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert!(
+        gone.body
+            .contains("Deze pagina bestaat niet (meer). Misschien")
+    );
+    assert!(
+        gone.body
+            .contains("class=\"nav-link\" href=\"/customers\" aria-current=\"page\""),
+        "{}",
+        gone.body
+    );
+    // An htmx request still gets the short fragment.
+    let frag = staff
+        .get_with("/customers/bestaat-niet", &[("HX-Request", "true")])
+        .await;
+    assert_eq!(frag.status, StatusCode::NOT_FOUND);
+    assert!(!frag.body.contains("<nav"));
     let mut admin = app.login(ADMIN).await;
     let dash = admin.get("/").await;
     for link in [
