@@ -107,3 +107,23 @@ document.addEventListener("htmx:afterSettle", function (event) { echoDates(event
 document.addEventListener("input", function (event) {
   if (event.target.matches("input[type='date'], input[type='datetime-local']")) echoDate(event.target);
 });
+
+// The live permission matrix: after a tick box changes it, the resource
+// that changed is highlighted and scrolled into view inside the matrix's
+// own box (not the page, so the tick boxes stay where they were).
+var matrixChanged = null;
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.matches(".scope-grid input[name='scope']")) return;
+  matrixChanged = box.value.split(":")[1] || null;
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  var region = event.target;
+  if (region.id !== "matrix" || !matrixChanged) return;
+  var group = region.querySelector("tbody[data-resource='" + matrixChanged + "']");
+  matrixChanged = null;
+  if (!group) return;
+  group.classList.add("is-changed");
+  var head = region.querySelector("thead");
+  region.scrollTop = Math.max(0, group.offsetTop - (head ? head.offsetHeight : 0));
+});

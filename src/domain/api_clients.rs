@@ -3,6 +3,7 @@
 //! disabled switch. Only admins (`api_client_*` operations) manage them.
 
 use chrono::{Duration, NaiveDateTime};
+use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -11,6 +12,8 @@ use crate::db::schema::{api_client_secrets, api_clients};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::local_time::day_start;
+use crate::domain::organizations;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::{Operation, ScopeDiff, ScopeSet};
 use crate::domain::validate;
@@ -77,6 +80,12 @@ impl ApiClient {
     /// The granted scopes (stored normalised; unknown ones are dropped).
     pub fn scope_set(&self) -> ScopeSet {
         ScopeSet::parse(&self.scopes).unwrap_or_default()
+    }
+
+    /// The last day it works, in `tz` (it expires when the next begins).
+    pub fn last_day(&self, tz: Tz) -> Option<chrono::NaiveDate> {
+        self.expires_at
+            .map(|e| crate::domain::local_time::utc_to_local(tz, e - Duration::seconds(1)).date())
     }
 
     /// Active, disabled or expired at `now`.
@@ -148,7 +157,8 @@ pub struct ValidClient {
 
 impl ClientInput {
     /// Check every rule; the scopes are parsed strictly, each bad one named.
-    pub fn validate(&self, now: NaiveDateTime) -> Result<ValidClient, FieldErrors> {
+    /// The expiry day is a day in `tz`, the organisation's time zone.
+    pub fn validate(&self, now: NaiveDateTime, tz: Tz) -> Result<ValidClient, FieldErrors> {
         let mut e = FieldErrors::default();
         let name = crate::domain::validate::required(&mut e, "name", &self.name, MAX_NAME);
         let description = self.description.trim().to_string();
@@ -171,9 +181,10 @@ impl ClientInput {
         let expires_at = match self.expires_on.trim() {
             "" => None,
             day => match validate::day(day) {
-                // The client works through the whole chosen day (UTC).
+                // The client works through the whole chosen day in the
+                // organisation's time zone: it ends when the next begins.
                 Some(d) => {
-                    let end = d.and_hms_opt(23, 59, 59).unwrap_or_default();
+                    let end = day_start(tz, d.succ_opt().unwrap_or(d));
                     if end <= now {
                         e.add("expires_on", ErrorCode::DateInPast);
                     }
@@ -367,7 +378,8 @@ pub fn create(
     secret_hash: &str,
 ) -> Result<ApiClient, AppError> {
     actor.require(Operation::ApiClientCreate)?;
-    let valid = input.validate(now).map_err(AppError::Validation)?;
+    let tz = organizations::time_zone_of(conn, &actor.organization_id)?;
+    let valid = input.validate(now, tz).map_err(AppError::Validation)?;
     let org = actor.organization_id.clone();
     let who = actor.audit();
     db::write(conn, |conn| {
@@ -427,7 +439,8 @@ pub fn update(
     input: &ClientInput,
 ) -> Result<(ApiClient, ScopeDiff), AppError> {
     actor.require(Operation::ApiClientUpdate)?;
-    let valid = input.validate(now).map_err(AppError::Validation)?;
+    let tz = organizations::time_zone_of(conn, &actor.organization_id)?;
+    let valid = input.validate(now, tz).map_err(AppError::Validation)?;
     let org = actor.organization_id.clone();
     db::write(conn, |conn| {
         let before = find(conn, &org, id)?;
@@ -656,7 +669,7 @@ mod tests {
             scopes: vec!["read:customers".into(), "read:customers".into()],
             expires_on: "2027-01-31".into(),
         };
-        let v = input.validate(now()).unwrap();
+        let v = input.validate(now(), chrono_tz::Europe::Amsterdam).unwrap();
         assert_eq!(v.name, "Helpdesk");
         assert_eq!(v.scopes.to_string(), "read:customers");
         let bad = ClientInput {
@@ -665,7 +678,9 @@ mod tests {
             scopes: vec!["read:planets".into(), "delete:locations".into()],
             expires_on: "2020-01-01".into(),
         };
-        let e = bad.validate(now()).unwrap_err();
+        let e = bad
+            .validate(now(), chrono_tz::Europe::Amsterdam)
+            .unwrap_err();
         assert_eq!(e.get("name"), Some(&ErrorCode::Required));
         assert_eq!(e.get("description"), Some(&ErrorCode::TooLong(500)));
         assert_eq!(
@@ -679,7 +694,9 @@ mod tests {
             expires_on: "31-01-2027".into(),
             ..Default::default()
         };
-        let e = none.validate(now()).unwrap_err();
+        let e = none
+            .validate(now(), chrono_tz::Europe::Amsterdam)
+            .unwrap_err();
         assert_eq!(e.get("scopes"), Some(&ErrorCode::NoScope));
         assert_eq!(e.get("expires_on"), Some(&ErrorCode::InvalidDate));
     }

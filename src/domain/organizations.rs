@@ -117,6 +117,15 @@ pub fn create(
     Ok(org)
 }
 
+/// The organisation's time zone (UTC if the stored name is unknown).
+pub fn time_zone_of(conn: &mut DbConn, id: &str) -> Result<chrono_tz::Tz, AppError> {
+    let name: String = organizations::table
+        .find(id)
+        .select(organizations::time_zone)
+        .first(conn)?;
+    Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}
+
 /// An organisation by id (for what every caller may know of its own).
 pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Organization, AppError> {
     Ok(organizations::table

@@ -83,6 +83,16 @@ impl Lang {
         }
     }
 
+    /// A day as people write it: "23 nov. 2026" / "23 Nov 2026".
+    pub fn date(self, day: chrono::NaiveDate) -> String {
+        format!(
+            "{} {} {}",
+            day.day(),
+            self.t().months[day.month0() as usize],
+            day.year()
+        )
+    }
+
     /// A moment as people write it: "23 nov. 2026 14:05" / "23 Nov 2026 14:05",
     /// in the given time zone.
     pub fn datetime(self, utc: NaiveDateTime, tz: chrono_tz::Tz) -> String {
@@ -276,6 +286,8 @@ pub struct Messages {
     pub ac_expires: &'static str,
     pub ac_expires_hint: &'static str,
     pub ac_expires_never: &'static str,
+    /// The last day a client works ({} the day).
+    pub ac_expires_through: &'static str,
     pub ac_scopes_legend: &'static str,
     pub ac_scopes_hint: &'static str,
     pub ac_level_read: &'static str,
@@ -314,6 +326,14 @@ pub struct Messages {
     pub ac_disable: &'static str,
     pub ac_enable: &'static str,
     pub ac_disable_hint: &'static str,
+    /// "{} of {} operations allowed".
+    pub ac_matrix_summary: &'static str,
+    /// Appended when some are allowed in part: ", {} of them in part".
+    pub ac_matrix_summary_partly: &'static str,
+    pub ac_matrix_only_allowed: &'static str,
+    pub ac_disable_title: &'static str,
+    /// What blocking does ({} the client's name).
+    pub ac_disable_text: &'static str,
     pub ac_delete: &'static str,
     pub ac_delete_title: &'static str,
     pub ac_delete_warning: &'static str,

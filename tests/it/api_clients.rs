@@ -901,7 +901,14 @@ async fn create_shows_the_secret_once_and_stores_only_an_argon2_hash() {
     assert_eq!(client.name, "Helpdesk", "trimmed");
     assert_eq!(client.description, "Leest klanten voor de helpdesk.");
     assert_eq!(client.scopes, "read:customers write:customers:/contacts");
-    assert_eq!(client.expires_at, expiry.and_hms_opt(23, 59, 59));
+    // Through the chosen day in Amsterdam: until the next day starts there.
+    assert_eq!(
+        client.expires_at,
+        Some(portaal::domain::local_time::day_start(
+            chrono_tz::Europe::Amsterdam,
+            expiry.succ_opt().unwrap()
+        ))
+    );
     assert!(!client.disabled);
     assert_eq!(client.created_by_label, "Bea Beheer");
     assert_eq!(client.version, 1);
@@ -1432,7 +1439,19 @@ async fn disable_and_enable_toggle_the_status() {
     let path = format!("{BASE}/{id}");
     let page = c.get(&path).await;
     assert!(page.body.contains("badge-success\">Actief"));
-    assert!(page.body.contains(&format!("action=\"{path}/disable\"")));
+    // Blocking asks first, saying what it does.
+    assert!(page.body.contains(&format!("href=\"{path}/disable\"")));
+    let confirm = c.get(&format!("{path}/disable")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("API-client blokkeren"));
+    assert!(confirm.body.contains(&format!(
+        "{BOEKHOUDING} wordt geblokkeerd: de client krijgt geen nieuwe tokens meer"
+    )));
+    assert!(confirm.body.contains(&format!("action=\"{path}/disable\"")));
+    assert!(
+        !row(&app, &id).await.unwrap().disabled,
+        "not before it is confirmed"
+    );
     let res = c.post(&format!("{path}/disable"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), path);
@@ -2026,4 +2045,43 @@ async fn another_organisation_sees_and_touches_nothing() {
     let res = demo.post(&format!("{BASE}/{theirs}/disable"), &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!row(&app, &theirs).await.unwrap().disabled);
+}
+
+#[actix_web::test]
+async fn the_expiry_day_is_a_day_in_the_organisations_time_zone() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    let res = c
+        .post(
+            BASE,
+            &[
+                ("name", "Zomerproject"),
+                ("expires_on", "2030-06-30"),
+                ("scope", "read:locations"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id = id_of(&app, "Zomerproject").await;
+    // It works through 30 June in Amsterdam (summer time, UTC+2): it ends
+    // at midnight there, 22:00 UTC.
+    let stored = {
+        let id = id.clone();
+        app.db(move |conn| {
+            api_clients::table
+                .find(id)
+                .select(api_clients::expires_at)
+                .first::<Option<NaiveDateTime>>(conn)
+                .unwrap()
+        })
+        .await
+    };
+    assert_eq!(
+        stored,
+        Some("2030-06-30T22:00:00".parse::<NaiveDateTime>().unwrap())
+    );
+    let page = c.get(&format!("{BASE}/{id}")).await.body;
+    assert!(page.contains("<dd>t/m 30 jun. 2030</dd>"), "{page}");
+    let edit = c.get(&format!("{BASE}/{id}/edit")).await.body;
+    assert!(edit.contains("value=\"2030-06-30\""), "{edit}");
 }

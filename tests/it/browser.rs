@@ -148,20 +148,57 @@ async fn api_client_create_with_live_matrix() {
         "beside the form the matrix scrolls in its own box"
     );
 
+    let summary = "return document.getElementById('matrix-summary').textContent.trim();";
+    let before = js(c, summary).await;
+    assert!(
+        before.as_str().unwrap_or_default().starts_with("0 van "),
+        "{before}"
+    );
+    // Scrolled away from the locations, ticking one of theirs brings them
+    // back into the matrix's box, marked, and the summary counts them.
+    js(
+        c,
+        "document.getElementById('matrix').scrollTop = 0; return 0;",
+    )
+    .await;
     click(c, "#scope-read-locations").await;
     wait_matrix(c, LIVE, "location_list", "Toegestaan").await;
     wait_matrix(c, LIVE, "location_get", "Toegestaan").await;
     wait_matrix(c, LIVE, "location_create", "Niet toegestaan").await;
     wait_matrix(c, LIVE, "location_delete", "Niet toegestaan").await;
     assert_same_page(c, "ticking read:locations").await;
-    let after = js(c, "return document.getElementById('matrix').scrollTop;")
-        .await
-        .as_f64()
-        .unwrap_or(-1.0);
-    assert!(
-        (after - scrolled).abs() < 1.0,
-        "the matrix jumped from {scrolled} to {after} on a swap"
+    let shown = js(
+        c,
+        "const m = document.getElementById('matrix');
+         const g = m.querySelector(\"tbody[data-resource='locations']\");
+         const head = m.querySelector('thead').offsetHeight;
+         return [g.classList.contains('is-changed'), g.offsetTop - m.scrollTop - head];",
+    )
+    .await;
+    assert_eq!(
+        shown[0],
+        json!(true),
+        "the changed group is marked: {shown}"
     );
+    assert!(
+        shown[1].as_f64().unwrap_or(99.0).abs() < 2.0,
+        "the changed group is at the top of the matrix's box: {shown} (was at {scrolled})"
+    );
+    let after = js(c, summary).await;
+    assert!(
+        after.as_str().unwrap_or_default().starts_with("2 van "),
+        "the summary counts list and get: {after}"
+    );
+    // "Only show what is allowed": the rest folds away.
+    click(c, "#matrix-only-allowed").await;
+    let visible = js(
+        c,
+        "return [...document.querySelectorAll('#matrix tbody tr:not(.matrix-resource)')]
+           .filter(r => r.offsetParent !== null).length;",
+    )
+    .await;
+    assert_eq!(visible, json!(2), "only location_list and location_get");
+    click(c, "#matrix-only-allowed").await;
 
     click(c, "#scope-admin-locations").await;
     wait_matrix(c, LIVE, "location_delete", "Toegestaan").await;
@@ -1732,6 +1769,7 @@ async fn every_screen_passes_axe_in_both_languages() {
         &client,
         &format!("{client}/edit"),
         &format!("{client}/delete"),
+        &format!("{client}/disable"),
         "/settings/audit-log",
         "/does-not-exist",
     ]

@@ -49,6 +49,29 @@ pub(super) async fn set_disabled(
     Ok(flash.redirect(&format!("{BASE}/{}", c.id)))
 }
 
+/// "Block this client?": what it means, before it happens (as blocking a
+/// member asks).
+pub(super) async fn confirm_disable(
+    m: Member,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::ApiClientUpdate)?;
+    let (client, _) = load(&state, &m, id.into_inner()).await?;
+    let l = LayoutCtx::new(&m, Nav::ApiClients);
+    let t = l.t;
+    let p = ConfirmPage {
+        title: t.ac_disable_title,
+        text: fill(t.ac_disable_text, &[&client.name]),
+        action: format!("{BASE}/{}/disable", client.id),
+        button: t.ac_disable,
+        cancel: format!("{BASE}/{}", client.id),
+        error: None,
+        l,
+    };
+    render(StatusCode::OK, &p)
+}
+
 pub(super) async fn disable(
     m: Member,
     state: web::Data<AppState>,

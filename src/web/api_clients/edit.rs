@@ -26,7 +26,7 @@ pub(super) async fn update(
     let (client, _) = load(&state, &m, id.into_inner()).await?;
     let posted = parse_posted(form.into_inner());
     let now = state.clock.now();
-    let valid = match posted.input.validate(now) {
+    let valid = match posted.input.validate(now, m.tz) {
         Ok(v) => v,
         Err(errors) => {
             let p = with_errors(

@@ -128,11 +128,11 @@ pub(super) async fn edit_form(
     let (client, _) = load(&state, &m, id.into_inner()).await?;
     render(
         StatusCode::OK,
-        &form_page(&m, Some(&client), &input_of(&client), client.version),
+        &form_page(&m, Some(&client), &input_of(&client, m.tz), client.version),
     )
 }
 
-pub(super) fn input_of(c: &ApiClient) -> ClientInput {
+pub(super) fn input_of(c: &ApiClient, tz: chrono_tz::Tz) -> ClientInput {
     ClientInput {
         name: c.name.clone(),
         description: c.description.clone(),
@@ -142,15 +142,12 @@ pub(super) fn input_of(c: &ApiClient) -> ClientInput {
             .iter()
             .map(ToString::to_string)
             .collect(),
-        expires_on: c
-            .expires_at
-            .map(|e| e.date().to_string())
-            .unwrap_or_default(),
+        expires_on: c.last_day(tz).map(|d| d.to_string()).unwrap_or_default(),
     }
 }
 
 #[derive(Template)]
-#[template(path = "api_clients/_matrix.html")]
+#[template(path = "api_clients/_matrix_live.html")]
 pub(super) struct MatrixFragment {
     pub(super) t: &'static Messages,
     pub(super) matrix: MatrixView,
@@ -200,7 +197,7 @@ pub(super) async fn create(
     m.actor.require(Operation::ApiClientCreate)?;
     let posted = parse_posted(form.into_inner());
     let now = state.clock.now();
-    if let Err(errors) = posted.input.validate(now) {
+    if let Err(errors) = posted.input.validate(now, m.tz) {
         let p = with_errors(form_page(&m, None, &posted.input, 0), &errors);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }

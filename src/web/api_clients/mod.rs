@@ -21,6 +21,7 @@ use crate::domain::paging::ListParams;
 use crate::domain::scopes::{Operation, ScopeSet};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Messages, fill};
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors};
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{id}/edit", web::get().to(edit_form))
             .route("/{id}/secret", web::get().to(secret))
             .route("/{id}/rotate", web::post().to(rotate))
+            .route("/{id}/disable", web::get().to(confirm_disable))
             .route("/{id}/disable", web::post().to(disable))
             .route("/{id}/enable", web::post().to(enable))
             .route("/{id}/delete", web::get().to(delete_form))

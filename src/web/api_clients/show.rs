@@ -43,9 +43,10 @@ pub(super) fn show_page(
         status: status_badge(t, c.status(now)),
         idle: idle_badge(t, c.idle(now)),
         scopes: set.scopes().iter().map(ToString::to_string).collect(),
-        expires: c
-            .expires_at
-            .map_or_else(|| t.ac_expires_never.to_string(), |e| lang.datetime(e, tz)),
+        expires: c.last_day(tz).map_or_else(
+            || t.ac_expires_never.to_string(),
+            |d| fill(t.ac_expires_through, &[&lang.date(d)]),
+        ),
         created: lang.datetime(c.created_at, tz),
         created_by: c.created_by_label.clone(),
         last_used: c
@@ -71,7 +72,7 @@ pub(super) fn show_page(
             .map(|o| (o.name(), o.description(lang), tested == Some(*o)))
             .collect(),
         tested: tested_result,
-        matrix: matrix_view(lang, &set, None),
+        matrix: matrix_view(lang, &set, None).allowed_first(),
         c,
         l,
     }

@@ -218,6 +218,8 @@ pub struct MatrixOp {
     pub name: &'static str,
     pub description: &'static str,
     pub access: AccessView,
+    /// Allowed in full or in part (what "only allowed" keeps).
+    pub allowed: bool,
     /// (`added` / `removed`, its label) when editing changes it.
     pub change: Option<(&'static str, &'static str)>,
 }
@@ -226,6 +228,8 @@ pub struct MatrixOp {
 pub struct MatrixGroup {
     pub label: &'static str,
     pub name: &'static str,
+    /// Some operation of it is allowed.
+    pub any_allowed: bool,
     pub levels: Vec<(&'static str, AccessView)>,
     pub ops: Vec<MatrixOp>,
 }
@@ -234,6 +238,20 @@ pub struct MatrixGroup {
 pub struct MatrixView {
     pub groups: Vec<MatrixGroup>,
     pub diff: Option<DiffView>,
+    /// "11 of 52 operations allowed" (and how many in part).
+    pub summary: String,
+}
+
+impl MatrixView {
+    /// Allowed operations first, in groups with something allowed first
+    /// (a client's page, where what it may do matters most).
+    pub fn allowed_first(mut self) -> Self {
+        for g in &mut self.groups {
+            g.ops.sort_by_key(|o| !o.allowed);
+        }
+        self.groups.sort_by_key(|g| !g.any_allowed);
+        self
+    }
 }
 
 /// A scope difference, for people.
@@ -266,9 +284,9 @@ pub fn diff_view(lang: Lang, d: &ScopeDiff) -> DiffView {
 pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> MatrixView {
     let t = lang.t();
     let diff = before.map(|b| b.diff(set));
-    let groups = set
-        .matrix()
-        .into_iter()
+    let rows = set.matrix();
+    let groups = rows
+        .iter()
         .map(|r| MatrixGroup {
             label: resource_label(t, r.resource),
             name: r.resource.as_str(),
@@ -277,6 +295,7 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
                 .iter()
                 .map(|(l, a)| (level_label(t, *l), access_view(t, *a)))
                 .collect(),
+            any_allowed: r.operations.iter().any(|o| o.access() != Access::Denied),
             ops: r
                 .operations
                 .iter()
@@ -284,6 +303,7 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
                     name: o.operation.name(),
                     description: o.operation.description(lang),
                     access: access_view(t, o.access()),
+                    allowed: o.access() != Access::Denied,
                     change: diff.as_ref().and_then(|d| {
                         if d.operations_added.contains(&o.operation) {
                             Some(("added", t.ac_ops_added))
@@ -297,9 +317,22 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
                 .collect(),
         })
         .collect();
+    let count = |a: Access| {
+        rows.iter()
+            .flat_map(|r| &r.operations)
+            .filter(|o| o.access() == a)
+            .count()
+    };
+    let (allowed, partly) = (count(Access::Allowed), count(Access::Partial));
+    let total = Operation::ALL.len();
+    let mut summary = fill(t.ac_matrix_summary, &[&allowed, &total]);
+    if partly > 0 {
+        summary.push_str(&fill(t.ac_matrix_summary_partly, &[&partly]));
+    }
     MatrixView {
         groups,
         diff: diff.as_ref().map(|d| diff_view(lang, d)),
+        summary,
     }
 }
 
