@@ -123,24 +123,36 @@ pub struct AuditRow {
     pub created_at: NaiveDateTime,
 }
 
-/// One of the newest events, with what it was about: the record's name as
-/// its values give it, and whether the record still exists (so the screen
-/// may link to it).
-#[derive(Debug, Clone)]
-pub struct RecentEvent {
-    pub row: AuditRow,
+/// What an event was about: the record's name and whether it still exists
+/// (so a screen may link to it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
     /// The record's name (a location's, a contact's first and last name, a
-    /// meeting's employee), from the values after the change (or before a
-    /// deletion).
+    /// meeting's employee, an invitation's address), from the values after
+    /// the change (or before a deletion); for a member, the person's name
+    /// now.
     pub name: Option<String>,
-    /// The record exists now.
+    /// The record exists now, in the organisation.
     pub exists: bool,
     /// A contact's customer (its page shows the contact).
     pub customer_id: Option<String>,
 }
 
+/// One of the newest events, with what it was about.
+#[derive(Debug, Clone)]
+pub struct RecentEvent {
+    pub row: AuditRow,
+    pub about: About,
+}
+
 /// The name a record goes by, read from its audited values.
 fn name_in(resource_type: &str, values: &serde_json::Value) -> Option<String> {
+    // A deletion may keep the record under its kind, beside what went
+    // with it (`{"customer": {…}, "contactsDeleted": 2}`).
+    let values = values
+        .get(resource_type)
+        .filter(|v| v.is_object())
+        .unwrap_or(values);
     let text = |key: &str| {
         values
             .get(key)
@@ -159,48 +171,111 @@ fn name_in(resource_type: &str, values: &serde_json::Value) -> Option<String> {
         }
         "meeting" => text("employeeName").map(str::to_string),
         "location" | "customer" | "api_client" | "organization" => text("name").map(str::to_string),
+        "user" => text("name").or(text("email")).map(str::to_string),
         "invitation" => text("email").map(str::to_string),
         _ => None,
     }
 }
 
-/// The ids of `ids` that exist in the organisation's `resource_type` table
-/// (with a contact's customer), in one query per kind of record.
+/// A record found by [`existing`]: its id, a contact's customer, and the
+/// name it goes by now where its audited values give none (a member's).
+struct Found {
+    id: String,
+    customer_id: Option<String>,
+    name: Option<String>,
+}
+
+/// The records of `ids` that exist in the organisation's `resource_type`
+/// table, in one query per kind of record.
 fn existing(
     conn: &mut DbConn,
     organization_id: &str,
     resource_type: &str,
     ids: &[String],
-) -> QueryResult<Vec<(String, Option<String>)>> {
-    use crate::db::schema::{api_clients, contacts, customers, locations, meetings};
-    let none = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect();
+) -> QueryResult<Vec<Found>> {
+    use crate::db::schema::{
+        api_clients, contacts, customers, invitations, locations, meetings, memberships,
+        organizations, users,
+    };
+    let plain = |ids: Vec<String>| {
+        ids.into_iter()
+            .map(|id| Found {
+                id,
+                customer_id: None,
+                name: None,
+            })
+            .collect()
+    };
+    let named = |rows: Vec<(String, String)>| {
+        rows.into_iter()
+            .map(|(id, name)| Found {
+                id,
+                customer_id: None,
+                name: Some(name),
+            })
+            .collect()
+    };
     Ok(match resource_type {
-        "location" => none(
+        "location" => plain(
             locations::table
                 .filter(locations::organization_id.eq(organization_id))
                 .filter(locations::id.eq_any(ids))
                 .select(locations::id)
                 .load(conn)?,
         ),
-        "customer" => none(
+        "customer" => plain(
             customers::table
                 .filter(customers::organization_id.eq(organization_id))
                 .filter(customers::id.eq_any(ids))
                 .select(customers::id)
                 .load(conn)?,
         ),
-        "meeting" => none(
+        "meeting" => plain(
             meetings::table
                 .filter(meetings::organization_id.eq(organization_id))
                 .filter(meetings::id.eq_any(ids))
                 .select(meetings::id)
                 .load(conn)?,
         ),
-        "api_client" => none(
+        "api_client" => plain(
             api_clients::table
                 .filter(api_clients::organization_id.eq(organization_id))
                 .filter(api_clients::id.eq_any(ids))
                 .select(api_clients::id)
+                .load(conn)?,
+        ),
+        // An open invitation (an accepted one became a membership).
+        "invitation" => plain(
+            invitations::table
+                .filter(invitations::organization_id.eq(organization_id))
+                .filter(invitations::id.eq_any(ids))
+                .filter(invitations::accepted_at.is_null())
+                .select(invitations::id)
+                .load(conn)?,
+        ),
+        "membership" => named(
+            memberships::table
+                .inner_join(users::table)
+                .filter(memberships::organization_id.eq(organization_id))
+                .filter(memberships::id.eq_any(ids))
+                .select((memberships::id, users::name))
+                .load(conn)?,
+        ),
+        // A person, while a member of the organisation.
+        "user" => named(
+            memberships::table
+                .inner_join(users::table)
+                .filter(memberships::organization_id.eq(organization_id))
+                .filter(memberships::user_id.eq_any(ids))
+                .select((users::id, users::name))
+                .load(conn)?,
+        ),
+        // The organisation itself, by its name now.
+        "organization" => named(
+            organizations::table
+                .filter(organizations::id.eq(organization_id))
+                .filter(organizations::id.eq_any(ids))
+                .select((organizations::id, organizations::name))
                 .load(conn)?,
         ),
         "contact" => contacts::table
@@ -209,15 +284,76 @@ fn existing(
             .select((contacts::id, contacts::customer_id))
             .load::<(String, String)>(conn)?
             .into_iter()
-            .map(|(id, customer)| (id, Some(customer)))
+            .map(|(id, customer)| Found {
+                id,
+                customer_id: Some(customer),
+                name: None,
+            })
             .collect(),
         _ => vec![],
     })
 }
 
+/// The record an event was about, as the event holds it.
+pub struct Subject<'a> {
+    /// The kind of record (`location`, `contact`, …).
+    pub kind: &'a str,
+    pub id: Option<&'a str>,
+    /// Its audited values before and after (JSON).
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
+
+/// What each event was about, for events of one organisation: the
+/// record's name from its values and whether it still exists, in one
+/// query per kind of record among them (never one per event).
+pub fn about(
+    conn: &mut DbConn,
+    organization_id: &str,
+    events: &[Subject<'_>],
+) -> QueryResult<Vec<About>> {
+    let mut wanted: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for Subject { kind, id, .. } in events {
+        if let Some(id) = id {
+            let ids = wanted.entry(kind).or_default();
+            if !ids.iter().any(|known| known == id) {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    let mut found = std::collections::HashMap::new();
+    for (kind, ids) in &wanted {
+        for f in existing(conn, organization_id, kind, ids)? {
+            found.insert((*kind, f.id.clone()), f);
+        }
+    }
+    Ok(events
+        .iter()
+        .map(
+            |Subject {
+                 kind,
+                 id,
+                 before,
+                 after,
+             }| {
+                let values = after
+                    .or(*before)
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+                let here = id.and_then(|id| found.get(&(*kind, id.to_string())));
+                About {
+                    name: values
+                        .and_then(|v| name_in(kind, &v))
+                        .or_else(|| here.and_then(|f| f.name.clone())),
+                    exists: here.is_some(),
+                    customer_id: here.and_then(|f| f.customer_id.clone()),
+                }
+            },
+        )
+        .collect())
+}
+
 /// The newest `limit` events of one organisation, each with what it was
-/// about (see [`RecentEvent`]): one query for the events, and one per kind
-/// of record among them to see which still exist.
+/// about (see [`about`]).
 pub fn recent(
     conn: &mut DbConn,
     organization_id: &str,
@@ -233,39 +369,20 @@ pub fn recent(
             audit_events::after_json,
         ))
         .load(conn)?;
-    let mut wanted: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for (row, _, _) in &rows {
-        if let Some(id) = &row.resource_id {
-            wanted
-                .entry(row.resource_type.clone())
-                .or_default()
-                .push(id.clone());
-        }
-    }
-    let mut found = std::collections::HashMap::new();
-    for (kind, ids) in &wanted {
-        for (id, customer) in existing(conn, organization_id, kind, ids)? {
-            found.insert((kind.clone(), id), customer);
-        }
-    }
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|(row, before, after)| Subject {
+            kind: &row.resource_type,
+            id: row.resource_id.as_deref(),
+            before: before.as_deref(),
+            after: after.as_deref(),
+        })
+        .collect();
+    let abouts = about(conn, organization_id, &keys)?;
     Ok(rows
         .into_iter()
-        .map(|(row, before, after)| {
-            let values = after
-                .or(before)
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok());
-            let name = values.and_then(|v| name_in(&row.resource_type, &v));
-            let here = row
-                .resource_id
-                .as_ref()
-                .and_then(|id| found.get(&(row.resource_type.clone(), id.clone())));
-            RecentEvent {
-                name,
-                exists: here.is_some(),
-                customer_id: here.cloned().flatten(),
-                row,
-            }
-        })
+        .zip(abouts)
+        .map(|((row, _, _), about)| RecentEvent { row, about })
         .collect())
 }
 
@@ -306,13 +423,21 @@ pub const SORT: crate::domain::paging::SortSpec = crate::domain::paging::SortSpe
     default_desc: true,
 };
 
-/// One page of the actor's organisation's audit log.
+/// An event of the audit log with what it was about.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub entry: AuditEntry,
+    pub about: About,
+}
+
+/// One page of the actor's organisation's audit log, each event with what
+/// it was about (see [`about`]).
 pub fn list(
     conn: &mut DbConn,
     actor: &crate::domain::actor::Actor,
     filter: &Filter,
     page: crate::domain::paging::PageRequest,
-) -> Result<crate::domain::paging::Page<AuditEntry>, crate::error::AppError> {
+) -> Result<crate::domain::paging::Page<Listed>, crate::error::AppError> {
     actor.require(crate::domain::scopes::Operation::AuditList)?;
     let org = actor.organization_id.as_str();
     let filtered = || {
@@ -352,13 +477,27 @@ pub fn list(
         (_, false) => filtered().order((audit_events::created_at.asc(), audit_events::id.asc())),
         (_, true) => filtered().order((audit_events::created_at.desc(), audit_events::id.desc())),
     };
-    let items = q
+    let entries: Vec<AuditEntry> = q
         .limit(page.size)
         .offset(page.offset())
         .select(AuditEntry::as_select())
         .load(conn)?;
+    let keys: Vec<_> = entries
+        .iter()
+        .map(|e| Subject {
+            kind: &e.resource_type,
+            id: e.resource_id.as_deref(),
+            before: e.before_json.as_deref(),
+            after: e.after_json.as_deref(),
+        })
+        .collect();
+    let abouts = about(conn, org, &keys)?;
     Ok(crate::domain::paging::Page {
-        items,
+        items: entries
+            .into_iter()
+            .zip(abouts)
+            .map(|(entry, about)| Listed { entry, about })
+            .collect(),
         request: page,
         total,
     })
@@ -417,4 +556,95 @@ pub fn raise_data_version(conn: &mut DbConn, org: &str) -> QueryResult<()> {
         .first(conn)?;
     crate::domain::cache::saw_version(org, version);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, audit_action};
+
+    /// Every action string the code audits with: the literals shaped like
+    /// `kind.what_happened` in `src/` (outside the messages), the images'
+    /// `organization.{}_updated` spelled out per kind of image.
+    fn actions_in_source() -> std::collections::BTreeSet<String> {
+        let literal = regex::Regex::new(r#""((?:[a-z]+_)*[a-z]+\.(?:[a-z{}]+_?)+)""#).unwrap();
+        let kinds = [
+            "setup",
+            "auth",
+            "user",
+            "membership",
+            "organization",
+            "language",
+            "invitation",
+            "location",
+            "customer",
+            "contact",
+            "meeting",
+            "api_client",
+        ];
+        let mut found = std::collections::BTreeSet::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("i18n") {
+                        dirs.push(path);
+                    }
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for c in literal.captures_iter(&source) {
+                    let action = &c[1];
+                    if !kinds.iter().any(|k| action.starts_with(&format!("{k}."))) {
+                        continue;
+                    }
+                    if action.contains("{}") {
+                        for image in [
+                            crate::domain::images::Kind::Logo,
+                            crate::domain::images::Kind::Icon,
+                        ] {
+                            found.insert(action.replace("{}", image.as_str()));
+                        }
+                    } else {
+                        found.insert(action.to_string());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_audited_action_reads_in_both_languages() {
+        let actions = actions_in_source();
+        // The collection itself works: actions set through a variable, a
+        // format!, and the newest ones are among them.
+        for known in [
+            "auth.login_failed",
+            "language.disabled",
+            "organization.icon_removed",
+            "meeting.restored",
+            "contact.restored",
+            "invitation.resent",
+            "invitation.revoked",
+            "membership.enabled",
+            "user.password_reset_requested",
+            "api_client.secret_rotated",
+        ] {
+            assert!(actions.contains(known), "{known} not found in src/");
+        }
+        assert!(actions.len() >= 50, "{actions:?}");
+        for action in &actions {
+            let (nl, en) = (
+                audit_action(Lang::Nl, action),
+                audit_action(Lang::En, action),
+            );
+            assert_ne!(nl, *action, "{action} has no Dutch label");
+            assert_ne!(en, *action, "{action} has no English label");
+            assert_ne!(nl, en, "{action} reads the same in both languages");
+        }
+    }
 }

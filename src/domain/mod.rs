@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod api_clients;
 pub mod audit;
+pub mod audit_changes;
 pub mod auth;
 pub mod cache;
 pub mod contacts;

@@ -391,7 +391,18 @@ pub struct Messages {
     pub audit_changes: &'static str,
     pub audit_before: &'static str,
     pub audit_after: &'static str,
-    pub audit_show_values: &'static str,
+    /// The disclosure of an event's changed fields.
+    pub audit_show_changes: &'static str,
+    /// The column of a changed field's name.
+    pub audit_field: &'static str,
+    /// A true value in the changes.
+    pub audit_yes: &'static str,
+    /// A false value in the changes.
+    pub audit_no: &'static str,
+    /// An empty value in the changes.
+    pub audit_empty_value: &'static str,
+    /// Beside the name of a record that was deleted since.
+    pub audit_gone: &'static str,
     pub audit_empty: &'static str,
     pub audit_kind_user: &'static str,
     pub audit_kind_api_client: &'static str,
@@ -742,6 +753,72 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         Lang::Nl => nl.to_string(),
         Lang::En => en.to_string(),
     }
+}
+
+/// How a kind of audited record reads in this language (unknown kinds as
+/// they are).
+pub fn audit_resource(lang: Lang, resource_type: &str) -> String {
+    let (nl, en) = match resource_type {
+        "location" => ("Locatie", "Location"),
+        "customer" => ("Klant", "Customer"),
+        "contact" => ("Contactpersoon", "Contact"),
+        "meeting" => ("Afspraak", "Meeting"),
+        "api_client" => ("API-client", "API client"),
+        "user" => ("Gebruiker", "User"),
+        "membership" => ("Lidmaatschap", "Membership"),
+        "invitation" => ("Uitnodiging", "Invitation"),
+        "organization" => ("Organisatie", "Organisation"),
+        "language" => ("Taal", "Language"),
+        _ => return resource_type.to_string(),
+    };
+    match lang {
+        Lang::Nl => nl.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// The label of an audited field (a JSON key of a record's audit values)
+/// where a screen already names it, in this language; `None` otherwise.
+pub fn audit_field(lang: Lang, resource_type: &str, key: &str) -> Option<&'static str> {
+    let t = lang.t();
+    Some(match (resource_type, key) {
+        ("contact", "firstname") => t.contact_firstname,
+        ("contact", "lastname") => t.contact_lastname,
+        ("contact", "mobile") => t.contact_mobile,
+        ("location", "addressLine1") => t.loc_address_line1,
+        ("location", "addressLine2") => t.loc_address_line2,
+        ("location", "postalCode") => t.loc_postal_code,
+        ("location", "city") => t.loc_city,
+        ("location", "countryCode") => t.loc_country,
+        ("location", "officeOpenHour") => t.loc_open_hour,
+        ("location", "officeCloseHour") => t.loc_close_hour,
+        ("customer", "customerType") => t.cust_type,
+        ("customer", "phone") => t.cust_phone,
+        ("customer", "countryCode") => t.cust_country,
+        ("customer", "notes") => t.cust_notes,
+        ("meeting", "subject") => t.meet_subject,
+        ("meeting", "employeeName") => t.meet_employee,
+        ("meeting", "locationName") => t.meet_location,
+        ("meeting", "dateFrom") => t.meet_from,
+        ("meeting", "dateTo") => t.meet_to,
+        ("meeting", "notes") => t.meet_notes,
+        ("api_client", "clientId") => t.ac_client_id,
+        ("api_client", "description") => t.ac_description,
+        ("api_client", "scopes") => t.ac_scopes,
+        ("api_client", "expiresAt") => t.ac_expires,
+        ("invitation", "expiresAt") => t.users_expires,
+        ("organization", "slug") => t.org_slug,
+        ("organization", "defaultLanguage") => t.org_default_language,
+        ("organization", "timeZone") => t.org_time_zone,
+        ("organization", "mailFooter") => t.footer_title,
+        (_, "disabled") => t.users_disabled,
+        (_, "role") => t.users_role,
+        (_, "language") => t.language,
+        (_, "name") => t.name,
+        ("contact", "email") => t.contact_email,
+        (_, "email") => t.email,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -9,15 +9,17 @@ use chrono::{NaiveDateTime, TimeZone};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::domain::audit::{self, AuditEntry, Filter};
+use crate::domain::audit::{self, Filter, Listed};
+use crate::domain::audit_changes::{Shown, changes, readable};
 use crate::domain::paging::ListParams;
-use crate::domain::scopes::Operation;
+use crate::domain::scopes::{Operation, Role};
 use crate::error::AppError;
-use crate::i18n::{Lang, Messages, audit_action, fill};
+use crate::i18n::{Lang, Messages, audit_action, audit_field, audit_resource, fill};
 use crate::web::extract::Member;
 use crate::web::form::Choice;
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, pager, sort_header};
+use crate::web::record_page::{deleted, href};
 use crate::web::render;
 
 const PATH: &str = "/settings/audit-log";
@@ -42,9 +44,26 @@ struct EntryView {
     who: String,
     kind: &'static str,
     what: String,
-    resource_type: String,
+    /// The kind of record, in the reader's language.
+    resource: String,
+    /// The record's name; its id when it has none.
+    name: Option<String>,
     resource_id: String,
+    /// The record's page, while it exists.
+    href: Option<String>,
+    /// The record was deleted since.
+    gone: bool,
     ip: String,
+    /// Only the fields that changed.
+    changes: Vec<ChangeView>,
+    /// Whether the changes have a before and an after column.
+    before_column: bool,
+    after_column: bool,
+}
+
+/// One changed field, written out.
+struct ChangeView {
+    field: String,
     before: Option<String>,
     after: Option<String>,
 }
@@ -74,25 +93,62 @@ fn kind_label(t: &Messages, kind: &str) -> &'static str {
     }
 }
 
-fn pretty(json: &Option<String>) -> Option<String> {
-    json.as_deref().map(|j| {
-        serde_json::from_str::<serde_json::Value>(j)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_else(|_| j.to_string())
-    })
+/// A changed value, written out in the reader's language and time zone.
+fn shown(lang: Lang, tz: chrono_tz::Tz, field: &str, value: Shown) -> String {
+    let t = lang.t();
+    match value {
+        Shown::Empty => t.audit_empty_value.to_string(),
+        Shown::Yes => t.audit_yes.to_string(),
+        Shown::No => t.audit_no.to_string(),
+        Shown::Moment(at) => lang.datetime(at, tz),
+        Shown::Text(role) if field == "role" => {
+            Role::parse(&role).map_or(role, |r| crate::web::layout::role_label(t, r).to_string())
+        }
+        Shown::Text(text) => text,
+    }
 }
 
-fn entry_view(lang: Lang, tz: chrono_tz::Tz, e: AuditEntry) -> EntryView {
+fn entry_view(lang: Lang, tz: chrono_tz::Tz, listed: Listed) -> EntryView {
+    let Listed { entry: e, about } = listed;
+    let parse = |json: &Option<String>| {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+    };
+    let changes: Vec<ChangeView> = changes(
+        parse(&e.before_json).as_ref(),
+        parse(&e.after_json).as_ref(),
+    )
+    .into_iter()
+    .map(|c| {
+        // A record kept under its kind (`customer.name`) reads as its own.
+        let key = c
+            .field
+            .strip_prefix(e.resource_type.as_str())
+            .and_then(|k| k.strip_prefix('.'))
+            .unwrap_or(&c.field);
+        ChangeView {
+            before: c.before.map(|v| shown(lang, tz, key, v)),
+            after: c.after.map(|v| shown(lang, tz, key, v)),
+            field: audit_field(lang, &e.resource_type, key)
+                .map_or_else(|| readable(key), str::to_string),
+        }
+    })
+    .collect();
+    let id = e.resource_id.as_deref();
     EntryView {
         when: lang.datetime(e.created_at, tz),
         kind: kind_label(lang.t(), &e.actor_type),
         who: e.actor_label,
         what: audit_action(lang, &e.action),
-        resource_type: e.resource_type,
+        resource: audit_resource(lang, &e.resource_type),
+        href: href(&e.resource_type, id, &about),
+        gone: deleted(&e.resource_type, id, &about),
+        name: about.name,
         resource_id: e.resource_id.unwrap_or_default(),
         ip: e.ip.unwrap_or_default(),
-        before: pretty(&e.before_json),
-        after: pretty(&e.after_json),
+        before_column: changes.iter().any(|c| c.before.is_some()),
+        after_column: changes.iter().any(|c| c.after.is_some()),
+        changes,
     }
 }
 
@@ -164,6 +220,15 @@ async fn show(
             serde_urlencoded::to_string(&base_pairs).unwrap_or_default()
         )
     };
+    let mut resources: Vec<Choice> = kinds
+        .into_iter()
+        .map(|k| Choice {
+            selected: filter.resource_type.as_deref() == Some(k.as_str()),
+            label: audit_resource(m.lang, &k),
+            value: k,
+        })
+        .collect();
+    resources.sort_by(|a, b| a.label.cmp(&b.label));
     let l = LayoutCtx::new(&m, Nav::AuditLog);
     let r = &page.request;
     let pager = pager(&base, &page);
@@ -180,14 +245,7 @@ async fn show(
                 label,
             })
             .collect(),
-        resources: kinds
-            .into_iter()
-            .map(|k| Choice {
-                selected: filter.resource_type.as_deref() == Some(k.as_str()),
-                label: k.clone(),
-                value: k,
-            })
-            .collect(),
+        resources,
         entries: page
             .items
             .into_iter()

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{audit_action, fill};
 use crate::web::extract::{Locale, member_with};
 use crate::web::layout::{LayoutCtx, Nav};
+use crate::web::record_page::href;
 
 /// Mount `/`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -91,31 +92,14 @@ fn activity_rows(
     Ok(audit::recent(conn, organization_id, 8)?
         .into_iter()
         .map(|e| {
-            let href = e
-                .row
-                .resource_id
-                .as_deref()
-                .filter(|_| e.exists)
-                .and_then(|id| page_of(&e.row.resource_type, id, e.customer_id.as_deref()));
+            let href = href(&e.row.resource_type, e.row.resource_id.as_deref(), &e.about);
             ActivityRow {
                 when: lang.datetime(e.row.created_at, tz),
                 who: e.row.actor_label,
                 what: audit_action(lang, &e.row.action),
-                name: e.name,
+                name: e.about.name,
                 href,
             }
         })
         .collect())
-}
-
-/// The screen that shows a record of this kind.
-fn page_of(resource_type: &str, id: &str, customer_id: Option<&str>) -> Option<String> {
-    Some(match resource_type {
-        "location" => format!("/locations/{id}"),
-        "customer" => format!("/customers/{id}"),
-        "contact" => format!("/customers/{}", customer_id?),
-        "meeting" => format!("/meetings/{id}"),
-        "api_client" => format!("/settings/api-clients/{id}"),
-        _ => return None,
-    })
 }

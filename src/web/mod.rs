@@ -27,6 +27,7 @@ pub mod organization;
 pub mod outbox;
 pub mod password_reset;
 pub mod preferences;
+pub mod record_page;
 pub mod setup;
 pub mod shared_html;
 pub mod users;

@@ -6,7 +6,7 @@ use awc::http::StatusCode;
 
 use crate::support::*;
 
-fn customer<'a>(
+pub(crate) fn customer<'a>(
     name: &'a str,
     kind: &'a str,
     email: &'a str,
@@ -1203,7 +1203,9 @@ async fn the_dashboard_reads_the_last_login_fresh_and_speaks_each_language() {
     let second_login = last(&after);
     assert_ne!(second_login, first_login, "the newer login shows at once");
     assert!(
-        after.contains("<td>Bea Beheer</td><td>Ingelogd</td>"),
+        after.contains(
+            "<td>Bea Beheer</td><td>Ingelogd: <a href=\"/settings/users\">Bea Beheer</a></td>"
+        ),
         "{after}"
     );
     let res = admin
@@ -1212,9 +1214,11 @@ async fn the_dashboard_reads_the_last_login_fresh_and_speaks_each_language() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let english = admin.get("/").await.body;
     assert!(
-        english.contains("<td>Bea Beheer</td><td>Logged in</td>"),
+        english.contains(
+            "<td>Bea Beheer</td><td>Logged in: <a href=\"/settings/users\">Bea Beheer</a></td>"
+        ),
         "{english}"
     );
-    assert!(!english.contains("<td>Ingelogd</td>"), "{english}");
+    assert!(!english.contains("<td>Ingelogd"), "{english}");
     assert!(english.contains("<span class=\"stat-label\">Last login</span>"));
 }

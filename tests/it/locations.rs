@@ -6,7 +6,7 @@ use awc::http::StatusCode;
 use crate::support::*;
 use portaal::clock::Clock;
 
-fn fields<'a>(
+pub(crate) fn fields<'a>(
     name: &'a str,
     open: &'a str,
     close: &'a str,

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod api_clients;
 mod architecture;
+mod audit_log;
 mod browser;
 mod customers;
 mod error_summary;
