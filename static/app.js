@@ -127,3 +127,29 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var head = region.querySelector("thead");
   region.scrollTop = Math.max(0, group.offsetTop - (head ? head.offsetHeight : 0));
 });
+
+// A contact's row: after Cancel, Save or the switch (each swaps the row),
+// focus goes back to the control that started it in the new row
+// (data-refocus names it, data-focus-key marks it); Escape in the edit
+// panel cancels the edit.
+var refocus = null;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var from = event.detail.elt.closest("[data-refocus]");
+  var row = from && from.closest("tr[id]");
+  refocus = row ? { row: row.id, key: from.getAttribute("data-refocus") } : null;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  if (!refocus) return;
+  var row = document.getElementById(refocus.row);
+  var target = row && row.querySelector("[data-focus-key='" + refocus.key + "']");
+  refocus = null;
+  if (target) target.focus();
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var panel = event.target.closest && event.target.closest("tr.editing");
+  var cancel = panel && panel.querySelector(".contact-edit-cancel");
+  if (!cancel) return;
+  event.preventDefault();
+  cancel.click();
+});

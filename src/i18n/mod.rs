@@ -671,6 +671,11 @@ pub struct Messages {
     pub contact_email: &'static str,
     pub contact_mobile: &'static str,
     pub contact_two_invoice: &'static str,
+    /// The edit panel's heading, before the contact's name.
+    pub contact_edit_heading: &'static str,
+    /// One line on what TWO_INVOICE means.
+    pub contact_two_invoice_hint: &'static str,
+    pub contact_flash_added: &'static str,
     pub contact_add: &'static str,
     pub contact_edit: &'static str,
     pub contact_delete: &'static str,

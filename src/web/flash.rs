@@ -43,13 +43,15 @@ pub enum Flash {
     CustomerSaved,
     CustomerDeleted,
     ContactDeleted,
+    ContactAdded,
     MeetingRestored,
     ContactRestored,
     NothingToUndo,
 }
 
 impl Flash {
-    const ALL: [Flash; 32] = [
+    const ALL: [Flash; 33] = [
+        Flash::ContactAdded,
         Flash::MeetingRestored,
         Flash::ContactRestored,
         Flash::NothingToUndo,
@@ -113,6 +115,7 @@ impl Flash {
             Flash::CustomerSaved => "customer_saved",
             Flash::CustomerDeleted => "customer_deleted",
             Flash::ContactDeleted => "contact_deleted",
+            Flash::ContactAdded => "contact_added",
             Flash::MeetingRestored => "meeting_restored",
             Flash::ContactRestored => "contact_restored",
             Flash::NothingToUndo => "nothing_to_undo",
@@ -151,6 +154,7 @@ impl Flash {
             Flash::CustomerSaved => t.cust_flash_saved,
             Flash::CustomerDeleted => t.cust_flash_deleted,
             Flash::ContactDeleted => t.contact_flash_deleted,
+            Flash::ContactAdded => t.contact_flash_added,
             Flash::MeetingRestored => t.meet_flash_restored,
             Flash::ContactRestored => t.contact_flash_restored,
             Flash::NothingToUndo => t.flash_nothing_to_undo,

@@ -1598,6 +1598,16 @@ async fn contact_inline_add_edit_and_two_invoice() {
     )
     .await;
     assert_same_page(c, "adding a contact").await;
+    let flash = js(
+        c,
+        "return document.getElementById('flash-region').textContent.trim();",
+    )
+    .await;
+    assert_eq!(
+        flash,
+        json!("Contactpersoon toegevoegd."),
+        "said in the flash region"
+    );
     let row_id = js(
         c,
         "return [...document.querySelectorAll('#contact-rows tr')].find(r => r.textContent.includes('Vos')).id;",
@@ -1626,13 +1636,58 @@ async fn contact_inline_add_edit_and_two_invoice() {
     )
     .await;
     assert_same_page(c, "editing a contact").await;
+    // Focus is back on the row's Edit button, in the new row.
+    let edit_link = format!("#{row_id} a[href$='/edit']");
+    wait_js(
+        c,
+        &format!("document.activeElement === document.querySelector(\"{edit_link}\")"),
+    )
+    .await;
 
-    // TWO_INVOICE: on, then off again, on the row.
+    // Escape cancels an edit and gives focus back to Edit; at phone width
+    // the panel fits the screen.
+    set_viewport(c, NARROW.0, NARROW.1).await;
+    click(c, &edit_link).await;
+    wait_js(
+        c,
+        &format!("document.activeElement === document.querySelector('#c-{contact}-firstname')"),
+    )
+    .await;
+    let widths = js(
+        c,
+        "return [document.documentElement.scrollWidth, window.innerWidth];",
+    )
+    .await;
+    assert!(
+        widths[0].as_u64() <= widths[1].as_u64(),
+        "no sideways scrolling while editing at 390 px: {widths}"
+    );
+    c.find(Locator::Css(&format!("#c-{contact}-firstname")))
+        .await
+        .expect("first name")
+        .send_keys("\u{e00c}")
+        .await
+        .expect("Escape");
+    wait_js(
+        c,
+        &format!(
+            "document.querySelector('#c-{contact}-firstname') === null && document.activeElement === document.querySelector(\"{edit_link}\")"
+        ),
+    )
+    .await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+
+    // TWO_INVOICE: on, then off again, on the row; focus stays on it.
     let toggle = format!("#{row_id} button[aria-pressed]");
     click(c, &toggle).await;
     wait_js(
         c,
         &format!("document.querySelector(\"{toggle}\").getAttribute('aria-pressed') === 'true'"),
+    )
+    .await;
+    wait_js(
+        c,
+        &format!("document.activeElement === document.querySelector(\"{toggle}\")"),
     )
     .await;
     click(c, &toggle).await;

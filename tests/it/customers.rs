@@ -327,6 +327,10 @@ async fn contacts_inline_add_edit_and_partial_update() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.body.contains("id=\"contacts\"") && res.body.contains("Kok"));
     assert!(!res.body.contains("<html"), "a fragment, not a page");
+    // Said in the page's flash region, replacing what was there.
+    assert!(res.body.contains(
+        "<div id=\"flash-region\" hx-swap-oob=\"innerHTML\"><div class=\"flash flash-success\">Contactpersoon toegevoegd.</div></div>"
+    ));
     let kid = contact_id(&app, "Kok").await;
     assert_eq!(
         contact(&app, kid.clone()).await,
@@ -345,13 +349,20 @@ async fn contacts_inline_add_edit_and_partial_update() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = staff.get(&res.location()).await;
+    assert!(page.body.contains("Contactpersoon toegevoegd."));
     // Inline edit row.
     let edit = staff
         .get_with(&format!("/customers/{id}/contacts/{kid}/edit"), HX)
         .await;
     assert_eq!(edit.status, StatusCode::OK);
     assert!(edit.body.contains(&format!("id=\"edit-{kid}\"")));
-    assert!(edit.body.contains("class=\"visually-hidden\""));
+    // A panel the table's width, its fields with visible labels, named.
+    assert!(edit.body.contains("<td colspan=\"6\">"), "{}", edit.body);
+    assert!(edit.body.contains(&format!(
+        "<label for=\"c-{kid}-firstname\">Voornaam</label>"
+    )));
+    assert!(edit.body.contains(">Contactpersoon wijzigen: Eva Kok</h3>"));
     assert!(edit.body.contains("value=\"Eva\""));
     // Without JavaScript the edit row is part of the page.
     let full = staff

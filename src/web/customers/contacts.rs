@@ -240,12 +240,13 @@ pub(super) async fn contact_add(
         Ok(_) if Htmx::of(&req).request => {
             let section = SectionState {
                 focus_add: true,
+                announce: Some(m.lang.t().contact_flash_added),
                 ..SectionState::default()
             };
             let params = ListParams::default();
             customer_page(&req, &m, &state, &c, &params, section).await
         }
-        Ok(_) => Ok(back(&c.id)),
+        Ok(_) => Ok(Flash::ContactAdded.redirect(&format!("{BASE}/{}#contacts", c.id))),
         Err(AppError::Validation(errors)) => {
             let section = SectionState {
                 add: Some((&f, &errors)),

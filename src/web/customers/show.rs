@@ -82,6 +82,9 @@ pub(super) struct SectionState<'a> {
     pub(super) editing: Option<(&'a str, &'a ContactForm, Option<&'a FieldErrors>)>,
     pub(super) add: Option<(&'a ContactForm, &'a FieldErrors)>,
     pub(super) focus_add: bool,
+    /// Said in the page's flash region when only the section is swapped
+    /// (htmx), replacing what was there.
+    pub(super) announce: Option<&'static str>,
     /// The status of a full page (errors: 422).
     pub(super) status: Option<StatusCode>,
 }
@@ -109,7 +112,14 @@ pub(super) fn customer_page_of(
 ) -> Result<HttpResponse, AppError> {
     let html = contacts_html(m, &customer.id, data, &section)?;
     if Htmx::of(req).wants_fragment() {
-        return Ok(fragment(html.with(&m.csrf).to_string()));
+        let mut body = html.with(&m.csrf).to_string();
+        if let Some(text) = section.announce {
+            body.push_str(&format!(
+                "<div id=\"flash-region\" hx-swap-oob=\"innerHTML\"><div class=\"flash flash-success\">{}</div></div>",
+                crate::domain::markdown::escape(text)
+            ));
+        }
+        return Ok(fragment(body));
     }
     let t = m.lang.t();
     let country = customer

@@ -353,17 +353,39 @@ pub async fn screenshot(c: &Client, name: &str) {
 /// screenshot holds) is `width` × `height`: the window includes the
 /// browser's own frame.
 pub async fn set_viewport(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height).await.expect("resize");
-    let inner = js(c, "return [window.innerWidth, window.innerHeight];").await;
-    let dim = |i: usize| u32::try_from(inner[i].as_u64().unwrap_or(0)).unwrap_or(0);
-    let (w, h) = (dim(0), dim(1));
-    if (w, h) != (width, height) && w > 0 && h > 0 {
+    // The browser's frame is measured, not assumed, and a busy machine may
+    // apply a resize late: ask, wait for the page to see a change, correct
+    // by what is left, a few times over.
+    let inner = || async {
+        let v = js(c, "return [window.innerWidth, window.innerHeight];").await;
+        let dim = |i: usize| i64::try_from(v[i].as_u64().unwrap_or(0)).unwrap_or(0);
+        (dim(0), dim(1))
+    };
+    let want = (i64::from(width), i64::from(height));
+    let (mut outer_w, mut outer_h) = want;
+    for _ in 0..5 {
+        let before = inner().await;
         c.set_window_size(
-            width + width.saturating_sub(w),
-            height + height.saturating_sub(h),
+            u32::try_from(outer_w.max(100)).unwrap_or(width),
+            u32::try_from(outer_h.max(100)).unwrap_or(height),
         )
         .await
         .expect("resize");
+        let mut now = before;
+        for _ in 0..40 {
+            now = inner().await;
+            if now == want || now != before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        if now == want {
+            break;
+        }
+        if now.0 > 0 && now.1 > 0 {
+            outer_w += want.0 - now.0;
+            outer_h += want.1 - now.1;
+        }
     }
     wait_js(
         c,
