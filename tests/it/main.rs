@@ -10,6 +10,7 @@ mod api_clients;
 mod architecture;
 mod browser;
 mod customers;
+mod dashboard;
 mod error_summary;
 mod foundation;
 mod images;
