@@ -145,7 +145,7 @@ fn bench_seed(
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
     let now = SystemClock.now();
-    domain::demo::ensure(&mut conn, now, password::hash_blocking)
+    domain::demo::ensure(&mut conn, now, &config.public_url, password::hash_blocking)
         .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
     let (l, m) = portaal::seed::seed(&mut conn, now, locations, meetings)?;
     let (c, k) = portaal::seed::seed_customers(&mut conn, now, customers, contacts)?;
@@ -193,8 +193,13 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e:#}", config.database.redacted()))?;
     if demo {
         let mut conn = state.pool.get()?;
-        let created = domain::demo::ensure(&mut conn, clock.now(), password::hash_blocking)
-            .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+        let created = domain::demo::ensure(
+            &mut conn,
+            clock.now(),
+            &config.public_url,
+            password::hash_blocking,
+        )
+        .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
         if created {
             tracing::info!("demo data created");
         }

@@ -77,6 +77,7 @@ diesel::table! {
         user_id -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+        previous_login_at -> Nullable<Timestamp>,
     }
 }
 

@@ -76,6 +76,57 @@ pub enum Idle {
     Days90,
 }
 
+/// A client expiring within this many days needs an admin's attention.
+pub const EXPIRING_DAYS: i64 = 30;
+/// A client unused for this many days needs an admin's attention.
+pub const UNUSED_DAYS: i64 = 90;
+
+/// Why a client needs an admin's attention (see [`ApiClient::attention`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attention {
+    Disabled,
+    Expired,
+    Expiring,
+    Unused,
+}
+
+/// Most clients [`needing_attention`] returns.
+const ATTENTION_LIMIT: i64 = 20;
+
+/// The organisation's clients that need an admin's attention at `now`
+/// (disabled, expired or expiring, unused: see [`ApiClient::attention`]),
+/// by name, at most [`ATTENTION_LIMIT`].
+pub fn needing_attention(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Vec<ApiClient>, AppError> {
+    actor.require(Operation::ApiClientList)?;
+    let soon = now + Duration::days(EXPIRING_DAYS);
+    let idle_since = now - Duration::days(UNUSED_DAYS);
+    let rows: Vec<ApiClient> = api_clients::table
+        .filter(api_clients::organization_id.eq(&actor.organization_id))
+        .filter(
+            api_clients::disabled
+                .eq(true)
+                .nullable()
+                .or(api_clients::expires_at.le(soon))
+                .or(api_clients::last_used_at.le(idle_since))
+                .or(api_clients::last_used_at
+                    .is_null()
+                    .and(api_clients::created_at.le(idle_since))
+                    .nullable()),
+        )
+        .order((api_clients::name.asc(), api_clients::id.asc()))
+        .limit(ATTENTION_LIMIT)
+        .select(ApiClient::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|c| c.attention(now).is_some())
+        .collect())
+}
+
 impl ApiClient {
     /// The granted scopes (stored normalised; unknown ones are dropped).
     pub fn scope_set(&self) -> ScopeSet {
@@ -106,6 +157,27 @@ impl ApiClient {
             Some(Idle::Days90)
         } else if since >= Duration::days(30) {
             Some(Idle::Days30)
+        } else {
+            None
+        }
+    }
+
+    /// Why an admin should look at this client at `now`, if at all: the
+    /// first of disabled, expired, expiring within [`EXPIRING_DAYS`],
+    /// unused for [`UNUSED_DAYS`].
+    pub fn attention(&self, now: NaiveDateTime) -> Option<Attention> {
+        match self.status(now) {
+            Status::Disabled => return Some(Attention::Disabled),
+            Status::Expired => return Some(Attention::Expired),
+            Status::Active => {}
+        }
+        if self
+            .expires_at
+            .is_some_and(|e| e <= now + Duration::days(EXPIRING_DAYS))
+        {
+            Some(Attention::Expiring)
+        } else if self.idle(now) == Some(Idle::Days90) {
+            Some(Attention::Unused)
         } else {
             None
         }

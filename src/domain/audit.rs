@@ -352,8 +352,18 @@ pub fn about(
         .collect())
 }
 
-/// The newest `limit` events of one organisation, each with what it was
-/// about (see [`about`]).
+/// Events that change nothing in the organisation's data: logins, logouts,
+/// failed attempts, a request for a new password. The audit log keeps
+/// them; the dashboard's recent activity leaves them out.
+pub const NOT_CHANGES: [&str; 4] = [
+    "auth.login",
+    "auth.login_failed",
+    "auth.logout",
+    "user.password_reset_requested",
+];
+
+/// The newest `limit` changes of one organisation (no logins: see
+/// [`NOT_CHANGES`]), each with what it was about (see [`about`]).
 pub fn recent(
     conn: &mut DbConn,
     organization_id: &str,
@@ -361,6 +371,7 @@ pub fn recent(
 ) -> QueryResult<Vec<RecentEvent>> {
     let rows: Vec<(AuditRow, Option<String>, Option<String>)> = audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::action.ne_all(NOT_CHANGES))
         .order(audit_events::created_at.desc())
         .limit(limit)
         .select((

@@ -344,10 +344,12 @@ fn settle_login(
         }
         match (&r.target, succeeded) {
             (Some(t), true) => {
+                // The login keeps the last one before it, then becomes it.
+                let token = sessions::start(conn, now, &t.user_id)?;
                 diesel::update(crate::db::schema::users::table.find(&t.user_id))
                     .set(crate::db::schema::users::last_login_at.eq(now))
                     .execute(conn)?;
-                Ok(Some(sessions::start(conn, now, &t.user_id)?))
+                Ok(Some(token))
             }
             _ => Ok(None),
         }

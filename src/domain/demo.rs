@@ -13,7 +13,7 @@ use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
 use crate::domain::scopes::Role;
-use crate::domain::{organizations, reference, users};
+use crate::domain::{members, organizations, reference, users};
 use crate::error::AppError;
 
 /// The demo organisation's slug.
@@ -22,6 +22,8 @@ pub const ORG_SLUG: &str = "demo-bv";
 pub const ADMIN_EMAIL: &str = "beheer@demo.portaal.test";
 /// The demo staff member.
 pub const STAFF_EMAIL: &str = "medewerker@demo.portaal.test";
+/// A colleague invited the day before, whose invitation mail bounced.
+pub const INVITED_EMAIL: &str = "sanne.visser@demo.portaal.test";
 /// The demo locations: name, street, postal code, city, office hours.
 type DemoLocation = (
     &'static str,
@@ -60,10 +62,12 @@ pub const PASSWORD: &str = "demo-wachtwoord";
 pub const LANGUAGES: [&str; 3] = ["nl", "en", "de"];
 
 /// Create the demo organisations and users unless they exist. `hash` turns a
-/// password into a stored hash. Returns `true` when something was created.
+/// password into a stored hash; `public_url` starts the invitation's link.
+/// Returns `true` when something was created.
 pub fn ensure(
     conn: &mut DbConn,
     now: NaiveDateTime,
+    public_url: &str,
     hash: impl Fn(&str) -> anyhow::Result<String>,
 ) -> Result<bool, AppError> {
     if organizations::find_by_slug(conn, ORG_SLUG)?.is_some() {
@@ -180,6 +184,7 @@ pub fn ensure(
             .unwrap_or(chrono_tz::Europe::Amsterdam);
         week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
         demo_customers(conn, now, &as_admin)?;
+        invitation_that_bounced(conn, now, &as_admin, public_url)?;
         Ok(true)
     })
 }
@@ -414,5 +419,37 @@ fn demo_customers(conn: &mut DbConn, now: NaiveDateTime, as_admin: &Actor) -> Re
             }
         }
     }
+    Ok(())
+}
+
+/// A colleague invited yesterday, the invitation still open, its mail
+/// refused by the receiving server (tried three times; tried again later).
+fn invitation_that_bounced(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    as_admin: &Actor,
+    public_url: &str,
+) -> Result<(), AppError> {
+    use crate::db::schema::mail_outbox;
+    use diesel::prelude::*;
+    let sent = now - chrono::Duration::days(1);
+    let invited = members::invite(
+        conn,
+        sent,
+        as_admin,
+        INVITED_EMAIL,
+        Role::Access,
+        public_url,
+    )?;
+    diesel::update(mail_outbox::table.filter(mail_outbox::invitation_id.eq(&invited.id)))
+        .set((
+            mail_outbox::status.eq("failed"),
+            mail_outbox::attempts.eq(3),
+            mail_outbox::last_error.eq(Some(format!(
+                "550 5.1.1 <{INVITED_EMAIL}>: Recipient address rejected: User unknown"
+            ))),
+            mail_outbox::next_attempt_at.eq(Some(now + chrono::Duration::hours(2))),
+        ))
+        .execute(conn)?;
     Ok(())
 }

@@ -157,6 +157,17 @@ pub fn list(conn: &mut DbConn, actor: &Actor, page: PageRequest) -> Result<Page<
     })
 }
 
+/// How many of the organisation's mails failed to be sent (and wait for
+/// their next attempt).
+pub fn failed_count(conn: &mut DbConn, actor: &Actor) -> Result<i64, AppError> {
+    actor.require(Operation::AuditList)?;
+    Ok(mail_outbox::table
+        .filter(mail_outbox::organization_id.eq(&actor.organization_id))
+        .filter(mail_outbox::status.eq("failed"))
+        .count()
+        .get_result(conn)?)
+}
+
 /// One mail of the organisation (another's answers 404).
 pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mail, AppError> {
     actor.require(Operation::AuditList)?;

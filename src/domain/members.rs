@@ -142,6 +142,21 @@ pub fn open_invitations(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Invitati
         .load(conn)?)
 }
 
+/// How many invitations wait to be accepted and still work at `now`.
+pub fn pending_invitation_count(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    actor.require(Operation::UserList)?;
+    Ok(invitations::table
+        .filter(invitations::organization_id.eq(&actor.organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .count()
+        .get_result(conn)?)
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct InvitationView<'a> {

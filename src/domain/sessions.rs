@@ -17,8 +17,27 @@ use crate::i18n::Lang;
 pub const LIFETIME_HOURS: i64 = 12;
 
 /// Start a login for `user_id` (inside the caller's write transaction);
-/// returns the token for the cookie.
+/// returns the token for the cookie. The login keeps the user's last login
+/// before it (see [`previous_login_at`]): call this before recording the
+/// new one.
 pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResult<String> {
+    let previous: Option<NaiveDateTime> = users::table
+        .find(user_id)
+        .select(users::last_login_at)
+        .first(conn)
+        .optional()?
+        .flatten();
+    start_after(conn, now, user_id, previous)
+}
+
+/// Start a login for `user_id` that follows the login at `previous` (a
+/// login carried on in a fresh session keeps the one before it).
+pub fn start_after(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    user_id: &str,
+    previous: Option<NaiveDateTime>,
+) -> QueryResult<String> {
     let token = crypto::random_token();
     diesel::insert_into(sessions::table)
         .values((
@@ -26,9 +45,22 @@ pub fn start(conn: &mut DbConn, now: NaiveDateTime, user_id: &str) -> QueryResul
             sessions::user_id.eq(user_id),
             sessions::expires_at.eq(now + Duration::hours(LIFETIME_HOURS)),
             sessions::created_at.eq(now),
+            sessions::previous_login_at.eq(previous),
         ))
         .execute(conn)?;
     Ok(token)
+}
+
+/// When the user of this login last logged in before it (`None`: never, or
+/// no such login): what "Last login" on the dashboard means, since the
+/// user's latest login is this one.
+pub fn previous_login_at(conn: &mut DbConn, token: &str) -> QueryResult<Option<NaiveDateTime>> {
+    Ok(sessions::table
+        .find(crypto::sha256_hex(token.as_bytes()))
+        .select(sessions::previous_login_at)
+        .first(conn)
+        .optional()?
+        .flatten())
 }
 
 /// The user of a live login with every organisation they belong to (by
@@ -92,7 +124,7 @@ pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize
 
 /// The user of a logged-in request, as every page reads it: no password
 /// hash and no dates (a lighter row on every request; the dashboard reads
-/// the last login itself, see [`last_login_at`]).
+/// the last login itself, see [`previous_login_at`]).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct LoginUser {

@@ -57,16 +57,6 @@ impl User {
     }
 }
 
-/// When the user last logged in (`None`: never, or no such user).
-pub fn last_login_at(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<NaiveDateTime>> {
-    Ok(users::table
-        .find(user_id)
-        .select(users::last_login_at)
-        .first(conn)
-        .optional()?
-        .flatten())
-}
-
 /// Load a user by id.
 pub fn find(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<User>> {
     users::table
@@ -439,11 +429,13 @@ pub fn set_language(
 }
 
 /// Store a new password hash and end every login of the user; returns the
-/// token of a fresh login for the browser that made the change.
+/// token of a fresh login for the browser that made the change, which
+/// carries on its login `token` (and so keeps the login before it).
 pub fn change_password(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &Actor,
+    token: &str,
     new_hash: &str,
 ) -> Result<String, AppError> {
     let user_id = actor.user_id().ok_or(AppError::NotFound)?.to_string();
@@ -458,6 +450,7 @@ pub fn change_password(
         if updated == 0 {
             return Err(AppError::NotFound);
         }
+        let previous = crate::domain::sessions::previous_login_at(conn, token)?;
         crate::domain::sessions::end_all_for_user(conn, &user_id)?;
         audit::record(
             conn,
@@ -470,6 +463,8 @@ pub fn change_password(
                 Some(&user_id),
             ),
         )?;
-        Ok(crate::domain::sessions::start(conn, now, &user_id)?)
+        Ok(crate::domain::sessions::start_after(
+            conn, now, &user_id, previous,
+        )?)
     })
 }

@@ -219,9 +219,9 @@ async fn change_password(
     }
     let hash = state.passwords.hash(form.new_password).await?;
     let now = state.clock.now();
-    let actor = member.actor.clone();
+    let (actor, token) = (member.actor.clone(), member.token.clone());
     let token = state
-        .db(move |conn| users::change_password(conn, now, &actor, &hash))
+        .db(move |conn| users::change_password(conn, now, &actor, &token, &hash))
         .await?;
     // Every session of the user is gone, this one included: carry on in a
     // fresh one.

@@ -880,6 +880,7 @@ async fn screenshots() {
     log_in(c, ADMIN).await;
     check_page(c).await;
     screenshot(c, "dashboard-nl").await;
+    screenshot_full(c, "dashboard-nl").await;
     screenshot_narrow(c, "dashboard-nl").await;
     choose_language(c, "en").await;
     screenshot(c, "dashboard-en").await;
@@ -1098,6 +1099,7 @@ async fn screenshots() {
     log_in(c, STAFF).await;
     check_page(c).await;
     screenshot(c, "dashboard-staff").await;
+    screenshot_full(c, "dashboard-staff").await;
     screenshot_narrow(c, "dashboard-staff").await;
 
     // Settings → Organisation, with a logo and an icon uploaded.

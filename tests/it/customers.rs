@@ -1180,7 +1180,10 @@ async fn the_dashboard_shows_a_change_at_once() {
         row[..row.find("</tr>").unwrap()].to_string()
     };
     let first = newest(&admin.get("/").await.body);
-    assert!(first.contains("Ingelogd"), "{first}");
+    assert!(
+        !first.contains("Ingelogd"),
+        "logins are no changes: {first}"
+    );
     assert_eq!(newest(&admin.get("/").await.body), first, "read twice");
     let res = staff
         .post("/customers", &customer("Garage Hoek", "company", "", "0"))
@@ -1194,42 +1197,55 @@ async fn the_dashboard_shows_a_change_at_once() {
     assert!(now.contains(">Garage Hoek</a></td>"), "{now}");
 }
 
-/// The dashboard keeps its activity per data version and language, but the
-/// last login is bookkeeping: a new login shows at once.
+/// The dashboard keeps its activity per data version and language; the
+/// last login is the one before this session's, read on every visit, and
+/// logins are not in the activity.
 #[actix_web::test]
-async fn the_dashboard_reads_the_last_login_fresh_and_speaks_each_language() {
+async fn the_dashboard_shows_the_previous_login_and_speaks_each_language() {
     let app = TestApp::demo().await;
-    let mut admin = app.login(ADMIN).await;
-    let last = |body: &str| {
+    let last = |body: &str, label: &str| {
         let label = body
-            .find("<span class=\"stat-label\">Laatst ingelogd</span>")
+            .find(&format!("<span class=\"stat-label\">{label}</span>"))
             .unwrap();
         let start = body[..label].rfind("stat-text\">").unwrap() + "stat-text\">".len();
         body[start..label - "</span>".len()].to_string()
     };
-    let first_login = last(&admin.get("/").await.body);
-    app.clock.advance(chrono::Duration::hours(3));
-    let _second = app.login(ADMIN).await;
-    let after = admin.get("/").await.body;
-    let second_login = last(&after);
-    assert_ne!(second_login, first_login, "the newer login shows at once");
-    assert!(
-        after.contains(
-            "<td>Bea Beheer</td><td>Ingelogd: <a href=\"/settings/users\">Bea Beheer</a></td>"
-        ),
-        "{after}"
+    use portaal::clock::Clock;
+    let mut first = app.login(ADMIN).await;
+    let first_at = portaal::i18n::Lang::Nl.datetime(app.clock.now(), chrono_tz::Europe::Amsterdam);
+    assert_eq!(
+        last(&first.get("/").await.body, "Laatst ingelogd"),
+        "nog nooit",
+        "the first login has none before it"
     );
-    let res = admin
+    app.clock.advance(chrono::Duration::hours(3));
+    let mut second = app.login(ADMIN).await;
+    let body = second.get("/").await.body;
+    assert_eq!(
+        last(&body, "Laatst ingelogd"),
+        first_at,
+        "the login before this one, not this one"
+    );
+    assert!(
+        !body.contains("<td>Ingelogd"),
+        "no logins in the activity: {body}"
+    );
+    // Read again later, and after the language changes: still the first.
+    app.clock.advance(chrono::Duration::minutes(5));
+    let res = second
         .post("/language", &[("lang", "en"), ("next", "/")])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let english = admin.get("/").await.body;
-    assert!(
-        english.contains(
-            "<td>Bea Beheer</td><td>Logged in: <a href=\"/settings/users\">Bea Beheer</a></td>"
-        ),
-        "{english}"
+    let english = second.get("/").await.body;
+    let first_en = portaal::i18n::Lang::En.datetime(
+        app.clock.now() - chrono::Duration::hours(3) - chrono::Duration::minutes(5),
+        chrono_tz::Europe::Amsterdam,
     );
-    assert!(!english.contains("<td>Ingelogd"), "{english}");
-    assert!(english.contains("<span class=\"stat-label\">Last login</span>"));
+    assert_eq!(last(&english, "Last login"), first_en);
+    assert!(
+        english.contains("<h2 class=\"card-title\" id=\"activity-title\">Recent activity</h2>")
+    );
+    assert!(!english.contains("<td>Logged in"), "{english}");
+    // The first session still shows the login before it.
+    assert_eq!(last(&first.get("/").await.body, "Last login"), "never");
 }

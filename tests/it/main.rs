@@ -11,6 +11,7 @@ mod architecture;
 mod audit_log;
 mod browser;
 mod customers;
+mod dashboard;
 mod error_summary;
 mod foundation;
 mod images;

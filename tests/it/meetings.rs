@@ -6,7 +6,7 @@
 use awc::http::StatusCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use portaal::db::schema::{audit_events, locations, meetings, organizations, users};
+use portaal::db::schema::{audit_events, locations, meetings, organizations};
 use portaal::domain::meetings::Meeting;
 use serde_json::Value;
 
@@ -14,17 +14,6 @@ use crate::support::*;
 
 fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
-
-async fn user_id(app: &TestApp, email: &'static str) -> String {
-    app.db(move |c| {
-        users::table
-            .filter(users::email.eq(email))
-            .select(users::id)
-            .first::<String>(c)
-            .unwrap()
-    })
-    .await
 }
 
 async fn org_of(app: &TestApp, name: &'static str) -> String {
@@ -1067,16 +1056,6 @@ async fn list_filters_paging_and_sorting() {
     let res = admin.get("/meetings?from=gisteren&pageSize=100").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(!listed(&res.body).contains(&"Oud".to_string()));
-}
-
-/// The local day `days` from today in the organisation's time zone.
-fn local_day(app: &TestApp, days: i64) -> chrono::NaiveDate {
-    use chrono::TimeZone;
-    use portaal::clock::Clock;
-    chrono_tz::Europe::Amsterdam
-        .from_utc_datetime(&app.clock.now())
-        .date_naive()
-        + chrono::Duration::days(days)
 }
 
 #[actix_web::test]

@@ -442,20 +442,34 @@ async fn staff_with_one_organization_sees_no_switcher_and_cannot_switch_away() {
 #[actix_web::test]
 async fn audit_list_on_the_dashboard_needs_the_admin_role() {
     let app = TestApp::demo().await;
-    // Later than the demo data, so the logins lead the activity list.
+    // Later than the demo data, so the change leads the activity list.
     app.clock.advance(chrono::Duration::minutes(1));
     let mut staff = app.login(STAFF).await;
+    let res = staff
+        .post(
+            "/locations",
+            &[("name", "Kantoor Zwolle"), ("country_code", "NL")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = staff.get("/").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("Welkom, Mo Medewerker"));
     assert!(!res.body.contains("Recente activiteit"));
-    assert!(!res.body.contains("Ingelogd"), "no audit rows for staff");
+    assert!(
+        !res.body.contains("Locatie aangemaakt"),
+        "no audit rows for staff"
+    );
     let mut admin = app.login(ADMIN).await;
     let res = admin.get("/").await;
     assert!(res.body.contains("Recente activiteit"));
-    // The admin sees the staff member's login in the list.
-    assert!(res.body.contains("Mo Medewerker"));
-    assert!(res.body.contains("Ingelogd"));
+    // The admin sees the staff member's change in the list.
+    assert!(
+        res.body
+            .contains("<td>Mo Medewerker</td><td>Locatie aangemaakt: "),
+        "{}",
+        res.body
+    );
 }
 
 #[test]
@@ -791,6 +805,7 @@ async fn demo_data_is_created_once() {
             portaal::domain::demo::ensure(
                 c,
                 chrono::Utc::now().naive_utc(),
+                "http://localhost:8080",
                 portaal::password::hash_blocking,
             )
         })

@@ -5,6 +5,13 @@ use awc::http::StatusCode;
 
 use crate::support::*;
 
+/// Invitations and mail other than the demo's (its invitation whose mail
+/// bounced).
+const NOT_DEMO_INVITATIONS: &str =
+    "SELECT COUNT(*) AS n FROM invitations WHERE email <> 'sanne.visser@demo.portaal.test'";
+const NOT_DEMO_MAIL: &str =
+    "SELECT COUNT(*) AS n FROM mail_outbox WHERE recipient <> 'sanne.visser@demo.portaal.test'";
+
 async fn membership_of(app: &TestApp, email: &'static str) -> String {
     let org = crate::support::api::org_id(app, false).await;
     membership(app, email, &org).await
@@ -168,8 +175,8 @@ async fn invite_refuses_bad_input() {
         );
         assert!(res.body.contains(message), "{email}: {message}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invitations").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mail_outbox").await, 0);
+    assert_eq!(app.count(NOT_DEMO_INVITATIONS).await, 0);
+    assert_eq!(app.count(NOT_DEMO_MAIL).await, 0);
 }
 
 #[actix_web::test]
@@ -393,10 +400,10 @@ async fn a_second_invitation_for_a_pending_address_is_refused() {
         "resend is suggested"
     );
     assert!(res.body.contains("href=\"#f-email\""), "in the summary too");
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invitations").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mail_outbox").await, 1);
+    assert_eq!(app.count(NOT_DEMO_INVITATIONS).await, 1);
+    assert_eq!(app.count(NOT_DEMO_MAIL).await, 1);
     assert_eq!(
-        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'invitation.created'")
+        app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'invitation.created' AND after_json LIKE '%dubbel@x.test%'")
             .await,
         1
     );
@@ -418,7 +425,7 @@ async fn a_second_invitation_for_a_pending_address_is_refused() {
         invite(&mut admin, "dubbel@x.test").await.status,
         StatusCode::SEE_OTHER
     );
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invitations").await, 2);
+    assert_eq!(app.count(NOT_DEMO_INVITATIONS).await, 2);
 }
 
 #[actix_web::test]
@@ -439,8 +446,8 @@ async fn inviting_a_member_is_refused_even_a_disabled_one() {
         "{}",
         res.body
     );
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invitations").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mail_outbox").await, 0);
+    assert_eq!(app.count(NOT_DEMO_INVITATIONS).await, 0);
+    assert_eq!(app.count(NOT_DEMO_MAIL).await, 0);
 }
 
 #[actix_web::test]
@@ -581,7 +588,7 @@ async fn invitation_actions_are_admin_only_and_tenant_scoped() {
         .await,
         1
     );
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mail_outbox").await, 1);
+    assert_eq!(app.count(NOT_DEMO_MAIL).await, 1);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action IN ('invitation.revoked', 'invitation.resent')")
             .await,
@@ -653,7 +660,8 @@ async fn resend_mails_a_fresh_link_and_the_old_ones_stop() {
             .await,
         2
     );
-    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (1, 0));
+    // (With the demo's bounced invitation mail, due again by now.)
+    assert_eq!(portaal::jobs::mail::deliver_due(&app.state).await, (2, 0));
     let second_mailed = format!("/invitations/{}", last_mailed_token(&received));
     assert_ne!(second_mailed, first_mailed);
     // The old links still do not work; both new ones do.
@@ -671,7 +679,7 @@ async fn resend_mails_a_fresh_link_and_the_old_ones_stop() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("nog geen minuut oud"), "{}", res.body);
     assert_eq!(app.client().get(&new_link).await.status, StatusCode::OK);
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mail_outbox").await, 2);
+    assert_eq!(app.count(NOT_DEMO_MAIL).await, 2);
     // A minute later it may.
     app.clock.advance(chrono::Duration::seconds(61));
     assert_eq!(admin.post(&resend, &[]).await.status, StatusCode::SEE_OTHER);

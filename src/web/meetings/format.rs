@@ -10,7 +10,7 @@ pub(super) fn date_label(t: &Messages, d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), t.months[d.month0() as usize], d.year())
 }
 
-pub(super) fn hm(t: NaiveDateTime) -> String {
+pub(crate) fn hm(t: NaiveDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
@@ -29,7 +29,7 @@ pub(super) fn input_value(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
-pub(super) fn weekday(t: &Messages, d: Weekday) -> &'static str {
+pub(crate) fn weekday(t: &Messages, d: Weekday) -> &'static str {
     match d {
         Weekday::Mon => t.meet_mon,
         Weekday::Tue => t.meet_tue,

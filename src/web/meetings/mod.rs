@@ -4,7 +4,7 @@
 //! typed and shown in the organisation's time zone.
 
 mod form;
-mod format;
+pub(crate) mod format;
 mod list;
 mod week;
 mod week_grid;

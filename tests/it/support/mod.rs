@@ -147,9 +147,16 @@ impl TestApp {
         if demo {
             let pool = state.pool.clone();
             let now = clock_now(&clock);
+            let public_url = state.config.public_url.clone();
             web::block(move || {
                 let mut conn = pool.get().unwrap();
-                domain::demo::ensure(&mut conn, now, portaal::password::hash_blocking).unwrap()
+                domain::demo::ensure(
+                    &mut conn,
+                    now,
+                    &public_url,
+                    portaal::password::hash_blocking,
+                )
+                .unwrap()
             })
             .await
             .unwrap();
@@ -539,6 +546,31 @@ pub async fn membership(app: &TestApp, email: &'static str, org: &str) -> String
             .unwrap()
     })
     .await
+}
+
+/// The id of the user with this e-mail.
+pub async fn user_id(app: &TestApp, email: &'static str) -> String {
+    use diesel::prelude::*;
+    use portaal::db::schema::users;
+    app.db(move |c| {
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::id)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+/// The local day `days` from today in the organisation's time zone
+/// (Europe/Amsterdam), by the test's clock.
+pub fn local_day(app: &TestApp, days: i64) -> chrono::NaiveDate {
+    use chrono::TimeZone;
+    use portaal::clock::Clock;
+    chrono_tz::Europe::Amsterdam
+        .from_utc_datetime(&app.clock.now())
+        .date_naive()
+        + chrono::Duration::days(days)
 }
 
 /// The error summary at the top of a page: each entry's link and text.
