@@ -11,6 +11,7 @@ mod architecture;
 mod browser;
 mod customers;
 mod error_summary;
+mod export;
 mod foundation;
 mod images;
 mod jobs;
