@@ -24,6 +24,11 @@
 #                        seed sizes (default 10000, 50000, 20000 and 200000)
 #   ROWS                 a regular expression: only the plain rows whose name
 #                        matches are measured (the storms always run)
+#   EXPORT               1: measure only the CSV export of the locations
+#                        instead (100, 10,000 and all rows, one download
+#                        each): time, bytes and the server's peak memory
+#                        (VmHWM) after each; seeds 100,000 locations and
+#                        nothing else unless the seed sizes say otherwise
 #
 # To add an endpoint, add a `measure "GET /thing" /thing` line in the
 # "plain runs" section below (before the login storm, which locks the demo
@@ -54,7 +59,11 @@ die() {
 for n in DURATION ROUNDS CONNECTIONS STORM_CONNECTIONS THREADS PORT; do
     [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
 done
-for tool in cargo curl wrk awk; do
+EXPORT=${EXPORT:-}
+if [[ $EXPORT == 1 ]]; then
+    LOCATIONS=${LOCATIONS:-100000} MEETINGS=${MEETINGS:-0} CUSTOMERS=${CUSTOMERS:-0} CONTACTS=${CONTACTS:-0}
+fi
+for tool in cargo curl $([[ $EXPORT == 1 ]] || echo wrk) awk; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found (wrk: apt-get install wrk)"
 done
 
@@ -198,6 +207,45 @@ TOKEN=$(curl -fsS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credential
 BEARER="Authorization: Bearer $TOKEN"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -H "$BEARER" "$BASE/api/v1/locations")
 [[ $code == 200 ]] || die "GET /api/v1/locations with the token answered $code, expected 200"
+
+# --- the CSV export (EXPORT=1) -------------------------------------------------
+
+# vm_kib FIELD: a memory figure of the server (VmHWM: its peak resident set
+# so far; VmRSS: now), in KiB.
+vm_kib() {
+    awk -v f="$1:" '$1 == f { print $2 }' "/proc/$SERVER_PID/status"
+}
+
+# export_row NAME PATH: one download of PATH; a table row with the rows, the
+# bytes, the time and the server's peak memory after it.
+export_row() {
+    local out code bytes secs first rows
+    out=$(curl -sS -o "$TMP/export.csv" -H "$SESSION_COOKIE" \
+        -w '%{http_code} %{size_download} %{time_total} %{time_starttransfer}' "$BASE$2") ||
+        die "GET $2 failed"
+    read -r code bytes secs first <<<"$out"
+    [[ $code == 200 ]] || die "GET $2 answered $code"
+    rows=$(($(grep -c $'\r$' "$TMP/export.csv") - 1))
+    log "  $1: $rows rows, $bytes bytes in $secs s, peak $(vm_kib VmHWM) KiB"
+    printf '| %s | %s | %s | %.2f | %.3f | %s | %s |\n' "$1" "$rows" "$bytes" "$secs" "$first" \
+        "$(($(vm_kib VmHWM) / 1024))" "$(($(vm_kib VmRSS) / 1024))"
+}
+
+if [[ $EXPORT == 1 ]]; then
+    log "measuring the locations export ..."
+    idle=$(($(vm_kib VmHWM) / 1024))
+    echo "Backend: $BACKEND; $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo "Server peak memory before the first export (started and logged in): $idle MiB."
+    echo
+    echo "| export | rows | bytes | total s | first byte s | server peak MiB (VmHWM) after | server RSS MiB after |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    curl -s -o /dev/null -H "$SESSION_COOKIE" "$BASE/locations"
+    export_row "GET /locations/export?q=locatie 000" "/locations/export?q=locatie%20000"
+    export_row "GET /locations/export?q=locatie 0" "/locations/export?q=locatie%200"
+    export_row "GET /locations/export (all)" "/locations/export"
+    export_row "GET /locations/export (all, by city)" "/locations/export?sortBy=city&sortDirection=DESC"
+    exit 0
+fi
 
 # --- measuring ----------------------------------------------------------------
 

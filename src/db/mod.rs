@@ -51,6 +51,10 @@ macro_rules! direct {
 }
 pub(crate) use direct;
 
+/// The backend of [`DbConn`], for boxed queries shared by several
+/// functions (`table::BoxedQuery<'a, db::Backend>`).
+pub type Backend = <DbConn as diesel::Connection>::Backend;
+
 /// The shared connection pool.
 pub type DbPool = r2d2::Pool<Manager>;
 /// A connection checked out of the pool.
@@ -211,6 +215,26 @@ where
         }
         _ => conn.transaction(f),
     }
+}
+
+/// Run `f` in one read transaction that sees the database as it was at its
+/// first statement, whatever others write meanwhile: a long read in pages
+/// (an export) sees no row twice and skips none. PostgreSQL: `REPEATABLE
+/// READ, READ ONLY`; SQLite: a deferred transaction, which in WAL mode reads
+/// one snapshot and never holds up a writer.
+pub fn read_snapshot<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConn::Pg(c) = conn {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(conn)
+    })
 }
 
 /// Inside a [`write`] transaction: serialise it with every other write

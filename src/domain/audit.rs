@@ -451,44 +451,8 @@ pub fn list(
 ) -> Result<crate::domain::paging::Page<Listed>, crate::error::AppError> {
     actor.require(crate::domain::scopes::Operation::AuditList)?;
     let org = actor.organization_id.as_str();
-    let filtered = || {
-        let mut q = audit_events::table
-            .filter(audit_events::organization_id.eq(org))
-            .into_boxed();
-        if let Some(a) = &filter.actor_id {
-            q = q.filter(audit_events::actor_id.eq(a.clone()));
-        }
-        if let Some(r) = &filter.resource_type {
-            q = q.filter(audit_events::resource_type.eq(r.clone()));
-        }
-        if let Some(f) = filter.from {
-            q = q.filter(audit_events::created_at.ge(f));
-        }
-        if let Some(u) = filter.until {
-            q = q.filter(audit_events::created_at.lt(u));
-        }
-        q
-    };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let q = match (page.sort, page.desc) {
-        ("action", false) => {
-            filtered().order((audit_events::action.asc(), audit_events::created_at.desc()))
-        }
-        ("action", true) => {
-            filtered().order((audit_events::action.desc(), audit_events::created_at.desc()))
-        }
-        ("resourceType", false) => filtered().order((
-            audit_events::resource_type.asc(),
-            audit_events::created_at.desc(),
-        )),
-        ("resourceType", true) => filtered().order((
-            audit_events::resource_type.desc(),
-            audit_events::created_at.desc(),
-        )),
-        (_, false) => filtered().order((audit_events::created_at.asc(), audit_events::id.asc())),
-        (_, true) => filtered().order((audit_events::created_at.desc(), audit_events::id.desc())),
-    };
-    let entries: Vec<AuditEntry> = q
+    let total: i64 = filtered(org, filter).count().get_result(conn)?;
+    let entries: Vec<AuditEntry> = sorted(org, filter, &page)
         .limit(page.size)
         .offset(page.offset())
         .select(AuditEntry::as_select())
@@ -512,6 +476,47 @@ pub fn list(
         request: page,
         total,
     })
+}
+
+/// The organisation's events that `filter` lets through.
+pub(crate) fn filtered<'a>(
+    org: &'a str,
+    filter: &Filter,
+) -> audit_events::BoxedQuery<'a, crate::db::Backend> {
+    let mut q = audit_events::table
+        .filter(audit_events::organization_id.eq(org))
+        .into_boxed();
+    if let Some(a) = &filter.actor_id {
+        q = q.filter(audit_events::actor_id.eq(a.clone()));
+    }
+    if let Some(r) = &filter.resource_type {
+        q = q.filter(audit_events::resource_type.eq(r.clone()));
+    }
+    if let Some(f) = filter.from {
+        q = q.filter(audit_events::created_at.ge(f));
+    }
+    if let Some(u) = filter.until {
+        q = q.filter(audit_events::created_at.lt(u));
+    }
+    q
+}
+
+/// [`filtered`] in `page`'s order (the id last, so the order is total).
+pub(crate) fn sorted<'a>(
+    org: &'a str,
+    filter: &Filter,
+    page: &crate::domain::paging::PageRequest,
+) -> audit_events::BoxedQuery<'a, crate::db::Backend> {
+    use audit_events::{action, created_at, id, resource_type};
+    let q = filtered(org, filter);
+    match (page.sort, page.desc) {
+        ("action", false) => q.order((action.asc(), created_at.desc(), id.desc())),
+        ("action", true) => q.order((action.desc(), created_at.desc(), id.desc())),
+        ("resourceType", false) => q.order((resource_type.asc(), created_at.desc(), id.desc())),
+        ("resourceType", true) => q.order((resource_type.desc(), created_at.desc(), id.desc())),
+        (_, false) => q.order((created_at.asc(), id.asc())),
+        (_, true) => q.order((created_at.desc(), id.desc())),
+    }
 }
 
 /// The filter choices: actors as (id, label), and kinds of record.

@@ -13,6 +13,7 @@ use crate::db::{self, DbConn, lower, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
+use crate::domain::export;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::phone;
 use crate::domain::scopes::Operation;
@@ -153,38 +154,12 @@ pub fn list(
 ) -> Result<Arc<Page<Customer>>, AppError> {
     actor.require(Operation::CustomerList)?;
     let org = actor.organization_id.as_str();
-    let filtered = || {
-        let mut q = customers::table
-            .filter(customers::organization_id.eq(org))
-            .into_boxed();
-        if let Some(like) = page.like() {
-            q = q.filter(
-                lower(customers::name)
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(lower(customers::email).like(like).escape('\\')),
-            );
-        }
-        q
-    };
     cache::for_actor(actor, page.page_key("customers", &[]), || {
         let total = cache::for_actor(actor, page.count_key("customers", &[]), || {
-            filtered().count().get_result(conn)
+            filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
-        let q = match (page.sort, page.desc) {
-            ("email", false) => filtered().order((customers::email.asc(), customers::id.asc())),
-            ("email", true) => filtered().order((customers::email.desc(), customers::id.desc())),
-            ("createdAt", false) => {
-                filtered().order((customers::created_at.asc(), customers::id.asc()))
-            }
-            ("createdAt", true) => {
-                filtered().order((customers::created_at.desc(), customers::id.desc()))
-            }
-            (_, false) => filtered().order((customers::name.asc(), customers::id.asc())),
-            (_, true) => filtered().order((customers::name.desc(), customers::id.desc())),
-        };
-        let items = q
+        let items = sorted(org, &page)
             .limit(page.size)
             .offset(page.offset())
             .select(Customer::as_select())
@@ -195,6 +170,106 @@ pub fn list(
             total,
         })
     })
+}
+
+/// The organisation's customers that `page`'s search finds.
+fn filtered<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db::Backend> {
+    let mut q = customers::table
+        .filter(customers::organization_id.eq(org))
+        .into_boxed();
+    if let Some(like) = page.like() {
+        q = q.filter(
+            lower(customers::name)
+                .like(like.clone())
+                .escape('\\')
+                .or(lower(customers::email).like(like).escape('\\')),
+        );
+    }
+    q
+}
+
+/// [`filtered`] in `page`'s order (the id last, so the order is total).
+fn sorted<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db::Backend> {
+    let q = filtered(org, page);
+    match (page.sort, page.desc) {
+        ("email", false) => q.order((customers::email.asc(), customers::id.asc())),
+        ("email", true) => q.order((customers::email.desc(), customers::id.desc())),
+        ("createdAt", false) => q.order((customers::created_at.asc(), customers::id.asc())),
+        ("createdAt", true) => q.order((customers::created_at.desc(), customers::id.desc())),
+        (_, false) => q.order((customers::name.asc(), customers::id.asc())),
+        (_, true) => q.order((customers::name.desc(), customers::id.desc())),
+    }
+}
+
+/// A customer's contact, as an export shows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+pub struct ExportedContact {
+    pub firstname: String,
+    pub lastname: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// Every customer `page`'s search finds, in its order (its page and size
+/// ignored), each with its contacts (by last name, first name), a chunk of
+/// customers at a time to `each`; audited (`customer.exported`, with the
+/// search and the number of customers) before the first row is read.
+pub fn export(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    page: &PageRequest,
+    each: export::Each<'_, (Customer, Vec<ExportedContact>)>,
+) -> Result<u64, AppError> {
+    actor.require(Operation::CustomerList)?;
+    actor.require(Operation::ContactList)?;
+    let org = actor.organization_id.as_str();
+    let filter = export::filter_of(page, &[]);
+    export::audited(
+        conn,
+        now,
+        actor,
+        "customer.exported",
+        "customer",
+        &filter,
+        |c| filtered(org, page).count().get_result(c),
+    )?;
+    export::in_chunks(
+        conn,
+        export::CHUNK,
+        |c, offset, limit| {
+            let found: Vec<Customer> = sorted(org, page)
+                .limit(limit)
+                .offset(offset)
+                .select(Customer::as_select())
+                .load(c)?;
+            let ids: Vec<&str> = found.iter().map(|c| c.id.as_str()).collect();
+            let mut of: std::collections::HashMap<String, Vec<ExportedContact>> =
+                Default::default();
+            for contact in contacts::table
+                .filter(contacts::organization_id.eq(org))
+                .filter(contacts::customer_id.eq_any(&ids))
+                .order((
+                    contacts::lastname.asc(),
+                    contacts::firstname.asc(),
+                    contacts::id.asc(),
+                ))
+                .select((contacts::customer_id, ExportedContact::as_select()))
+                .load::<(String, ExportedContact)>(c)?
+            {
+                of.entry(contact.0).or_default().push(contact.1);
+            }
+            Ok(found
+                .into_iter()
+                .map(|customer| {
+                    let contacts = of.remove(&customer.id).unwrap_or_default();
+                    (customer, contacts)
+                })
+                .collect())
+        },
+        each,
+    )
 }
 
 /// One customer of the actor's organisation (another's answers 404).

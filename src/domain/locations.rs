@@ -14,6 +14,7 @@ use crate::db::{self, DbConn, lower, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
+use crate::domain::export;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -159,38 +160,12 @@ pub fn list(
 ) -> Result<Arc<Page<Location>>, AppError> {
     actor.require(Operation::LocationList)?;
     let org = actor.organization_id.as_str();
-    let filtered = || {
-        let mut q = locations::table
-            .filter(locations::organization_id.eq(org))
-            .into_boxed();
-        if let Some(like) = page.like() {
-            q = q.filter(
-                lower(locations::name)
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(lower(locations::city).like(like).escape('\\')),
-            );
-        }
-        q
-    };
     cache::for_actor(actor, page.page_key("locations", &[]), || {
         let total = cache::for_actor(actor, page.count_key("locations", &[]), || {
-            filtered().count().get_result(conn)
+            filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
-        let q = match (page.sort, page.desc) {
-            ("city", false) => filtered().order((locations::city.asc(), locations::id.asc())),
-            ("city", true) => filtered().order((locations::city.desc(), locations::id.desc())),
-            ("createdAt", false) => {
-                filtered().order((locations::created_at.asc(), locations::id.asc()))
-            }
-            ("createdAt", true) => {
-                filtered().order((locations::created_at.desc(), locations::id.desc()))
-            }
-            (_, false) => filtered().order((locations::name.asc(), locations::id.asc())),
-            (_, true) => filtered().order((locations::name.desc(), locations::id.desc())),
-        };
-        let items = q
+        let items = sorted(org, &page)
             .limit(page.size)
             .offset(page.offset())
             .select(Location::as_select())
@@ -201,6 +176,71 @@ pub fn list(
             total,
         })
     })
+}
+
+/// The organisation's locations that `page`'s search finds.
+fn filtered<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, db::Backend> {
+    let mut q = locations::table
+        .filter(locations::organization_id.eq(org))
+        .into_boxed();
+    if let Some(like) = page.like() {
+        q = q.filter(
+            lower(locations::name)
+                .like(like.clone())
+                .escape('\\')
+                .or(lower(locations::city).like(like).escape('\\')),
+        );
+    }
+    q
+}
+
+/// [`filtered`] in `page`'s order (the id last, so the order is total).
+fn sorted<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, db::Backend> {
+    let q = filtered(org, page);
+    match (page.sort, page.desc) {
+        ("city", false) => q.order((locations::city.asc(), locations::id.asc())),
+        ("city", true) => q.order((locations::city.desc(), locations::id.desc())),
+        ("createdAt", false) => q.order((locations::created_at.asc(), locations::id.asc())),
+        ("createdAt", true) => q.order((locations::created_at.desc(), locations::id.desc())),
+        (_, false) => q.order((locations::name.asc(), locations::id.asc())),
+        (_, true) => q.order((locations::name.desc(), locations::id.desc())),
+    }
+}
+
+/// Every location `page`'s search finds, in its order (its page and size
+/// ignored), a chunk at a time to `each`; audited (`location.exported`,
+/// with the search and the row count) before the first row is read.
+pub fn export(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    page: &PageRequest,
+    each: export::Each<'_, Location>,
+) -> Result<u64, AppError> {
+    actor.require(Operation::LocationList)?;
+    let org = actor.organization_id.as_str();
+    let filter = export::filter_of(page, &[]);
+    export::audited(
+        conn,
+        now,
+        actor,
+        "location.exported",
+        "location",
+        &filter,
+        |c| filtered(org, page).count().get_result(c),
+    )?;
+    export::in_chunks(
+        conn,
+        export::CHUNK,
+        |c, offset, limit| {
+            sorted(org, page)
+                .limit(limit)
+                .offset(offset)
+                .select(Location::as_select())
+                .load(c)
+        },
+        each,
+    )
 }
 
 /// One location of the actor's organisation (another's answers 404).

@@ -12,6 +12,7 @@ use crate::db::schema::{locations, meetings, memberships, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
+use crate::domain::export;
 use crate::domain::local_time::{iso_utc, local_to_utc, parse_iso_utc, parse_local};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
@@ -291,32 +292,58 @@ pub fn list(
 ) -> Result<Page<MeetingRow>, AppError> {
     actor.require(Operation::MeetingList)?;
     let org = actor.organization_id.as_str();
-    let filtered = || {
-        let mut q = joined!()
-            .filter(meetings::organization_id.eq(org))
-            .into_boxed();
-        if let Some(e) = &filter.employee_id {
-            q = q.filter(meetings::employee_id.eq(e.clone()));
-        }
-        if let Some(l) = &filter.location_id {
-            q = q.filter(meetings::location_id.eq(l.clone()));
-        }
-        match (filter.from, filter.until) {
-            (None, None) => q = q.filter(meetings::date_to.ge(now)),
-            (from, until) => {
-                if let Some(f) = from {
-                    q = q.filter(meetings::date_to.gt(f));
-                }
-                if let Some(u) = until {
-                    q = q.filter(meetings::date_from.lt(u));
-                }
+    let total: i64 = filtered(org, now, filter).count().get_result(conn)?;
+    let items = sorted(filtered(org, now, filter), &page)
+        .limit(page.size)
+        .offset(page.offset())
+        .select(row_columns!())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(row)
+        .collect();
+    Ok(Page {
+        items,
+        request: page,
+        total,
+    })
+}
+
+/// The meetings joined with their employee and location, boxed.
+type Boxed<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<meetings::table, users::table>, locations::table>,
+    db::Backend,
+>;
+
+/// The organisation's meetings that `filter` lets through (without a
+/// period: the upcoming ones, not yet ended at `now`).
+fn filtered<'a>(org: &'a str, now: NaiveDateTime, filter: &Filter) -> Boxed<'a> {
+    let mut q = joined!()
+        .filter(meetings::organization_id.eq(org))
+        .into_boxed();
+    if let Some(e) = &filter.employee_id {
+        q = q.filter(meetings::employee_id.eq(e.clone()));
+    }
+    if let Some(l) = &filter.location_id {
+        q = q.filter(meetings::location_id.eq(l.clone()));
+    }
+    match (filter.from, filter.until) {
+        (None, None) => q = q.filter(meetings::date_to.ge(now)),
+        (from, until) => {
+            if let Some(f) = from {
+                q = q.filter(meetings::date_to.gt(f));
+            }
+            if let Some(u) = until {
+                q = q.filter(meetings::date_from.lt(u));
             }
         }
-        q
-    };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let q = filtered();
-    let q = match (page.sort, page.desc) {
+    }
+    q
+}
+
+/// `q` in `page`'s order (the id last, so the order is total).
+fn sorted<'a>(q: Boxed<'a>, page: &PageRequest) -> Boxed<'a> {
+    match (page.sort, page.desc) {
         ("employee", false) => q.order((
             users::name.asc(),
             meetings::date_from.asc(),
@@ -343,20 +370,56 @@ pub fn list(
         )),
         (_, false) => q.order((meetings::date_from.asc(), meetings::id.asc())),
         (_, true) => q.order((meetings::date_from.desc(), meetings::id.desc())),
-    };
-    let items = q
-        .limit(page.size)
-        .offset(page.offset())
-        .select(row_columns!())
-        .load::<Joined>(conn)?
-        .into_iter()
-        .map(row)
-        .collect();
-    Ok(Page {
-        items,
-        request: page,
-        total,
-    })
+    }
+}
+
+/// Every meeting `filter` lets through, in `page`'s order (its page and
+/// size ignored), a chunk at a time to `each`; audited
+/// (`meeting.exported`, with the filter and the row count) before the
+/// first row is read.
+pub fn export(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    filter: &Filter,
+    page: &PageRequest,
+    each: export::Each<'_, MeetingRow>,
+) -> Result<u64, AppError> {
+    actor.require(Operation::MeetingList)?;
+    let org = actor.organization_id.as_str();
+    let asked = export::filter_of(
+        page,
+        &[
+            ("employee", filter.employee_id.clone()),
+            ("location", filter.location_id.clone()),
+            ("from", filter.from.map(iso_utc)),
+            ("until", filter.until.map(iso_utc)),
+        ],
+    );
+    export::audited(
+        conn,
+        now,
+        actor,
+        "meeting.exported",
+        "meeting",
+        &asked,
+        |c| filtered(org, now, filter).count().get_result(c),
+    )?;
+    export::in_chunks(
+        conn,
+        export::CHUNK,
+        |c, offset, limit| {
+            Ok(sorted(filtered(org, now, filter), page)
+                .limit(limit)
+                .offset(offset)
+                .select(row_columns!())
+                .load::<Joined>(c)?
+                .into_iter()
+                .map(row)
+                .collect())
+        },
+        each,
+    )
 }
 
 /// The longest a meeting may last, in days. It also bounds the range scans

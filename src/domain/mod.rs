@@ -11,6 +11,7 @@ pub mod cache;
 pub mod contacts;
 pub mod customers;
 pub mod demo;
+pub mod export;
 pub mod images;
 pub mod local_time;
 pub mod locations;

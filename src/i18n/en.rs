@@ -558,4 +558,12 @@ pub static MESSAGES: Messages = Messages {
     contact_ext_on: "On",
     contact_ext_off: "Off",
     err_meeting_too_long: "A meeting lasts at most {} days.",
+    export_csv: "Export (CSV)",
+    loc_export_file: "locations",
+    meet_export_file: "meetings",
+    cust_export_file: "customers",
+    audit_export_file: "audit-log",
+    cust_export_contact_email: "Contact e-mail address",
+    audit_actor_kind: "Kind",
+    audit_record_id: "Id",
 };

@@ -705,6 +705,22 @@ pub struct Messages {
     pub contact_ext_on: &'static str,
     pub contact_ext_off: &'static str,
     pub err_meeting_too_long: &'static str,
+    /// The link that downloads what a list shows as CSV.
+    pub export_csv: &'static str,
+    /// A locations export's file name (before the date; no spaces).
+    pub loc_export_file: &'static str,
+    /// A meetings export's file name.
+    pub meet_export_file: &'static str,
+    /// A customers export's file name.
+    pub cust_export_file: &'static str,
+    /// An audit log export's file name.
+    pub audit_export_file: &'static str,
+    /// The contact's e-mail column of a customers export.
+    pub cust_export_contact_email: &'static str,
+    /// The kind of actor column of an audit log export.
+    pub audit_actor_kind: &'static str,
+    /// The record's id column of an audit log export.
+    pub audit_record_id: &'static str,
 }
 
 /// How an audit action reads in this language (unknown actions as they are).
@@ -771,6 +787,10 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "meeting.deleted" => ("Afspraak verwijderd", "Meeting deleted"),
         "meeting.restored" => ("Afspraak teruggezet", "Meeting restored"),
         "contact.restored" => ("Contactpersoon teruggezet", "Contact restored"),
+        "location.exported" => ("Locaties geëxporteerd", "Locations exported"),
+        "meeting.exported" => ("Afspraken geëxporteerd", "Meetings exported"),
+        "customer.exported" => ("Klanten geëxporteerd", "Customers exported"),
+        "audit.exported" => ("Auditlog geëxporteerd", "Audit log exported"),
         _ => return action.to_string(),
     };
     match lang {

@@ -559,4 +559,12 @@ pub static MESSAGES: Messages = Messages {
     contact_ext_on: "Aan",
     contact_ext_off: "Uit",
     err_meeting_too_long: "Een afspraak duurt hoogstens {} dagen.",
+    export_csv: "Exporteren (CSV)",
+    loc_export_file: "locaties",
+    meet_export_file: "afspraken",
+    cust_export_file: "klanten",
+    audit_export_file: "auditlog",
+    cust_export_contact_email: "E-mailadres contactpersoon",
+    audit_actor_kind: "Soort",
+    audit_record_id: "Id",
 };

@@ -18,7 +18,7 @@ use crate::i18n::{Lang, Messages, audit_action, audit_field, audit_resource, fil
 use crate::web::extract::Member;
 use crate::web::form::Choice;
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, pager, sort_header};
+use crate::web::list::{Pager, SortHeader, export_href, pager, sort_header};
 use crate::web::record_page::{deleted, href};
 use crate::web::render;
 
@@ -30,13 +30,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Deserialize, Default)]
-struct AuditQuery {
+pub(crate) struct AuditQuery {
     #[serde(flatten)]
-    list: ListParams,
+    pub(crate) list: ListParams,
     actor: Option<String>,
     resource: Option<String>,
     from: Option<String>,
     to: Option<String>,
+}
+
+impl AuditQuery {
+    /// The filter, and the days asked for (as typed, trimmed).
+    pub(crate) fn filter(&self, tz: chrono_tz::Tz) -> (Filter, String, String) {
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let (from, to) = (
+            nonempty(&self.from).unwrap_or_default(),
+            nonempty(&self.to).unwrap_or_default(),
+        );
+        let filter = Filter {
+            actor_id: nonempty(&self.actor),
+            resource_type: nonempty(&self.resource),
+            from: day_start(&from, tz),
+            // "Until" includes the whole chosen day.
+            until: crate::domain::validate::day(&to)
+                .and_then(|d| d.succ_opt())
+                .and_then(|d| day_start(&d.to_string(), tz)),
+        };
+        (filter, from, to)
+    }
 }
 
 struct EntryView {
@@ -82,9 +108,10 @@ struct AuditPage {
     sort_time: SortHeader,
     sort_action: SortHeader,
     sort_resource: SortHeader,
+    export: String,
 }
 
-fn kind_label(t: &Messages, kind: &str) -> &'static str {
+pub(crate) fn kind_label(t: &Messages, kind: &str) -> &'static str {
     match kind {
         "api_client" => t.audit_kind_api_client,
         "system" => t.audit_kind_system,
@@ -167,25 +194,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     m.actor.require(Operation::AuditList)?;
     let q = query.into_inner();
-    let nonempty = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-    };
-    let (from, to) = (
-        nonempty(&q.from).unwrap_or_default(),
-        nonempty(&q.to).unwrap_or_default(),
-    );
-    let filter = Filter {
-        actor_id: nonempty(&q.actor),
-        resource_type: nonempty(&q.resource),
-        from: day_start(&from, m.tz),
-        // "Until" includes the whole chosen day.
-        until: crate::domain::validate::day(&to)
-            .and_then(|d| d.succ_opt())
-            .and_then(|d| day_start(&d.to_string(), m.tz)),
-    };
+    let (filter, from, to) = q.filter(m.tz);
     let request = q.list.lenient(&audit::SORT);
     let (actor, org) = (m.actor.clone(), m.actor.organization_id.clone());
     let f = filter.clone();
@@ -237,6 +246,7 @@ async fn show(
         sort_time: sort_header(&base, r, "createdAt"),
         sort_action: sort_header(&base, r, "action"),
         sort_resource: sort_header(&base, r, "resourceType"),
+        export: export_href(&base, r),
         actors: actors
             .into_iter()
             .map(|(id, label)| Choice {

@@ -84,6 +84,16 @@ pub fn href(base: &str, r: &PageRequest, number: i64, sort: &str, desc: bool) ->
     )
 }
 
+/// The CSV export of the list at `base` (which may carry its own filters)
+/// as `r` shows it: its search and sort.
+pub fn export_href(base: &str, r: &PageRequest) -> String {
+    let base = match base.split_once('?') {
+        Some((path, filters)) => format!("{path}/export?{filters}"),
+        None => format!("{base}/export"),
+    };
+    href(&base, r, 1, r.sort, r.desc)
+}
+
 /// Paging links for `page` of the list at `base`: first, last, and two on
 /// each side of the current page.
 pub fn pager<T>(base: &str, page: &Page<T>) -> Pager {

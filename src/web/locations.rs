@@ -18,11 +18,12 @@ use crate::error::AppError;
 use crate::i18n::{Messages, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::country_options;
+use crate::web::csv;
 use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};
+use crate::web::list::{Pager, SortHeader, cached_section, export_href, pager, sort_header};
 use crate::web::{render, render_html};
 
 const BASE: &str = "/locations";
@@ -31,6 +32,7 @@ const BASE: &str = "/locations";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(BASE, web::get().to(list))
         .route(BASE, web::post().to(create))
+        .route("/locations/export", web::get().to(export))
         .route("/locations/new", web::get().to(new_form))
         .route("/locations/{id}", web::get().to(edit_form))
         .route("/locations/{id}", web::post().to(update))
@@ -67,6 +69,8 @@ struct ListSection {
     sort_name: SortHeader,
     sort_city: SortHeader,
     can_create: bool,
+    /// The CSV export of what the list shows.
+    export: String,
 }
 
 fn hours(l: &Location) -> String {
@@ -119,9 +123,49 @@ fn list_section(t: &'static Messages, page: &Page<Location>, can_create: bool) -
         q: r.q.clone().unwrap_or_default(),
         sort_name: sort_header(BASE, r, "name"),
         sort_city: sort_header(BASE, r, "city"),
+        export: export_href(BASE, r),
         can_create,
         pager,
     }
+}
+
+/// Every location the list's search finds, in its order, as CSV.
+async fn export(
+    m: Member,
+    state: web::Data<AppState>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::LocationList)?;
+    let request = params.lenient(&locations::SORT);
+    let (now, actor, t) = (state.clock.now(), m.actor.clone(), m.lang.t());
+    let header = [
+        t.name,
+        t.loc_address_line1,
+        t.loc_address_line2,
+        t.loc_postal_code,
+        t.loc_city,
+        t.loc_country,
+        t.loc_open_hour,
+        t.loc_close_hour,
+    ];
+    csv::download(&state, &m, t.loc_export_file, &header, move |conn, out| {
+        let hour = |h: Option<i32>| h.map(|h| h.to_string()).unwrap_or_default();
+        locations::export(conn, now, &actor, &request, &mut |rows| {
+            rows.iter().all(|l| {
+                out.row(&[
+                    l.name.as_str(),
+                    &l.address_line1,
+                    &l.address_line2,
+                    &l.postal_code,
+                    &l.city,
+                    l.country_code.as_deref().unwrap_or_default(),
+                    &hour(l.office_open_hour),
+                    &hour(l.office_close_hour),
+                ])
+            })
+        })
+    })
+    .await
 }
 
 #[derive(Template)]

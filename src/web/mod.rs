@@ -3,11 +3,13 @@
 pub mod account;
 pub mod api_clients;
 pub mod assets;
+pub mod audit_export;
 pub mod audit_log;
 pub mod auth;
 pub mod confirm;
 pub mod country_options;
 pub mod csrf;
+pub mod csv;
 pub mod customers;
 pub mod dashboard;
 pub mod errors;
@@ -56,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     organization::routes(cfg);
     languages::routes(cfg);
     audit_log::routes(cfg);
+    audit_export::routes(cfg);
     users::routes(cfg);
     mail_footer::routes(cfg);
     outbox::routes(cfg);

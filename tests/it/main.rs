@@ -13,6 +13,7 @@ mod browser;
 mod customers;
 mod dashboard;
 mod error_summary;
+mod export;
 mod foundation;
 mod images;
 mod jobs;

@@ -34,6 +34,8 @@ pub(super) struct ListSection {
     pub(super) sort_name: SortHeader,
     pub(super) sort_email: SortHeader,
     pub(super) can_create: bool,
+    /// The CSV export of what the list shows.
+    pub(super) export: String,
 }
 
 pub(super) async fn list(
@@ -82,6 +84,7 @@ pub(super) fn list_section(
         q: r.q.clone().unwrap_or_default(),
         sort_name: sort_header(BASE, r, "name"),
         sort_email: sort_header(BASE, r, "email"),
+        export: export_href(BASE, r),
         can_create,
         pager,
     }

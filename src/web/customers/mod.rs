@@ -6,6 +6,7 @@
 //! to the page).
 
 mod contacts;
+mod export;
 mod form;
 mod list;
 mod show;
@@ -38,7 +39,7 @@ use crate::web::form::Choice;
 use crate::web::form::{ErrorLink, Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, render_fragment};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, cached_section, pager, sort_header};
+use crate::web::list::{Pager, SortHeader, cached_section, export_href, pager, sort_header};
 use crate::web::shared_html::SharedHtml;
 use crate::web::{render, render_html, see_other};
 use contacts::*;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(BASE, web::get().to(list))
         .route(BASE, web::post().to(create))
         .route("/customers/new", web::get().to(new_form))
+        .route("/customers/export", web::get().to(export::export))
         .route("/customers/contacts/undo", web::post().to(contact_undo))
         .route("/customers/{id}", web::get().to(show))
         .route("/customers/{id}", web::post().to(update))

@@ -15,6 +15,24 @@ pub(super) struct ListQuery {
     pub(super) to: Option<String>,
 }
 
+impl ListQuery {
+    /// The period the list shows (on `today`) and the filter it asks for.
+    pub(super) fn filter(&self, tz: Tz, today: NaiveDate) -> (Period, Filter) {
+        let period = Period::of(self, today);
+        let filter = Filter {
+            employee_id: nonempty(&self.employee),
+            location_id: nonempty(&self.location),
+            from: period.from.map(|d| day_start(tz, d)),
+            // "Until" includes the whole chosen day.
+            until: period
+                .to
+                .and_then(|d| d.succ_opt())
+                .map(|d| day_start(tz, d)),
+        };
+        (period, filter)
+    }
+}
+
 pub(super) struct RowView {
     pub(super) id: String,
     pub(super) when: String,
@@ -45,6 +63,8 @@ pub(super) struct ListPage {
     pub(super) sort_when: SortHeader,
     pub(super) sort_employee: SortHeader,
     pub(super) sort_location: SortHeader,
+    /// The CSV export of what the list shows.
+    pub(super) export: String,
 }
 
 /// Notes in a list cell: the first line, at most 80 characters.
@@ -132,17 +152,7 @@ pub(super) async fn list(
     let q = query.into_inner();
     let now = state.clock.now();
     let today = utc_to_local(m.tz, now).date();
-    let period = Period::of(&q, today);
-    let filter = Filter {
-        employee_id: nonempty(&q.employee),
-        location_id: nonempty(&q.location),
-        from: period.from.map(|d| day_start(m.tz, d)),
-        // "Until" includes the whole chosen day.
-        until: period
-            .to
-            .and_then(|d| d.succ_opt())
-            .map(|d| day_start(m.tz, d)),
-    };
+    let (period, filter) = q.filter(m.tz, today);
     let request = q.list.lenient(&meetings::SORT);
     let (actor, f) = (m.actor.clone(), filter.clone());
     let (page, options) = state
@@ -184,6 +194,7 @@ pub(super) async fn list(
         sort_when: sort_header(&base, r, "dateFrom"),
         sort_employee: sort_header(&base, r, "employee"),
         sort_location: sort_header(&base, r, "location"),
+        export: export_href(&base, r),
         rows: page
             .items
             .iter()

@@ -3,6 +3,7 @@
 //! (create, edit, the overlap warning with "save anyway", delete). Times are
 //! typed and shown in the organisation's time zone.
 
+mod export;
 mod form;
 pub(crate) mod format;
 mod list;
@@ -35,7 +36,7 @@ use crate::web::form::Choice;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, vary};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, pager, sort_header};
+use crate::web::list::{Pager, SortHeader, export_href, pager, sort_header};
 use crate::web::render;
 use form::*;
 use format::*;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("", web::get().to(list))
             .route("", web::post().to(create))
             .route("/new", web::get().to(new_form))
+            .route("/export", web::get().to(export::export))
             .route("/week", web::get().to(week))
             .route("/undo", web::post().to(undo))
             .route("/{id}", web::get().to(edit_form))
