@@ -1724,9 +1724,10 @@ async fn contact_inline_add_edit_and_two_invoice() {
     println!("browser contact inline flow took {:.1?}", started.elapsed());
 }
 
-/// Every screen, in Dutch and in English, as an admin (and the pages of
-/// people who are not logged in): no inline script, no CSP violation, and
-/// no accessibility violation of impact serious or critical (axe-core).
+/// Every screen, in Dutch and in English, wide and phone-sized, as an
+/// admin (and the pages of people who are not logged in): no inline
+/// script, no CSP violation, and no accessibility violation of impact
+/// serious or critical (axe-core).
 #[actix_web::test]
 async fn every_screen_passes_axe_in_both_languages() {
     if !e2e_enabled("every_screen_passes_axe_in_both_languages") {
@@ -1841,10 +1842,15 @@ async fn every_screen_passes_axe_in_both_languages() {
         if html_lang(c).await != lang {
             choose_language(c, lang).await;
         }
-        for screen in &screens {
-            visit(c, &app, screen).await;
-            check_page(c).await;
+        // At a desk and on a phone: the layouts differ (cards, the menu).
+        for (width, height) in [WIDE, NARROW] {
+            set_viewport(c, width, height).await;
+            for screen in &screens {
+                visit(c, &app, screen).await;
+                check_page(c).await;
+            }
         }
+        set_viewport(c, WIDE.0, WIDE.1).await;
     }
     // Not logged in: the login page, an invitation, the error page.
     visit(c, &app, "/").await;
