@@ -2049,12 +2049,18 @@ async fn phone_agenda_opens_at_today() {
         json!(1),
         "one tab stop"
     );
-    click(c, "#agenda-tab-3").await;
+    click(c, "#agenda-tab-0").await;
     wait_js(
         c,
-        "document.getElementById('agenda-day-3').getClientRects().length > 0",
+        "document.getElementById('agenda-day-0').getClientRects().length > 0",
     )
     .await;
+    js(
+        c,
+        "document.querySelector('.agenda').scrollIntoView(); return null;",
+    )
+    .await;
+    screenshot(c, "week-agenda-nl-monday").await;
 
     // The next week, swapped in by htmx: it opens at Monday.
     mark_page(c).await;
