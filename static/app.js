@@ -190,7 +190,7 @@ document.addEventListener("keydown", function (event) {
 // arrow keys are their own).
 document.addEventListener("keydown", function (event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey ||
-      event.shiftKey || event.isComposing) return;
+      event.shiftKey || event.isComposing || event.repeat) return;
   var target = event.target;
   if (target.isContentEditable || (target.closest &&
       target.closest("input, select, textarea, [role='tablist'], [role='dialog']"))) return;
