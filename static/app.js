@@ -153,3 +153,53 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   cancel.click();
 });
+
+// Tabs (role="tablist" of role="tab" buttons, each aria-controls its
+// panel): a click or the arrow keys, Home and End choose a tab; the chosen
+// panel carries .is-selected (the style sheet shows it, and without script
+// shows every panel). The week's agenda on a phone is one.
+function chooseTab(tab, focus) {
+  tab.closest("[role='tablist']").querySelectorAll("[role='tab']").forEach(function (t) {
+    var on = t === tab;
+    t.setAttribute("aria-selected", on ? "true" : "false");
+    t.tabIndex = on ? 0 : -1;
+    var panel = document.getElementById(t.getAttribute("aria-controls"));
+    if (panel) panel.classList.toggle("is-selected", on);
+  });
+  if (focus) tab.focus();
+}
+document.addEventListener("click", function (event) {
+  var tab = event.target.closest("[role='tab']");
+  if (tab) chooseTab(tab, false);
+});
+document.addEventListener("keydown", function (event) {
+  var tab = event.target.closest && event.target.closest("[role='tab']");
+  if (!tab || event.ctrlKey || event.metaKey || event.altKey) return;
+  var tabs = Array.prototype.slice.call(
+    tab.closest("[role='tablist']").querySelectorAll("[role='tab']"));
+  var i = tabs.indexOf(tab);
+  var next = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  chooseTab(tabs[(next + tabs.length) % tabs.length], true);
+});
+
+// Keyboard shortcuts: a key without a modifier clicks the link on the page
+// that names it in aria-keyshortcuts ("ArrowLeft", "t", …), so htmx does
+// what a click does; not while typing in a field, nor inside tabs (their
+// arrow keys are their own).
+document.addEventListener("keydown", function (event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey ||
+      event.shiftKey || event.isComposing || event.repeat) return;
+  var target = event.target;
+  if (target.isContentEditable || (target.closest &&
+      target.closest("input, select, textarea, [role='tablist'], [role='dialog']"))) return;
+  var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  var link = Array.prototype.find.call(document.querySelectorAll("[aria-keyshortcuts]"), function (e) {
+    return e.getAttribute("aria-keyshortcuts").split(" ").indexOf(key) >= 0 &&
+      e.getClientRects().length > 0;
+  });
+  if (!link) return;
+  event.preventDefault();
+  link.click();
+});

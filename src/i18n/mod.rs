@@ -650,6 +650,16 @@ pub struct Messages {
     pub meet_fri: &'static str,
     pub meet_sat: &'static str,
     pub meet_sun: &'static str,
+    /// The name of the phone agenda's row of day tabs.
+    pub meet_week_days: &'static str,
+    pub meet_day_empty: &'static str,
+    /// Under a day of the phone agenda: a new meeting that day at 09:00.
+    pub meet_add_on_day: &'static str,
+    /// The week view's keyboard shortcuts: "Shortcuts: ← → week, t today,
+    /// n new meeting" (the keys are not translated).
+    pub meet_shortcuts: &'static str,
+    pub meet_key_week: &'static str,
+    pub meet_key_new: &'static str,
     pub img_remove_logo: &'static str,
     pub img_remove_icon: &'static str,
     pub img_remove_text: &'static str,

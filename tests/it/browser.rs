@@ -1332,6 +1332,9 @@ async fn screenshots() {
         }
         choose_language(c, "en").await;
         screenshot(c, &format!("{name}-en")).await;
+        if path == "/meetings/week" {
+            screenshot_narrow(c, &format!("{name}-en")).await;
+        }
         choose_language(c, "nl").await;
     }
     visit(c, &app, "/customers").await;
@@ -1928,5 +1931,276 @@ async fn forgotten_password_end_to_end_via_the_outbox() {
             .contains("Uw wachtwoord is gewijzigd")
     );
     check_page(c).await;
+    browser.close().await;
+}
+
+/// Press a key as a person does: to whatever has focus (the page itself
+/// when nothing has). `key` is a character or a WebDriver key code such as
+/// `'\u{e014}'` (→).
+async fn press(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await.expect("press a key");
+}
+
+const ARROW_LEFT: char = '\u{e012}';
+const ARROW_RIGHT: char = '\u{e014}';
+const HOME: char = '\u{e011}';
+const END: char = '\u{e010}';
+
+/// The agenda's chosen tab, whether it is today's, and the panels shown.
+async fn agenda_state(c: &Client) -> Value {
+    js(
+        c,
+        "const t = document.querySelector('.agenda-tabs [aria-selected=\"true\"]'); \
+         return [t && t.id, t && t.getAttribute('aria-current'), \
+           [...document.querySelectorAll('.agenda-day')].filter(p => p.getClientRects().length > 0).map(p => p.id), \
+           document.activeElement.id];",
+    )
+    .await
+}
+
+/// The week view on a phone: the days as tabs, opened at today with its
+/// meetings, the grid out of sight, nothing sticking out sideways; the tabs
+/// work with the arrow keys, Home and End, and a click; the week's
+/// navigation still swaps the agenda (the next week opens at Monday).
+#[actix_web::test]
+async fn phone_agenda_opens_at_today() {
+    if !e2e_enabled("phone_agenda_opens_at_today") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    set_viewport(c, NARROW.0, NARROW.1).await;
+    visit(c, &app, "/meetings/week").await;
+
+    assert!(is_shown(c, ".agenda-tabs").await, "the tabs");
+    assert!(!is_shown(c, ".week-wrap").await, "the grid is hidden");
+    let state = agenda_state(c).await;
+    let tab = state[0].as_str().expect("a chosen tab").to_owned();
+    assert_eq!(state[1], json!("date"), "today's tab: {state}");
+    let today: usize = tab["agenda-tab-".len()..].parse().expect("its day");
+    assert_eq!(state[2], json!([format!("agenda-day-{today}")]), "{state}");
+    assert_eq!(
+        js(
+            c,
+            "return document.documentElement.scrollWidth <= window.innerWidth;"
+        )
+        .await,
+        json!(true),
+        "sideways: {}",
+        sideways_overflow(c).await
+    );
+    // The demo has meetings today (or the Monday of its week), each with
+    // its time, subject, employee and colour.
+    assert_eq!(
+        js(
+            c,
+            &format!(
+                "return [...document.querySelectorAll('#agenda-day-{today} li > a')].every(a => \
+                 a.querySelector('b') && a.querySelector('span') && \
+                 getComputedStyle(a.querySelector('span'), '::before').backgroundColor !== 'rgba(0, 0, 0, 0)');"
+            )
+        )
+        .await,
+        json!(true)
+    );
+    check_page(c).await;
+    screenshot(c, "week-agenda-nl").await;
+
+    // The arrow keys move between the tabs (round), Home and End to the
+    // ends; the week stays.
+    js(
+        c,
+        &format!("document.getElementById('{tab}').focus(); return null;"),
+    )
+    .await;
+    press(c, ARROW_RIGHT).await;
+    let next = (today + 1) % 7;
+    wait_js(
+        c,
+        &format!(
+            "document.activeElement.id === 'agenda-tab-{next}' && \
+             document.activeElement.getAttribute('aria-selected') === 'true' && \
+             document.getElementById('agenda-day-{next}').getClientRects().length > 0 && \
+             document.getElementById('agenda-day-{today}').getClientRects().length === 0"
+        ),
+    )
+    .await;
+    assert!(
+        !c.current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains("week=")
+    );
+    press(c, END).await;
+    wait_js(c, "document.activeElement.id === 'agenda-tab-6'").await;
+    press(c, HOME).await;
+    wait_js(c, "document.activeElement.id === 'agenda-tab-0'").await;
+    press(c, ARROW_LEFT).await;
+    wait_js(c, "document.activeElement.id === 'agenda-tab-6'").await;
+    let state = agenda_state(c).await;
+    assert_eq!(state[2], json!(["agenda-day-6"]), "{state}");
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelectorAll('.agenda-tabs [tabindex=\"0\"]').length;"
+        )
+        .await,
+        json!(1),
+        "one tab stop"
+    );
+    click(c, "#agenda-tab-0").await;
+    wait_js(
+        c,
+        "document.getElementById('agenda-day-0').getClientRects().length > 0",
+    )
+    .await;
+    js(
+        c,
+        "document.querySelector('.agenda').scrollIntoView(); return null;",
+    )
+    .await;
+    screenshot(c, "week-agenda-nl-monday").await;
+
+    // The next week, swapped in by htmx: it opens at Monday.
+    mark_page(c).await;
+    click(c, ".week-nav a[rel='next']").await;
+    wait_js(
+        c,
+        "location.search.includes('week=') && !document.querySelector('.agenda-tabs [aria-current]')",
+    )
+    .await;
+    assert_same_page(c, "the next week").await;
+    let state = agenda_state(c).await;
+    assert_eq!(state[0], json!("agenda-tab-0"), "{state}");
+    assert_eq!(state[2], json!(["agenda-day-0"]), "{state}");
+    check_page(c).await;
+
+    browser.close().await;
+}
+
+/// The week view's shortcuts: → and ← change the week (htmx, the URL
+/// follows), t goes back to this week, n opens a new meeting; a key typed
+/// in a field is the field's.
+#[actix_web::test]
+async fn week_keyboard_shortcuts() {
+    if !e2e_enabled("week_keyboard_shortcuts") {
+        return;
+    }
+    const THIS_WEEK: &str =
+        "document.querySelectorAll('.week-grid thead th[aria-current=\"date\"]').length === 1";
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    visit(c, &app, "/meetings/week").await;
+    let this_week = text_of(c, ".week-title").await;
+    let hint = text_of(c, ".week-keys").await;
+    assert!(hint.starts_with("Sneltoetsen:"), "{hint}");
+    let title = |expected: &str| {
+        format!("document.querySelector('.week-title').textContent === '{expected}'")
+    };
+
+    mark_page(c).await;
+    press(c, ARROW_RIGHT).await;
+    wait_js(
+        c,
+        &format!(
+            "location.search.includes('week=') && !({}) && !({THIS_WEEK})",
+            title(&this_week)
+        ),
+    )
+    .await;
+    let next_week = text_of(c, ".week-title").await;
+    press(c, ARROW_LEFT).await;
+    wait_js(c, &format!("{} && {THIS_WEEK}", title(&this_week))).await;
+    press(c, ARROW_LEFT).await;
+    wait_js(
+        c,
+        &format!("!({}) && !({})", title(&this_week), title(&next_week)),
+    )
+    .await;
+    press(c, 't').await;
+    wait_js(c, &format!("{} && {THIS_WEEK}", title(&this_week))).await;
+    assert_same_page(c, "the shortcuts").await;
+    assert_eq!(path(c).await, "/meetings/week");
+
+    // In the filter's select, n and → are the select's.
+    c.find(Locator::Css("#f-employee"))
+        .await
+        .expect("the employee filter")
+        .send_keys("n")
+        .await
+        .expect("type in the select");
+    js(
+        c,
+        "document.getElementById('f-location').focus(); return null;",
+    )
+    .await;
+    press(c, ARROW_RIGHT).await;
+    press(c, 'n').await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_same_page(c, "a key in a field").await;
+    assert_eq!(path(c).await, "/meetings/week");
+    wait_js(c, &format!("{} && {THIS_WEEK}", title(&this_week))).await;
+
+    // Out of the field, n starts a new meeting.
+    js(c, "document.activeElement.blur(); return null;").await;
+    press(c, 'n').await;
+    wait_new_page(c).await;
+    assert_eq!(path(c).await, "/meetings/new");
+    browser.close().await;
+}
+
+/// The issue's Undo: a meeting opened from the week and deleted (after the
+/// confirmation page) is gone from the week, which says so and offers
+/// Undo; Undo brings it back.
+#[actix_web::test]
+async fn undo_after_deleting_a_meeting() {
+    if !e2e_enabled("undo_after_deleting_a_meeting") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    visit(c, &app, "/meetings/week").await;
+    let href = js(
+        c,
+        "const a = document.querySelector('.week-grid a.week-item'); return a ? a.getAttribute('href') : null;",
+    )
+    .await;
+    let href = href.as_str().expect("a meeting this week").to_owned();
+    let in_week = format!(
+        "return document.querySelectorAll(\".week-grid a.week-item[href='{href}']\").length;"
+    );
+    assert_eq!(js(c, &in_week).await, json!(1));
+
+    click_and_wait(c, &format!(".week-grid a.week-item[href='{href}']")).await;
+    click_and_wait(c, "a.btn-danger[href$='/delete?back=week']").await;
+    check_page(c).await;
+    click_and_wait(c, "main form button.btn-danger[type='submit']").await;
+
+    assert_eq!(path(c).await, "/meetings/week");
+    let flash = text_of(c, "#flash-region").await;
+    assert!(
+        flash.contains("Afspraak verwijderd.") && flash.contains("Ongedaan maken"),
+        "flash: {flash}"
+    );
+    assert_eq!(js(c, &in_week).await, json!(0), "gone from the week");
+    check_page(c).await;
+    screenshot(c, "week-deleted-undo-nl").await;
+
+    click_and_wait(c, "#flash-region form.flash-undo button").await;
+    assert_eq!(path(c).await, "/meetings/week");
+    let flash = text_of(c, "#flash-region").await;
+    assert!(flash.contains("Afspraak teruggezet."), "flash: {flash}");
+    assert_eq!(js(c, &in_week).await, json!(1), "back in the week");
     browser.close().await;
 }

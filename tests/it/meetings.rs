@@ -1295,6 +1295,62 @@ async fn week_view() {
     assert!(body.contains("hx-push-url=\"true\""));
     assert!(body.contains("Europe/Amsterdam"));
 
+    // The phone's agenda, in the same answer: a tab per day, today's chosen,
+    // each of the week's meetings once, as the grid shows them.
+    let (grid, agenda) = body.split_at(body.find("<div class=\"agenda\">").expect("the agenda"));
+    assert_eq!(agenda.matches("role=\"tab\"").count(), 7);
+    assert_eq!(agenda.matches("role=\"tabpanel\"").count(), 7);
+    assert!(agenda.contains("role=\"tablist\" aria-label=\"Dagen van de week\""));
+    let selected: Vec<&str> = agenda
+        .split("<button ")
+        .filter(|b| b.contains("aria-selected=\"true\""))
+        .collect();
+    assert_eq!(selected.len(), 1, "{agenda}");
+    assert!(selected[0].contains("aria-current=\"date\""), "today's tab");
+    let today = selected[0]
+        .split('"')
+        .nth(5)
+        .expect("its id")
+        .replace("tab", "day");
+    assert!(agenda.contains(&format!("class=\"agenda-day is-selected\" id=\"{today}\"")));
+    let meetings = |html: &str| -> Vec<String> {
+        let mut v: Vec<String> = html
+            .split("href=\"/meetings/")
+            .skip(1)
+            .filter_map(|h| h.split('"').next())
+            .filter(|h| h.ends_with("?back=week") && !h.starts_with("new?"))
+            .map(String::from)
+            .collect();
+        v.sort();
+        v
+    };
+    let in_agenda = meetings(agenda);
+    assert!(in_agenda.len() >= 5, "the demo's meetings: {in_agenda:?}");
+    assert_eq!(
+        in_agenda,
+        meetings(grid),
+        "each meeting once, as in the grid"
+    );
+    assert_eq!(
+        agenda
+            .matches("class=\"agenda-new\" href=\"/meetings/new?start=")
+            .count(),
+        7
+    );
+    assert!(agenda.contains("T09:00&#38;back=week\""));
+    // The shortcuts, announced, on the links they click.
+    assert!(body.contains(
+        "Sneltoetsen: <kbd>←</kbd> <kbd>→</kbd> week, <kbd>t</kbd> vandaag, <kbd>n</kbd> nieuwe afspraak"
+    ));
+    for key in ["ArrowLeft", "ArrowRight", "t", "n"] {
+        assert_eq!(
+            body.matches(&format!("aria-keyshortcuts=\"{key}\""))
+                .count(),
+            1,
+            "{key}"
+        );
+    }
+
     // Another week by ISO week or by date; the same week either way.
     create(
         &mut admin,
@@ -1317,7 +1373,8 @@ async fn week_view() {
     assert!(res.body.contains(">22:00</th>"), "the grid grows to fit");
     assert!(res.body.contains("23:00–…") && res.body.contains("…–01:00"));
     // Only a meeting cut at a day's edge carries its whole span as a tooltip.
-    let grid = &res.body[res.body.find("<table class=\"week-grid\"").unwrap()..];
+    let grid = &res.body[res.body.find("<table class=\"week-grid\"").unwrap()
+        ..res.body.find("<div class=\"agenda\">").unwrap()];
     assert_eq!(
         grid.matches("title=\"9 jan. 2030 23:00 – 10 jan. 2030 01:00\"")
             .count(),
@@ -1362,6 +1419,21 @@ async fn week_view() {
         )
         .await;
     assert!(res.body.contains("<html"));
+    // Not this week: the agenda opens at Monday; the late meeting once on
+    // its day, the night's on both.
+    let res = admin
+        .get_with("/meetings/week?week=2030-W02", &[("HX-Request", "true")])
+        .await;
+    let agenda = &res.body[res.body.find("<div class=\"agenda\">").expect("the agenda")..];
+    assert!(
+        agenda
+            .contains("id=\"agenda-tab-0\" aria-controls=\"agenda-day-0\" aria-selected=\"true\">")
+    );
+    assert_eq!(agenda.matches("aria-selected=\"true\"").count(), 1);
+    assert_eq!(agenda.matches("<b>21:00–22:30</b>").count(), 1);
+    assert_eq!(agenda.matches("<b>23:00–…</b>").count(), 1);
+    assert_eq!(agenda.matches("<b>…–01:00</b>").count(), 1);
+    assert!(agenda.contains("Geen afspraken op deze dag."));
 
     // A click on a free hour: the form starts then, for an hour.
     let res = admin
@@ -1382,6 +1454,14 @@ async fn week_view() {
     assert!(res.body.contains("Week 2 · 7 Jan 2030 – 13 Jan 2030"));
     assert!(res.body.contains("Mon 7 Jan"));
     assert!(res.body.contains("Next week"));
+    assert!(
+        res.body
+            .contains("role=\"tablist\" aria-label=\"Days of the week\"")
+    );
+    assert!(res.body.contains("New meeting on this day"));
+    assert!(res.body.contains(
+        "Shortcuts: <kbd>←</kbd> <kbd>→</kbd> week, <kbd>t</kbd> today, <kbd>n</kbd> new meeting"
+    ));
 }
 
 #[actix_web::test]

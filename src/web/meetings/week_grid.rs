@@ -23,6 +23,7 @@ pub(super) struct DayHead {
     pub(super) today: bool,
 }
 
+#[derive(Clone)]
 pub(super) struct WeekItem {
     pub(super) href: String,
     /// What it is about (its subject, else its notes' first line).
@@ -66,10 +67,36 @@ pub(super) struct HourRow {
     pub(super) cells: Vec<Cell>,
 }
 
-/// The week's day heads and hour rows.
+/// One day of the phone's agenda: a tab and its panel.
+pub(super) struct AgendaDay {
+    /// "di" / "Tue", above the day's number on the tab.
+    pub(super) weekday: &'static str,
+    pub(super) number: u32,
+    /// The day's month, for the tab's accessible name.
+    pub(super) month: &'static str,
+    pub(super) today: bool,
+    /// The tab shown first: today's, else Monday's.
+    pub(super) selected: bool,
+    /// The meetings the grid shows on this day, each once, in time order.
+    pub(super) items: Vec<WeekItem>,
+    /// The rest of the day's full hours, in the list.
+    pub(super) more: Option<More>,
+    /// A new meeting on this day at 09:00, for those who may.
+    pub(super) new_href: Option<String>,
+}
+
+/// The week's day heads and hour rows, and the same week as an agenda.
 pub(super) struct WeekGrid {
     pub(super) days: Vec<DayHead>,
     pub(super) rows: Vec<HourRow>,
+    pub(super) agenda: Vec<AgendaDay>,
+}
+
+/// The day of the week the agenda opens at: today's when today is in the
+/// week of this Monday, else Monday (0).
+pub(super) fn open_day(monday: NaiveDate, today: NaiveDate) -> usize {
+    let i = (today - monday).num_days();
+    usize::try_from(i).ok().filter(|i| *i < 7).unwrap_or(0)
 }
 
 /// Most meetings shown in one hour of the week; the rest are a link to the
@@ -217,24 +244,56 @@ pub(super) fn week_grid(
             cell.items.push(p.item);
         }
     }
+    let more = |day: NaiveDate, rest: usize| {
+        let n = rest.to_string();
+        More {
+            href: format!("{BASE}?from={day}&to={day}"),
+            text: fill(t.meet_more, &[&n]),
+            label: fill(t.meet_more_label, &[&n, &date_label(t, day)]),
+        }
+    };
+    let mut rests = [0; 7];
     for row in rows.iter_mut() {
-        for (day, cell) in days.iter().zip(row.cells.iter_mut()) {
+        for (i, (day, cell)) in days.iter().zip(row.cells.iter_mut()).enumerate() {
             if !cell.items.is_empty() {
                 cell.slot = None;
             }
             if cell.items.len() > CELL_LIMIT {
                 let rest = cell.items.len() - CELL_LIMIT;
                 cell.items.truncate(CELL_LIMIT);
-                let n = rest.to_string();
-                cell.more = Some(More {
-                    href: format!("{BASE}?from={day}&to={day}"),
-                    text: fill(t.meet_more, &[&n]),
-                    label: fill(t.meet_more_label, &[&n, &date_label(t, *day)]),
-                });
+                rests[i] += rest;
+                cell.more = Some(more(*day, rest));
             }
         }
     }
-    WeekGrid { days: heads, rows }
+    // The agenda: each day's meetings as the grid shows them, hour after
+    // hour (the first row also holds those begun the day before).
+    let open = open_day(monday, today);
+    let agenda = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| AgendaDay {
+            weekday: weekday(t, d.weekday()),
+            number: d.day(),
+            month: t.months[d.month0() as usize],
+            today: *d == today,
+            selected: i == open,
+            items: rows
+                .iter()
+                .flat_map(|r| r.cells[i].items.iter().cloned())
+                .collect(),
+            more: (rests[i] > 0).then(|| more(*d, rests[i])),
+            new_href: can_create
+                .then(|| d.and_hms_opt(9, 0, 0))
+                .flatten()
+                .map(|l| format!("{BASE}/new?start={}&back=week", input_value(l))),
+        })
+        .collect();
+    WeekGrid {
+        days: heads,
+        rows,
+        agenda,
+    }
 }
 
 #[cfg(test)]
@@ -384,5 +443,62 @@ mod tests {
         assert_eq!(slot.href, "/meetings/new?start=2026-11-23T11:00&back=week");
         let busy = g.rows.iter().find(|r| r.label == "09:00").unwrap();
         assert!(busy.cells[1].slot.is_none(), "not where a meeting is");
+    }
+    /// The times of the agenda's day (0 = Monday).
+    fn agenda(g: &WeekGrid, day: usize) -> Vec<String> {
+        g.agenda[day].items.iter().map(|i| i.time.clone()).collect()
+    }
+
+    #[test]
+    fn the_agenda_lists_each_day_in_time_order() {
+        let g = grid(
+            Role::Access,
+            &[
+                meeting("late", "2026-11-24 14:00", "2026-11-24 15:00"),
+                meeting("early", "2026-11-24 09:30", "2026-11-24 10:30"),
+                meeting("night", "2026-11-23 22:00", "2026-11-24 02:00"),
+            ],
+        );
+        assert_eq!(g.agenda.len(), 7);
+        assert_eq!(agenda(&g, 0), ["22:00–…"]);
+        assert_eq!(agenda(&g, 1), ["…–02:00", "09:30–10:30", "14:00–15:00"]);
+        assert!(agenda(&g, 2).is_empty());
+        let tue = &g.agenda[1];
+        assert_eq!((tue.weekday, tue.number, tue.month), ("di", 24, "nov."));
+        assert_eq!(tue.items[1].subject, "Overleg early");
+        assert_eq!(tue.items[1].colour, colour_of("u"));
+        assert_eq!(tue.items[1].location.as_deref(), Some("Utrecht"));
+        assert_eq!(
+            tue.new_href.as_deref(),
+            Some("/meetings/new?start=2026-11-24T09:00&back=week")
+        );
+        // It opens at today, the Wednesday; only today is marked.
+        let open: Vec<usize> = (0..7).filter(|i| g.agenda[*i].selected).collect();
+        assert_eq!(open, [2]);
+        assert!(g.agenda[2].today && !g.agenda[1].today);
+    }
+
+    #[test]
+    fn the_agenda_shows_what_the_grid_shows_and_links_the_rest() {
+        let rows: Vec<MeetingRow> = (0..5)
+            .map(|i| meeting(&format!("m{i}"), "2026-11-26 14:00", "2026-11-26 15:00"))
+            .collect();
+        let g = grid(Role::Access, &rows);
+        assert_eq!(g.agenda[3].items.len(), CELL_LIMIT);
+        let more = g.agenda[3].more.as_ref().expect("+2");
+        assert_eq!(more.href, "/meetings?from=2026-11-26&to=2026-11-26");
+        assert!(more.text.contains('2'));
+        assert!(g.agenda[2].more.is_none());
+    }
+
+    #[test]
+    fn the_agenda_opens_at_today_in_this_week_else_monday() {
+        let monday = d("2026-11-23");
+        assert_eq!(open_day(monday, d("2026-11-23")), 0);
+        assert_eq!(open_day(monday, d("2026-11-25")), 2);
+        assert_eq!(open_day(monday, d("2026-11-29")), 6);
+        assert_eq!(open_day(monday, d("2026-11-30")), 0, "next week");
+        assert_eq!(open_day(monday, d("2026-11-22")), 0, "last week");
+        assert_eq!(open_day(monday, d("1990-01-01")), 0);
     }
 }
