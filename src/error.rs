@@ -77,6 +77,8 @@ pub enum ErrorCode {
     InvalidType,
     /// An IRI or id that names nothing known.
     InvalidReference,
+    /// The contact is not one of the chosen customer's.
+    ContactNotOfCustomer,
 }
 
 impl ErrorCode {
@@ -120,6 +122,7 @@ impl ErrorCode {
             ErrorCode::UnknownField(_) => "unknown_field",
             ErrorCode::InvalidType => "invalid_type",
             ErrorCode::InvalidReference => "invalid_reference",
+            ErrorCode::ContactNotOfCustomer => "contact_not_of_customer",
         }
     }
 
@@ -165,6 +168,7 @@ impl ErrorCode {
             ErrorCode::UnknownField(_) => t.err_unknown_field.into(),
             ErrorCode::InvalidType => t.err_invalid_type.into(),
             ErrorCode::InvalidReference => t.err_invalid_reference.into(),
+            ErrorCode::ContactNotOfCustomer => t.err_contact_not_of_customer.into(),
         }
     }
 }

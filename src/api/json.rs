@@ -120,24 +120,56 @@ impl Body {
         collection: &str,
     ) -> Option<String> {
         let raw = self.text(name, field)?;
+        let prefix = format!("{BASE}/{collection}/");
+        let id = raw.strip_prefix(&prefix).unwrap_or(&raw).to_string();
+        self.id_of(raw, id, field)
+    }
+
+    /// A reference to a record nested under a parent: its IRI
+    /// (`/api/v1/{parent}/{parentId}/{collection}/{id}`) or its bare id;
+    /// `null` the empty text. Whether it is the parent's is the domain's
+    /// rule.
+    pub fn nested_reference(
+        &mut self,
+        name: &str,
+        field: &'static str,
+        parent: &str,
+        collection: &str,
+    ) -> Option<String> {
+        let raw = self.text(name, field)?;
+        let id = match raw.strip_prefix(&format!("{BASE}/{parent}/")) {
+            Some(rest) => match rest.split_once(&format!("/{collection}/")) {
+                Some((owner, id)) if is_id(owner) => id.to_string(),
+                // Not the shape of such an IRI.
+                _ => String::new(),
+            },
+            None => raw.clone(),
+        };
+        self.id_of(raw, id, field)
+    }
+
+    /// `id` read from `raw` (the empty text when `raw` is), or a reference
+    /// error.
+    fn id_of(&mut self, raw: String, id: String, field: &'static str) -> Option<String> {
         if raw.is_empty() {
             return Some(raw);
         }
-        let prefix = format!("{BASE}/{collection}/");
-        let id = raw.strip_prefix(&prefix).unwrap_or(&raw);
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !is_id(&id) {
             self.errors.add(field, ErrorCode::InvalidReference);
             return None;
         }
-        Some(id.to_string())
+        Some(id)
     }
 
     /// The errors found while picking fields, as a 422 (when any).
     pub fn finish(self) -> Result<(), AppError> {
         self.errors.into_result()
     }
+}
+
+/// Whether `s` has the shape of an id (`^[A-Za-z0-9_-]+$`).
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

@@ -2,7 +2,9 @@
 //! delete. Times are RFC 3339 in UTC on the way out; on the way in an offset
 //! (`Z`, `+01:00`) is exact and a time without one is read in the
 //! organisation's time zone. An overlapping meeting of the same employee is
-//! saved, and named in `overlappingMeetings`.
+//! saved, and named in `overlappingMeetings`. The customer and the contact
+//! are optional; a contact alone brings its customer, and a new customer
+//! without a contact drops the old contact.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -44,6 +46,13 @@ pub struct MeetingJson {
     /// The location's IRI.
     pub location: Option<String>,
     pub location_name: Option<String>,
+    /// The customer's IRI.
+    pub customer: Option<String>,
+    pub customer_name: Option<String>,
+    /// The contact's IRI (under its customer).
+    pub contact: Option<String>,
+    /// The contact's first and last name.
+    pub contact_name: Option<String>,
     pub date_from: String,
     pub date_to: String,
     pub notes: String,
@@ -66,6 +75,14 @@ impl MeetingJson {
             employee_name: r.employee_name.clone(),
             location: m.location_id.as_deref().map(|l| iri("locations", l)),
             location_name: r.location_name.clone(),
+            customer: m.customer_id.as_deref().map(|c| iri("customers", c)),
+            customer_name: r.customer_name.clone(),
+            contact: m
+                .customer_id
+                .as_deref()
+                .zip(m.contact_id.as_deref())
+                .map(|(c, k)| format!("{}/contacts/{k}", iri("customers", c))),
+            contact_name: r.contact_name.clone(),
             date_from: iso_utc(m.date_from),
             date_to: iso_utc(m.date_to),
             notes: m.notes.clone(),
@@ -79,13 +96,15 @@ impl MeetingJson {
 
 /// The writable fields.
 pub const FIELDS: &[&str] = &[
-    "subject", "employee", "location", "dateFrom", "dateTo", "notes",
+    "subject", "employee", "location", "customer", "contact", "dateFrom", "dateTo", "notes",
 ];
 /// Fields a client may send back unchanged; ignored.
 pub const READ_ONLY: &[&str] = &[
     "id",
     "employeeName",
     "locationName",
+    "customerName",
+    "contactName",
     "version",
     "createdAt",
     "updatedAt",
@@ -97,6 +116,8 @@ struct Changes {
     subject: Option<String>,
     employee_id: Option<String>,
     location_id: Option<String>,
+    customer_id: Option<String>,
+    contact_id: Option<String>,
     date_from: Option<String>,
     date_to: Option<String>,
     notes: Option<String>,
@@ -110,6 +131,8 @@ impl Changes {
             subject: b.text("subject", "subject"),
             employee_id: b.reference("employee", "employee_id", "users"),
             location_id: b.reference("location", "location_id", "locations"),
+            customer_id: b.reference("customer", "customer_id", "customers"),
+            contact_id: b.nested_reference("contact", "contact_id", "customers", "contacts"),
             date_from: b.text("dateFrom", "date_from"),
             date_to: b.text("dateTo", "date_to"),
             notes: b.text("notes", "notes"),
@@ -126,6 +149,17 @@ impl Changes {
                 Some(l) => Some(l),
                 None => base.location_id,
             },
+            // Another customer without a contact: no contact (the old one
+            // is the old customer's).
+            contact_id: match (self.contact_id, &self.customer_id) {
+                (Some(k), _) => Some(k),
+                (None, Some(c)) if Some(c) != base.customer_id.as_ref() => None,
+                (None, _) => base.contact_id,
+            },
+            customer_id: match self.customer_id {
+                Some(c) => Some(c),
+                None => base.customer_id,
+            },
             date_from: self.date_from.unwrap_or(base.date_from),
             date_to: self.date_to.unwrap_or(base.date_to),
             notes: self.notes.unwrap_or(base.notes),
@@ -141,6 +175,8 @@ fn input_of(r: &MeetingRow) -> MeetingInput {
         subject: m.subject.clone(),
         employee_id: m.employee_id.clone(),
         location_id: m.location_id.clone(),
+        customer_id: m.customer_id.clone(),
+        contact_id: m.contact_id.clone(),
         date_from: iso_utc(m.date_from),
         date_to: iso_utc(m.date_to),
         notes: m.notes.clone(),
@@ -183,6 +219,7 @@ struct ListQuery {
     paging: ListParams,
     employee: Option<String>,
     location: Option<String>,
+    customer: Option<String>,
     /// Meetings that end after this moment.
     date_from: Option<String>,
     /// Meetings that start before this moment.
@@ -219,6 +256,7 @@ async fn list(api: Api, q: web::Query<ListQuery>) -> Result<HttpResponse, AppErr
     let filter = Filter {
         employee_id: id_of(q.employee.as_deref(), "users"),
         location_id: id_of(q.location.as_deref(), "locations"),
+        customer_id: id_of(q.customer.as_deref(), "customers"),
         from: moment(&mut e, "date_from", q.date_from.as_deref()),
         until: moment(&mut e, "date_to", q.date_to.as_deref()),
     };

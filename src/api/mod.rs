@@ -350,6 +350,8 @@ pub fn json_field(field: &str) -> String {
     match field {
         "employee_id" => "employee".into(),
         "location_id" => "location".into(),
+        "customer_id" => "customer".into(),
+        "contact_id" => "contact".into(),
         "country_code" => "country".into(),
         "customer_type" => "type".into(),
         "file" => "file".into(),

@@ -106,6 +106,7 @@ fn shape(op: Operation) -> Shape {
             filters: &[
                 ("employee", "Only meetings of this member (user IRI or id)."),
                 ("location", "Only meetings at this location (IRI or id)."),
+                ("customer", "Only meetings with this customer (IRI or id)."),
                 (
                     "dateFrom",
                     "Only meetings that end after this moment (RFC 3339).",
@@ -371,7 +372,8 @@ fn schemas() -> Value {
             "country": opt_iri(), "officeOpenHour": hour(), "officeCloseHour": hour() } },
         "Meeting": { "type": "object", "properties": {
             "id": text(), "subject": text(), "employee": iri(), "employeeName": text(), "location": opt_iri(),
-            "locationName": opt_text(), "dateFrom": time(), "dateTo": time(), "notes": text(),
+            "locationName": opt_text(), "customer": opt_iri(), "customerName": opt_text(),
+            "contact": opt_iri(), "contactName": opt_text(), "dateFrom": time(), "dateTo": time(), "notes": text(),
             "version": s("integer"), "createdAt": time(), "updatedAt": time(),
             "overlappingMeetings": { "type": "array", "items": iri() } } },
         "MeetingList": list_of("Meeting"),
@@ -379,6 +381,10 @@ fn schemas() -> Value {
             "subject": { "type": ["string", "null"], "maxLength": meetings::MAX_SUBJECT,
                          "description": "What the meeting is about (optional)." },
             "employee": iri(), "location": opt_iri(),
+            "customer": { "type": ["string", "null"], "format": "iri-reference",
+                          "description": "A customer of the organisation (IRI or id; optional)." },
+            "contact": { "type": ["string", "null"], "format": "iri-reference",
+                         "description": "One of the customer's contacts (IRI or id; optional). Alone, it brings its customer; a new customer without a contact drops the old one." },
             "dateFrom": { "type": "string", "description": "RFC 3339; without an offset: the organisation's time zone." },
             "dateTo": { "type": "string", "description": "After dateFrom, at most 7 days later." },
             "notes": { "type": ["string", "null"], "maxLength": meetings::MAX_NOTES } } },

@@ -287,6 +287,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         subject -> Text,
+        customer_id -> Nullable<Text>,
+        contact_id -> Nullable<Text>,
     }
 }
 
@@ -338,6 +340,8 @@ diesel::joinable!(locations -> organizations (organization_id));
 diesel::joinable!(locations -> countries (country_code));
 diesel::joinable!(meetings -> locations (location_id));
 diesel::joinable!(meetings -> users (employee_id));
+diesel::joinable!(meetings -> customers (customer_id));
+diesel::joinable!(meetings -> contacts (contact_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organization_images -> organizations (organization_id));
 diesel::joinable!(mail_outbox -> organizations (organization_id));

@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{contact_extensions, contacts};
+use crate::db::schema::{contact_extensions, contacts, meetings};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
@@ -434,6 +434,14 @@ pub fn delete(
     let customer = customers::visible(conn, actor, customer_id)?;
     db::write(conn, |conn| {
         let before = find(conn, &customer, id)?;
+        // Its meetings stay with the customer, without a contact.
+        diesel::update(
+            meetings::table
+                .filter(meetings::organization_id.eq(&customer.organization_id))
+                .filter(meetings::contact_id.eq(id)),
+        )
+        .set(meetings::contact_id.eq(None::<String>))
+        .execute(conn)?;
         diesel::delete(contacts::table.find(id)).execute(conn)?;
         audit::record(
             conn,

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{audit_events, contacts, countries, customers};
+use crate::db::schema::{audit_events, contacts, countries, customers, meetings};
 use crate::db::{self, DbConn, lower, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
@@ -445,6 +445,17 @@ pub fn delete(
             .filter(contacts::customer_id.eq(id))
             .count()
             .get_result(conn)?;
+        // Its meetings go on without a customer or contact.
+        diesel::update(
+            meetings::table
+                .filter(meetings::organization_id.eq(&org))
+                .filter(meetings::customer_id.eq(id)),
+        )
+        .set((
+            meetings::customer_id.eq(None::<String>),
+            meetings::contact_id.eq(None::<String>),
+        ))
+        .execute(conn)?;
         diesel::delete(customers::table.find(id)).execute(conn)?;
         audit::record(
             conn,

@@ -182,8 +182,8 @@ pub fn ensure(
             .time_zone
             .parse()
             .unwrap_or(chrono_tz::Europe::Amsterdam);
-        week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
         demo_customers(conn, now, &as_admin)?;
+        week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
         invitation_that_bounced(conn, now, &as_admin, public_url)?;
         Ok(true)
     })
@@ -194,7 +194,8 @@ pub fn ensure(
 type Planned<'a> = (i64, &'a str, &'a str, &'a str, Option<usize>, &'a str);
 
 /// This week's meetings (Monday to Friday) for both demo users: a few a day,
-/// one overlapping pair, some at the demo locations (when there are any).
+/// one overlapping pair, some at the demo locations (when there are any),
+/// some with a demo customer and its first contact.
 fn week_of_meetings(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -205,6 +206,16 @@ fn week_of_meetings(
 ) -> Result<(), AppError> {
     let monday = local_time::monday_of(local_time::utc_to_local(tz, now).date());
     let locations = meetings::location_choices(conn, as_admin)?;
+    // The first contact of each demo customer, in the customers' order.
+    let mut contacts = meetings::contact_choices(conn, as_admin, None)?;
+    contacts.dedup_by(|a, b| a.customer_id == b.customer_id);
+    // Which meetings are with which customer: (subject, n-th customer).
+    let with = [
+        ("Kennismaking nieuwe klant", 0),
+        ("Intakegesprek", 1),
+        ("Klantgesprek Jansen", 2),
+        ("Evaluatie project", 3),
+    ];
     // (weekday from Monday, from, to, employee, location, subject)
     let plan: [Planned; 12] = [
         (
@@ -258,6 +269,10 @@ fn week_of_meetings(
     ];
     for (day, from, to, who, location, notes) in plan {
         let date = monday + chrono::Duration::days(day);
+        let contact = with
+            .iter()
+            .find(|(s, _)| *s == notes)
+            .and_then(|(_, n)| contacts.get(*n));
         // What it is about is its subject; one has only notes (their first
         // line stands in for the subject), as an older meeting would.
         let (subject, notes) = if notes.starts_with("Telefonisch") {
@@ -274,6 +289,8 @@ fn week_of_meetings(
             location_id: location
                 .filter(|_| !locations.is_empty())
                 .map(|n| locations[n % locations.len()].0.clone()),
+            customer_id: contact.map(|c| c.customer_id.clone()),
+            contact_id: contact.map(|c| c.id.clone()),
             date_from: format!("{date}T{from}"),
             date_to: format!("{date}T{to}"),
             notes,

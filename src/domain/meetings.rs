@@ -1,5 +1,6 @@
 //! Meetings: an employee (a member), from and to (stored in UTC, entered and
-//! shown in the organisation's time zone), an optional location and notes.
+//! shown in the organisation's time zone), an optional location, an optional
+//! customer and one of its contacts, and notes.
 //! When the employee already has a meeting at that time the write reports the
 //! overlap and saves only once the caller confirms it.
 
@@ -8,7 +9,7 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{locations, meetings, memberships, users};
+use crate::db::schema::{contacts, customers, locations, meetings, memberships, users};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
@@ -39,6 +40,10 @@ pub struct Meeting {
     pub updated_at: NaiveDateTime,
     /// What it is about (may be empty: see [`Meeting::title`]).
     pub subject: String,
+    /// Who it is with: a customer of the organisation…
+    pub customer_id: Option<String>,
+    /// …and one of that customer's contacts.
+    pub contact_id: Option<String>,
 }
 
 impl Meeting {
@@ -52,31 +57,45 @@ impl Meeting {
     }
 }
 
-/// A meeting with the names people read (employee, location), loaded with
-/// one joined query.
+/// A meeting with the names people read (employee, location, customer,
+/// contact), loaded with one joined query.
 #[derive(Debug, Clone)]
 pub struct MeetingRow {
     pub meeting: Meeting,
     pub employee_name: String,
     pub location_name: Option<String>,
+    pub customer_name: Option<String>,
+    /// The contact's first and last name.
+    pub contact_name: Option<String>,
 }
 
-type Joined = (Meeting, String, Option<String>);
+type Joined = (
+    Meeting,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<(String, String)>,
+);
 
-fn row((meeting, employee_name, location_name): Joined) -> MeetingRow {
+fn row((meeting, employee_name, location_name, customer_name, contact): Joined) -> MeetingRow {
     MeetingRow {
         meeting,
         employee_name,
         location_name,
+        customer_name,
+        contact_name: contact.map(|(first, last)| format!("{first} {last}")),
     }
 }
 
-/// Meetings with their employee and (optional) location.
+/// Meetings with their employee and (optional) location, customer and
+/// contact.
 macro_rules! joined {
     () => {
         meetings::table
             .inner_join(users::table)
             .left_join(locations::table)
+            .left_join(customers::table)
+            .left_join(contacts::table)
     };
 }
 
@@ -87,6 +106,8 @@ macro_rules! row_columns {
             Meeting::as_select(),
             users::name,
             locations::name.nullable(),
+            customers::name.nullable(),
+            (contacts::firstname, contacts::lastname).nullable(),
         )
     };
 }
@@ -100,6 +121,10 @@ impl MeetingRow {
             employee_name: &self.employee_name,
             location_id: m.location_id.as_deref(),
             location_name: self.location_name.as_deref(),
+            customer_id: m.customer_id.as_deref(),
+            customer_name: self.customer_name.as_deref(),
+            contact_id: m.contact_id.as_deref(),
+            contact_name: self.contact_name.as_deref(),
             date_from: iso_utc(m.date_from),
             date_to: iso_utc(m.date_to),
             notes: &m.notes,
@@ -116,6 +141,10 @@ struct MeetingView<'a> {
     employee_name: &'a str,
     location_id: Option<&'a str>,
     location_name: Option<&'a str>,
+    customer_id: Option<&'a str>,
+    customer_name: Option<&'a str>,
+    contact_id: Option<&'a str>,
+    contact_name: Option<&'a str>,
     date_from: String,
     date_to: String,
     notes: &'a str,
@@ -130,6 +159,9 @@ pub struct MeetingInput {
     pub subject: String,
     pub employee_id: String,
     pub location_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// A contact of the customer; alone, it brings its customer.
+    pub contact_id: Option<String>,
     pub date_from: String,
     pub date_to: String,
     pub notes: String,
@@ -142,6 +174,8 @@ pub struct ValidMeeting {
     pub subject: String,
     pub employee_id: String,
     pub location_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub contact_id: Option<String>,
     pub date_from: NaiveDateTime,
     pub date_to: NaiveDateTime,
     pub notes: String,
@@ -178,12 +212,9 @@ pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldError
     if employee_id.is_empty() {
         e.add("employee_id", ErrorCode::Required);
     }
-    let location_id = input
-        .location_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string);
+    let location_id = given(&input.location_id).map(str::to_string);
+    let customer_id = given(&input.customer_id).map(str::to_string);
+    let contact_id = given(&input.contact_id).map(str::to_string);
     let from = moment(&mut e, "date_from", &input.date_from, tz);
     let to = moment(&mut e, "date_to", &input.date_to, tz);
     if let (Some(f), Some(t)) = (from, to) {
@@ -202,12 +233,19 @@ pub fn validate(input: &MeetingInput, tz: Tz) -> Result<ValidMeeting, FieldError
             subject,
             employee_id,
             location_id,
+            customer_id,
+            contact_id,
             date_from,
             date_to,
             notes,
         }),
         _ => Err(e),
     }
+}
+
+/// An optional id as given: trimmed, `None` when empty.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn is_member(conn: &mut DbConn, org: &str, user_id: &str) -> QueryResult<bool> {
@@ -230,8 +268,31 @@ fn is_location(conn: &mut DbConn, org: &str, id: &str) -> QueryResult<bool> {
         .is_some())
 }
 
+fn is_customer(conn: &mut DbConn, org: &str, id: &str) -> QueryResult<bool> {
+    Ok(customers::table
+        .filter(customers::organization_id.eq(org))
+        .filter(customers::id.eq(id))
+        .select(customers::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
+/// The customer of one of the organisation's contacts (`None`: no such
+/// contact here).
+fn customer_of_contact(conn: &mut DbConn, org: &str, id: &str) -> QueryResult<Option<String>> {
+    contacts::table
+        .filter(contacts::organization_id.eq(org))
+        .filter(contacts::id.eq(id))
+        .select(contacts::customer_id)
+        .first::<String>(conn)
+        .optional()
+}
+
 /// [`validate`] plus the rules that need the database: the employee is a
-/// member and the location belongs to the organisation. All errors at once.
+/// member, the location and the customer belong to the organisation and the
+/// contact to the customer (a contact alone brings its customer). Another
+/// organisation's id reads as one that does not exist. All errors at once.
 fn check(
     conn: &mut DbConn,
     org: &str,
@@ -255,8 +316,31 @@ fn check(
     {
         e.add("location_id", ErrorCode::InvalidChoice);
     }
+    let customer = given(&input.customer_id);
+    let customer_known = match customer {
+        Some(c) => is_customer(conn, org, c)?,
+        None => true,
+    };
+    if !customer_known {
+        e.add("customer_id", ErrorCode::InvalidChoice);
+    }
+    let mut contact_customer = None;
+    if let Some(contact) = given(&input.contact_id) {
+        match customer_of_contact(conn, org, contact)? {
+            None => e.add("contact_id", ErrorCode::InvalidChoice),
+            Some(of) if customer_known && customer.is_some_and(|c| c != of) => {
+                e.add("contact_id", ErrorCode::ContactNotOfCustomer);
+            }
+            Some(of) => contact_customer = Some(of),
+        }
+    }
     match valid {
-        Some(v) if e.is_empty() => Ok(v),
+        Some(mut v) if e.is_empty() => {
+            if v.customer_id.is_none() {
+                v.customer_id = contact_customer;
+            }
+            Ok(v)
+        }
         _ => Err(AppError::Validation(e)),
     }
 }
@@ -276,6 +360,7 @@ pub const SORT: SortSpec = SortSpec {
 pub struct Filter {
     pub employee_id: Option<String>,
     pub location_id: Option<String>,
+    pub customer_id: Option<String>,
     /// Meetings that end after this moment (UTC).
     pub from: Option<NaiveDateTime>,
     /// Meetings that start before this moment (UTC).
@@ -308,10 +393,20 @@ pub fn list(
     })
 }
 
-/// The meetings joined with their employee and location, boxed.
+/// The meetings joined with their employee, location, customer and
+/// contact, boxed.
 type Boxed<'a> = diesel::dsl::IntoBoxed<
     'a,
-    diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<meetings::table, users::table>, locations::table>,
+    diesel::dsl::LeftJoin<
+        diesel::dsl::LeftJoin<
+            diesel::dsl::LeftJoin<
+                diesel::dsl::InnerJoin<meetings::table, users::table>,
+                locations::table,
+            >,
+            customers::table,
+        >,
+        contacts::table,
+    >,
     db::Backend,
 >;
 
@@ -326,6 +421,9 @@ fn filtered<'a>(org: &'a str, now: NaiveDateTime, filter: &Filter) -> Boxed<'a> 
     }
     if let Some(l) = &filter.location_id {
         q = q.filter(meetings::location_id.eq(l.clone()));
+    }
+    if let Some(c) = &filter.customer_id {
+        q = q.filter(meetings::customer_id.eq(c.clone()));
     }
     match (filter.from, filter.until) {
         (None, None) => q = q.filter(meetings::date_to.ge(now)),
@@ -392,6 +490,7 @@ pub fn export(
         &[
             ("employee", filter.employee_id.clone()),
             ("location", filter.location_id.clone()),
+            ("customer", filter.customer_id.clone()),
             ("from", filter.from.map(iso_utc)),
             ("until", filter.until.map(iso_utc)),
         ],
@@ -549,6 +648,112 @@ pub fn location_choices(
         .load(conn)?)
 }
 
+/// The organisation's customers a meeting can be with: `(id, name)` by name.
+pub fn customer_choices(
+    conn: &mut DbConn,
+    actor: &Actor,
+) -> Result<Vec<(String, String)>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    Ok(customers::table
+        .filter(customers::organization_id.eq(&actor.organization_id))
+        .order((customers::name.asc(), customers::id.asc()))
+        .select((customers::id, customers::name))
+        .load(conn)?)
+}
+
+/// A contact a meeting can be with, and its customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactChoice {
+    pub id: String,
+    /// First and last name.
+    pub name: String,
+    pub customer_id: String,
+    pub customer_name: String,
+}
+
+/// The contacts of `customer` (of every customer when `None`) a meeting can
+/// be with, by customer and then by last and first name. Another
+/// organisation's customer has none.
+pub fn contact_choices(
+    conn: &mut DbConn,
+    actor: &Actor,
+    customer: Option<&str>,
+) -> Result<Vec<ContactChoice>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    let mut q = contacts::table
+        .inner_join(customers::table)
+        .filter(contacts::organization_id.eq(&actor.organization_id))
+        .filter(customers::organization_id.eq(&actor.organization_id))
+        .into_boxed();
+    if let Some(c) = customer {
+        q = q.filter(contacts::customer_id.eq(c.to_string()));
+    }
+    Ok(q.order((
+        customers::name.asc(),
+        customers::id.asc(),
+        contacts::lastname.asc(),
+        contacts::firstname.asc(),
+        contacts::id.asc(),
+    ))
+    .select((
+        contacts::id,
+        contacts::firstname,
+        contacts::lastname,
+        customers::id,
+        customers::name,
+    ))
+    .load::<(String, String, String, String, String)>(conn)?
+    .into_iter()
+    .map(
+        |(id, first, last, customer_id, customer_name)| ContactChoice {
+            id,
+            name: format!("{first} {last}"),
+            customer_id,
+            customer_name,
+        },
+    )
+    .collect())
+}
+
+/// Whose meetings [`upcoming`] lists.
+#[derive(Debug, Clone, Copy)]
+pub enum With<'a> {
+    /// A customer's (by id).
+    Customer(&'a str),
+    /// Those at a location (by id).
+    Location(&'a str),
+}
+
+/// The next `limit` meetings of a customer or at a location that have not
+/// ended at `now`, earliest first: one query on the
+/// `(organisation, customer or location, date_from)` index (a meeting lasts
+/// at most [`MAX_DAYS`], which bounds the scan).
+pub fn upcoming(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    with: With<'_>,
+    limit: i64,
+) -> Result<Vec<MeetingRow>, AppError> {
+    actor.require(Operation::MeetingList)?;
+    let mut q = joined!()
+        .filter(meetings::organization_id.eq(&actor.organization_id))
+        .filter(meetings::date_from.ge(now - max_duration()))
+        .filter(meetings::date_to.ge(now))
+        .into_boxed();
+    q = match with {
+        With::Customer(c) => q.filter(meetings::customer_id.eq(c.to_string())),
+        With::Location(l) => q.filter(meetings::location_id.eq(l.to_string())),
+    };
+    Ok(q.order((meetings::date_from.asc(), meetings::id.asc()))
+        .limit(limit)
+        .select(row_columns!())
+        .load::<Joined>(conn)?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 // ---------------------------------------------------------------- writing
 
 /// What a create or an edit came to.
@@ -590,6 +795,8 @@ pub fn create(
                 meetings::organization_id.eq(&org),
                 meetings::employee_id.eq(&v.employee_id),
                 meetings::location_id.eq(v.location_id.as_deref()),
+                meetings::customer_id.eq(v.customer_id.as_deref()),
+                meetings::contact_id.eq(v.contact_id.as_deref()),
                 meetings::date_from.eq(v.date_from),
                 meetings::date_to.eq(v.date_to),
                 meetings::notes.eq(&v.notes),
@@ -644,6 +851,8 @@ pub fn update(
         .set((
             meetings::employee_id.eq(&v.employee_id),
             meetings::location_id.eq(v.location_id.as_deref()),
+            meetings::customer_id.eq(v.customer_id.as_deref()),
+            meetings::contact_id.eq(v.contact_id.as_deref()),
             meetings::date_from.eq(v.date_from),
             meetings::date_to.eq(v.date_to),
             meetings::notes.eq(&v.notes),
@@ -703,6 +912,10 @@ struct KeptMeeting {
     subject: String,
     employee_id: String,
     location_id: Option<String>,
+    #[serde(default)]
+    customer_id: Option<String>,
+    #[serde(default)]
+    contact_id: Option<String>,
     date_from: String,
     date_to: String,
     #[serde(default)]
@@ -711,8 +924,8 @@ struct KeptMeeting {
 
 /// Undo the actor's newest deletion of a meeting in the last
 /// [`audit::UNDO_MINUTES`]: the meeting comes back with its id, so its audit
-/// trail reads on (created, …, deleted, restored); without its location when
-/// that has gone since. `None` when there is nothing to undo: nothing
+/// trail reads on (created, …, deleted, restored); without its location,
+/// customer or contact when that has gone since. `None` when there is nothing to undo: nothing
 /// deleted, already back, or its employee no longer a member. Audited.
 pub fn undo_delete(
     conn: &mut DbConn,
@@ -754,12 +967,25 @@ pub fn undo_delete(
                 .optional()?,
             None => None,
         };
+        let customer = match kept.customer_id {
+            Some(c) if is_customer(conn, &org, &c)? => Some(c),
+            _ => None,
+        };
+        // The contact only with the customer it belongs to.
+        let contact = match (&customer, kept.contact_id) {
+            (Some(c), Some(k)) => {
+                customer_of_contact(conn, &org, &k)?.and_then(|of| (&of == c).then_some(k))
+            }
+            _ => None,
+        };
         diesel::insert_into(meetings::table)
             .values((
                 meetings::id.eq(&id),
                 meetings::organization_id.eq(&org),
                 meetings::employee_id.eq(&kept.employee_id),
                 meetings::location_id.eq(location),
+                meetings::customer_id.eq(customer),
+                meetings::contact_id.eq(contact),
                 meetings::date_from.eq(from),
                 meetings::date_to.eq(to),
                 meetings::notes.eq(&kept.notes),

@@ -731,6 +731,28 @@ pub struct Messages {
     pub audit_actor_kind: &'static str,
     /// The record's id column of an audit log export.
     pub audit_record_id: &'static str,
+    /// The customer a meeting is with (a label).
+    pub meet_customer: &'static str,
+    /// The customer's contact a meeting is with (a label).
+    pub meet_contact: &'static str,
+    /// The customer select's empty choice.
+    pub meet_no_customer: &'static str,
+    /// The contact select's empty choice.
+    pub meet_no_contact: &'static str,
+    /// Under the contact select.
+    pub meet_contact_hint: &'static str,
+    /// The list filter's empty customer choice.
+    pub meet_all_customers: &'static str,
+    /// The link from a meeting to its customer's page ({0}: the name).
+    pub meet_view_customer: &'static str,
+    /// The card of upcoming meetings on a customer's or location's page.
+    pub meet_upcoming: &'static str,
+    /// That card without meetings.
+    pub meet_upcoming_none: &'static str,
+    /// That card's link to the meetings list.
+    pub meet_upcoming_all: &'static str,
+    /// A contact that is not one of the chosen customer's.
+    pub err_contact_not_of_customer: &'static str,
 }
 
 /// How an audit action reads in this language (unknown actions as they are).
@@ -853,6 +875,8 @@ pub fn audit_field(lang: Lang, resource_type: &str, key: &str) -> Option<&'stati
         ("meeting", "subject") => t.meet_subject,
         ("meeting", "employeeName") => t.meet_employee,
         ("meeting", "locationName") => t.meet_location,
+        ("meeting", "customerName") => t.meet_customer,
+        ("meeting", "contactName") => t.meet_contact,
         ("meeting", "dateFrom") => t.meet_from,
         ("meeting", "dateTo") => t.meet_to,
         ("meeting", "notes") => t.meet_notes,

@@ -1,6 +1,7 @@
 //! Locations: the list (search, sort, paging), the form (create and edit,
-//! with a version check), and deleting after a confirmation that says how
-//! many meetings keep going without a location.
+//! with a version check; a location's page also lists its upcoming
+//! meetings), and deleting after a confirmation that says how many meetings
+//! keep going without a location.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::locations::{self, Location, LocationInput};
+use crate::domain::meetings::With;
 use crate::domain::paging::{ListParams, Page};
 use crate::domain::reference;
 use crate::domain::scopes::Operation;
@@ -24,6 +26,7 @@ use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::list::{Pager, SortHeader, cached_section, export_href, pager, sort_header};
+use crate::web::meetings::upcoming::{self, UpcomingCard};
 use crate::web::{render, render_html};
 
 const BASE: &str = "/locations";
@@ -188,6 +191,8 @@ struct FormPage {
     close: Field,
     stale: Option<Location>,
     can_delete: bool,
+    /// A stored location's next meetings (none without the permission).
+    upcoming: Option<UpcomingCard>,
 }
 
 #[derive(Deserialize, Default)]
@@ -249,9 +254,16 @@ async fn form_page(
     editing: Option<&Location>,
     f: &LocationForm,
 ) -> Result<FormPage, AppError> {
-    let lang = m.lang;
-    let countries = state
-        .db(move |conn| Ok(reference::countries_by_name(conn, lang)?))
+    let (lang, actor, now) = (m.lang, m.actor.clone(), state.clock.now());
+    let id = editing.map(|loc| loc.id.clone());
+    let (countries, meetings) = state
+        .db(move |conn| {
+            let meetings = match &id {
+                Some(id) => upcoming::read(conn, &actor, now, With::Location(id))?,
+                None => None,
+            };
+            Ok((reference::countries_by_name(conn, lang)?, meetings))
+        })
         .await?;
     let l = LayoutCtx::new(m, Nav::Locations);
     let t = l.t;
@@ -285,6 +297,9 @@ async fn form_page(
         close: hour("office_close_hour", t.loc_close_hour, &f.office_close_hour),
         stale: None,
         can_delete: editing.is_some() && m.actor.can(Operation::LocationDelete),
+        upcoming: editing
+            .zip(meetings)
+            .map(|(loc, rows)| upcoming::card(lang, m.tz, &rows, With::Location(&loc.id))),
         l,
     })
 }

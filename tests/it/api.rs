@@ -1508,3 +1508,175 @@ async fn openapi_document_matches_the_mounted_routes() {
         Scope::parse(s).unwrap();
     }
 }
+
+#[actix_web::test]
+async fn a_meeting_names_its_customer_and_contact() {
+    use crate::meetings::{demo_customer, foreign_customer};
+    let app = TestApp::demo().await;
+    let t = token(&app, "admin:meetings").await;
+    let employee: String = app
+        .db(|c| {
+            portaal::domain::users::find_by_email(c, STAFF)
+                .unwrap()
+                .unwrap()
+                .id
+        })
+        .await;
+    let (bakker, bakkers) = demo_customer(&app, "Bakkerij De Korenschoof").await;
+    let (dam, dams) = demo_customer(&app, "Installatiebedrijf Van Dam").await;
+    let (kees, kees_name) = bakkers[0].clone();
+    let piet = dams[0].0.clone();
+    let kees_iri = format!("/api/v1/customers/{bakker}/contacts/{kees}");
+    let a = call(&app, "POST", "/api/v1/meetings", Some(&t), Some(json!({
+        "employee": employee, "dateFrom": "2031-01-06T09:00:00Z", "dateTo": "2031-01-06T10:00:00Z",
+        "customer": format!("/api/v1/customers/{bakker}"), "contact": kees_iri,
+    }))).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.body["customer"], format!("/api/v1/customers/{bakker}"));
+    assert_eq!(a.body["customerName"], "Bakkerij De Korenschoof");
+    assert_eq!(a.body["contact"], kees_iri.as_str());
+    assert_eq!(a.body["contactName"], kees_name.as_str());
+    let id = a.body["id"].as_str().unwrap().to_string();
+    let errors = |r: &Answer| -> Vec<(String, String)> {
+        r.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_string(),
+                    e["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // A contact of another customer: 422 at the contact.
+    let bad = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "contact": piet })),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(
+        errors(&bad),
+        [("contact".to_string(), "contact_not_of_customer".to_string())]
+    );
+    // Another organisation's customer: like one that does not exist.
+    let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |c| {
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+    })
+    .await;
+    let ander: String = app
+        .db(|c| {
+            use portaal::db::schema::organizations;
+            organizations::table
+                .filter(organizations::name.eq("Ander BV"))
+                .select(organizations::id)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let theirs = foreign_customer(&app, &ander, "Geheime Klant").await;
+    let bad = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "customer": theirs })),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(
+        errors(&bad),
+        [("customer".to_string(), "invalid_choice".to_string())]
+    );
+    assert!(!bad.text.contains("Geheime Klant"));
+    let bad = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "contact": "/api/v1/customers/x/y/z" })),
+    )
+    .await;
+    assert_eq!(
+        errors(&bad),
+        [("contact".to_string(), "invalid_reference".to_string())]
+    );
+    // Another customer without a contact drops the old contact.
+    let b = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "customer": dam })),
+    )
+    .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.text);
+    assert_eq!(b.body["customer"], format!("/api/v1/customers/{dam}"));
+    assert_eq!(b.body["contact"], Value::Null);
+    // A contact alone brings its customer; null clears both.
+    let c = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "contact": kees })),
+    )
+    .await;
+    assert_eq!(
+        c.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the meeting's customer is Van Dam now: {}",
+        c.text
+    );
+    let c = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "customer": null, "contact": kees })),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    assert_eq!(c.body["customer"], format!("/api/v1/customers/{bakker}"));
+    // The list filters by customer.
+    let list = call(
+        &app,
+        "GET",
+        &format!(
+            "/api/v1/meetings?customer=/api/v1/customers/{bakker}&dateFrom=2031-01-01T00:00:00Z"
+        ),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.body["totalItems"], 1);
+    let list = call(
+        &app,
+        "GET",
+        &format!("/api/v1/meetings?customer={dam}&dateFrom=2031-01-01T00:00:00Z"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(list.body["totalItems"], 0);
+    let c = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/meetings/{id}"),
+        Some(&t),
+        Some(json!({ "customer": null, "contact": null })),
+    )
+    .await;
+    assert_eq!(
+        (c.body["customer"].clone(), c.body["contact"].clone()),
+        (Value::Null, Value::Null)
+    );
+}

@@ -1249,3 +1249,110 @@ async fn the_dashboard_shows_the_previous_login_and_speaks_each_language() {
     // The first session still shows the login before it.
     assert_eq!(last(&first.get("/").await.body, "Last login"), "never");
 }
+
+#[actix_web::test]
+async fn the_customer_page_lists_its_upcoming_meetings() {
+    use crate::meetings::{demo_customer, foreign_customer, insert_meeting};
+    let app = TestApp::demo().await;
+    let (bakker, _) = demo_customer(&app, "Bakkerij De Korenschoof").await;
+    let org = app
+        .db(|c| {
+            use diesel::prelude::*;
+            use portaal::db::schema::organizations;
+            organizations::table
+                .filter(organizations::name.eq("Demo BV"))
+                .select(organizations::id)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    let soon = insert_meeting(
+        &app,
+        &org,
+        Some(&bakker),
+        None,
+        "2031-03-03 10:00",
+        "Proeverij",
+    )
+    .await;
+    insert_meeting(
+        &app,
+        &org,
+        Some(&bakker),
+        None,
+        "2020-03-03 10:00",
+        "Lang geleden",
+    )
+    .await;
+    // Another organisation's meeting with this id as its customer (which the
+    // rules never allow) still does not show.
+    let mut other = {
+        let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        app.db(move |c| {
+            portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash)
+                .unwrap()
+        })
+        .await;
+        app.login("baas@ander.test").await
+    };
+    let ander = app
+        .db(|c| {
+            use diesel::prelude::*;
+            use portaal::db::schema::organizations;
+            organizations::table
+                .filter(organizations::name.eq("Ander BV"))
+                .select(organizations::id)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    insert_meeting(
+        &app,
+        &ander,
+        Some(&bakker),
+        None,
+        "2031-03-03 11:00",
+        "Van een ander",
+    )
+    .await;
+    let mut staff = app.login(STAFF).await;
+    let page = staff.get(&format!("/customers/{bakker}")).await.body;
+    assert!(page.contains("Komende afspraken"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/meetings/{soon}\"")),
+        "{page}"
+    );
+    assert!(page.contains("Proeverij"));
+    assert!(!page.contains("Lang geleden"), "not past ones");
+    assert!(
+        !page.contains("Van een ander"),
+        "not another organisation's"
+    );
+    assert!(
+        page.contains(&format!(
+            "href=\"/meetings?customer={bakker}&#38;from=&#38;to=\""
+        )),
+        "{page}"
+    );
+    // The link lists them.
+    let list = staff
+        .get(&format!("/meetings?customer={bakker}&from=&to="))
+        .await
+        .body;
+    assert!(list.contains("Proeverij") && !list.contains("Van een ander"));
+    // In English too.
+    staff
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let page = staff.get(&format!("/customers/{bakker}")).await.body;
+    assert!(page.contains("Upcoming meetings") && page.contains("All meetings"));
+    // Another organisation does not see the customer at all.
+    let theirs = foreign_customer(&app, &ander, "Hun klant").await;
+    assert_eq!(
+        other.get(&format!("/customers/{bakker}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = other.get(&format!("/customers/{theirs}")).await.body;
+    assert!(page.contains("Geen komende afspraken."), "{page}");
+}

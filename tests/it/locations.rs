@@ -438,3 +438,59 @@ async fn the_dashboard_names_and_links_what_changed() {
         "no link to what is gone"
     );
 }
+
+#[actix_web::test]
+async fn the_location_page_lists_its_upcoming_meetings() {
+    use crate::meetings::insert_meeting;
+    let app = TestApp::demo().await;
+    let mut staff = app.login(STAFF).await;
+    let res = staff
+        .post("/locations", &fields("Zaal Vooruit", "", "", "0"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (zaal, _) = location_id(&app, "Zaal Vooruit").await;
+    let org = app
+        .db(|c| {
+            use diesel::prelude::*;
+            use portaal::db::schema::organizations;
+            organizations::table
+                .filter(organizations::name.eq("Demo BV"))
+                .select(organizations::id)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    let page = staff.get(&format!("/locations/{zaal}")).await.body;
+    assert!(page.contains("Geen komende afspraken."), "{page}");
+    let soon = insert_meeting(
+        &app,
+        &org,
+        None,
+        Some(&zaal),
+        "2031-03-03 10:00",
+        "Zaalhuur",
+    )
+    .await;
+    insert_meeting(
+        &app,
+        &org,
+        None,
+        Some(&zaal),
+        "2020-03-03 10:00",
+        "Oude zaalhuur",
+    )
+    .await;
+    let page = staff.get(&format!("/locations/{zaal}")).await.body;
+    assert!(page.contains("Komende afspraken"));
+    assert!(
+        page.contains(&format!("href=\"/meetings/{soon}\"")),
+        "{page}"
+    );
+    assert!(page.contains("Zaalhuur") && !page.contains("Oude zaalhuur"));
+    assert!(page.contains(&format!(
+        "href=\"/meetings?location={zaal}&#38;from=&#38;to=\""
+    )));
+    // A new location has no card.
+    let new = staff.get("/locations/new").await.body;
+    assert!(!new.contains("Komende afspraken"));
+}

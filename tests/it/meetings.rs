@@ -1705,3 +1705,302 @@ async fn the_subject_shows_everywhere_and_the_week_filters() {
         1
     );
 }
+
+// ---------------------------------------------------------------- customer and contact
+
+/// A demo customer's id and its contacts `(id, "first last")`, by last name.
+pub(crate) async fn demo_customer(
+    app: &TestApp,
+    name: &'static str,
+) -> (String, Vec<(String, String)>) {
+    use portaal::db::schema::{contacts, customers};
+    app.db(move |c| {
+        let id: String = customers::table
+            .filter(customers::name.eq(name))
+            .select(customers::id)
+            .first(c)
+            .unwrap();
+        let people: Vec<(String, String, String)> = contacts::table
+            .filter(contacts::customer_id.eq(&id))
+            .order(contacts::lastname)
+            .select((contacts::id, contacts::firstname, contacts::lastname))
+            .load(c)
+            .unwrap();
+        let people = people
+            .into_iter()
+            .map(|(k, f, l)| (k, format!("{f} {l}")))
+            .collect();
+        (id, people)
+    })
+    .await
+}
+
+/// A meeting straight into the database (no rule checked).
+pub(crate) async fn insert_meeting(
+    app: &TestApp,
+    org: &str,
+    customer: Option<&str>,
+    location: Option<&str>,
+    from: &str,
+    subject: &'static str,
+) -> String {
+    let (org, customer, location) = (
+        org.to_string(),
+        customer.map(str::to_string),
+        location.map(str::to_string),
+    );
+    let from = at(from);
+    app.db(move |c| {
+        let employee: String = portaal::db::schema::memberships::table
+            .filter(portaal::db::schema::memberships::organization_id.eq(&org))
+            .select(portaal::db::schema::memberships::user_id)
+            .first(c)
+            .unwrap();
+        let id = portaal::db::new_id();
+        diesel::insert_into(meetings::table)
+            .values((
+                meetings::id.eq(&id),
+                meetings::organization_id.eq(&org),
+                meetings::employee_id.eq(employee),
+                meetings::customer_id.eq(customer),
+                meetings::location_id.eq(location),
+                meetings::date_from.eq(from),
+                meetings::date_to.eq(from + chrono::Duration::hours(1)),
+                meetings::subject.eq(subject),
+                meetings::created_at.eq(from),
+                meetings::updated_at.eq(from),
+            ))
+            .execute(c)
+            .unwrap();
+        id
+    })
+    .await
+}
+
+/// A customer of another organisation, straight into the database.
+pub(crate) async fn foreign_customer(app: &TestApp, org: &str, name: &'static str) -> String {
+    use portaal::db::schema::customers;
+    let org = org.to_string();
+    app.db(move |c| {
+        let id = portaal::db::new_id();
+        let now = at("2026-11-23 12:00");
+        diesel::insert_into(customers::table)
+            .values((
+                customers::id.eq(&id),
+                customers::organization_id.eq(&org),
+                customers::name.eq(name),
+                customers::created_at.eq(now),
+                customers::updated_at.eq(now),
+            ))
+            .execute(c)
+            .unwrap();
+        id
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_meeting_is_with_a_customer_and_its_contact() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let (bakker, bakkers) = demo_customer(&app, "Bakkerij De Korenschoof").await;
+    let (dam, dams) = demo_customer(&app, "Installatiebedrijf Van Dam").await;
+    let (kees, kees_name) = bakkers[0].clone();
+    let (piet, piet_name) = dams[0].clone();
+    // The form offers the customers, and every contact grouped by customer.
+    let form = admin.get("/meetings/new").await.body;
+    assert!(
+        form.contains(&format!(
+            "<option value=\"{bakker}\">Bakkerij De Korenschoof</option>"
+        )),
+        "{form}"
+    );
+    assert!(
+        form.contains("<optgroup label=\"Bakkerij De Korenschoof\">"),
+        "{form}"
+    );
+    assert!(form.contains("hx-get=\"/meetings/contacts\""));
+    // Changing the customer reloads the contacts: only that customer's.
+    let part = admin
+        .get(&format!("/meetings/contacts?customer_id={bakker}"))
+        .await
+        .body;
+    assert!(
+        part.contains(&kees_name) && !part.contains(&piet_name),
+        "{part}"
+    );
+    assert!(!part.contains("<optgroup") && part.contains("id=\"contact-field\""));
+    let mut f = fields(
+        &mo,
+        "2030-02-04T09:00",
+        "2030-02-04T10:00",
+        "",
+        "Met de bakker",
+    );
+    f.push(("customer_id", &bakker));
+    f.push(("contact_id", &kees));
+    create(&mut admin, &f).await;
+    let id = id_of(&app, "Met de bakker").await;
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!(
+        (m.customer_id.as_deref(), m.contact_id.as_deref()),
+        (Some(bakker.as_str()), Some(kees.as_str()))
+    );
+    let audit = audit_of(&app, &id).await;
+    let after = audit[0].2.as_ref().unwrap();
+    assert_eq!(after["customerName"], "Bakkerij De Korenschoof");
+    assert_eq!(after["contactName"], kees_name.as_str());
+    // The list and the meeting's own page link to the customer.
+    let list = admin.get("/meetings?from=&to=").await.body;
+    assert!(
+        list.contains(&format!(
+            "<a href=\"/customers/{bakker}\">Bakkerij De Korenschoof</a>"
+        )),
+        "{list}"
+    );
+    let page = admin.get(&format!("/meetings/{id}")).await.body;
+    assert!(
+        page.contains(&format!("href=\"/customers/{bakker}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<option value=\"{kees}\" selected>")),
+        "{page}"
+    );
+    // The list filters by customer.
+    let only = admin
+        .get(&format!("/meetings?customer={bakker}&from=&to="))
+        .await
+        .body;
+    assert!(listed(&only).contains(&"Met de bakker".to_string()));
+    let none = admin
+        .get(&format!("/meetings?customer={dam}&from=&to="))
+        .await
+        .body;
+    assert!(!listed(&none).contains(&"Met de bakker".to_string()));
+    // A contact of another customer: refused at the field, nothing saved.
+    let mut f = fields(
+        &mo,
+        "2030-02-04T09:00",
+        "2030-02-04T10:00",
+        "",
+        "Met de bakker",
+    );
+    f.extend([
+        ("customer_id", bakker.as_str()),
+        ("contact_id", piet.as_str()),
+        ("version", "1"),
+    ]);
+    let res = admin.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_error(&res.body, "contact_id").as_deref(),
+        Some("Deze contactpersoon hoort niet bij de gekozen klant.")
+    );
+    assert!(
+        res.body.contains("href=\"#f-contact_id\">Contactpersoon: "),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        stored(&app, &id).await.unwrap().contact_id.as_deref(),
+        Some(kees.as_str())
+    );
+    // Another organisation's customer reads as one that does not exist.
+    let mut other = other_org(&app).await;
+    let ander = org_of(&app, "Ander BV").await;
+    let theirs = foreign_customer(&app, &ander, "Geheime Klant").await;
+    let mut f = fields(
+        &mo,
+        "2030-02-04T09:00",
+        "2030-02-04T10:00",
+        "",
+        "Met de bakker",
+    );
+    f.extend([("customer_id", theirs.as_str()), ("version", "1")]);
+    let res = admin.post(&format!("/meetings/{id}"), &f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        field_error(&res.body, "customer_id").is_some(),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("Geheime Klant"));
+    let part = admin
+        .get(&format!("/meetings/contacts?customer_id={theirs}"))
+        .await
+        .body;
+    assert_eq!(part.matches("<option").count(), 1, "only 'none': {part}");
+    let part = other
+        .get(&format!("/meetings/contacts?customer_id={bakker}"))
+        .await
+        .body;
+    assert!(
+        !part.contains(&kees_name),
+        "no leak to another organisation"
+    );
+    // A contact alone brings its customer.
+    let mut f = fields(
+        &mo,
+        "2030-02-05T09:00",
+        "2030-02-05T10:00",
+        "",
+        "Met Van Dam",
+    );
+    f.push(("contact_id", &piet));
+    create(&mut admin, &f).await;
+    let dam_meeting = id_of(&app, "Met Van Dam").await;
+    let m = stored(&app, &dam_meeting).await.unwrap();
+    assert_eq!(m.customer_id.as_deref(), Some(dam.as_str()));
+    // Deleting the customer leaves its meetings without customer or contact.
+    let res = admin.post(&format!("/customers/{dam}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let m = stored(&app, &dam_meeting).await.unwrap();
+    assert_eq!((m.customer_id, m.contact_id), (None, None));
+    // Deleting a contact leaves the customer.
+    let res = admin
+        .post(&format!("/customers/{bakker}/contacts/{kees}/delete"), &[])
+        .await;
+    assert!(
+        res.status.is_redirection() || res.status.is_success(),
+        "{}",
+        res.status
+    );
+    let m = stored(&app, &id).await.unwrap();
+    assert_eq!(
+        (m.customer_id.as_deref(), m.contact_id),
+        (Some(bakker.as_str()), None)
+    );
+}
+
+#[actix_web::test]
+async fn undo_brings_a_meeting_back_with_its_customer() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mo = user_id(&app, STAFF).await;
+    let (bakker, bakkers) = demo_customer(&app, "Bakkerij De Korenschoof").await;
+    let kees = bakkers[0].0.clone();
+    let mut f = fields(
+        &mo,
+        "2030-02-04T09:00",
+        "2030-02-04T10:00",
+        "",
+        "Weg en terug",
+    );
+    f.extend([
+        ("customer_id", bakker.as_str()),
+        ("contact_id", kees.as_str()),
+    ]);
+    create(&mut admin, &f).await;
+    let id = id_of(&app, "Weg en terug").await;
+    admin.post(&format!("/meetings/{id}/delete"), &[]).await;
+    assert!(stored(&app, &id).await.is_none());
+    let res = admin.post("/meetings/undo", &[("next", "/meetings")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let back = stored(&app, &id).await.unwrap();
+    assert_eq!(
+        (back.customer_id.as_deref(), back.contact_id.as_deref()),
+        (Some(bakker.as_str()), Some(kees.as_str()))
+    );
+}

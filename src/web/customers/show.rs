@@ -1,8 +1,10 @@
-//! A customer's page: the details read-only, and the contacts section
-//! (rendered once per data version and shared, each browser's CSRF token
-//! filled in).
+//! A customer's page: the details read-only, the upcoming meetings with it
+//! (outside the shared section), and the contacts section (rendered once
+//! per data version and shared, each browser's CSRF token filled in).
 
 use super::*;
+use crate::domain::meetings::{MeetingRow, With};
+use crate::web::meetings::upcoming::{self, UpcomingCard};
 
 /// A customer's page: the details and the contacts section.
 #[derive(Template)]
@@ -19,6 +21,8 @@ pub(super) struct ShowPage<'a> {
     pub(super) phone_href: Option<String>,
     pub(super) can_update: bool,
     pub(super) can_delete: bool,
+    /// The next meetings with this customer (none without the permission).
+    pub(super) upcoming: Option<UpcomingCard>,
     pub(super) contacts_html: Arc<SharedHtml>,
 }
 
@@ -35,10 +39,11 @@ pub(super) struct ContactsHtml<'a> {
 }
 
 /// What the customer page reads besides the customer: a page of its
-/// contacts and the countries (for the country's name).
+/// contacts, the countries (for the country's name) and its next meetings.
 pub(super) struct PageData {
     pub(super) contacts: Arc<Page<Contact>>,
     pub(super) countries: Arc<Vec<Country>>,
+    pub(super) upcoming: Option<Vec<MeetingRow>>,
 }
 
 impl PageData {
@@ -47,6 +52,7 @@ impl PageData {
         conn: &mut DbConn,
         actor: &Actor,
         lang: Lang,
+        now: chrono::NaiveDateTime,
         customer_id: &str,
         params: &ListParams,
     ) -> Result<Self, AppError> {
@@ -54,6 +60,7 @@ impl PageData {
         Ok(Self {
             contacts: domain::contacts::list(conn, actor, customer_id, request)?,
             countries: reference::countries_by_name(conn, lang)?,
+            upcoming: upcoming::read(conn, actor, now, With::Customer(customer_id))?,
         })
     }
 
@@ -64,14 +71,15 @@ impl PageData {
         customer_id: &str,
         params: &ListParams,
     ) -> Result<Self, AppError> {
-        let (actor, lang, id, params) = (
+        let (actor, lang, now, id, params) = (
             m.actor.clone(),
             m.lang,
+            state.clock.now(),
             customer_id.to_string(),
             params.clone(),
         );
         state
-            .db(move |conn| Self::read(conn, &actor, lang, &id, &params))
+            .db(move |conn| Self::read(conn, &actor, lang, now, &id, &params))
             .await
     }
 }
@@ -141,6 +149,10 @@ pub(super) fn customer_page_of(
         phone_href: phone::tel_href(&customer.phone),
         can_update: m.actor.can(Operation::CustomerUpdate),
         can_delete: m.actor.can(Operation::CustomerDelete),
+        upcoming: data
+            .upcoming
+            .as_ref()
+            .map(|rows| upcoming::card(m.lang, m.tz, rows, With::Customer(&customer.id))),
         contacts_html: html,
     };
     render(section.status.unwrap_or(StatusCode::OK), &p)
@@ -202,9 +214,10 @@ pub(super) async fn show(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let (id, params) = (id.into_inner(), params.into_inner());
+    let now = crate::http::request::state(&req)?.clock.now();
     let (m, (c, data)) = member_with(&req, move |conn, actor, locale| {
         let c = customers::get(conn, actor, &id)?;
-        let data = PageData::read(conn, actor, locale.lang, &c.id, &params)?;
+        let data = PageData::read(conn, actor, locale.lang, now, &c.id, &params)?;
         Ok((c, data))
     })
     .await?;

@@ -1,5 +1,6 @@
-//! The meeting form (create and edit, the overlap warning with "save
-//! anyway", the stale-edit page) and deleting after a confirmation.
+//! The meeting form (create and edit, the customer and its contact, the
+//! overlap warning with "save anyway", the stale-edit page) and deleting
+//! after a confirmation.
 
 use super::*;
 
@@ -55,6 +56,10 @@ pub(super) struct MeetingForm {
     #[serde(default)]
     pub(super) location_id: String,
     #[serde(default)]
+    pub(super) customer_id: String,
+    #[serde(default)]
+    pub(super) contact_id: String,
+    #[serde(default)]
     pub(super) date_from: String,
     #[serde(default)]
     pub(super) date_to: String,
@@ -74,6 +79,8 @@ impl MeetingForm {
             subject: self.subject.clone(),
             employee_id: self.employee_id.clone(),
             location_id: Some(self.location_id.clone()).filter(|l| !l.trim().is_empty()),
+            customer_id: Some(self.customer_id.clone()).filter(|c| !c.trim().is_empty()),
+            contact_id: Some(self.contact_id.clone()).filter(|c| !c.trim().is_empty()),
             date_from: self.date_from.clone(),
             date_to: self.date_to.clone(),
             notes: self.notes.clone(),
@@ -93,7 +100,91 @@ pub(super) struct StaleView {
     pub(super) employee: String,
     pub(super) when: String,
     pub(super) location: String,
+    pub(super) customer: String,
     pub(super) notes: String,
+}
+
+/// The customers and contacts a meeting can be with.
+pub(super) struct Parties {
+    pub(super) customers: Vec<(String, String)>,
+    /// The chosen customer's contacts, or every customer's when none is.
+    pub(super) contacts: Vec<ContactChoice>,
+}
+
+/// Read the customers and the contacts of `customer` (of all, when `None`).
+pub(super) fn read_parties(
+    conn: &mut crate::db::DbConn,
+    actor: &Actor,
+    customer: Option<&str>,
+) -> Result<Parties, AppError> {
+    Ok(Parties {
+        customers: meetings::customer_choices(conn, actor)?,
+        contacts: meetings::contact_choices(conn, actor, customer)?,
+    })
+}
+
+pub(super) async fn load_parties(
+    state: &AppState,
+    m: &Member,
+    customer: Option<&str>,
+) -> Result<Parties, AppError> {
+    let (actor, customer) = (m.actor.clone(), customer.map(str::to_string));
+    state
+        .db(move |conn| read_parties(conn, &actor, customer.as_deref()))
+        .await
+}
+
+/// One `<optgroup>` of the contact select (no group: `label` is `None`).
+pub(super) struct ContactGroup {
+    pub(super) label: Option<String>,
+    pub(super) options: Vec<Choice>,
+}
+
+/// The contact select: the chosen customer's contacts, or, before a
+/// customer is chosen, every contact grouped by customer (so the form works
+/// without JavaScript; with htmx a change of customer reloads it).
+pub(super) struct ContactSelect {
+    pub(super) groups: Vec<ContactGroup>,
+    pub(super) error: Option<String>,
+    pub(super) focus: bool,
+}
+
+impl ContactSelect {
+    pub(super) fn of(
+        all: &[ContactChoice],
+        customer: Option<&str>,
+        selected: Option<&str>,
+    ) -> Self {
+        let mut groups: Vec<ContactGroup> = vec![];
+        for c in all {
+            let choice = Choice {
+                value: c.id.clone(),
+                label: c.name.clone(),
+                selected: selected == Some(c.id.as_str()),
+            };
+            let label = customer.is_none().then(|| c.customer_name.clone());
+            match groups.last_mut() {
+                Some(g) if customer.is_some() || g.label == label => g.options.push(choice),
+                _ => groups.push(ContactGroup {
+                    label,
+                    options: vec![choice],
+                }),
+            }
+        }
+        Self {
+            groups,
+            error: None,
+            focus: false,
+        }
+    }
+}
+
+/// The contact select alone: the htmx answer to a change of customer.
+#[derive(Template)]
+#[template(path = "meetings/_contact_select.html")]
+pub(super) struct ContactSelectHtml<'a> {
+    pub(super) t: &'static Messages,
+    pub(super) contact: &'a ContactSelect,
 }
 
 #[derive(Template)]
@@ -112,6 +203,12 @@ pub(super) struct FormPage {
     pub(super) locations: Vec<Choice>,
     pub(super) location_error: Option<String>,
     pub(super) location_focus: bool,
+    pub(super) customers: Vec<Choice>,
+    pub(super) customer_error: Option<String>,
+    pub(super) customer_focus: bool,
+    /// The stored customer's page: (address, link text).
+    pub(super) customer_link: Option<(String, String)>,
+    pub(super) contact: ContactSelect,
     pub(super) date_from: Field,
     pub(super) date_to: Field,
     pub(super) notes: Field,
@@ -126,6 +223,7 @@ pub(super) fn form_page(
     editing: Option<&MeetingRow>,
     input: &MeetingInput,
     options: &Choices,
+    parties: &Parties,
     back: Back,
 ) -> FormPage {
     let l = LayoutCtx::new(m, Nav::Meetings);
@@ -156,6 +254,22 @@ pub(super) fn form_page(
         locations: choices(&options.locations, input.location_id.as_deref()),
         location_error: None,
         location_focus: false,
+        customers: choices(&parties.customers, input.customer_id.as_deref()),
+        customer_error: None,
+        customer_focus: false,
+        customer_link: editing.and_then(|r| {
+            let id = r.meeting.customer_id.as_ref()?;
+            let name = r.customer_name.as_deref()?;
+            Some((
+                format!("/customers/{id}"),
+                fill(t.meet_view_customer, &[&name]),
+            ))
+        }),
+        contact: ContactSelect::of(
+            &parties.contacts,
+            input.customer_id.as_deref(),
+            input.contact_id.as_deref(),
+        ),
         date_from: Field::new("date_from", t.meet_from, input.date_from.trim())
             .kind("datetime-local")
             .required(),
@@ -190,12 +304,16 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
     );
     p.employee_error = errors.get("employee_id").map(|c| c.message(t));
     p.location_error = errors.get("location_id").map(|c| c.message(t));
+    p.customer_error = errors.get("customer_id").map(|c| c.message(t));
+    p.contact.error = errors.get("contact_id").map(|c| c.message(t));
     let order = [
         ("subject", ""),
         ("employee_id", t.meet_employee),
         ("date_from", ""),
         ("date_to", ""),
         ("location_id", t.meet_location),
+        ("customer_id", t.meet_customer),
+        ("contact_id", t.meet_contact),
         ("notes", ""),
     ];
     order_summary(&mut p.l.errors, &order);
@@ -206,6 +324,8 @@ pub(super) fn with_errors(mut p: FormPage, errors: &FieldErrors) -> FormPage {
         .find(|f| errors.get(f).is_some());
     p.employee_focus = first == Some("employee_id");
     p.location_focus = first == Some("location_id");
+    p.customer_focus = first == Some("customer_id");
+    p.contact.focus = first == Some("contact_id");
     for f in [
         &mut p.subject,
         &mut p.date_from,
@@ -230,6 +350,8 @@ pub(super) fn input_of(tz: Tz, r: &MeetingRow) -> MeetingInput {
         subject: r.meeting.subject.clone(),
         employee_id: r.meeting.employee_id.clone(),
         location_id: r.meeting.location_id.clone(),
+        customer_id: r.meeting.customer_id.clone(),
+        contact_id: r.meeting.contact_id.clone(),
         date_from: input_value(utc_to_local(tz, r.meeting.date_from)),
         date_to: input_value(utc_to_local(tz, r.meeting.date_to)),
         notes: r.meeting.notes.clone(),
@@ -259,6 +381,7 @@ pub(super) async fn new_form(
             now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now) + Duration::hours(1)
         });
     let options = load_choices(&state, &m).await?;
+    let parties = load_parties(&state, &m, None).await?;
     // Most people plan their own meetings: themselves, when they can be chosen.
     let me = options
         .employees
@@ -270,13 +393,18 @@ pub(super) async fn new_form(
         subject: String::new(),
         employee_id: me,
         location_id: None,
+        customer_id: None,
+        contact_id: None,
         date_from: input_value(start),
         date_to: input_value(start + Duration::hours(1)),
         notes: String::new(),
         version: 0,
     };
     let back = Back::parse(query.back.as_deref());
-    render(StatusCode::OK, &form_page(&m, None, &input, &options, back))
+    render(
+        StatusCode::OK,
+        &form_page(&m, None, &input, &options, &parties, back),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -292,10 +420,18 @@ pub(super) async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let row = load(&state, &m, id.into_inner()).await?;
     let options = load_choices(&state, &m).await?;
+    let parties = load_parties(&state, &m, row.meeting.customer_id.as_deref()).await?;
     let back = Back::parse(query.back.as_deref());
     render(
         StatusCode::OK,
-        &form_page(&m, Some(&row), &input_of(m.tz, &row), &options, back),
+        &form_page(
+            &m,
+            Some(&row),
+            &input_of(m.tz, &row),
+            &options,
+            &parties,
+            back,
+        ),
     )
 }
 
@@ -324,7 +460,8 @@ pub(super) async fn answer(
         None => None,
     };
     let options = load_choices(state, m).await?;
-    let mut p = form_page(m, current.as_ref(), input, &options, back);
+    let parties = load_parties(state, m, input.customer_id.as_deref()).await?;
+    let mut p = form_page(m, current.as_ref(), input, &options, &parties, back);
     p.overlaps = overlaps
         .iter()
         .map(|r| overlap_view(m.lang, m.tz, r))
@@ -343,6 +480,11 @@ pub(super) async fn answer(
             employee: cur.employee_name.clone(),
             when: range(m.lang, m.tz, cur.meeting.date_from, cur.meeting.date_to),
             location: cur.location_name.clone().unwrap_or_default(),
+            customer: [cur.customer_name.as_deref(), cur.contact_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
             notes: cur.meeting.notes.clone(),
         });
     }
@@ -398,6 +540,34 @@ pub(super) async fn update(
         Back::parse(Some(&f.back)),
     )
     .await
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ContactsQuery {
+    #[serde(default)]
+    pub(super) customer_id: String,
+}
+
+/// The contact select for the chosen customer (every customer's contacts,
+/// grouped, when none is chosen): what htmx swaps in when the customer
+/// select changes. Another organisation's customer has no contacts here.
+pub(super) async fn contact_options(
+    m: Member,
+    state: web::Data<AppState>,
+    query: web::Query<ContactsQuery>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingList)?;
+    let customer = Some(query.customer_id.trim().to_string()).filter(|c| !c.is_empty());
+    let (actor, which) = (m.actor.clone(), customer.clone());
+    let contacts = state
+        .db(move |conn| meetings::contact_choices(conn, &actor, which.as_deref()))
+        .await?;
+    let contact = ContactSelect::of(&contacts, customer.as_deref(), None);
+    let html = crate::web::render_html(&ContactSelectHtml {
+        t: m.lang.t(),
+        contact: &contact,
+    })?;
+    Ok(fragment(html))
 }
 
 // ---------------------------------------------------------------- delete

@@ -1,5 +1,5 @@
-//! The meetings list: filters by employee, location and dates, sorting and
-//! paging.
+//! The meetings list: filters by employee, location, customer and dates,
+//! sorting and paging.
 
 use super::*;
 
@@ -11,6 +11,7 @@ pub(super) struct ListQuery {
     pub(super) list: ListParams,
     pub(super) employee: Option<String>,
     pub(super) location: Option<String>,
+    pub(super) customer: Option<String>,
     pub(super) from: Option<String>,
     pub(super) to: Option<String>,
 }
@@ -22,6 +23,7 @@ impl ListQuery {
         let filter = Filter {
             employee_id: nonempty(&self.employee),
             location_id: nonempty(&self.location),
+            customer_id: nonempty(&self.customer),
             from: period.from.map(|d| day_start(tz, d)),
             // "Until" includes the whole chosen day.
             until: period
@@ -38,6 +40,8 @@ pub(super) struct RowView {
     pub(super) when: String,
     pub(super) employee: String,
     pub(super) location: String,
+    /// The customer: (id, name).
+    pub(super) customer: Option<(String, String)>,
     /// What it is about (the subject, else the notes' first line), short.
     pub(super) subject: String,
 }
@@ -54,6 +58,7 @@ pub(super) struct ListPage {
     pub(super) rows: Vec<RowView>,
     pub(super) employees: Vec<Choice>,
     pub(super) locations: Vec<Choice>,
+    pub(super) customers: Vec<Choice>,
     pub(super) from: String,
     pub(super) to: String,
     pub(super) filtered: bool,
@@ -155,7 +160,7 @@ pub(super) async fn list(
     let (period, filter) = q.filter(m.tz, today);
     let request = q.list.lenient(&meetings::SORT);
     let (actor, f) = (m.actor.clone(), filter.clone());
-    let (page, options) = state
+    let (page, options, customers) = state
         .db(move |conn| {
             Ok((
                 meetings::list(conn, &actor, now, &f, request.clone())?,
@@ -163,6 +168,7 @@ pub(super) async fn list(
                     employees: meetings::employee_choices(conn, &actor)?,
                     locations: meetings::location_choices(conn, &actor)?,
                 },
+                meetings::customer_choices(conn, &actor)?,
             ))
         })
         .await?;
@@ -172,6 +178,9 @@ pub(super) async fn list(
     }
     if let Some(l) = &filter.location_id {
         people.push(("location", l.clone()));
+    }
+    if let Some(c) = &filter.customer_id {
+        people.push(("customer", c.clone()));
     }
     let base = list_href(&people, period);
     let l = LayoutCtx::new(&m, Nav::Meetings);
@@ -203,11 +212,17 @@ pub(super) async fn list(
                 when: range(m.lang, m.tz, row.meeting.date_from, row.meeting.date_to),
                 employee: row.employee_name.clone(),
                 location: row.location_name.clone().unwrap_or_default(),
+                customer: row
+                    .meeting
+                    .customer_id
+                    .clone()
+                    .zip(row.customer_name.clone()),
                 subject: short(row.meeting.title()),
             })
             .collect(),
         employees: choices(&options.employees, filter.employee_id.as_deref()),
         locations: choices(&options.locations, filter.location_id.as_deref()),
+        customers: choices(&customers, filter.customer_id.as_deref()),
         filtered: !people.is_empty(),
         can_create: m.actor.can(Operation::MeetingCreate),
         from: period.from.map(|d| d.to_string()).unwrap_or_default(),

@@ -7,6 +7,7 @@ mod export;
 mod form;
 pub(crate) mod format;
 mod list;
+pub(crate) mod upcoming;
 mod week;
 mod week_grid;
 
@@ -23,7 +24,7 @@ use crate::AppState;
 use crate::domain::actor::Actor;
 use crate::domain::cache;
 use crate::domain::local_time::{day_start, local_to_utc, monday_of, parse_local, utc_to_local};
-use crate::domain::meetings::{self, Filter, MeetingInput, MeetingRow, Outcome};
+use crate::domain::meetings::{self, ContactChoice, Filter, MeetingInput, MeetingRow, Outcome};
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/export", web::get().to(export::export))
             .route("/week", web::get().to(week))
             .route("/undo", web::post().to(undo))
+            .route("/contacts", web::get().to(contact_options))
             .route("/{id}", web::get().to(edit_form))
             .route("/{id}", web::post().to(update))
             .route("/{id}/delete", web::get().to(confirm_delete))

@@ -326,9 +326,13 @@ mod tests {
                 created_at: at(from),
                 updated_at: at(from),
                 subject: format!("Overleg {id}"),
+                customer_id: None,
+                contact_id: None,
             },
             employee_name: "Mo".into(),
             location_name: Some("Utrecht".into()),
+            customer_name: None,
+            contact_name: None,
         }
     }
 
