@@ -79,6 +79,16 @@ pub enum ErrorCode {
     InvalidReference,
     /// The contact is not one of the chosen customer's.
     ContactNotOfCustomer,
+    /// Not a Dutch postal code like `1234 AB`.
+    InvalidPostalCodeNl,
+    /// A VAT id that does not fit its country (an example of the right form).
+    InvalidVatId(String),
+    /// A VAT id whose prefix is not the chosen country's (the right prefix).
+    VatCountryMismatch(String),
+    /// Not 8 digits.
+    InvalidKvk,
+    /// A KvK number for an organisation outside the Netherlands.
+    KvkOnlyNl,
 }
 
 impl ErrorCode {
@@ -123,6 +133,11 @@ impl ErrorCode {
             ErrorCode::InvalidType => "invalid_type",
             ErrorCode::InvalidReference => "invalid_reference",
             ErrorCode::ContactNotOfCustomer => "contact_not_of_customer",
+            ErrorCode::InvalidPostalCodeNl => "invalid_postal_code",
+            ErrorCode::InvalidVatId(_) => "invalid_vat_id",
+            ErrorCode::VatCountryMismatch(_) => "vat_country_mismatch",
+            ErrorCode::InvalidKvk => "invalid_kvk_number",
+            ErrorCode::KvkOnlyNl => "kvk_only_nl",
         }
     }
 
@@ -169,6 +184,11 @@ impl ErrorCode {
             ErrorCode::InvalidType => t.err_invalid_type.into(),
             ErrorCode::InvalidReference => t.err_invalid_reference.into(),
             ErrorCode::ContactNotOfCustomer => t.err_contact_not_of_customer.into(),
+            ErrorCode::InvalidPostalCodeNl => t.err_postal_code_nl.into(),
+            ErrorCode::InvalidVatId(example) => fill(t.err_vat_id, &[example]),
+            ErrorCode::VatCountryMismatch(prefix) => fill(t.err_vat_country, &[prefix]),
+            ErrorCode::InvalidKvk => t.err_kvk.into(),
+            ErrorCode::KvkOnlyNl => t.err_kvk_only_nl.into(),
         }
     }
 }

@@ -24,6 +24,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    organization_addresses (id) {
+        id -> Text,
+        organization_id -> Text,
+        legal_name -> Text,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country_code -> Text,
+        invoice_email -> Text,
+        vat_id -> Text,
+        kvk_number -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     data_versions (organization_id) {
         organization_id -> Text,
         version -> BigInt,
@@ -344,6 +362,8 @@ diesel::joinable!(meetings -> customers (customer_id));
 diesel::joinable!(meetings -> contacts (contact_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organization_images -> organizations (organization_id));
+diesel::joinable!(organization_addresses -> organizations (organization_id));
+diesel::joinable!(organization_addresses -> countries (country_code));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(api_client_secrets -> api_clients (api_client_id));
@@ -375,6 +395,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     mail_outbox,
     organization_images,
+    organization_addresses,
     locations,
     meetings,
     customers,

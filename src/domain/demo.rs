@@ -7,6 +7,7 @@ use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
 use crate::domain::actor::AuditActor;
 use crate::domain::api_clients::{self, ClientInput};
+use crate::domain::billing::{self, BillingInput};
 use crate::domain::contacts::{self, ContactPatch};
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::local_time;
@@ -158,6 +159,22 @@ pub fn ensure(
             org.version,
         )?;
         api_clients::set_disabled(conn, now, &as_admin, &old.id, true)?;
+        billing::save(
+            conn,
+            now,
+            &as_admin,
+            &BillingInput {
+                legal_name: "Demo B.V.".into(),
+                address_line: "Stationsplein 1".into(),
+                postal_code: "3511 ED".into(),
+                city: "Utrecht".into(),
+                country_code: "NL".into(),
+                invoice_email: "administratie@demo.portaal.test".into(),
+                vat_id: "NL862301546B01".into(),
+                kvk_number: "30123456".into(),
+                version: 0,
+            },
+        )?;
         for (name, street, postal, city, hours) in DEMO_LOCATIONS {
             locations::create(
                 conn,

@@ -7,6 +7,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod audit_changes;
 pub mod auth;
+pub mod billing;
 pub mod cache;
 pub mod contacts;
 pub mod customers;

@@ -24,6 +24,7 @@ pub enum Flash {
     ApiClientEnabled,
     ApiClientDeleted,
     OrganizationSaved,
+    BillingSaved,
     InvitationRevoked,
     InvitationAccepted,
     RoleChanged,
@@ -50,7 +51,8 @@ pub enum Flash {
 }
 
 impl Flash {
-    const ALL: [Flash; 33] = [
+    const ALL: [Flash; 34] = [
+        Flash::BillingSaved,
         Flash::ContactAdded,
         Flash::MeetingRestored,
         Flash::ContactRestored,
@@ -98,6 +100,7 @@ impl Flash {
             Flash::ApiClientEnabled => "api_client_enabled",
             Flash::ApiClientDeleted => "api_client_deleted",
             Flash::OrganizationSaved => "organization_saved",
+            Flash::BillingSaved => "billing_saved",
             Flash::InvitationRevoked => "invitation_revoked",
             Flash::RoleChanged => "role_changed",
             Flash::MemberRemoved => "member_removed",
@@ -137,6 +140,7 @@ impl Flash {
             Flash::ApiClientEnabled => t.ac_flash_enabled,
             Flash::ApiClientDeleted => t.ac_flash_deleted,
             Flash::OrganizationSaved => t.org_flash_saved,
+            Flash::BillingSaved => t.bill_flash_saved,
             Flash::InvitationRevoked => t.users_flash_revoked,
             Flash::RoleChanged => t.users_flash_role,
             Flash::MemberRemoved => t.users_flash_removed,

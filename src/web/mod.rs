@@ -26,6 +26,7 @@ pub mod mail_footer;
 pub mod meetings;
 pub mod once;
 pub mod organization;
+pub mod organization_billing;
 pub mod outbox;
 pub mod password_reset;
 pub mod preferences;
@@ -55,6 +56,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     preferences::routes(cfg);
     api_clients::routes(cfg);
+    // Before `organization`: its `/settings/organization/{kind}` would
+    // take `billing`.
+    organization_billing::routes(cfg);
     organization::routes(cfg);
     languages::routes(cfg);
     audit_log::routes(cfg);

@@ -1818,6 +1818,7 @@ async fn every_screen_passes_axe_in_both_languages() {
         &customer,
         &format!("{customer}/edit"),
         "/settings/organization",
+        "/settings/organization/billing",
         "/settings/organization/clear",
         "/settings/languages",
         "/settings/users",

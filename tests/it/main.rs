@@ -9,6 +9,7 @@ mod api;
 mod api_clients;
 mod architecture;
 mod audit_log;
+mod billing_details;
 mod browser;
 mod customers;
 mod dashboard;
