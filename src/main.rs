@@ -1,4 +1,4 @@
-//! The `portaal` command: `serve`, `migrate`, `create-admin`.
+//! The `portaal` command: `serve`, `migrate`, `create-admin`, `operator`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -66,6 +66,30 @@ enum Command {
         /// The organisation's name.
         #[arg(long)]
         organization: String,
+        /// Make the admin an operator too (someone who runs Portaal itself
+        /// and may open /platform).
+        #[arg(long)]
+        operator: bool,
+    },
+    /// Make a user an operator (someone who runs Portaal itself and may open
+    /// /platform), or no longer one.
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorAction {
+    /// Make the user with this e-mail address an operator.
+    Grant {
+        /// The user's e-mail address.
+        email: String,
+    },
+    /// Make the user with this e-mail address no longer an operator.
+    Revoke {
+        /// The user's e-mail address.
+        email: String,
     },
 }
 
@@ -115,7 +139,12 @@ fn main() -> ExitCode {
         Command::CreateAdmin {
             email,
             organization,
-        } => create_admin(&config, &email, &organization),
+            operator,
+        } => create_admin(&config, &email, &organization, operator),
+        Command::Operator { action } => match action {
+            OperatorAction::Grant { email } => set_operator(&config, &email, true),
+            OperatorAction::Revoke { email } => set_operator(&config, &email, false),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -163,7 +192,12 @@ fn bench_seed(
     Ok(())
 }
 
-fn create_admin(config: &Config, email: &str, organization: &str) -> anyhow::Result<()> {
+fn create_admin(
+    config: &Config,
+    email: &str,
+    organization: &str,
+    operator: bool,
+) -> anyhow::Result<()> {
     let password = match std::env::var("PORTAAL_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => rpassword::prompt_password("Password for the new admin: ")?,
@@ -184,6 +218,48 @@ fn create_admin(config: &Config, email: &str, organization: &str) -> anyhow::Res
         "{} is now an admin (TENANT.BACKOFFICE) of {} ({})",
         user.email, org.name, org.slug
     );
+    if operator {
+        domain::operators::set(
+            &mut conn,
+            SystemClock.now(),
+            &domain::actor::AuditActor::system("create-admin"),
+            &user.email,
+            true,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        println!("{} is now an operator", user.email);
+    }
+    Ok(())
+}
+
+/// `portaal operator grant|revoke EMAIL`.
+fn set_operator(config: &Config, email: &str, on: bool) -> anyhow::Result<()> {
+    let pool = db::open(&config.database, 1)?;
+    let mut conn = pool.get()?;
+    let label = if on {
+        "operator grant"
+    } else {
+        "operator revoke"
+    };
+    let changed = match domain::operators::set(
+        &mut conn,
+        SystemClock.now(),
+        &domain::actor::AuditActor::system(label),
+        email,
+        on,
+    ) {
+        Ok(changed) => changed,
+        Err(portaal::error::AppError::NotFound) => {
+            anyhow::bail!("no user has the e-mail address {email}")
+        }
+        Err(e) => anyhow::bail!("{e:?}"),
+    };
+    let now = if on { "an operator" } else { "not an operator" };
+    if changed {
+        println!("{email} is now {now}");
+    } else {
+        println!("{email} was already {now}; nothing changed");
+    }
     Ok(())
 }
 
@@ -223,10 +299,11 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         );
         if demo {
             println!(
-                "Demo logins (password `{}`):\n  admin: {}\n  staff: {}",
+                "Demo logins (password `{}`):\n  admin: {}\n  staff: {}\n  operator: {} (at /platform)",
                 domain::demo::PASSWORD,
                 domain::demo::ADMIN_EMAIL,
-                domain::demo::STAFF_EMAIL
+                domain::demo::STAFF_EMAIL,
+                domain::demo::OPERATOR_EMAIL
             );
         }
         // actix-web stops gracefully on SIGTERM and Ctrl-C.

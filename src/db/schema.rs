@@ -73,6 +73,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        operator -> Bool,
     }
 }
 

@@ -13,6 +13,7 @@ use crate::domain::customers::{self, CustomerInput};
 use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
+use crate::domain::operators;
 use crate::domain::scopes::Role;
 use crate::domain::{members, organizations, reference, users};
 use crate::error::AppError;
@@ -23,6 +24,8 @@ pub const ORG_SLUG: &str = "demo-bv";
 pub const ADMIN_EMAIL: &str = "beheer@demo.portaal.test";
 /// The demo staff member.
 pub const STAFF_EMAIL: &str = "medewerker@demo.portaal.test";
+/// The demo operator (runs Portaal itself, `/platform`; in no organisation).
+pub const OPERATOR_EMAIL: &str = "operator@demo.portaal.test";
 /// A colleague invited the day before, whose invitation mail bounced.
 pub const INVITED_EMAIL: &str = "sanne.visser@demo.portaal.test";
 /// The demo locations: name, street, postal code, city, office hours.
@@ -57,7 +60,7 @@ const DEMO_LOCATIONS: [DemoLocation; 3] = [
     ),
 ];
 
-/// The password of both demo users.
+/// The password of every demo user.
 pub const PASSWORD: &str = "demo-wachtwoord";
 /// The languages the demo organisation works in.
 pub const LANGUAGES: [&str; 3] = ["nl", "en", "de"];
@@ -76,6 +79,7 @@ pub fn ensure(
     }
     let admin_hash = hash(PASSWORD)?;
     let staff_hash = hash(PASSWORD)?;
+    let operator_hash = hash(PASSWORD)?;
     // The demo clients' secrets are never shown: rotate one to get a secret.
     let client_hashes = [
         hash(&api_clients::new_secret())?,
@@ -109,6 +113,19 @@ pub fn ensure(
                 &staff_hash,
             )?,
         };
+        let operator = match users::find_by_email(conn, OPERATOR_EMAIL)? {
+            Some(u) => u,
+            None => users::create(
+                conn,
+                now,
+                &actor,
+                None,
+                OPERATOR_EMAIL,
+                "Olga Operator",
+                &operator_hash,
+            )?,
+        };
+        operators::set_in(conn, now, &actor, &operator.id, OPERATOR_EMAIL, true)?;
         users::add_membership(conn, now, &actor, &org.id, &admin.id, Role::Backoffice)?;
         users::add_membership(conn, now, &actor, &org.id, &staff.id, Role::Access)?;
         users::add_membership(conn, now, &actor, &partner.id, &admin.id, Role::Access)?;

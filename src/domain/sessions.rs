@@ -133,6 +133,9 @@ pub struct LoginUser {
     pub name: String,
     pub language: Option<String>,
     pub version: i32,
+    /// Runs Portaal itself: may open `/platform` (read with the login, no
+    /// extra trip).
+    pub operator: bool,
 }
 
 impl LoginUser {

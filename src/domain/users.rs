@@ -30,6 +30,8 @@ pub struct User {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Runs Portaal itself (see `domain::operators`).
+    pub operator: bool,
 }
 
 /// What the audit log keeps of a user: no password hash.

@@ -130,6 +130,26 @@ pub struct Messages {
     pub months: [&'static str; 12],
     pub app_name: &'static str,
     pub skip_to_content: &'static str,
+    /// The header link to /platform (operators only).
+    pub nav_platform: &'static str,
+    /// The platform's name in its header and titles.
+    pub platform_name: &'static str,
+    /// Beside an operator's name in the platform's header.
+    pub platform_operator: &'static str,
+    /// The platform's link back to the operator's organisation.
+    pub platform_to_backoffice: &'static str,
+    /// The title of /platform.
+    pub platform_organizations: &'static str,
+    /// Under the title of /platform.
+    pub platform_organizations_intro: &'static str,
+    /// The search field of /platform.
+    pub platform_search: &'static str,
+    /// /platform's search found nothing.
+    pub platform_no_match: &'static str,
+    /// A column of /platform.
+    pub platform_members: &'static str,
+    /// A column of /platform.
+    pub platform_created: &'static str,
     pub main_navigation: &'static str,
     /// The button that opens the navigation on a phone.
     pub menu: &'static str,
@@ -789,6 +809,8 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "user.created" => ("Gebruiker aangemaakt", "User created"),
         "user.profile_updated" => ("Profiel gewijzigd", "Profile changed"),
         "user.password_changed" => ("Wachtwoord gewijzigd", "Password changed"),
+        "user.operator_granted" => ("Operator gemaakt", "Made an operator"),
+        "user.operator_revoked" => ("Geen operator meer", "No longer an operator"),
         "membership.created" => ("Lidmaatschap toegevoegd", "Membership added"),
         "organization.created" => ("Organisatie aangemaakt", "Organisation created"),
         "organization.updated" => (

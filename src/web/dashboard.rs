@@ -19,10 +19,11 @@ use crate::domain::scopes::Operation;
 use crate::domain::{audit, cache, customers, mail, members, sessions, users};
 use crate::error::AppError;
 use crate::i18n::{Lang, Messages, audit_action, fill};
-use crate::web::extract::{Locale, SID_KEY, member_with};
+use crate::web::extract::{Locale, SID_KEY, load_login, member_with};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::meetings::format::{hm, weekday};
 use crate::web::record_page::href;
+use crate::web::see_other;
 
 /// Mount `/`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -142,7 +143,7 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     // zone). What needs an admin's look depends on the time and on
     // bookkeeping (last use, mail delivery), and the previous login is the
     // session's: read on every visit, each with one indexed query.
-    let (member, loaded) = member_with(&req, move |conn, actor, locale| {
+    let loaded = member_with(&req, move |conn, actor, locale| {
         let org_id = &actor.organization_id;
         let member_count = *cache::for_actor(actor, "dashboard#members".into(), || {
             users::member_count(conn, org_id)
@@ -201,7 +202,14 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
             previous_login_at,
         })
     })
-    .await?;
+    .await;
+    let (member, loaded) = match loaded {
+        // An operator in no organisation starts on the platform.
+        Err(AppError::NoOrganization) if load_login(&req).await?.is_some_and(|u| u.operator) => {
+            return Ok(see_other("/platform"));
+        }
+        other => other?,
+    };
     let l = LayoutCtx::new(&member, Nav::Dashboard);
     let (lang, t, tz) = (member.lang, l.t, member.tz);
     let actor = &member.actor;

@@ -8,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::db::DbConn;
 use crate::domain::actor::Actor;
+use crate::domain::operators;
 use crate::domain::sessions;
 use crate::domain::sessions::{LoginUser, MembershipChoice};
 use crate::error::AppError;
@@ -176,6 +177,82 @@ where
         token,
     };
     Ok((member, out))
+}
+
+/// A signed-in operator (someone who runs Portaal itself), whether or not
+/// they belong to an organisation. Anyone else — a tenant's admin, staff,
+/// an anonymous visitor, an expired login — gets 404: the platform's door
+/// is not seen, and there is no login redirect to give it away.
+pub struct Operator {
+    /// The proof the platform's domain functions ask for.
+    pub operator: operators::Operator,
+    /// The user.
+    pub user: LoginUser,
+    /// The language of the interface: the user's choice, else the browser's.
+    pub lang: Lang,
+    /// The CSRF token for forms.
+    pub csrf: String,
+    /// A message to show once.
+    pub flash: Option<Flash>,
+    /// The path of this request (for "return here" links).
+    pub path: String,
+    /// The operator also belongs to an organisation (the backoffice is open
+    /// to them too).
+    pub in_organization: bool,
+}
+
+impl FromRequest for Operator {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(operator_with(&req, |_, _| Ok(())).await?.0) })
+    }
+}
+
+/// Load the signed-in operator and run `f` as them in the same database
+/// job (the login's lookup, which reads the flag, then `f`). `f` does not
+/// run for anyone who is not an operator: they get [`AppError::NotFound`].
+pub async fn operator_with<T, F>(req: &HttpRequest, f: F) -> Result<(Operator, T), AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &operators::Operator) -> Result<T, AppError> + Send + 'static,
+{
+    let token: Option<String> = req.get_session().get(SID_KEY).unwrap_or(None);
+    let Some(token) = token else {
+        return Err(AppError::NotFound);
+    };
+    let state = state(req)?;
+    let now = state.clock.now();
+    let ip = ClientIp::of(req).0;
+    let mut f = Some(f);
+    let (user, in_organization, operator, out) = state
+        .db(move |conn| {
+            let Some((user, memberships)) = sessions::login_of(conn, &token, now)? else {
+                return Err(AppError::NotFound);
+            };
+            let operator = operators::Operator::of(&user, Some(ip.clone()))?;
+            let f = f
+                .take()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a job ran twice")))?;
+            let out = f(conn, &operator)?;
+            Ok((user, !memberships.is_empty(), operator, out))
+        })
+        .await?;
+    let lang = user.lang().or(request_lang(req)).unwrap_or_default();
+    Ok((
+        Operator {
+            operator,
+            user,
+            lang,
+            csrf: csrf::token_of(req).0,
+            flash: Flash::from_request(req),
+            path: crate::web::return_path(req),
+            in_organization,
+        },
+        out,
+    ))
 }
 
 /// The language and time zone a member works in.

@@ -111,6 +111,8 @@ pub struct LayoutCtx {
     pub errors: Vec<ErrorLink>,
     /// Errors shown further down (a section's own form): the title says so.
     pub errors_below: bool,
+    /// The user runs Portaal itself: the header links `/platform`.
+    pub is_operator: bool,
 }
 
 /// The label of a role in a language.
@@ -245,6 +247,7 @@ impl LayoutCtx {
             path: m.path.clone(),
             errors: vec![],
             errors_below: false,
+            is_operator: m.user.operator,
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod organization;
 pub mod organization_billing;
 pub mod outbox;
 pub mod password_reset;
+pub mod platform;
 pub mod preferences;
 pub mod record_page;
 pub mod setup;
@@ -66,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     users::routes(cfg);
     mail_footer::routes(cfg);
     outbox::routes(cfg);
+    platform::routes(cfg);
 }
 
 thread_local! {

@@ -33,19 +33,25 @@ async fn set_language(
     let lang = Lang::from_code(&form.lang)
         .filter(|l| l.code() == form.lang)
         .ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
-    // Logged in: remember it on the account, for every device.
+    // Logged in: remember it on the account, for every device. A user in
+    // no organisation (an operator on /platform) keeps it in the cookie.
     let logged_in = req
         .get_session()
         .get::<String>(SID_KEY)
         .unwrap_or(None)
         .is_some();
     if logged_in {
-        let member = crate::web::extract::load_member(&req).await?;
-        let now = state.clock.now();
-        let actor = member.actor.clone();
-        state
-            .db(move |conn| crate::domain::users::set_language(conn, now, &actor, lang))
-            .await?;
+        match crate::web::extract::load_member(&req).await {
+            Ok(member) => {
+                let now = state.clock.now();
+                let actor = member.actor.clone();
+                state
+                    .db(move |conn| crate::domain::users::set_language(conn, now, &actor, lang))
+                    .await?;
+            }
+            Err(AppError::NoOrganization) => {}
+            Err(e) => return Err(e),
+        }
     }
     let mut res = see_other(&safe_next(form.next.as_deref()));
     let cookie = Cookie::build(LANG_COOKIE, lang.code())

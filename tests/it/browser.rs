@@ -2205,3 +2205,44 @@ async fn undo_after_deleting_a_meeting() {
     assert_eq!(js(c, &in_week).await, json!(1), "back in the week");
     browser.close().await;
 }
+
+#[actix_web::test]
+async fn platform_passes_axe() {
+    if !e2e_enabled("platform_passes_axe") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    visit(c, &app, "/login?next=/platform").await;
+    choose_language(c, "nl").await;
+    log_in(c, portaal::domain::demo::OPERATOR_EMAIL).await;
+    assert_eq!(path(c).await, "/platform");
+    assert!(text_of(c, "h1").await.contains("Organisaties"));
+    check_page(c).await;
+    screenshot_narrow(c, "platform-nl").await;
+    choose_language(c, "en").await;
+    assert_eq!(path(c).await, "/platform");
+    assert!(text_of(c, "h1").await.contains("Organisations"));
+    check_page(c).await;
+    log_out(c).await;
+
+    // A tenant admin who is an operator too: the header links the platform.
+    let now = chrono::Utc::now().naive_utc();
+    app.db(move |conn| {
+        portaal::domain::operators::set(
+            conn,
+            now,
+            &portaal::domain::actor::AuditActor::system("operator grant"),
+            ADMIN,
+            true,
+        )
+        .unwrap()
+    })
+    .await;
+    log_in(c, ADMIN).await;
+    assert!(is_shown(c, "a.platform-link").await);
+    check_page(c).await;
+    screenshot_narrow(c, "dashboard-operator").await;
+    browser.close().await;
+}

@@ -24,6 +24,7 @@ mod mail_delivery;
 mod mail_footer;
 mod meetings;
 mod password_reset;
+mod platform;
 mod preferences;
 mod reference;
 mod security;

@@ -799,7 +799,8 @@ async fn password_change_checks_input_and_ends_other_sessions() {
 async fn demo_data_is_created_once() {
     let app = TestApp::demo().await;
     let before = demo_counts(&app).await;
-    assert_eq!((before.0, before.1, before.2), (2, 2, 3));
+    // Users: the admin, the staff member and the operator (in no organisation).
+    assert_eq!((before.0, before.1, before.2), (3, 2, 3));
     let created = app
         .db(|c| {
             portaal::domain::demo::ensure(

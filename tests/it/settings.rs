@@ -356,8 +356,8 @@ async fn clearing_demo_data_needs_the_typed_name() {
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM contacts").await, 0);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM users").await,
-        2,
-        "people stay"
+        3,
+        "people stay (the admin, the staff member, the operator)"
     );
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'organization.cleared' AND after_json LIKE '%\"apiClients\":2%'").await,

@@ -111,6 +111,7 @@ pub struct TestApp {
 pub const ADMIN: &str = domain::demo::ADMIN_EMAIL;
 pub const STAFF: &str = domain::demo::STAFF_EMAIL;
 pub const PASSWORD: &str = domain::demo::PASSWORD;
+pub const OPERATOR: &str = domain::demo::OPERATOR_EMAIL;
 
 impl TestApp {
     /// An empty installation (no users: setup is open).
