@@ -195,11 +195,37 @@ document.addEventListener("keydown", function (event) {
   if (target.isContentEditable || (target.closest &&
       target.closest("input, select, textarea, [role='tablist'], [role='dialog']"))) return;
   var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  var link = Array.prototype.find.call(document.querySelectorAll("[aria-keyshortcuts]"), function (e) {
+  if (!shortcutLink(key)) return;
+  event.preventDefault();
+  // While htmx swaps, the new links may not be wired to htmx yet (a click
+  // would load a whole page): the key waits until the swap has settled.
+  if (htmxBusy) {
+    pendingShortcut = key;
+  } else {
+    shortcutLink(key).click();
+  }
+});
+function shortcutLink(key) {
+  return Array.prototype.find.call(document.querySelectorAll("[aria-keyshortcuts]"), function (e) {
     return e.getAttribute("aria-keyshortcuts").split(" ").indexOf(key) >= 0 &&
       e.getClientRects().length > 0;
   });
-  if (!link) return;
-  event.preventDefault();
-  link.click();
+}
+var htmxBusy = false, pendingShortcut = null, htmxBusyTimer = null;
+function htmxIdle() {
+  htmxBusy = false;
+  clearTimeout(htmxBusyTimer);
+  var key = pendingShortcut;
+  pendingShortcut = null;
+  var link = key && shortcutLink(key);
+  if (link) link.click();
+}
+document.addEventListener("htmx:beforeRequest", function () {
+  htmxBusy = true;
+  clearTimeout(htmxBusyTimer);
+  htmxBusyTimer = setTimeout(htmxIdle, 3000);
+});
+document.addEventListener("htmx:afterSettle", htmxIdle);
+document.addEventListener("htmx:afterRequest", function (event) {
+  if (!event.detail.successful) htmxIdle();
 });
