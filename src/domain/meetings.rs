@@ -770,6 +770,32 @@ pub enum Outcome {
     Overlaps(Vec<MeetingRow>),
 }
 
+/// Store a checked meeting under `id` (new, or back after an undo).
+fn insert(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    org: &str,
+    id: &str,
+    v: &ValidMeeting,
+) -> QueryResult<usize> {
+    diesel::insert_into(meetings::table)
+        .values((
+            meetings::id.eq(id),
+            meetings::organization_id.eq(org),
+            meetings::employee_id.eq(&v.employee_id),
+            meetings::location_id.eq(v.location_id.as_deref()),
+            meetings::customer_id.eq(v.customer_id.as_deref()),
+            meetings::contact_id.eq(v.contact_id.as_deref()),
+            meetings::date_from.eq(v.date_from),
+            meetings::date_to.eq(v.date_to),
+            meetings::notes.eq(&v.notes),
+            meetings::subject.eq(&v.subject),
+            meetings::created_at.eq(now),
+            meetings::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
 /// Create a meeting (times local to `tz`); audited. With overlapping
 /// meetings it saves only when `allow_overlap` is set.
 pub fn create(
@@ -789,22 +815,7 @@ pub fn create(
             return Ok(Outcome::Overlaps(overlaps));
         }
         let id = new_id();
-        diesel::insert_into(meetings::table)
-            .values((
-                meetings::id.eq(&id),
-                meetings::organization_id.eq(&org),
-                meetings::employee_id.eq(&v.employee_id),
-                meetings::location_id.eq(v.location_id.as_deref()),
-                meetings::customer_id.eq(v.customer_id.as_deref()),
-                meetings::contact_id.eq(v.contact_id.as_deref()),
-                meetings::date_from.eq(v.date_from),
-                meetings::date_to.eq(v.date_to),
-                meetings::notes.eq(&v.notes),
-                meetings::subject.eq(&v.subject),
-                meetings::created_at.eq(now),
-                meetings::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        insert(conn, now, &org, &id, &v)?;
         let after = find(conn, &org, &id)?;
         audit::record(
             conn,
@@ -978,22 +989,17 @@ pub fn undo_delete(
             }
             _ => None,
         };
-        diesel::insert_into(meetings::table)
-            .values((
-                meetings::id.eq(&id),
-                meetings::organization_id.eq(&org),
-                meetings::employee_id.eq(&kept.employee_id),
-                meetings::location_id.eq(location),
-                meetings::customer_id.eq(customer),
-                meetings::contact_id.eq(contact),
-                meetings::date_from.eq(from),
-                meetings::date_to.eq(to),
-                meetings::notes.eq(&kept.notes),
-                meetings::subject.eq(&kept.subject),
-                meetings::created_at.eq(now),
-                meetings::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        let back = ValidMeeting {
+            subject: kept.subject,
+            employee_id: kept.employee_id,
+            location_id: location,
+            customer_id: customer,
+            contact_id: contact,
+            date_from: from,
+            date_to: to,
+            notes: kept.notes,
+        };
+        insert(conn, now, &org, &id, &back)?;
         let after = find(conn, &org, &id)?;
         audit::record(
             conn,
