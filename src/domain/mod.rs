@@ -19,6 +19,7 @@ pub mod locations;
 pub mod mail;
 pub mod markdown;
 pub mod meetings;
+pub mod modules;
 pub mod members;
 pub mod oauth;
 pub mod once_views;
