@@ -104,7 +104,10 @@ impl Modules {
 
     /// The stored form: names separated by single spaces, in order.
     pub fn to_stored(self) -> String {
-        self.iter().map(Module::as_str).collect::<Vec<_>>().join(" ")
+        self.iter()
+            .map(Module::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Read the stored form; unknown names are skipped (a module removed
