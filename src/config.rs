@@ -46,6 +46,8 @@ pub struct Config {
     pub mail_from: String,
     /// How long an API access token lives, in seconds.
     pub token_lifetime_secs: i64,
+    /// How long a new organisation's trial lasts, in days.
+    pub trial_days: i64,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -62,6 +64,7 @@ pub struct RawConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub token_lifetime: Option<String>,
+    pub trial_days: Option<String>,
 }
 
 impl RawConfig {
@@ -80,6 +83,7 @@ impl RawConfig {
             smtp_url: var("PORTAAL_SMTP_URL"),
             mail_from: var("PORTAAL_MAIL_FROM"),
             token_lifetime: var("PORTAAL_TOKEN_LIFETIME"),
+            trial_days: var("PORTAAL_TRIAL_DAYS"),
         }
     }
 }
@@ -171,6 +175,17 @@ impl Config {
                 }
             },
         };
+        let trial_days = match &raw.trial_days {
+            None => crate::domain::subscriptions::DEFAULT_TRIAL_DAYS,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (1..=365).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_TRIAL_DAYS: `{v}` is not a number of days from 1 to 365"
+                    )));
+                }
+            },
+        };
         let mail_from = raw
             .mail_from
             .clone()
@@ -181,6 +196,7 @@ impl Config {
             crate::mailer::Mailer::new("smtp://localhost", &mail_from).map_err(ConfigError::new)?;
         }
         Ok(Self {
+            trial_days,
             token_lifetime_secs,
             smtp_url: raw.smtp_url,
             mail_from,

@@ -3,6 +3,7 @@
 //! `http::errors`, and how it looks (page, htmx fragment or JSON) is chosen
 //! where the app is assembled.
 
+use crate::domain::modules::Module;
 use crate::domain::scopes::{Operation, Scope};
 use crate::i18n::{Messages, fill};
 
@@ -89,6 +90,32 @@ pub enum ErrorCode {
     InvalidKvk,
     /// A KvK number for an organisation outside the Netherlands.
     KvkOnlyNl,
+    /// A plan that is archived takes no new subscriptions.
+    PlanArchived,
+    /// Fewer than one seat.
+    SeatsAtLeastOne,
+    /// More seats than allowed (the most).
+    SeatsAtMost(i64),
+    /// Fewer seats than the organisation has members (how many).
+    SeatsBelowMembers(i64),
+    /// A module the plan does not offer as an add-on (named).
+    ModuleNotOffered(String),
+    /// A subscription cannot start without complete billing details.
+    BillingDetailsMissing,
+    /// A subscription is already running.
+    AlreadySubscribed,
+    /// Nothing that can be cancelled.
+    NothingToCancel,
+    /// No cancellation to withdraw.
+    NothingToUndo,
+    /// A number of days outside 1 to the most.
+    DaysRange(i64),
+    /// Only a trial (running or ended) can be extended.
+    NotTrialing,
+    /// Only a running subscription can change.
+    NotRunning,
+    /// A cancellation is pending: undo it first.
+    CancelPending,
 }
 
 impl ErrorCode {
@@ -138,6 +165,19 @@ impl ErrorCode {
             ErrorCode::VatCountryMismatch(_) => "vat_country_mismatch",
             ErrorCode::InvalidKvk => "invalid_kvk_number",
             ErrorCode::KvkOnlyNl => "kvk_only_nl",
+            ErrorCode::PlanArchived => "plan_archived",
+            ErrorCode::SeatsAtLeastOne => "seats_too_few",
+            ErrorCode::SeatsAtMost(_) => "seats_too_many",
+            ErrorCode::SeatsBelowMembers(_) => "seats_below_members",
+            ErrorCode::ModuleNotOffered(_) => "module_not_offered",
+            ErrorCode::BillingDetailsMissing => "billing_details_missing",
+            ErrorCode::AlreadySubscribed => "already_subscribed",
+            ErrorCode::NothingToCancel => "nothing_to_cancel",
+            ErrorCode::NothingToUndo => "nothing_to_undo",
+            ErrorCode::DaysRange(_) => "days_out_of_range",
+            ErrorCode::NotTrialing => "not_trialing",
+            ErrorCode::NotRunning => "not_running",
+            ErrorCode::CancelPending => "cancel_pending",
         }
     }
 
@@ -189,6 +229,19 @@ impl ErrorCode {
             ErrorCode::VatCountryMismatch(prefix) => fill(t.err_vat_country, &[prefix]),
             ErrorCode::InvalidKvk => t.err_kvk.into(),
             ErrorCode::KvkOnlyNl => t.err_kvk_only_nl.into(),
+            ErrorCode::PlanArchived => t.err_plan_archived.into(),
+            ErrorCode::SeatsAtLeastOne => t.err_seats_at_least_one.into(),
+            ErrorCode::SeatsAtMost(n) => fill(t.err_seats_at_most, &[n]),
+            ErrorCode::SeatsBelowMembers(n) => fill(t.err_seats_below_members, &[n]),
+            ErrorCode::ModuleNotOffered(m) => fill(t.err_module_not_offered, &[m]),
+            ErrorCode::BillingDetailsMissing => t.err_billing_details_missing.into(),
+            ErrorCode::AlreadySubscribed => t.err_already_subscribed.into(),
+            ErrorCode::NothingToCancel => t.err_nothing_to_cancel.into(),
+            ErrorCode::NothingToUndo => t.err_nothing_to_undo.into(),
+            ErrorCode::DaysRange(n) => fill(t.err_days_range, &[n]),
+            ErrorCode::NotTrialing => t.err_not_trialing.into(),
+            ErrorCode::NotRunning => t.err_not_running.into(),
+            ErrorCode::CancelPending => t.err_cancel_pending.into(),
         }
     }
 }
@@ -234,6 +287,13 @@ pub enum AppError {
     Forbidden {
         operation: Option<Operation>,
         missing: Option<Scope>,
+    },
+    /// The operation belongs to a module the organisation's subscription
+    /// does not give (now).
+    #[error("module not subscribed: {module}")]
+    ModuleNotSubscribed {
+        module: Module,
+        operation: Option<Operation>,
     },
     /// The user belongs to no organisation.
     #[error("no organisation")]

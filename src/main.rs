@@ -211,9 +211,15 @@ fn create_admin(
     let hash = password::hash_blocking(&password)?;
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
-    let (org, user) =
-        domain::users::create_admin(&mut conn, SystemClock.now(), email, organization, &hash)
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (org, user) = domain::users::create_admin(
+        &mut conn,
+        SystemClock.now(),
+        email,
+        organization,
+        &hash,
+        config.trial_days,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     println!(
         "{} is now an admin (TENANT.BACKOFFICE) of {} ({})",
         user.email, org.name, org.slug

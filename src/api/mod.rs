@@ -151,6 +151,8 @@ impl Api {
             .db(move |conn| {
                 let (actor, _) = tokens::actor_for_token(conn, &token, now, Some(ip.clone()))?
                     .ok_or(AppError::InvalidToken)?;
+                // The whole door belongs to the `api` module.
+                actor.require_module(crate::domain::modules::Module::Api)?;
                 let f = f
                     .take()
                     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a job ran twice")))?;
@@ -405,6 +407,22 @@ pub fn error_response(status: StatusCode, err: Option<&AppError>, lang: Lang) ->
             (
                 "insufficient_scope",
                 fill(t.error_403_operation, &[&op.name(), &scope]),
+            )
+        }
+        Some(AppError::ModuleNotSubscribed { module, operation }) => {
+            extra.insert("module".into(), module.as_str().into());
+            if let Some(op) = operation {
+                extra.insert("operation".into(), op.name().into());
+            }
+            (
+                "module_not_subscribed",
+                fill(
+                    t.error_403_module,
+                    &[
+                        &operation.map_or("api", |op| op.name()),
+                        &module.label(lang),
+                    ],
+                ),
             )
         }
         Some(AppError::Validation(fields)) => {

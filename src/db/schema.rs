@@ -350,6 +350,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        code -> Text,
+        name_nl -> Text,
+        name_en -> Text,
+        currency -> Text,
+        seat_price_month -> BigInt,
+        seat_price_year -> BigInt,
+        modules -> Text,
+        is_default -> Bool,
+        sort_order -> Integer,
+        archived_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_addons (plan_id, module) {
+        plan_id -> Text,
+        module -> Text,
+        price_month -> BigInt,
+        price_year -> BigInt,
+    }
+}
+
+diesel::table! {
+    subscription_charges (id) {
+        id -> Text,
+        subscription_id -> Text,
+        kind -> Text,
+        detail -> Text,
+        quantity -> BigInt,
+        unit_price -> BigInt,
+        amount -> BigInt,
+        period_from -> Timestamp,
+        period_to -> Timestamp,
+        invoice_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        organization_id -> Text,
+        plan_id -> Text,
+        status -> Text,
+        billing_interval -> Text,
+        seats -> Integer,
+        seat_price -> BigInt,
+        addons -> Text,
+        modules -> Text,
+        trial_end -> Nullable<Timestamp>,
+        period_anchor -> Nullable<Timestamp>,
+        period_number -> Integer,
+        current_period_start -> Nullable<Timestamp>,
+        current_period_end -> Nullable<Timestamp>,
+        cancel_at -> Nullable<Timestamp>,
+        canceled_at -> Nullable<Timestamp>,
+        scheduled_plan_id -> Nullable<Text>,
+        scheduled_interval -> Nullable<Text>,
+        scheduled_seats -> Nullable<Integer>,
+        scheduled_addons -> Nullable<Text>,
+        is_current -> Bool,
+        external_id -> Nullable<Text>,
+        metadata -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(data_versions -> organizations (organization_id));
 diesel::joinable!(customers -> organizations (organization_id));
 diesel::joinable!(customers -> countries (country_code));
@@ -364,6 +439,9 @@ diesel::joinable!(meetings -> contacts (contact_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organization_images -> organizations (organization_id));
 diesel::joinable!(organization_addresses -> organizations (organization_id));
+diesel::joinable!(plan_addons -> plans (plan_id));
+diesel::joinable!(subscriptions -> organizations (organization_id));
+diesel::joinable!(subscription_charges -> subscriptions (subscription_id));
 diesel::joinable!(organization_addresses -> countries (country_code));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
@@ -404,5 +482,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_extensions,
     once_views,
     job_runs,
+    plans,
+    plan_addons,
+    subscriptions,
+    subscription_charges,
     password_resets,
 );

@@ -1,6 +1,8 @@
 //! Who is acting, in which organisation, and the one permission check.
 
-use crate::domain::scopes::{Operation, Role, ScopeSet};
+use crate::domain::entitlement::InEffect;
+use crate::domain::modules::{Module, Modules};
+use crate::domain::scopes::{Level, Operation, Role, ScopeSet};
 use crate::error::AppError;
 
 /// What kind of actor this is.
@@ -35,6 +37,9 @@ pub struct Actor {
     /// (lets lists reuse a cached total; see `paging::cached_count`).
     pub data_version: Option<i64>,
     scopes: ScopeSet,
+    /// What the organisation's subscription gives now (see
+    /// `subscriptions::in_effect`); set by the door the request came in by.
+    entitlement: InEffect,
 }
 
 impl Actor {
@@ -56,6 +61,7 @@ impl Actor {
             },
             ip,
             data_version: None,
+            entitlement: EVERYTHING,
         }
     }
 
@@ -79,7 +85,41 @@ impl Actor {
             },
             ip,
             data_version: None,
+            entitlement: EVERYTHING,
         }
+    }
+
+    /// The same actor, limited to what the organisation's subscription
+    /// gives now.
+    pub fn with_entitlement(mut self, entitlement: InEffect) -> Self {
+        self.entitlement = entitlement;
+        self
+    }
+
+    /// What the organisation's subscription gives now.
+    pub fn entitlement(&self) -> &InEffect {
+        &self.entitlement
+    }
+
+    /// Does the subscription let this actor use `module` for `op` now? A
+    /// module that is on allows everything; a canceled subscription's
+    /// modules stay readable for admins.
+    pub fn module_allows(&self, module: Module, op: Operation) -> bool {
+        self.entitlement.modules.has(module)
+            || (self.entitlement.readable.has(module)
+                && op.required_scope().level == Level::Read
+                && self.is_admin())
+    }
+
+    /// Is this a member with the admin role?
+    pub fn is_admin(&self) -> bool {
+        matches!(
+            self.kind,
+            ActorKind::Member {
+                role: Role::Backoffice,
+                ..
+            }
+        )
     }
 
     /// The same actor, knowing the organisation's current data version.
@@ -93,17 +133,36 @@ impl Actor {
         &self.scopes
     }
 
-    /// May this actor do `op`?
+    /// May this actor do `op` (its role or scopes, and the subscription's
+    /// modules)?
     pub fn can(&self, op: Operation) -> bool {
-        self.scopes.allows(op)
+        self.require(op).is_ok()
     }
 
-    /// The one permission check: `Ok` or 403 naming the missing scope.
+    /// The one permission check: `Ok`, or 403 naming the missing scope, or
+    /// 403 naming the module the subscription does not give.
     pub fn require(&self, op: Operation) -> Result<(), AppError> {
-        if self.can(op) {
+        if !self.scopes.allows(op) {
+            return Err(AppError::forbidden(op));
+        }
+        match op.module() {
+            Some(module) if !self.module_allows(module, op) => Err(AppError::ModuleNotSubscribed {
+                module,
+                operation: Some(op),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// A whole door that belongs to a module (the API: `api`).
+    pub fn require_module(&self, module: Module) -> Result<(), AppError> {
+        if self.entitlement.modules.has(module) {
             Ok(())
         } else {
-            Err(AppError::forbidden(op))
+            Err(AppError::ModuleNotSubscribed {
+                module,
+                operation: None,
+            })
         }
     }
 
@@ -133,6 +192,14 @@ impl Actor {
         }
     }
 }
+
+/// What an actor made outside a request may use: everything (the command
+/// line, the demo, tests that build actors by hand).
+const EVERYTHING: InEffect = InEffect {
+    status: crate::domain::entitlement::Status::Active,
+    modules: Modules::ALL,
+    readable: Modules::ALL,
+};
 
 /// Who did it, as written into the log.
 #[derive(Clone, Debug)]

@@ -13,8 +13,11 @@ use crate::domain::customers::{self, CustomerInput};
 use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
+use crate::domain::modules::Modules;
 use crate::domain::operators;
+use crate::domain::proration::Interval;
 use crate::domain::scopes::Role;
+use crate::domain::subscriptions;
 use crate::domain::{members, organizations, reference, users};
 use crate::error::AppError;
 
@@ -87,8 +90,8 @@ pub fn ensure(
     ];
     let actor = AuditActor::system("demo");
     db::write(conn, |conn| {
-        let org = organizations::create(conn, now, &actor, "Demo BV", true)?;
-        let partner = organizations::create(conn, now, &actor, "Demo Partner BV", true)?;
+        let org = organizations::create(conn, now, &actor, "Demo BV", true, 30)?;
+        let partner = organizations::create(conn, now, &actor, "Demo Partner BV", true, 5)?;
         let admin = match users::find_by_email(conn, ADMIN_EMAIL)? {
             Some(u) => u,
             None => users::create(
@@ -190,6 +193,19 @@ pub fn ensure(
                 vat_id: "NL862301546B01".into(),
                 kvk_number: "30123456".into(),
                 version: 0,
+            },
+        )?;
+        // Demo BV pays yearly for the larger plan; Demo Partner BV is in
+        // the last days of its trial.
+        subscriptions::start(
+            conn,
+            now,
+            &as_admin,
+            &subscriptions::Order {
+                plan: "plus".into(),
+                interval: Interval::Year,
+                seats: 5,
+                addons: Modules::NONE,
             },
         )?;
         for (name, street, postal, city, hours) in DEMO_LOCATIONS {

@@ -43,6 +43,17 @@ impl Module {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
+    /// The module's name on screens.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        let t = lang.t();
+        match self {
+            Module::Meetings => t.module_meetings,
+            Module::Customers => t.module_customers,
+            Module::Api => t.module_api,
+            Module::Webhooks => t.module_webhooks,
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -63,8 +74,11 @@ impl Modules {
     pub const NONE: Modules = Modules(0);
 
     /// Every module.
+    pub const ALL: Modules = Modules(0b1111);
+
+    /// Every module.
     pub fn all() -> Self {
-        Module::ALL.into_iter().collect()
+        Self::ALL
     }
 
     /// Does the set hold `m`?
@@ -158,6 +172,7 @@ mod tests {
         assert_eq!(Modules::from_stored(" api  meetings nope"), set);
         assert_eq!(Modules::from_stored(""), Modules::NONE);
         assert_eq!(Modules::all().iter().count(), Module::ALL.len());
+        assert_eq!(Modules::ALL, Module::ALL.into_iter().collect::<Modules>());
         assert!(!set.without(Module::Api).has(Module::Api));
         assert_eq!(Modules::all().minus(set).to_stored(), "customers webhooks");
         assert_eq!(

@@ -14,12 +14,14 @@ use diesel::prelude::*;
 
 use crate::crypto;
 use crate::db::schema::{
-    access_tokens, api_client_secrets, api_clients, data_versions, oauth_failures,
+    access_tokens, api_client_secrets, api_clients, data_versions, oauth_failures, subscriptions,
 };
 use crate::db::{self, DbConn, Stamp, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::api_clients::{ApiClient, Status};
 use crate::domain::auth::{self, Checks};
+use crate::domain::entitlement::{InEffect, Status as SubscriptionStatus, in_effect};
+use crate::domain::modules::Modules;
 use crate::domain::scopes::ScopeSet;
 use crate::error::AppError;
 use crate::password::Lane;
@@ -392,6 +394,8 @@ pub struct TokenInfo {
     pub expires_at: NaiveDateTime,
     /// The organisation's data version as read with the token.
     pub data_version: Option<i64>,
+    /// What the organisation's subscription gives at the moment of reading.
+    pub entitlement: InEffect,
 }
 
 type TokenRow = (
@@ -402,6 +406,12 @@ type TokenRow = (
     String,
     Option<NaiveDateTime>,
     Option<i64>,
+    (
+        Option<String>,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    ),
 );
 
 /// The live token `token`, in one query (with the client, the secret's last
@@ -422,6 +432,11 @@ pub fn live_token(
         .left_join(
             data_versions::table
                 .on(data_versions::organization_id.eq(api_clients::organization_id)),
+        )
+        .left_join(
+            subscriptions::table.on(subscriptions::organization_id
+                .eq(api_clients::organization_id)
+                .and(subscriptions::is_current.eq(true))),
         )
         .filter(access_tokens::id.eq(id))
         .filter(access_tokens::expires_at.gt(Stamp(now)))
@@ -445,12 +460,37 @@ pub fn live_token(
             access_tokens::secret_id,
             api_client_secrets::last_used_at,
             data_versions::version.nullable(),
+            (
+                subscriptions::status.nullable(),
+                subscriptions::modules.nullable(),
+                subscriptions::trial_end.nullable(),
+                subscriptions::cancel_at.nullable(),
+            ),
         ))
         .first(c)
         .optional())?;
-    let Some((client, scopes, issued_at, expires_at, secret_id, secret_used, data_version)) = row
+    let Some((
+        client,
+        scopes,
+        issued_at,
+        expires_at,
+        secret_id,
+        secret_used,
+        data_version,
+        (status, modules, trial_end, cancel_at),
+    )) = row
     else {
         return Ok(None);
+    };
+    let entitlement = match status.as_deref().and_then(SubscriptionStatus::parse) {
+        Some(status) => in_effect(
+            status,
+            Modules::from_stored(modules.as_deref().unwrap_or("")),
+            trial_end,
+            cancel_at,
+            now,
+        ),
+        None => InEffect::NOTHING,
     };
     if of_client.is_some_and(|c| c != client.id) {
         return Ok(None);
@@ -477,6 +517,7 @@ pub fn live_token(
         issued_at,
         expires_at,
         data_version,
+        entitlement,
     }))
 }
 
@@ -497,7 +538,8 @@ pub fn actor_for_token(
             c.name.clone(),
             info.scope.clone(),
             ip,
-        );
+        )
+        .with_entitlement(info.entitlement);
         if let Some(v) = info.data_version {
             actor = actor.with_data_version(v);
         }

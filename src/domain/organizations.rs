@@ -77,13 +77,15 @@ pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Organiz
         .optional()
 }
 
-/// Create an organisation with a free slug derived from `name`; audited.
+/// Create an organisation with a free slug derived from `name`, and its
+/// trial of `trial_days` on the default plan; audited.
 pub fn create(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &AuditActor,
     name: &str,
     demo: bool,
+    trial_days: i64,
 ) -> QueryResult<Organization> {
     let base = slugify(name);
     let mut slug = base.clone();
@@ -114,6 +116,7 @@ pub fn create(
         Event::new(Some(&id), "organization.created", "organization", Some(&id))
             .values(None::<&()>, Some(&org)),
     )?;
+    crate::domain::subscriptions::start_trial(conn, now, actor, &id, trial_days)?;
     Ok(org)
 }
 

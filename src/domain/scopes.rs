@@ -13,6 +13,8 @@
 
 use std::fmt;
 
+use crate::domain::modules::Module;
+
 /// How much a scope allows; higher levels include the lower ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -99,6 +101,24 @@ impl Resource {
 
     fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The module every operation on this resource belongs to; `None`:
+    /// core, always on (login, settings, users, locations, the
+    /// subscription, reference data, the audit log).
+    pub fn module(self) -> Option<Module> {
+        match self {
+            Resource::Meetings => Some(Module::Meetings),
+            Resource::Customers => Some(Module::Customers),
+            Resource::ApiClients => Some(Module::Api),
+            Resource::Organization
+            | Resource::Users
+            | Resource::Locations
+            | Resource::Subscriptions
+            | Resource::Languages
+            | Resource::Countries
+            | Resource::Audit => None,
+        }
     }
 }
 
@@ -289,6 +309,7 @@ impl Role {
                 whole(Level::Write, Resource::Customers),
                 whole(Level::Read, Resource::Countries),
                 whole(Level::Read, Resource::Languages),
+                whole(Level::Read, Resource::Subscriptions),
             ]),
             Role::Backoffice => ScopeSet::new(
                 Resource::ALL
@@ -321,6 +342,12 @@ macro_rules! catalogue {
                 match self { $( Operation::$variant => Scope {
                     resource: Resource::$resource, subpath: $sub, level: Level::$level,
                 } ),* }
+            }
+
+            /// The module this operation belongs to (`None`: core, always
+            /// on): its resource's.
+            pub fn module(self) -> Option<Module> {
+                self.required_scope().resource.module()
             }
 
             /// The API route (`("GET", "/locations")`), if the API offers it.
@@ -431,8 +458,14 @@ catalogue! {
         nl: "Kortingscode toepassen", en: "Apply a coupon";
     SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, None,
         nl: "Kortingscode verwijderen", en: "Clear the coupon";
+    SubscriptionCreate = "subscription_create", Subscriptions, None, Admin, None,
+        nl: "Abonnement starten", en: "Start a subscription";
+    SubscriptionUpdate = "subscription_update", Subscriptions, None, Admin, None,
+        nl: "Abonnement wijzigen (plaatsen, modules, abonnementsvorm)", en: "Change a subscription (seats, modules, plan)";
     SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, None,
         nl: "Abonnement opzeggen", en: "Cancel a subscription";
+    SubscriptionUndoCancel = "subscription_undo_cancel", Subscriptions, None, Admin, None,
+        nl: "Opzegging intrekken", en: "Withdraw a cancellation";
 
     LanguageList = "language_list", Languages, None, Read, Some(("GET", "/languages")),
         nl: "Talen opvragen", en: "List languages";

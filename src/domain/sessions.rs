@@ -8,8 +8,12 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::crypto;
-use crate::db::schema::{data_versions, memberships, organizations, sessions, users};
+use crate::db::schema::{
+    data_versions, memberships, organizations, sessions, subscriptions, users,
+};
 use crate::db::{DbConn, Stamp};
+use crate::domain::entitlement::{InEffect, Status, in_effect};
+use crate::domain::modules::Modules;
 use crate::domain::scopes::Role;
 use crate::i18n::Lang;
 
@@ -89,6 +93,7 @@ pub fn login_of(
             .left_join(
                 data_versions::table.on(data_versions::organization_id.eq(organizations::id)),
             )
+            .left_join(subscriptions_current())
             .filter(sessions::id.eq(&id))
             .filter(sessions::expires_at.gt(Stamp(now)))
             .select((LoginUser::as_select(), membership_columns().nullable(),))
@@ -157,9 +162,29 @@ pub struct MembershipChoice {
     /// The organisation's data version when this was read (`None` before
     /// its first audited change).
     pub data_version: Option<i64>,
+    /// The current subscription's stored status, modules, trial end and
+    /// cancellation (read with the login: what [`Self::in_effect`] needs).
+    pub subscription_status: Option<String>,
+    pub subscription_modules: Option<String>,
+    pub trial_end: Option<NaiveDateTime>,
+    pub cancel_at: Option<NaiveDateTime>,
 }
 
 impl MembershipChoice {
+    /// What the organisation's subscription gives at `now`.
+    pub fn in_effect(&self, now: NaiveDateTime) -> InEffect {
+        match self.subscription_status.as_deref().and_then(Status::parse) {
+            Some(status) => in_effect(
+                status,
+                Modules::from_stored(self.subscription_modules.as_deref().unwrap_or("")),
+                self.trial_end,
+                self.cancel_at,
+                now,
+            ),
+            None => InEffect::NOTHING,
+        }
+    }
+
     /// The role, parsed (unknown stored roles grant nothing: staff at most).
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Access)
@@ -182,7 +207,26 @@ pub type MembershipColumns = (
     organizations::time_zone,
     memberships::role,
     diesel::dsl::Nullable<data_versions::version>,
+    diesel::dsl::Nullable<subscriptions::status>,
+    diesel::dsl::Nullable<subscriptions::modules>,
+    diesel::dsl::Nullable<subscriptions::trial_end>,
+    diesel::dsl::Nullable<subscriptions::cancel_at>,
 );
+
+/// The join of an organisation's current subscription (left: an
+/// organisation without one reads as `None`).
+#[allow(clippy::type_complexity)]
+pub fn subscriptions_current() -> diesel::helper_types::On<
+    subscriptions::table,
+    diesel::dsl::And<
+        diesel::dsl::Eq<subscriptions::organization_id, organizations::id>,
+        diesel::dsl::Eq<subscriptions::is_current, bool>,
+    >,
+> {
+    subscriptions::table.on(subscriptions::organization_id
+        .eq(organizations::id)
+        .and(subscriptions::is_current.eq(true)))
+}
 
 /// The select of a [`MembershipChoice`] (memberships joined with their
 /// organisation and its data version).
@@ -194,5 +238,9 @@ pub fn membership_columns() -> MembershipColumns {
         organizations::time_zone,
         memberships::role,
         data_versions::version.nullable(),
+        subscriptions::status.nullable(),
+        subscriptions::modules.nullable(),
+        subscriptions::trial_end.nullable(),
+        subscriptions::cancel_at.nullable(),
     )
 }

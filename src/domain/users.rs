@@ -81,6 +81,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
 pub fn memberships_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<MembershipChoice>> {
     let mut rows = crate::db::direct!(conn, |c| memberships::table
         .inner_join(organizations::table.left_join(data_versions::table))
+        .left_join(crate::domain::sessions::subscriptions_current())
         .filter(memberships::user_id.eq(user_id))
         .filter(memberships::disabled.eq(false))
         .select(membership_columns())
@@ -228,6 +229,7 @@ pub fn setup_first(
     ip: Option<String>,
     input: &SetupInput,
     password_hash: &str,
+    trial_days: i64,
 ) -> Result<(User, String), AppError> {
     db::write(conn, |conn| {
         if any_exist(conn)? {
@@ -239,7 +241,14 @@ pub fn setup_first(
             label: input.email.clone(),
             ip,
         };
-        let org = orgs::create(conn, now, &actor, &input.organization_name, false)?;
+        let org = orgs::create(
+            conn,
+            now,
+            &actor,
+            &input.organization_name,
+            false,
+            trial_days,
+        )?;
         let user = create(
             conn,
             now,
@@ -280,6 +289,7 @@ pub fn create_admin(
     email: &str,
     organization_name: &str,
     password_hash: &str,
+    trial_days: i64,
 ) -> Result<(Organization, User), AppError> {
     let mut e = FieldErrors::default();
     let email = validate::email(&mut e, "email", email);
@@ -294,7 +304,7 @@ pub fn create_admin(
     db::write(conn, |conn| {
         let org = match orgs::find_by_slug(conn, &orgs::slugify(&org_name))? {
             Some(org) if org.name == org_name => org,
-            _ => orgs::create(conn, now, &actor, &org_name, false)?,
+            _ => orgs::create(conn, now, &actor, &org_name, false, trial_days)?,
         };
         let user = match find_by_email(conn, &email)? {
             Some(user) => user,

@@ -21,9 +21,10 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden { .. } | AppError::NoOrganization | AppError::Csrf => {
-                StatusCode::FORBIDDEN
-            }
+            AppError::Forbidden { .. }
+            | AppError::ModuleNotSubscribed { .. }
+            | AppError::NoOrganization
+            | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::LoginRequired => StatusCode::SEE_OTHER,
             AppError::InvalidToken => StatusCode::UNAUTHORIZED,
             AppError::UnknownRoute => StatusCode::NOT_FOUND,

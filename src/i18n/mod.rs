@@ -797,6 +797,31 @@ pub struct Messages {
     pub err_vat_country: &'static str,
     pub err_kvk: &'static str,
     pub err_kvk_only_nl: &'static str,
+    pub err_plan_archived: &'static str,
+    pub err_seats_at_least_one: &'static str,
+    pub err_seats_at_most: &'static str,
+    pub err_seats_below_members: &'static str,
+    pub err_module_not_offered: &'static str,
+    pub err_billing_details_missing: &'static str,
+    pub err_already_subscribed: &'static str,
+    pub err_nothing_to_cancel: &'static str,
+    pub err_nothing_to_undo: &'static str,
+    pub err_days_range: &'static str,
+    pub err_not_trialing: &'static str,
+    pub err_not_running: &'static str,
+    pub err_cancel_pending: &'static str,
+    pub module_meetings: &'static str,
+    pub module_customers: &'static str,
+    pub module_api: &'static str,
+    pub module_webhooks: &'static str,
+    pub error_module_off: &'static str,
+    pub error_module_off_admin: &'static str,
+    pub error_module_off_staff: &'static str,
+    pub error_403_module: &'static str,
+    pub banner_awaiting: &'static str,
+    pub banner_canceled: &'static str,
+    pub banner_start: &'static str,
+    pub ac_module_off: &'static str,
 }
 
 /// How an audit action reads in this language (unknown actions as they are).
@@ -870,6 +895,23 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "meeting.exported" => ("Afspraken geëxporteerd", "Meetings exported"),
         "customer.exported" => ("Klanten geëxporteerd", "Customers exported"),
         "audit.exported" => ("Auditlog geëxporteerd", "Audit log exported"),
+        "subscription.created" => ("Proefperiode begonnen", "Trial started"),
+        "subscription.started" => ("Abonnement gestart", "Subscription started"),
+        "subscription.updated" => ("Abonnement gewijzigd", "Subscription changed"),
+        "subscription.renewed" => ("Abonnement verlengd", "Subscription renewed"),
+        "subscription.trial_ended" => ("Proefperiode afgelopen", "Trial ended"),
+        "subscription.trial_extended" => ("Proefperiode verlengd", "Trial extended"),
+        "subscription.cancel_scheduled" => (
+            "Abonnement opgezegd per periode-einde",
+            "Subscription cancelled at period end",
+        ),
+        "subscription.cancel_undone" => ("Opzegging ingetrokken", "Cancellation withdrawn"),
+        "subscription.canceled" => ("Abonnement direct beëindigd", "Subscription ended at once"),
+        "subscription.ended" => ("Abonnement beëindigd", "Subscription ended"),
+        "subscription.change_withdrawn" => (
+            "Geplande wijziging ingetrokken",
+            "Scheduled change withdrawn",
+        ),
         _ => return action.to_string(),
     };
     match lang {
@@ -892,6 +934,7 @@ pub fn audit_resource(lang: Lang, resource_type: &str) -> String {
         "invitation" => ("Uitnodiging", "Invitation"),
         "organization" => ("Organisatie", "Organisation"),
         "language" => ("Taal", "Language"),
+        "subscription" => ("Abonnement", "Subscription"),
         _ => return resource_type.to_string(),
     };
     match lang {

@@ -1,5 +1,6 @@
-//! Background work, all of it here: mail delivery ([`mail`]) and
-//! housekeeping ([`housekeeping`]) now; invoice runs and webhook deliveries
+//! Background work, all of it here: mail delivery ([`mail`]),
+//! housekeeping ([`housekeeping`]) and the subscriptions' lifecycle
+//! ([`subscriptions`]) now; invoice runs and webhook deliveries
 //! later, in the same shape.
 //!
 //! Several instances may share one PostgreSQL database, so nothing runs
@@ -17,6 +18,7 @@
 
 pub mod housekeeping;
 pub mod mail;
+pub mod subscriptions;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,5 +76,6 @@ pub async fn run(state: Data<AppState>) {
             tracing::info!(sent, failed, "outbox delivered");
         }
         housekeeping::run_if_due(&state).await;
+        subscriptions::run_if_due(&state).await;
     }
 }

@@ -11,6 +11,7 @@ use actix_session::SessionExt;
 use futures_util::future::LocalBoxFuture;
 use std::future::ready;
 
+use crate::domain::modules::Module;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
 use crate::http::errors::minutes;
@@ -58,7 +59,8 @@ impl Ctx {
     }
 }
 
-fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String, Option<String>) {
+fn text_for(status: StatusCode, err: Option<&AppError>, lang: Lang) -> (String, Option<String>) {
+    let t = lang.t();
     match err {
         Some(AppError::Throttled { retry_after_secs }) => {
             (fill(t.error_429, &[&minutes(*retry_after_secs)]), None)
@@ -66,6 +68,9 @@ fn text_for(status: StatusCode, err: Option<&AppError>, t: &Messages) -> (String
         Some(AppError::Csrf) => (t.error_csrf.into(), None),
         Some(AppError::Busy { .. }) => (t.error_503.into(), None),
         Some(AppError::NoOrganization) => (t.error_no_organization.into(), None),
+        Some(AppError::ModuleNotSubscribed { module, .. }) => {
+            (fill(t.error_module_off, &[&module.label(lang)]), None)
+        }
         Some(AppError::Forbidden { missing, .. }) => (
             t.error_403.into(),
             missing.map(|s| fill(t.error_403_scope, &[&s])),
@@ -127,11 +132,19 @@ pub fn page(
     Box::pin(ready(standalone(&ctx, status, err)))
 }
 
-/// The operation a 403 refused, if it names one.
-fn forbidden_operation(err: Option<&AppError>) -> Option<Operation> {
+/// Why a 403 refused: the role (naming the operation when known), or the
+/// subscription (naming the module).
+#[derive(Clone, Copy)]
+enum Refusal {
+    Role(Option<Operation>),
+    Module(Module),
+}
+
+fn forbidden_operation(err: Option<&AppError>) -> Refusal {
     match err {
-        Some(AppError::Forbidden { operation, .. }) => *operation,
-        _ => None,
+        Some(AppError::Forbidden { operation, .. }) => Refusal::Role(*operation),
+        Some(AppError::ModuleNotSubscribed { module, .. }) => Refusal::Module(*module),
+        _ => Refusal::Role(None),
     }
 }
 
@@ -142,6 +155,10 @@ struct InAppPage {
     status: u16,
     title: &'static str,
     text: String,
+    /// What to do next, when there is something (the subscription's screen
+    /// for an admin whose module is off).
+    next: Option<(&'static str, &'static str)>,
+    hint: Option<&'static str>,
 }
 
 /// A 403 or 404 inside the backoffice: the sidebar and header stay, and the
@@ -150,18 +167,27 @@ fn in_app_page(
     m: &Member,
     req: &HttpRequest,
     status: StatusCode,
-    forbidden: Option<Operation>,
+    forbidden: Refusal,
 ) -> HttpResponse {
     let l = LayoutCtx::new(m, Nav::of_path(req.path()));
     let t = l.t;
+    let (mut next, mut hint) = (None, None);
     let (title, text) = if status == StatusCode::NOT_FOUND {
         (t.error_title_404, t.error_404_in_app.to_string())
     } else {
         let text = match forbidden {
+            Refusal::Module(module) => {
+                if m.actor.is_admin() {
+                    next = Some(("/settings/subscription", t.error_module_off_admin));
+                } else {
+                    hint = Some(t.error_module_off_staff);
+                }
+                fill(t.error_module_off, &[&module.label(m.lang)])
+            }
             // Members are refused only what their role does not allow:
             // what an administrator may do.
-            Some(_) => fill(t.error_403_admins, &[&m.current.organization_name]),
-            None => t.error_403.to_string(),
+            Refusal::Role(Some(_)) => fill(t.error_403_admins, &[&m.current.organization_name]),
+            Refusal::Role(None) => t.error_403.to_string(),
         };
         (t.error_title_403, text)
     };
@@ -169,6 +195,8 @@ fn in_app_page(
         status: status.as_u16(),
         title,
         text,
+        next,
+        hint,
         l,
     };
     match p.render() {
@@ -182,7 +210,7 @@ fn in_app_page(
 /// The error page of its own (no navigation), or an htmx fragment.
 fn standalone(ctx: &Ctx, status: StatusCode, err: Option<&AppError>) -> HttpResponse {
     let t = ctx.lang.t();
-    let (text, detail) = text_for(status, err, t);
+    let (text, detail) = text_for(status, err, ctx.lang);
     let mut res = HttpResponse::build(status);
     if let Some(AppError::Throttled { retry_after_secs } | AppError::Busy { retry_after_secs }) =
         err

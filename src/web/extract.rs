@@ -126,7 +126,8 @@ where
                     current.role(),
                     Some(ip.clone()),
                 )
-                .with_data_version(current.data_version.unwrap_or(0));
+                .with_data_version(current.data_version.unwrap_or(0))
+                .with_entitlement(current.in_effect(now));
                 let locale = Locale {
                     lang: user
                         .lang()

@@ -114,8 +114,11 @@ async fn submit(
     let result = if errors.is_empty() {
         let hash = state.passwords.hash(input.password.clone()).await?;
         let now = state.clock.now();
+        let trial_days = state.config.trial_days;
         state
-            .db(move |conn| users::setup_first(conn, now, Some(ip.0.clone()), &input, &hash))
+            .db(move |conn| {
+                users::setup_first(conn, now, Some(ip.0.clone()), &input, &hash, trial_days)
+            })
             .await
     } else {
         Err(AppError::Validation(errors))

@@ -1568,7 +1568,8 @@ async fn a_meeting_names_its_customer_and_contact() {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = chrono::Utc::now().naive_utc();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
+            .unwrap()
     })
     .await;
     let ander: String = app

@@ -405,7 +405,7 @@ async fn other_org_admin(app: &TestApp) -> Client {
     let now = app.clock.now();
     app.db(move |c| {
         let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
-        portaal::domain::users::create_admin(c, now, "beheer@ander.test", "Ander BV", &hash)
+        portaal::domain::users::create_admin(c, now, "beheer@ander.test", "Ander BV", &hash, 30)
             .unwrap();
     })
     .await;

@@ -1099,7 +1099,8 @@ async fn customers_and_contacts_are_per_organization_and_per_customer() {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = chrono::Utc::now().naive_utc();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
+            .unwrap()
     })
     .await;
     let mut other = app.login("baas@ander.test").await;
@@ -1290,7 +1291,7 @@ async fn the_customer_page_lists_its_upcoming_meetings() {
         let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
         let now = chrono::Utc::now().naive_utc();
         app.db(move |c| {
-            portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash)
+            portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
                 .unwrap()
         })
         .await;

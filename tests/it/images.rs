@@ -246,7 +246,8 @@ async fn images_are_per_organization() {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = chrono::Utc::now().naive_utc();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
+            .unwrap()
     })
     .await;
     let mut other = app.login("baas@ander.test").await;

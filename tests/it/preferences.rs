@@ -363,6 +363,7 @@ async fn organization_switcher_lists_memberships_and_switches() {
                 &portaal::domain::actor::AuditActor::system("test"),
                 "Other BV",
                 false,
+                30,
             )
             .unwrap()
             .id

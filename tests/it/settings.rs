@@ -304,7 +304,8 @@ async fn audit_log_shows_only_the_own_organization() {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = chrono::Utc::now().naive_utc();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
+            .unwrap()
     })
     .await;
     let mut other = app.login("baas@ander.test").await;
@@ -378,7 +379,8 @@ async fn clearing_demo_data_needs_the_typed_name() {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = chrono::Utc::now().naive_utc();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+        portaal::domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30)
+            .unwrap()
     })
     .await;
     let mut other = app.login("baas@ander.test").await;

@@ -29,7 +29,7 @@ pub async fn other_org(app: &TestApp) -> String {
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     let now = app.clock.now();
     app.db(move |c| {
-        portaal::domain::users::create_admin(c, now, OTHER_ADMIN, "Ander BV", &hash)
+        portaal::domain::users::create_admin(c, now, OTHER_ADMIN, "Ander BV", &hash, 30)
             .unwrap()
             .0
             .id

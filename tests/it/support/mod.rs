@@ -248,7 +248,7 @@ impl TestApp {
         let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
         let now = chrono::Utc::now().naive_utc();
         self.db(move |c| {
-            domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash).unwrap()
+            domain::users::create_admin(c, now, "baas@ander.test", "Ander BV", &hash, 30).unwrap()
         })
         .await;
         self.login("baas@ander.test").await
