@@ -18,6 +18,7 @@ pub enum Flash {
     PasswordChanged,
     LoggedOut,
     OrganizationSwitched,
+    OrganizationCreated,
     Welcome,
     ApiClientSaved,
     ApiClientDisabled,
@@ -51,7 +52,7 @@ pub enum Flash {
 }
 
 impl Flash {
-    const ALL: [Flash; 34] = [
+    const ALL: [Flash; 35] = [
         Flash::BillingSaved,
         Flash::ContactAdded,
         Flash::MeetingRestored,
@@ -79,6 +80,7 @@ impl Flash {
         Flash::PasswordChanged,
         Flash::LoggedOut,
         Flash::OrganizationSwitched,
+        Flash::OrganizationCreated,
         Flash::Welcome,
         Flash::ApiClientSaved,
         Flash::ApiClientDisabled,
@@ -94,6 +96,7 @@ impl Flash {
             Flash::PasswordChanged => "password_changed",
             Flash::LoggedOut => "logged_out",
             Flash::OrganizationSwitched => "organization_switched",
+            Flash::OrganizationCreated => "organization_created",
             Flash::Welcome => "welcome",
             Flash::ApiClientSaved => "api_client_saved",
             Flash::ApiClientDisabled => "api_client_disabled",
@@ -134,6 +137,7 @@ impl Flash {
             Flash::PasswordChanged => t.flash_password_changed,
             Flash::LoggedOut => t.flash_logged_out,
             Flash::OrganizationSwitched => t.flash_organization_switched,
+            Flash::OrganizationCreated => t.flash_organization_created,
             Flash::Welcome => t.flash_welcome,
             Flash::ApiClientSaved => t.ac_flash_saved,
             Flash::ApiClientDisabled => t.ac_flash_disabled,

@@ -27,6 +27,7 @@ pub mod meetings;
 pub mod once;
 pub mod organization;
 pub mod organization_billing;
+pub mod organization_new;
 pub mod outbox;
 pub mod password_reset;
 pub mod platform;
@@ -60,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // Before `organization`: its `/settings/organization/{kind}` would
     // take `billing`.
     organization_billing::routes(cfg);
+    organization_new::routes(cfg);
     organization::routes(cfg);
     languages::routes(cfg);
     audit_log::routes(cfg);

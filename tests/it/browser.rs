@@ -1833,6 +1833,7 @@ async fn every_screen_passes_axe_in_both_languages() {
         &format!("{client}/delete"),
         &format!("{client}/disable"),
         "/settings/audit-log",
+        "/organizations/new",
         "/does-not-exist",
     ]
     .iter()

@@ -23,6 +23,7 @@ mod locations;
 mod mail_delivery;
 mod mail_footer;
 mod meetings;
+mod new_organization;
 mod password_reset;
 mod platform;
 mod preferences;
