@@ -118,6 +118,32 @@ pub enum ErrorCode {
     CancelPending,
     /// One person may start at most this many organisations.
     TooManyOrganizations(i64),
+    /// We do not know this coupon code. Check the spelling.
+    CouponUnknown,
+    /// This coupon code has expired.
+    CouponExpired,
+    /// This coupon code has been used as often as it may be.
+    CouponUsedUp,
+    /// This coupon code is no longer offered.
+    CouponArchived,
+    /// This coupon code is not valid for your plan.
+    CouponNotForPlan,
+    /// A coupon code consists of letters, digits, - and _, without spaces.
+    CouponCodeFormat,
+    /// This coupon code is already applied.
+    CouponAlreadyApplied,
+    /// This code replaces the coupon {} applied now. Confirm to replace it.
+    CouponReplaces(String),
+    /// No coupon is applied.
+    NoCoupon,
+    /// Choose a percentage from 1 to 100.
+    PercentRange,
+    /// Enter an amount in euros greater than 0, such as 12.50.
+    AmountPositive,
+    /// Choose 1 to {} months.
+    MonthsRange(i64),
+    /// Enter a whole number of at least 1, or leave the field empty.
+    AtLeastOne,
 }
 
 impl ErrorCode {
@@ -181,6 +207,19 @@ impl ErrorCode {
             ErrorCode::NotRunning => "not_running",
             ErrorCode::CancelPending => "cancel_pending",
             ErrorCode::TooManyOrganizations(_) => "too_many_organizations",
+            ErrorCode::CouponUnknown => "coupon_unknown",
+            ErrorCode::CouponExpired => "coupon_expired",
+            ErrorCode::CouponUsedUp => "coupon_used_up",
+            ErrorCode::CouponArchived => "coupon_archived",
+            ErrorCode::CouponNotForPlan => "coupon_not_for_plan",
+            ErrorCode::CouponCodeFormat => "coupon_code_format",
+            ErrorCode::CouponAlreadyApplied => "coupon_already_applied",
+            ErrorCode::CouponReplaces(_) => "coupon_replaces",
+            ErrorCode::NoCoupon => "no_coupon",
+            ErrorCode::PercentRange => "percent_range",
+            ErrorCode::AmountPositive => "amount_positive",
+            ErrorCode::MonthsRange(_) => "months_range",
+            ErrorCode::AtLeastOne => "at_least_one",
         }
     }
 
@@ -246,6 +285,19 @@ impl ErrorCode {
             ErrorCode::NotRunning => t.err_not_running.into(),
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
             ErrorCode::TooManyOrganizations(n) => fill(t.err_too_many_organizations, &[n]),
+            ErrorCode::CouponUnknown => t.err_coupon_unknown.into(),
+            ErrorCode::CouponExpired => t.err_coupon_expired.into(),
+            ErrorCode::CouponUsedUp => t.err_coupon_used_up.into(),
+            ErrorCode::CouponArchived => t.err_coupon_archived.into(),
+            ErrorCode::CouponNotForPlan => t.err_coupon_not_for_plan.into(),
+            ErrorCode::CouponCodeFormat => t.err_coupon_code_format.into(),
+            ErrorCode::CouponAlreadyApplied => t.err_coupon_already_applied.into(),
+            ErrorCode::CouponReplaces(code) => fill(t.err_coupon_replaces, &[code]),
+            ErrorCode::NoCoupon => t.err_no_coupon.into(),
+            ErrorCode::PercentRange => t.err_percent_range.into(),
+            ErrorCode::AmountPositive => t.err_amount_positive.into(),
+            ErrorCode::MonthsRange(n) => fill(t.err_months_range, &[n]),
+            ErrorCode::AtLeastOne => t.err_at_least_one.into(),
         }
     }
 }

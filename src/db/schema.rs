@@ -379,6 +379,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    coupons (id) {
+        id -> Text,
+        code -> Text,
+        percent_off -> Nullable<Integer>,
+        amount_off -> Nullable<BigInt>,
+        currency -> Text,
+        duration -> Text,
+        duration_months -> Nullable<Integer>,
+        max_redemptions -> Nullable<Integer>,
+        redemptions -> Integer,
+        redeem_by -> Nullable<Timestamp>,
+        plan_codes -> Text,
+        archived_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coupon_redemptions (id) {
+        id -> Text,
+        coupon_id -> Text,
+        subscription_id -> Text,
+        organization_id -> Text,
+        redeemed_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     subscription_charges (id) {
         id -> Text,
         subscription_id -> Text,
@@ -442,6 +473,8 @@ diesel::joinable!(organization_addresses -> organizations (organization_id));
 diesel::joinable!(plan_addons -> plans (plan_id));
 diesel::joinable!(subscriptions -> organizations (organization_id));
 diesel::joinable!(subscription_charges -> subscriptions (subscription_id));
+diesel::joinable!(coupon_redemptions -> coupons (coupon_id));
+diesel::joinable!(coupon_redemptions -> subscriptions (subscription_id));
 diesel::joinable!(organization_addresses -> countries (country_code));
 diesel::joinable!(mail_outbox -> organizations (organization_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
@@ -486,5 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_addons,
     subscriptions,
     subscription_charges,
+    coupons,
+    coupon_redemptions,
     password_resets,
 );

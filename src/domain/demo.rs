@@ -9,6 +9,7 @@ use crate::domain::actor::AuditActor;
 use crate::domain::api_clients::{self, ClientInput};
 use crate::domain::billing::{self, BillingInput};
 use crate::domain::contacts::{self, ContactPatch};
+use crate::domain::coupons;
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
@@ -61,6 +62,31 @@ const DEMO_LOCATIONS: [DemoLocation; 3] = [
         "Rotterdam",
         None,
     ),
+];
+
+/// The operator's coupons: code, kind, value, duration, months, most
+/// redemptions, plans (none: every plan). The first is applied to Demo BV.
+type DemoCoupon<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+);
+const DEMO_COUPONS: [DemoCoupon<'static>; 3] = [
+    ("WELKOM20", "percent", "20", "repeating", "3", "", &[]),
+    (
+        "JAARKORTING",
+        "amount",
+        "50,00",
+        "once",
+        "",
+        "100",
+        &["plus"],
+    ),
+    ("PARTNER10", "percent", "10", "forever", "", "1", &["basis"]),
 ];
 
 /// The password of every demo user.
@@ -208,6 +234,24 @@ pub fn ensure(
                 addons: Modules::NONE,
             },
         )?;
+        for (code, kind, value, duration, months, max, plans) in DEMO_COUPONS {
+            coupons::create(
+                conn,
+                now,
+                &actor,
+                &coupons::CouponInput {
+                    code: code.into(),
+                    kind: kind.into(),
+                    value: value.into(),
+                    duration: duration.into(),
+                    duration_months: months.into(),
+                    max_redemptions: max.into(),
+                    redeem_by: String::new(),
+                    plans: plans.iter().map(|p| p.to_string()).collect(),
+                },
+            )?;
+        }
+        coupons::apply(conn, now, &as_admin, DEMO_COUPONS[0].0, false)?;
         for (name, street, postal, city, hours) in DEMO_LOCATIONS {
             locations::create(
                 conn,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod billing;
 pub mod cache;
 pub mod contacts;
+pub mod coupons;
 pub mod customers;
 pub mod demo;
 pub mod entitlement;

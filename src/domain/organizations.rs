@@ -120,63 +120,6 @@ pub fn create(
     Ok(org)
 }
 
-/// Most organisations one person may start (an abuse guard: each one is a
-/// trial of its own).
-pub const MAX_STARTED_PER_USER: i64 = 20;
-
-/// "New organisation": a signed-in member starts another organisation, of
-/// which they become the admin (with a trial of `trial_days`). The seed's
-/// `POST /organizations`. Audited in the new organisation.
-pub fn create_for_member(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    actor: &Actor,
-    name: &str,
-    trial_days: i64,
-) -> Result<Organization, AppError> {
-    let Some(user_id) = actor.user_id().map(str::to_string) else {
-        return Err(AppError::forbidden(Operation::OrganizationGet));
-    };
-    let mut e = FieldErrors::default();
-    let name = validate::required(&mut e, "name", name, validate::MAX_LINE);
-    e.into_result()?;
-    let audit_actor = actor.audit();
-    crate::db::write(conn, |conn| {
-        let started: i64 = crate::db::schema::audit_events::table
-            .filter(crate::db::schema::audit_events::action.eq("organization.started"))
-            .filter(crate::db::schema::audit_events::actor_id.eq(&user_id))
-            .count()
-            .get_result(conn)?;
-        if started >= MAX_STARTED_PER_USER {
-            return Err(AppError::Validation(FieldErrors(vec![(
-                "name",
-                ErrorCode::TooManyOrganizations(MAX_STARTED_PER_USER),
-            )])));
-        }
-        let org = create(conn, now, &audit_actor, &name, false, trial_days)?;
-        crate::domain::users::add_membership(
-            conn,
-            now,
-            &audit_actor,
-            &org.id,
-            &user_id,
-            crate::domain::scopes::Role::Backoffice,
-        )?;
-        audit::record(
-            conn,
-            now,
-            &audit_actor,
-            Event::new(
-                Some(&org.id),
-                "organization.started",
-                "organization",
-                Some(&org.id),
-            ),
-        )?;
-        Ok(org)
-    })
-}
-
 /// The organisation's time zone (UTC if the stored name is unknown).
 pub fn time_zone_of(conn: &mut DbConn, id: &str) -> Result<chrono_tz::Tz, AppError> {
     let name: String = organizations::table

@@ -26,6 +26,7 @@ use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::{Actor, AuditActor};
 use crate::domain::audit::{self, Event};
 use crate::domain::billing;
+use crate::domain::coupons;
 use crate::domain::modules::{Module, Modules};
 use crate::domain::plans::{self, PlanWithAddons};
 use crate::domain::proration::{self, Interval, LineKind, Preview, Priced, period_end};
@@ -620,12 +621,20 @@ pub struct ChangePreview {
     /// Prorated charges already waiting for the next invoice (from earlier
     /// changes this period).
     pub pending: Vec<Charge>,
+    /// What the applied coupon takes off the next invoice after the
+    /// change, with its code.
+    pub discount: Option<(String, i64)>,
 }
 
 impl ChangePreview {
     /// What the next invoice will total: the waiting charges, this change's
     /// charges, and the next period.
     pub fn next_invoice_total(&self) -> i64 {
+        self.next_invoice_subtotal() - self.discount.as_ref().map_or(0, |(_, d)| *d)
+    }
+
+    /// The next invoice before any discount.
+    pub fn next_invoice_subtotal(&self) -> i64 {
         self.pending.iter().map(|c| c.amount).sum::<i64>()
             + self.preview.immediate_total
             + self.preview.next_total
@@ -761,11 +770,16 @@ pub fn preview_change(
     let preview = proration::preview(&now_priced, &wanted, start, end, next_end, at)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("proration: {e}")))?;
     let pending = pending_charges(conn, &current.id)?;
+    let subtotal = pending.iter().map(|c| c.amount).sum::<i64>()
+        + preview.immediate_total
+        + preview.next_total;
+    let discount = discount_on(conn, &current, preview.next_date, subtotal)?;
     Ok(ChangePreview {
         current,
         order: priced,
         preview,
         pending,
+        discount,
     })
 }
 
@@ -923,6 +937,10 @@ pub struct NextInvoice {
     pub date: NaiveDateTime,
     pub pending: Vec<Charge>,
     pub lines: Vec<proration::Line>,
+    /// The applied coupon's code and what it takes off, when it covers
+    /// this invoice.
+    pub discount: Option<(String, i64)>,
+    /// Charges and lines, less the discount.
     pub total: i64,
 }
 
@@ -968,14 +986,29 @@ pub fn next_invoice(
     };
     let lines = proration::period_lines(&next, end, next_end);
     let pending = pending_charges(conn, &s.id)?;
-    let total =
+    let subtotal =
         lines.iter().map(|l| l.amount).sum::<i64>() + pending.iter().map(|c| c.amount).sum::<i64>();
+    let discount = discount_on(conn, s, end, subtotal)?;
     Ok(Some(NextInvoice {
         date: end,
         pending,
         lines,
-        total,
+        total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
+        discount,
     }))
+}
+
+/// What the applied coupon (if any) takes off an invoice of `subtotal`
+/// dated `date`, with its code.
+pub fn discount_on(
+    conn: &mut DbConn,
+    s: &Subscription,
+    date: NaiveDateTime,
+    subtotal: i64,
+) -> QueryResult<Option<(String, i64)>> {
+    Ok(coupons::applied(conn, &s.id)?
+        .filter(|(c, redeemed_at)| c.covers(*redeemed_at, s.current_period_start, date))
+        .map(|(c, _)| (c.code.to_uppercase(), c.discount(subtotal))))
 }
 
 /// What one run of the lifecycle did.

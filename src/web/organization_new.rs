@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::domain::organizations;
+use crate::domain::users;
 use crate::error::AppError;
 use crate::i18n::fill;
 use crate::web::extract::{Member, ORG_KEY};
@@ -70,7 +70,7 @@ async fn create(
         name.clone(),
     );
     match state
-        .db(move |conn| organizations::create_for_member(conn, now, &actor, &typed, days))
+        .db(move |conn| users::start_organization(conn, now, &actor, &typed, days))
         .await
     {
         Ok(org) => {

@@ -11,6 +11,7 @@ mod architecture;
 mod audit_log;
 mod billing_details;
 mod browser;
+mod coupons;
 mod customers;
 mod dashboard;
 mod error_summary;

@@ -1,0 +1,2 @@
+DROP TABLE coupon_redemptions;
+DROP TABLE coupons;
