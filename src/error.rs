@@ -116,6 +116,10 @@ pub enum ErrorCode {
     NotRunning,
     /// A cancellation is pending: undo it first.
     CancelPending,
+    /// Cancelling at once is the operator's action (the API asked for it).
+    CancelNowOperatorOnly,
+    /// Not the organisation's current subscription (an ended one).
+    NotCurrentSubscription,
 }
 
 impl ErrorCode {
@@ -178,6 +182,8 @@ impl ErrorCode {
             ErrorCode::NotTrialing => "not_trialing",
             ErrorCode::NotRunning => "not_running",
             ErrorCode::CancelPending => "cancel_pending",
+            ErrorCode::CancelNowOperatorOnly => "cancel_now_operator_only",
+            ErrorCode::NotCurrentSubscription => "not_current_subscription",
         }
     }
 
@@ -242,6 +248,8 @@ impl ErrorCode {
             ErrorCode::NotTrialing => t.err_not_trialing.into(),
             ErrorCode::NotRunning => t.err_not_running.into(),
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
+            ErrorCode::CancelNowOperatorOnly => t.err_cancel_now_operator_only.into(),
+            ErrorCode::NotCurrentSubscription => t.err_not_current_subscription.into(),
         }
     }
 }

@@ -620,6 +620,8 @@ pub static MESSAGES: Messages = Messages {
     err_not_trialing: "Only a trial can be extended.",
     err_not_running: "Only a running subscription can be changed. Start a subscription first.",
     err_cancel_pending: "The subscription has been cancelled. Withdraw the cancellation first to change it.",
+    err_cancel_now_operator_only: "Only the Portaal operator can end a subscription at once. Cancel at the end of the period instead (atPeriodEnd: true).",
+    err_not_current_subscription: "This subscription has ended. Only the current subscription can be changed or cancelled.",
     module_meetings: "Meetings",
     module_customers: "Customers",
     module_api: "API",

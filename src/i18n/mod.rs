@@ -810,6 +810,8 @@ pub struct Messages {
     pub err_not_trialing: &'static str,
     pub err_not_running: &'static str,
     pub err_cancel_pending: &'static str,
+    pub err_cancel_now_operator_only: &'static str,
+    pub err_not_current_subscription: &'static str,
     pub module_meetings: &'static str,
     pub module_customers: &'static str,
     pub module_api: &'static str,

@@ -621,6 +621,8 @@ pub static MESSAGES: Messages = Messages {
     err_not_trialing: "Alleen een proefperiode kan worden verlengd.",
     err_not_running: "Alleen een lopend abonnement kan worden gewijzigd. Start eerst een abonnement.",
     err_cancel_pending: "Het abonnement is opgezegd. Trek de opzegging eerst in om het te wijzigen.",
+    err_cancel_now_operator_only: "Alleen de beheerder van Portaal kan een abonnement direct beëindigen. Zeg op tegen het einde van de periode (atPeriodEnd: true).",
+    err_not_current_subscription: "Dit abonnement is afgelopen. Alleen het huidige abonnement kan worden gewijzigd of opgezegd.",
     module_meetings: "Afspraken",
     module_customers: "Klanten",
     module_api: "API",

@@ -1492,7 +1492,7 @@ async fn openapi_document_matches_the_mounted_routes() {
     }
     assert_eq!(served, documented + portaal::api::openapi::EXTRA.len());
     // An undocumented path is not served.
-    let a = call(&app, "GET", "/api/v1/subscriptions", None, None).await;
+    let a = call(&app, "GET", "/api/v1/invoices", None, None).await;
     assert_eq!(
         (a.status, a.body["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("unknown_route"))
