@@ -593,9 +593,15 @@ async fn update(
                 let current = current_by_id(conn, actor, &id)?;
                 check_version(wanted, current.version)?;
                 let order = input.onto(conn, &current)?;
+                let p = subscriptions::preview_change(conn, now, actor, &order)?;
                 if dry {
-                    let p = subscriptions::preview_change(conn, now, actor, &order)?;
                     return Ok(Updated::Preview(Box::new(PreviewJson::of(&p))));
+                }
+                if p.is_empty() {
+                    // Nothing to change: nothing written, no event.
+                    return Ok(Updated::Changed(Box::new(view_one(
+                        conn, now, lang, &current,
+                    )?)));
                 }
                 let (after, _) = subscriptions::change(conn, now, actor, &order, current.version)?;
                 Ok(Updated::Changed(Box::new(view_one(

@@ -413,6 +413,11 @@ async fn a_change_is_previewed_then_charged() {
     assert_eq!(after, before);
     assert_eq!(app.count(charges).await, 0);
     assert_eq!(subscription_events(&app).await, events);
+    // Sending nothing new changes nothing either.
+    let same = patch(&app, &t, &path, json!({"seats": 5, "plan": "plus"}), None).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+    assert_eq!(same.body, before);
+    assert_eq!(subscription_events(&app).await, events);
     // The change itself, with the version read.
     let version = format!("\"{}\"", before["version"]);
     let a = patch(&app, &t, &path, json!({"seats": 7}), Some(&version)).await;
