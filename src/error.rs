@@ -144,6 +144,10 @@ pub enum ErrorCode {
     MonthsRange(i64),
     /// Enter a whole number of at least 1, or leave the field empty.
     AtLeastOne,
+    /// Cancelling at once is the operator's action (the API asked for it).
+    CancelNowOperatorOnly,
+    /// Not the organisation's current subscription (an ended one).
+    NotCurrentSubscription,
 }
 
 impl ErrorCode {
@@ -220,6 +224,8 @@ impl ErrorCode {
             ErrorCode::AmountPositive => "amount_positive",
             ErrorCode::MonthsRange(_) => "months_range",
             ErrorCode::AtLeastOne => "at_least_one",
+            ErrorCode::CancelNowOperatorOnly => "cancel_now_operator_only",
+            ErrorCode::NotCurrentSubscription => "not_current_subscription",
         }
     }
 
@@ -298,6 +304,8 @@ impl ErrorCode {
             ErrorCode::AmountPositive => t.err_amount_positive.into(),
             ErrorCode::MonthsRange(n) => fill(t.err_months_range, &[n]),
             ErrorCode::AtLeastOne => t.err_at_least_one.into(),
+            ErrorCode::CancelNowOperatorOnly => t.err_cancel_now_operator_only.into(),
+            ErrorCode::NotCurrentSubscription => t.err_not_current_subscription.into(),
         }
     }
 }

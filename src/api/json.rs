@@ -111,6 +111,44 @@ impl Body {
         }
     }
 
+    /// An array of texts (`null`: empty); anything else is a type error on
+    /// `field`.
+    pub fn texts(&mut self, name: &str, field: &'static str) -> Option<Vec<String>> {
+        match self.fields.get(name)? {
+            Value::Null => Some(vec![]),
+            Value::Array(items) => {
+                let texts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                if texts.is_none() {
+                    self.errors.add(field, ErrorCode::InvalidType);
+                }
+                texts
+            }
+            _ => {
+                self.errors.add(field, ErrorCode::InvalidType);
+                None
+            }
+        }
+    }
+
+    /// A boolean field (`null` or anything else is a type error on `field`).
+    pub fn boolean(&mut self, name: &str, field: &'static str) -> Option<bool> {
+        match self.fields.get(name)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.errors.add(field, ErrorCode::InvalidType);
+                None
+            }
+        }
+    }
+
+    /// Record an error on `field` (a value the handler read and refused).
+    pub fn error(&mut self, field: &'static str, code: ErrorCode) {
+        self.errors.add(field, code);
+    }
+
     /// A reference to a record of `collection`: its IRI
     /// (`/api/v1/{collection}/{id}`) or its bare id; `null` the empty text.
     pub fn reference(

@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod openapi;
 pub mod organizations;
 pub mod reference;
+pub mod subscriptions;
 
 use std::str::FromStr;
 
@@ -49,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         reference::routes(cfg);
         meetings::routes(cfg);
         customers::routes(cfg);
+        subscriptions::routes(cfg);
         cfg.route("", web::route().to(no_route));
         cfg.route("/{tail:.*}", web::route().to(no_route));
     }));

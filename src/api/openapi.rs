@@ -8,8 +8,10 @@ use actix_web::http::header;
 use serde_json::{Map, Value, json};
 
 use crate::api::BASE;
+use crate::domain::modules::Module;
 use crate::domain::paging::{MAX_NUMBER, MAX_SIZE, SortSpec};
 use crate::domain::scopes::{Level, Operation, Resource, Scope};
+use crate::domain::subscriptions::{self, Status};
 use crate::domain::{contacts, customers, locations, meetings, phone, reference};
 
 /// Routes outside the catalogue: they need a token but no scope.
@@ -34,6 +36,9 @@ struct Shape {
     sort: Option<&'static SortSpec>,
     /// Extra query parameters (name, description).
     filters: &'static [(&'static str, &'static str)],
+    /// Answers besides the ones every operation of its kind has (status,
+    /// description).
+    extra: &'static [(u16, &'static str)],
 }
 
 const JSON: &[&str] = &["application/json"];
@@ -56,6 +61,25 @@ const IMAGE: &[&str] = &[
     "multipart/form-data",
 ];
 
+const CHANGED_MEANWHILE: &str =
+    "The subscription changed while the request ran (another change won); read it and try again.";
+const SUBSCRIPTION_START_422: &str = "Invalid input, field by field: `plan` unknown \
+    (`invalid_choice`) or archived (`plan_archived`), `seats` below one, above the most or below \
+    the number of members, `modules` not offered by the plan, `organizationAddress` \
+    (`billing_details_missing`: complete the billing details first), `status` \
+    (`already_subscribed`: a subscription is running).";
+const SUBSCRIPTION_CHANGE_422: &str = "Invalid input, field by field (as when starting one), or \
+    the subscription cannot change: `id` (`not_current_subscription`: an ended subscription), \
+    `status` (`not_running`: not active; `cancel_pending`: withdraw the cancellation first).";
+const SUBSCRIPTION_CANCEL_422: &str = "`atPeriodEnd` (`cancel_now_operator_only`: only the \
+    Portaal operator ends a subscription at once; API clients cancel at the period end), `id` \
+    (`not_current_subscription`), or `status` (`nothing_to_cancel`: already cancelled or ended).";
+const SUBSCRIPTION_UNDO_422: &str = "`id` (`not_current_subscription`) or `status` \
+    (`nothing_to_undo`: no cancellation is pending).";
+const DRY_RUN: &str = "`true`: answer the preview of the change (`SubscriptionPreview`: what is \
+    charged now, what waits for the period end, the next invoice) and change nothing. \
+    Default `false`: make the change and answer the subscription.";
+
 const ORG_SORT: SortSpec = SortSpec {
     fields: &["name"],
     default: "name",
@@ -70,6 +94,7 @@ fn shape(op: Operation) -> Shape {
         ok: (200, Some(schema)),
         sort: None,
         filters: &[],
+        extra: &[],
     };
     let list = |schema, sort| Shape {
         body: None,
@@ -77,6 +102,7 @@ fn shape(op: Operation) -> Shape {
         ok: (200, Some(schema)),
         sort: Some(sort),
         filters: &[],
+        extra: &[],
     };
     let write = |body, status, schema, media| Shape {
         body: Some(body),
@@ -84,6 +110,7 @@ fn shape(op: Operation) -> Shape {
         ok: (status, Some(schema)),
         sort: None,
         filters: &[],
+        extra: &[],
     };
     let gone = || Shape {
         body: None,
@@ -91,6 +118,7 @@ fn shape(op: Operation) -> Shape {
         ok: (204, None),
         sort: None,
         filters: &[],
+        extra: &[],
     };
     match op {
         OrganizationList => list("OrganizationList", &ORG_SORT),
@@ -138,6 +166,24 @@ fn shape(op: Operation) -> Shape {
         LanguageEnable => write("LanguageInput", 201, "Language", JSON),
         CountryList => list("CountryList", &crate::api::reference::COUNTRY_SORT),
         CountryGet => read("Country"),
+        SubscriptionList => list("SubscriptionList", &crate::api::subscriptions::SORT),
+        SubscriptionGet => read("Subscription"),
+        SubscriptionCreate => Shape {
+            extra: &[(422, SUBSCRIPTION_START_422)],
+            ..write("SubscriptionInput", 201, "Subscription", JSON)
+        },
+        SubscriptionUpdate => Shape {
+            extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_CHANGE_422)],
+            ..write("SubscriptionChange", 200, "SubscriptionUpdateResult", PATCH)
+        },
+        SubscriptionCancel => Shape {
+            extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_CANCEL_422)],
+            ..write("SubscriptionCancelInput", 200, "Subscription", JSON)
+        },
+        SubscriptionUndoCancel => Shape {
+            extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_UNDO_422)],
+            ..read("Subscription")
+        },
         _ => gone(),
     }
 }
@@ -211,7 +257,11 @@ fn operation(op: Operation, method: &str) -> Value {
     );
     responses.insert(
         "403".into(),
-        error_answer(&format!("The token lacks the scope `{scope}`.")),
+        error_answer(&format!(
+            "The token lacks the scope `{scope}` (`insufficient_scope`), or the organisation's \
+             subscription does not give the module the API (or the operation) belongs to now \
+             (`module_not_subscribed`, naming the `module`)."
+        )),
     );
     if path.contains('{') {
         responses.insert(
@@ -248,6 +298,15 @@ fn operation(op: Operation, method: &str) -> Value {
                             "description": "The version (ETag) the change is based on.",
                             "schema": { "type": "string" } }));
     }
+    for (status, description) in s.extra {
+        responses.insert(status.to_string(), error_answer(description));
+    }
+    if op == Operation::SubscriptionUpdate {
+        params.push(
+            json!({ "name": "dryRun", "in": "query", "description": DRY_RUN,
+                            "schema": { "type": "boolean", "default": false } }),
+        );
+    }
     if s.media == IMAGE {
         responses.insert(
             "413".into(),
@@ -278,7 +337,9 @@ fn operation(op: Operation, method: &str) -> Value {
                 (m.to_string(), json!({ "schema": schema }))
             })
             .collect();
-        item["requestBody"] = json!({ "required": true, "content": content });
+        // Cancelling takes no body at all as `{"atPeriodEnd": true}`.
+        let required = op != Operation::SubscriptionCancel;
+        item["requestBody"] = json!({ "required": required, "content": content });
     }
     item
 }
@@ -319,7 +380,105 @@ fn list_of(item: &str) -> Value {
 }
 
 fn schemas() -> Value {
+    let mut all = core_schemas();
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), subscription_schemas()) {
+        all.extend(more);
+    }
+    all
+}
+
+/// The subscription's schemas.
+fn subscription_schemas() -> Value {
     let s = |t: &str| json!({ "type": t });
+    let text = || s("string");
+    let opt_text = || json!({ "type": ["string", "null"] });
+    let time = || json!({ "type": "string", "format": "date-time" });
+    let iri = || json!({ "type": "string", "format": "iri-reference" });
+    let opt_iri = || json!({ "type": ["string", "null"], "format": "iri-reference" });
+    let opt_time = || json!({ "type": ["string", "null"], "format": "date-time" });
+    let module_names: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
+    let module = || json!({ "type": "string", "enum": module_names });
+    let interval = || json!({ "type": "string", "enum": ["month", "year"] });
+    let status_names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let order_fields = json!({
+        "plan": { "type": "string", "description": "The plan's code (`basis`, `plus` …)." },
+        "interval": { "type": "string", "enum": ["month", "year"], "default": "month" },
+        "seats": { "type": "integer", "minimum": 1, "maximum": subscriptions::MAX_SEATS,
+                   "description": "At least the number of active members." },
+        "modules": { "type": "array", "items": module(),
+                     "description": "Add-on modules wanted (modules the plan includes are ignored)." }
+    });
+    json!({
+        "Subscription": { "type": "object", "properties": {
+            "id": text(), "organization": iri(),
+            "organizationAddress": { "oneOf": [ { "type": "null" }, reference("OrganizationAddress") ],
+                "description": "The organisation's billing details; null while none are saved." },
+            "type": { "type": "string", "enum": ["default"] },
+            "paymentMethod": { "type": "string", "enum": ["invoice"] },
+            "products": { "type": "array", "items": reference("SubscriptionProduct"),
+                          "description": "The plan the subscription is on." },
+            "seats": s("integer"),
+            "modules": { "type": "array", "items": module(),
+                         "description": "The modules the subscription gives now (none once it ended)." },
+            "addons": { "type": "array", "items": module(),
+                        "description": "The add-on modules ordered on top of the plan." },
+            "status": { "type": "string", "enum": status_names,
+                        "description": "The status as of now (a trial that ended is `awaiting` at once)." },
+            "current": { "type": "boolean", "description": "Whether this is the organisation's current subscription." },
+            "externalId": opt_text(), "metadata": s("object"),
+            "createdAt": time(), "updatedAt": time(),
+            "active": { "type": "boolean", "description": "The subscription gives access now (trialing, active, past due)." },
+            "awaiting": { "type": "boolean", "description": "The trial ended and nothing was started." },
+            "currentPeriodStart": opt_time(), "currentPeriodEnd": opt_time(),
+            "trialEnd": opt_time(),
+            "cancelAt": { "type": ["string", "null"], "format": "date-time",
+                          "description": "When a cancellation takes effect (the subscription runs until then)." },
+            "coupon": opt_text(),
+            "scheduledChanges": { "oneOf": [ { "type": "null" }, reference("SubscriptionScheduled") ] },
+            "version": s("integer") } },
+        "SubscriptionList": list_of("Subscription"),
+        "OrganizationAddress": { "type": "object", "properties": {
+            "legalName": text(), "addressLine": text(), "postalCode": text(), "city": text(),
+            "country": opt_iri(), "invoiceEmail": text(), "vatId": text(), "kvkNumber": text(),
+            "updatedAt": time() } },
+        "SubscriptionProduct": { "type": "object", "properties": {
+            "code": text(), "name": text(), "interval": interval(),
+            "seatPrice": { "type": "integer", "description": "Per seat per period, in cents." },
+            "currency": text() } },
+        "SubscriptionScheduled": { "type": "object", "properties": {
+            "plan": text(), "interval": interval(), "seats": s("integer"),
+            "modules": { "type": "array", "items": module() }, "at": time() } },
+        "SubscriptionInput": { "type": "object", "required": ["plan", "seats"], "properties": order_fields.clone() },
+        "SubscriptionChange": { "type": "object", "properties": order_fields,
+            "description": "Only what changes; a field left out stays as it will be after the period end." },
+        "SubscriptionCancelInput": { "type": "object", "properties": {
+            "atPeriodEnd": { "type": "boolean", "default": true,
+                "description": "Cancel at the end of the current period (a trial ends at once). `false` (at once) is the operator's: 422 `cancel_now_operator_only`." } } },
+        "SubscriptionLine": { "type": "object", "properties": {
+            "kind": { "type": "string", "enum": ["seats", "addon", "seats_added", "addon_added", "plan_upgrade"] },
+            "plan": opt_text(), "fromPlan": opt_text(),
+            "module": { "type": ["string", "null"] },
+            "quantity": s("integer"),
+            "unitPrice": { "type": "integer", "description": "For a full period, in cents." },
+            "amount": { "type": "integer", "description": "In cents (prorated by the second, half-up)." },
+            "periodStart": time(), "periodEnd": time() } },
+        "SubscriptionPreview": { "type": "object",
+            "required": ["dryRun", "immediate", "immediateTotal", "scheduled", "next", "nextTotal", "nextDate", "nextInvoiceTotal"],
+            "properties": {
+            "subscription": iri(), "dryRun": { "type": "boolean", "const": true }, "currency": text(),
+            "immediate": { "type": "array", "items": reference("SubscriptionLine") },
+            "immediateTotal": s("integer"),
+            "scheduled": { "oneOf": [ { "type": "null" }, reference("SubscriptionScheduled") ] },
+            "pending": { "type": "array", "items": reference("SubscriptionLine") },
+            "next": { "type": "array", "items": reference("SubscriptionLine") },
+            "nextTotal": s("integer"), "nextDate": time(), "nextInvoiceTotal": s("integer") } },
+        "SubscriptionUpdateResult": { "anyOf": [ reference("Subscription"), reference("SubscriptionPreview") ] }
+    })
+}
+
+fn core_schemas() -> Value {
+    let s = |t: &str| json!({ "type": t });
+    let module_names: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
     let text = || s("string");
     let opt_text = || json!({ "type": ["string", "null"] });
     let time = || json!({ "type": "string", "format": "date-time" });
@@ -340,7 +499,7 @@ fn schemas() -> Value {
             "required": ["error", "message", "errors"],
             "properties": {
                 "error": text(), "message": text(),
-                "operation": text(), "scope": text(),
+                "operation": text(), "scope": text(), "module": text(),
                 "errors": { "type": "array", "items": {
                     "type": "object", "required": ["field", "code", "message"],
                     "properties": { "field": text(), "code": text(), "message": text() } } }
@@ -350,7 +509,10 @@ fn schemas() -> Value {
             "id": text(), "type": text(), "status": text(), "name": text(), "slug": text(),
             "stripeCustomerId": opt_text(), "manualBilling": s("boolean"), "demo": s("boolean"),
             "productionLike": s("boolean"), "defaultLanguage": text(), "timeZone": text(),
-            "mailFooter": iri(), "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
+            "mailFooter": iri(), "currentSubscription": opt_iri(),
+            "organizationModules": { "type": "array", "items": { "type": "string", "enum": module_names },
+                "description": "The modules the organisation may use now." },
+            "version": s("integer"), "createdAt": time(), "updatedAt": time() } },
         "OrganizationList": list_of("Organization"),
         "MailFooter": { "type": "object", "properties": {
             "organization": iri(), "mailFooter": text(), "html": text(), "text": text(),

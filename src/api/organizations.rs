@@ -12,9 +12,11 @@ use crate::api::{Api, ListBody, check_version, if_match, iri, json, mount, recor
 use crate::domain::images::{self, ImageMeta, Kind};
 use crate::domain::local_time::iso_utc;
 use crate::domain::markdown;
+use crate::domain::modules::Modules;
 use crate::domain::organizations::{self, Organization};
 use crate::domain::paging::{ListParams, Page, SortSpec};
 use crate::domain::scopes::Operation;
+use crate::domain::subscriptions;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// Mount the organisation routes (the fixed paths before `{id}`).
@@ -44,12 +46,34 @@ pub struct OrganizationJson {
     pub default_language: String,
     pub time_zone: String,
     pub mail_footer: String,
+    /// The current subscription's IRI (none only for an organisation made
+    /// before subscriptions existed and never given one).
+    pub current_subscription: Option<String>,
+    /// The modules the organisation may use now.
+    pub organization_modules: Vec<&'static str>,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
 }
 
 impl OrganizationJson {
+    /// The view of `o` with its current subscription as of `now`.
+    fn read(
+        conn: &mut crate::db::DbConn,
+        now: chrono::NaiveDateTime,
+        o: &Organization,
+    ) -> Result<Self, AppError> {
+        let current = subscriptions::current_of(conn, &o.id)?;
+        let modules = current
+            .as_ref()
+            .map_or(Modules::NONE, |s| s.in_effect(now).modules);
+        Ok(Self {
+            current_subscription: current.map(|s| iri("subscriptions", &s.id)),
+            organization_modules: modules.iter().map(|m| m.as_str()).collect(),
+            ..Self::of(o)
+        })
+    }
+
     fn of(o: &Organization) -> Self {
         Self {
             id: o.id.clone(),
@@ -64,6 +88,8 @@ impl OrganizationJson {
             default_language: o.default_language.clone(),
             time_zone: o.time_zone.clone(),
             mail_footer: iri("organizations", "mail-footer"),
+            current_subscription: None,
+            organization_modules: vec![],
             version: o.version,
             created_at: iso_utc(o.created_at),
             updated_at: iso_utc(o.updated_at),
@@ -84,11 +110,14 @@ async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, 
         .call(
             Operation::OrganizationList,
             request,
-            |conn, actor, _, request| Ok((organizations::own(conn, actor)?, request)),
+            |conn, actor, now, request| {
+                let org = organizations::own(conn, actor)?;
+                Ok((OrganizationJson::read(conn, now, &org)?, request))
+            },
         )
         .await?;
     let items = if request.number == 1 {
-        vec![OrganizationJson::of(&org)]
+        vec![org]
     } else {
         vec![]
     };
@@ -102,19 +131,15 @@ async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, 
 
 async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let org = api
-        .run(move |conn, actor, _| {
+        .run(move |conn, actor, now| {
             let org = organizations::own(conn, actor)?;
             if org.id != *id {
                 return Err(AppError::NotFound);
             }
-            Ok(org)
+            OrganizationJson::read(conn, now, &org)
         })
         .await?;
-    Ok(record(
-        StatusCode::OK,
-        org.version,
-        &OrganizationJson::of(&org),
-    ))
+    Ok(record(StatusCode::OK, org.version, &org))
 }
 
 /// The mail footer: its source and both renderings.

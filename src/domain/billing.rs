@@ -310,11 +310,19 @@ pub fn billing_details(
     actor: &Actor,
 ) -> Result<Option<BillingDetails>, AppError> {
     actor.require(Operation::OrganizationGet)?;
-    Ok(organization_addresses::table
-        .filter(organization_addresses::organization_id.eq(&actor.organization_id))
+    Ok(details_of(conn, &actor.organization_id)?)
+}
+
+/// An organisation's billing details, without a permission check: for the
+/// subscription's own operations (starting one needs them; a subscription
+/// shows them as its `organizationAddress`), whose permission the caller
+/// checked.
+pub fn details_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<Option<BillingDetails>> {
+    organization_addresses::table
+        .filter(organization_addresses::organization_id.eq(organization_id))
         .select(BillingDetails::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// Save the billing details with a version check (a stale form → 409;

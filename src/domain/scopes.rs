@@ -448,9 +448,9 @@ catalogue! {
     ContactDelete = "contact_delete", Customers, CONTACTS, Admin, Some(("DELETE", "/customers/{customerId}/contacts/{contactId}")),
         nl: "Contactpersoon verwijderen", en: "Delete a contact";
 
-    SubscriptionList = "subscription_list", Subscriptions, None, Read, None,
+    SubscriptionList = "subscription_list", Subscriptions, None, Read, Some(("GET", "/subscriptions")),
         nl: "Abonnementen opvragen", en: "List subscriptions";
-    SubscriptionGet = "subscription_get", Subscriptions, None, Read, None,
+    SubscriptionGet = "subscription_get", Subscriptions, None, Read, Some(("GET", "/subscriptions/{id}")),
         nl: "Abonnement bekijken", en: "View a subscription";
     SubscriptionInvoices = "subscription_invoices", Subscriptions, None, Read, None,
         nl: "Facturen van een abonnement bekijken", en: "View a subscription's invoices";
@@ -458,13 +458,13 @@ catalogue! {
         nl: "Kortingscode toepassen", en: "Apply a coupon";
     SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, None,
         nl: "Kortingscode verwijderen", en: "Clear the coupon";
-    SubscriptionCreate = "subscription_create", Subscriptions, None, Admin, None,
+    SubscriptionCreate = "subscription_create", Subscriptions, None, Admin, Some(("POST", "/subscriptions")),
         nl: "Abonnement starten", en: "Start a subscription";
-    SubscriptionUpdate = "subscription_update", Subscriptions, None, Admin, None,
+    SubscriptionUpdate = "subscription_update", Subscriptions, None, Admin, Some(("PATCH", "/subscriptions/{id}")),
         nl: "Abonnement wijzigen (plaatsen, modules, abonnementsvorm)", en: "Change a subscription (seats, modules, plan)";
-    SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, None,
+    SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/cancel")),
         nl: "Abonnement opzeggen", en: "Cancel a subscription";
-    SubscriptionUndoCancel = "subscription_undo_cancel", Subscriptions, None, Admin, None,
+    SubscriptionUndoCancel = "subscription_undo_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/undo-cancel")),
         nl: "Opzegging intrekken", en: "Withdraw a cancellation";
 
     LanguageList = "language_list", Languages, None, Read, Some(("GET", "/languages")),

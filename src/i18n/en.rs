@@ -640,6 +640,8 @@ pub static MESSAGES: Messages = Messages {
     neworg_name_hint: "As your customers and colleagues know it. You can change it later.",
     neworg_submit: "Start the organisation",
     flash_organization_created: "The organisation has started. You are now working in it, as its admin.",
+    err_cancel_now_operator_only: "Only the Portaal operator can end a subscription at once. Cancel at the end of the period instead (atPeriodEnd: true).",
+    err_not_current_subscription: "This subscription has ended. Only the current subscription can be changed or cancelled.",
     module_meetings: "Meetings",
     module_customers: "Customers",
     module_api: "API",

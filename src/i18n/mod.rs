@@ -830,6 +830,8 @@ pub struct Messages {
     pub neworg_name_hint: &'static str,
     pub neworg_submit: &'static str,
     pub flash_organization_created: &'static str,
+    pub err_cancel_now_operator_only: &'static str,
+    pub err_not_current_subscription: &'static str,
     pub module_meetings: &'static str,
     pub module_customers: &'static str,
     pub module_api: &'static str,

@@ -641,6 +641,8 @@ pub static MESSAGES: Messages = Messages {
     neworg_name_hint: "Zoals uw klanten en collega's haar kennen. U kunt dit later wijzigen.",
     neworg_submit: "Organisatie starten",
     flash_organization_created: "De organisatie is gestart. U werkt er nu in, als beheerder.",
+    err_cancel_now_operator_only: "Alleen de beheerder van Portaal kan een abonnement direct beëindigen. Zeg op tegen het einde van de periode (atPeriodEnd: true).",
+    err_not_current_subscription: "Dit abonnement is afgelopen. Alleen het huidige abonnement kan worden gewijzigd of opgezegd.",
     module_meetings: "Afspraken",
     module_customers: "Klanten",
     module_api: "API",
