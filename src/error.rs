@@ -116,6 +116,14 @@ pub enum ErrorCode {
     NotRunning,
     /// A cancellation is pending: undo it first.
     CancelPending,
+    /// Not an amount in euros like `12,50` (or negative).
+    InvalidAmount,
+    /// A module both included in a plan and offered as its add-on (named).
+    IncludedAndAddon(String),
+    /// The default plan cannot be archived.
+    DefaultPlanArchive,
+    /// Another plan already has this code.
+    CodeTaken,
 }
 
 impl ErrorCode {
@@ -178,6 +186,10 @@ impl ErrorCode {
             ErrorCode::NotTrialing => "not_trialing",
             ErrorCode::NotRunning => "not_running",
             ErrorCode::CancelPending => "cancel_pending",
+            ErrorCode::InvalidAmount => "invalid_amount",
+            ErrorCode::IncludedAndAddon(_) => "included_and_addon",
+            ErrorCode::DefaultPlanArchive => "default_plan_archive",
+            ErrorCode::CodeTaken => "taken",
         }
     }
 
@@ -242,6 +254,10 @@ impl ErrorCode {
             ErrorCode::NotTrialing => t.err_not_trialing.into(),
             ErrorCode::NotRunning => t.err_not_running.into(),
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
+            ErrorCode::InvalidAmount => t.err_invalid_amount.into(),
+            ErrorCode::IncludedAndAddon(m) => fill(t.err_included_and_addon, &[m]),
+            ErrorCode::DefaultPlanArchive => t.err_default_plan_archive.into(),
+            ErrorCode::CodeTaken => t.err_code_taken.into(),
         }
     }
 }

@@ -25,6 +25,7 @@ mod mail_footer;
 mod meetings;
 mod password_reset;
 mod platform;
+mod platform_billing;
 mod preferences;
 mod reference;
 mod security;
