@@ -220,6 +220,8 @@ pub struct Messages {
     pub platform_addon_offer: &'static str,
     pub platform_addon_month: &'static str,
     pub platform_addon_year: &'static str,
+    /// The plan form's box that includes a module (named).
+    pub platform_include_module: &'static str,
     pub platform_in_use: &'static str,
     pub platform_archived: &'static str,
     pub platform_default: &'static str,

@@ -145,9 +145,9 @@ async fn the_list_shows_plan_status_seats_trial_end_and_mrr() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // Demo BV: yearly on plus with 5 seats = 5 × €150 / 12 = €62,50 a month.
     let demo = row(&page.body, "Demo BV");
-    assert!(demo.contains("<td>Plus</td>"), "{demo}");
+    assert!(demo.contains("data-label=\"Pakket\">Plus</td>"), "{demo}");
     assert!(demo.contains(">Actief</span>"), "{demo}");
-    assert!(demo.contains("<td class=\"num\">5</td>"), "{demo}");
+    assert!(demo.contains("data-label=\"Plaatsen\">5</td>"), "{demo}");
     assert!(demo.contains("€ 62,50"), "{demo}");
     // Demo Partner BV: a trial, no revenue, its end shown.
     let partner = row(&page.body, "Demo Partner BV");

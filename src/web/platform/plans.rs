@@ -130,6 +130,7 @@ struct ModuleRow {
     name: &'static str,
     label: &'static str,
     offer_label: String,
+    include_label: String,
     included: bool,
     addon: bool,
     month: Field,
@@ -199,6 +200,7 @@ fn form_page(o: &Operator, id: Option<String>, input: &PlanInput) -> FormPage {
                     name: m.as_str(),
                     label: m.label(lang),
                     offer_label: fill(t.platform_addon_offer, &[&m.label(lang)]),
+                    include_label: fill(t.platform_include_module, &[&m.label(lang)]),
                     included: input.included.has(m),
                     addon: input.addon(m).is_some(),
                     month: Field::new(addon_field(m, false), t.platform_addon_month, a.price_month)
