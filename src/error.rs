@@ -148,6 +148,14 @@ pub enum ErrorCode {
     CancelNowOperatorOnly,
     /// Not the organisation's current subscription (an ended one).
     NotCurrentSubscription,
+    /// Not an amount in euros like `12,50` (or negative).
+    InvalidAmount,
+    /// A module both included in a plan and offered as its add-on (named).
+    IncludedAndAddon(String),
+    /// The default plan cannot be archived.
+    DefaultPlanArchive,
+    /// Another plan already has this code.
+    CodeTaken,
 }
 
 impl ErrorCode {
@@ -226,6 +234,10 @@ impl ErrorCode {
             ErrorCode::AtLeastOne => "at_least_one",
             ErrorCode::CancelNowOperatorOnly => "cancel_now_operator_only",
             ErrorCode::NotCurrentSubscription => "not_current_subscription",
+            ErrorCode::InvalidAmount => "invalid_amount",
+            ErrorCode::IncludedAndAddon(_) => "included_and_addon",
+            ErrorCode::DefaultPlanArchive => "default_plan_archive",
+            ErrorCode::CodeTaken => "taken",
         }
     }
 
@@ -306,6 +318,10 @@ impl ErrorCode {
             ErrorCode::AtLeastOne => t.err_at_least_one.into(),
             ErrorCode::CancelNowOperatorOnly => t.err_cancel_now_operator_only.into(),
             ErrorCode::NotCurrentSubscription => t.err_not_current_subscription.into(),
+            ErrorCode::InvalidAmount => t.err_invalid_amount.into(),
+            ErrorCode::IncludedAndAddon(m) => fill(t.err_included_and_addon, &[m]),
+            ErrorCode::DefaultPlanArchive => t.err_default_plan_archive.into(),
+            ErrorCode::CodeTaken => t.err_code_taken.into(),
         }
     }
 }

@@ -49,10 +49,24 @@ pub enum Flash {
     MeetingRestored,
     ContactRestored,
     NothingToUndo,
+    PlatformTrialExtended,
+    PlatformPlanChanged,
+    PlatformCanceled,
+    PlanSaved,
+    PlanArchived,
+    PlanUnarchived,
+    PlanDefault,
 }
 
 impl Flash {
-    const ALL: [Flash; 35] = [
+    const ALL: [Flash; 42] = [
+        Flash::PlatformTrialExtended,
+        Flash::PlatformPlanChanged,
+        Flash::PlatformCanceled,
+        Flash::PlanSaved,
+        Flash::PlanArchived,
+        Flash::PlanUnarchived,
+        Flash::PlanDefault,
         Flash::BillingSaved,
         Flash::ContactAdded,
         Flash::MeetingRestored,
@@ -127,6 +141,13 @@ impl Flash {
             Flash::NothingToUndo => "nothing_to_undo",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
+            Flash::PlatformTrialExtended => "platform_trial_extended",
+            Flash::PlatformPlanChanged => "platform_plan_changed",
+            Flash::PlatformCanceled => "platform_canceled",
+            Flash::PlanSaved => "plan_saved",
+            Flash::PlanArchived => "plan_archived",
+            Flash::PlanUnarchived => "plan_unarchived",
+            Flash::PlanDefault => "plan_default",
         }
     }
 
@@ -168,6 +189,13 @@ impl Flash {
             Flash::NothingToUndo => t.flash_nothing_to_undo,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
+            Flash::PlatformTrialExtended => t.platform_flash_trial_extended,
+            Flash::PlatformPlanChanged => t.platform_flash_plan_changed,
+            Flash::PlatformCanceled => t.platform_flash_canceled,
+            Flash::PlanSaved => t.platform_flash_plan_saved,
+            Flash::PlanArchived => t.platform_flash_plan_archived,
+            Flash::PlanUnarchived => t.platform_flash_plan_unarchived,
+            Flash::PlanDefault => t.platform_flash_plan_default,
         }
     }
 
@@ -182,7 +210,9 @@ impl Flash {
             | Flash::InvitationRevoked
             | Flash::UserDisabled
             | Flash::LanguageDisabled
-            | Flash::NothingToUndo => "info",
+            | Flash::NothingToUndo
+            | Flash::PlatformCanceled
+            | Flash::PlanArchived => "info",
             _ => "success",
         }
     }

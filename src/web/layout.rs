@@ -80,7 +80,7 @@ pub struct FlashView {
 }
 
 impl FlashView {
-    fn of(f: Flash, t: &Messages) -> Self {
+    pub fn of(f: Flash, t: &Messages) -> Self {
         FlashView {
             kind: f.kind(),
             text: f.text(t).to_string(),

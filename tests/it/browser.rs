@@ -1405,6 +1405,29 @@ async fn screenshots() {
     screenshot(c, "forgot-nl").await;
     screenshot_narrow(c, "forgot-nl").await;
 
+    // The platform (operators), both languages, wide and narrow.
+    let (screens, partner) = platform_screens(&app).await;
+    visit(c, &app, "/login").await;
+    log_in(c, portaal::domain::demo::OPERATOR_EMAIL).await;
+    for lang in ["nl", "en"] {
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        for (screen, name) in &screens {
+            visit(c, &app, screen).await;
+            check_page(c).await;
+            screenshot(c, &format!("{name}-{lang}")).await;
+            screenshot_narrow(c, &format!("{name}-{lang}")).await;
+            set_viewport(c, WIDE.0, WIDE.1).await;
+        }
+        visit(c, &app, &format!("/platform/organizations/{partner}")).await;
+        click_and_wait(c, "form[action$='/extend-trial'] button[type='submit']").await;
+        screenshot(c, &format!("platform-confirm-{lang}")).await;
+        visit(c, &app, "/platform/plans/new").await;
+        click_and_wait(c, "form.form button[type='submit']").await;
+        screenshot(c, &format!("platform-plan-errors-{lang}")).await;
+    }
+
     browser.close().await;
 }
 
@@ -2221,11 +2244,30 @@ async fn platform_passes_axe() {
     assert_eq!(path(c).await, "/platform");
     assert!(text_of(c, "h1").await.contains("Organisaties"));
     check_page(c).await;
-    screenshot_narrow(c, "platform-nl").await;
-    choose_language(c, "en").await;
-    assert_eq!(path(c).await, "/platform");
-    assert!(text_of(c, "h1").await.contains("Organisations"));
-    check_page(c).await;
+    // Every platform screen (issue 17, item 6), in both languages, at a
+    // desk and on a phone; screenshots when PORTAAL_SCREENSHOTS is set.
+    let (screens, partner) = platform_screens(&app).await;
+    for lang in ["nl", "en"] {
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        for (width, height) in [WIDE, NARROW] {
+            set_viewport(c, width, height).await;
+            for (screen, _) in &screens {
+                visit(c, &app, screen).await;
+                check_page(c).await;
+            }
+            // A confirmation step, and a form with its errors in place.
+            visit(c, &app, &format!("/platform/organizations/{partner}")).await;
+            click_and_wait(c, "form[action$='/extend-trial'] button[type='submit']").await;
+            assert!(path(c).await.ends_with("/extend-trial"), "the confirmation");
+            check_page(c).await;
+            visit(c, &app, "/platform/plans/new").await;
+            click_and_wait(c, "form.form button[type='submit']").await;
+            check_page(c).await;
+        }
+        set_viewport(c, WIDE.0, WIDE.1).await;
+    }
     log_out(c).await;
 
     // A tenant admin who is an operator too: the header links the platform.
@@ -2246,4 +2288,43 @@ async fn platform_passes_axe() {
     check_page(c).await;
     screenshot_narrow(c, "dashboard-operator").await;
     browser.close().await;
+}
+
+/// The platform's screens (path, screenshot name), and Demo Partner BV's id.
+async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String) {
+    let (demo, partner, plus) = app
+        .db(|conn| {
+            use diesel::prelude::*;
+            use portaal::db::schema::{organizations, plans};
+            let mut org = |name: &str| {
+                organizations::table
+                    .filter(organizations::name.eq(name))
+                    .select(organizations::id)
+                    .first::<String>(conn)
+                    .unwrap()
+            };
+            let (demo, partner) = (org("Demo BV"), org("Demo Partner BV"));
+            let plus = plans::table
+                .filter(plans::code.eq("plus"))
+                .select(plans::id)
+                .first::<String>(conn)
+                .unwrap();
+            (demo, partner, plus)
+        })
+        .await;
+    let screens = vec![
+        ("/platform".to_string(), "platform"),
+        (
+            format!("/platform/organizations/{demo}"),
+            "platform-org-active",
+        ),
+        (
+            format!("/platform/organizations/{partner}"),
+            "platform-org-trial",
+        ),
+        ("/platform/plans".to_string(), "platform-plans"),
+        ("/platform/plans/new".to_string(), "platform-plan-new"),
+        (format!("/platform/plans/{plus}"), "platform-plan-edit"),
+    ];
+    (screens, partner)
 }

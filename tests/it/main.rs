@@ -28,6 +28,7 @@ mod meetings;
 mod new_organization;
 mod password_reset;
 mod platform;
+mod platform_billing;
 mod preferences;
 mod reference;
 mod security;

@@ -5,15 +5,27 @@
 //! to any organisation, and the backoffice's layout is an organisation's.
 
 pub mod organizations;
+pub mod plans;
 
 use actix_web::web;
+use askama::Template;
 
 use crate::i18n::{Lang, Messages};
 use crate::web::extract::Operator;
+use crate::web::form::ErrorLink;
+use crate::web::layout::FlashView;
 
 /// Mount `/platform`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     organizations::routes(cfg);
+    plans::routes(cfg);
+}
+
+/// One link of the platform's navigation.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
 }
 
 /// What `platform/base.html` needs.
@@ -25,18 +37,57 @@ pub struct PlatformLayout {
     pub path: String,
     /// The operator also works in an organisation: a link back to it.
     pub in_organization: bool,
+    /// A message to show once.
+    pub flash: Option<FlashView>,
+    /// The platform's navigation.
+    pub nav: Vec<NavLink>,
+    /// The form's error summary.
+    pub errors: Vec<ErrorLink>,
 }
 
 impl PlatformLayout {
     /// The layout of a platform page for `o`.
     pub fn new(o: &Operator) -> Self {
+        let t = o.lang.t();
+        let in_plans = o.path.starts_with("/platform/plans");
         Self {
             lang: o.lang,
-            t: o.lang.t(),
+            t,
             csrf: o.csrf.clone(),
             user_name: o.user.name.clone(),
             path: o.path.clone(),
             in_organization: o.in_organization,
+            flash: o.flash.map(|f| FlashView::of(f, t)),
+            nav: vec![
+                NavLink {
+                    href: "/platform",
+                    label: t.platform_organizations,
+                    current: !in_plans,
+                },
+                NavLink {
+                    href: "/platform/plans",
+                    label: t.platform_plans,
+                    current: in_plans,
+                },
+            ],
+            errors: vec![],
         }
     }
+}
+
+/// "Are you sure?" on the platform: what will happen, the button that does
+/// it (posting `fields` along), and a way back.
+#[derive(Template)]
+#[template(path = "platform/confirm.html")]
+pub struct ConfirmPage {
+    pub l: PlatformLayout,
+    pub title: &'static str,
+    pub text: String,
+    pub action: String,
+    pub button: &'static str,
+    /// Whether the button is a danger button.
+    pub danger: bool,
+    /// Hidden fields carried to the action (name, value).
+    pub fields: Vec<(&'static str, String)>,
+    pub cancel: String,
 }
