@@ -55,6 +55,16 @@ enum Command {
         /// (one line: `ID SECRET`).
         #[arg(long)]
         api_credentials: Option<std::path::PathBuf>,
+        /// Also this many organisations `Bench NNNNN` with an active monthly
+        /// subscription whose period ended an hour ago (for
+        /// `bench/renewal.sh`).
+        #[arg(long, default_value_t = 0)]
+        renewals: i64,
+    },
+    /// The subscriptions' lifecycle (the job also runs it once a minute).
+    Subscriptions {
+        #[command(subcommand)]
+        action: SubscriptionsAction,
     },
     /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
     /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
@@ -77,6 +87,13 @@ enum Command {
         #[command(subcommand)]
         action: OperatorAction,
     },
+}
+
+#[derive(Subcommand)]
+enum SubscriptionsAction {
+    /// Run the lifecycle once now: trials that ended, cancellations that
+    /// came, periods that renew. Prints what moved and how long it took.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -131,11 +148,16 @@ fn main() -> ExitCode {
             customers,
             contacts,
             api_credentials,
+            renewals,
         } => bench_seed(
             &config,
             [locations, meetings, customers, contacts],
             api_credentials.as_deref(),
+            renewals,
         ),
+        Command::Subscriptions {
+            action: SubscriptionsAction::Run,
+        } => run_subscriptions(&config),
         Command::CreateAdmin {
             email,
             organization,
@@ -170,6 +192,7 @@ fn bench_seed(
     config: &Config,
     [locations, meetings, customers, contacts]: [i64; 4],
     api_credentials: Option<&std::path::Path>,
+    renewals: i64,
 ) -> anyhow::Result<()> {
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
@@ -181,6 +204,10 @@ fn bench_seed(
     println!(
         "added {l} locations, {m} meetings, {c} customers and {k} contacts to the demo organisation"
     );
+    if renewals > 0 {
+        let r = portaal::seed::seed_renewals(&mut conn, now, renewals)?;
+        println!("added {r} organisations with a subscription due for renewal");
+    }
     if let Some(path) = api_credentials {
         let (id, secret) = portaal::seed::bench_client(&mut conn, now)?;
         std::fs::write(path, format!("{id} {secret}\n"))?;
@@ -189,6 +216,22 @@ fn bench_seed(
             path.display()
         );
     }
+    Ok(())
+}
+
+fn run_subscriptions(config: &Config) -> anyhow::Result<()> {
+    let pool = db::open(&config.database, 1)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let run = domain::subscriptions::run_lifecycle(&mut conn, SystemClock.now())
+        .map_err(|e| anyhow::anyhow!("lifecycle: {e:?}"))?;
+    println!(
+        "renewed {}, trials ended {}, canceled {} in {:.2} s",
+        run.renewed,
+        run.trials_ended,
+        run.canceled,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

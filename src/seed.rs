@@ -253,3 +253,60 @@ pub fn bench_client(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<(St
     };
     Ok((client_id, secret))
 }
+
+/// Organisations `Bench NNNNN` (slug `bench-NNNNN`), each with an active
+/// monthly subscription on the default plan whose first period ended an
+/// hour before `now`: what `portaal subscriptions run` renews in bulk (the
+/// renewal benchmark, `bench/renewal.sh`). Adds up to `want` in all; returns
+/// how many were added.
+pub fn seed_renewals(conn: &mut DbConn, now: NaiveDateTime, want: i64) -> anyhow::Result<i64> {
+    use crate::db::schema::subscriptions;
+    use crate::domain::plans;
+    use crate::domain::proration::Interval;
+    let have: i64 = organizations::table
+        .filter(organizations::slug.like("bench-%"))
+        .count()
+        .get_result(conn)?;
+    let add = (want - have).max(0);
+    let plan = plans::default_plan(conn)?
+        .ok_or_else(|| anyhow::anyhow!("no default plan (run the migrations)"))?;
+    let end = now - Duration::hours(1);
+    let start = end - Duration::days(30);
+    db::write(conn, |conn| -> anyhow::Result<()> {
+        for i in 0..add {
+            let n = have + i;
+            let org = new_id();
+            diesel::insert_into(organizations::table)
+                .values((
+                    organizations::id.eq(&org),
+                    organizations::name.eq(format!("Bench {n:05}")),
+                    organizations::slug.eq(format!("bench-{n:05}")),
+                    organizations::demo.eq(true),
+                    organizations::created_at.eq(start),
+                    organizations::updated_at.eq(start),
+                ))
+                .execute(conn)?;
+            diesel::insert_into(subscriptions::table)
+                .values((
+                    subscriptions::id.eq(new_id()),
+                    subscriptions::organization_id.eq(&org),
+                    subscriptions::plan_id.eq(&plan.plan.id),
+                    subscriptions::status.eq("active"),
+                    subscriptions::billing_interval.eq(Interval::Month.as_str()),
+                    subscriptions::seats.eq(1 + (n % 5) as i32),
+                    subscriptions::seat_price.eq(plan.plan.seat_price_month),
+                    subscriptions::modules.eq(plan.plan.included().to_stored()),
+                    subscriptions::period_anchor.eq(Some(start)),
+                    subscriptions::period_number.eq(1),
+                    subscriptions::current_period_start.eq(Some(start)),
+                    subscriptions::current_period_end.eq(Some(end)),
+                    subscriptions::is_current.eq(true),
+                    subscriptions::created_at.eq(start),
+                    subscriptions::updated_at.eq(start),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })?;
+    Ok(add)
+}

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::domain::modules::Module;
+use crate::domain::modules::{Module, Modules};
 
 /// How much a scope allows; higher levels include the lower ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -510,6 +510,9 @@ pub enum Access {
     Partial,
     /// `Not Allowed` / `Niet toegestaan`.
     Denied,
+    /// `Not Allowed — module …`: the organisation's subscription does not
+    /// give the operation's module now (whatever the scopes say).
+    ModuleOff(Module),
 }
 
 /// One operation's row of the matrix.
@@ -518,12 +521,16 @@ pub struct OperationAccess {
     pub operation: Operation,
     /// The scope that decides, when allowed.
     pub decided_by: Option<Scope>,
+    /// The operation's module, when the organisation does not have it.
+    pub module_off: Option<Module>,
 }
 
 impl OperationAccess {
-    /// Allowed or not.
+    /// Allowed or not; a module that is off wins over the scopes.
     pub fn access(&self) -> Access {
-        if self.decided_by.is_some() {
+        if let Some(module) = self.module_off {
+            Access::ModuleOff(module)
+        } else if self.decided_by.is_some() {
             Access::Allowed
         } else {
             Access::Denied
@@ -560,8 +567,15 @@ impl ScopeSet {
         }
     }
 
-    /// The effective-permission matrix: every resource, every operation.
+    /// The effective-permission matrix: every resource, every operation,
+    /// as if every module were on.
     pub fn matrix(&self) -> Vec<ResourceAccess> {
+        self.matrix_in(Modules::ALL)
+    }
+
+    /// The matrix for an organisation that has `modules` now: an operation
+    /// of a module that is off is `Access::ModuleOff`, whatever the scopes.
+    pub fn matrix_in(&self, modules: Modules) -> Vec<ResourceAccess> {
         Resource::ALL
             .iter()
             .map(|&resource| ResourceAccess {
@@ -576,6 +590,7 @@ impl ScopeSet {
                     .map(|&operation| OperationAccess {
                         operation,
                         decided_by: self.decide(operation),
+                        module_off: operation.module().filter(|m| !modules.has(*m)),
                     })
                     .collect(),
             })
@@ -763,5 +778,51 @@ mod tests {
         assert!(d.operations_added.contains(&Operation::CustomerCreate));
         assert!(d.operations_removed.contains(&Operation::MeetingList));
         assert!(!d.operations_added.contains(&Operation::LocationCreate));
+    }
+
+    #[test]
+    fn matrix_shows_modules_that_are_off() {
+        let admin = Role::Backoffice.scopes();
+        let all = admin.matrix_in(Modules::ALL);
+        assert!(
+            all.iter()
+                .flat_map(|r| &r.operations)
+                .all(|o| o.access() == Access::Allowed)
+        );
+        assert_eq!(
+            all.iter().map(|r| r.operations.len()).sum::<usize>(),
+            Operation::ALL.len()
+        );
+        for module in Module::ALL {
+            let m = admin.matrix_in(Modules::ALL.without(module));
+            for o in m.iter().flat_map(|r| &r.operations) {
+                let expected = if o.operation.module() == Some(module) {
+                    Access::ModuleOff(module)
+                } else {
+                    Access::Allowed
+                };
+                assert_eq!(o.access(), expected, "{}", o.operation.name());
+            }
+        }
+        // Core operations never depend on a module; a denied scope of a module
+        // that is off still says why: the module.
+        let none = set("read:locations").matrix_in(Modules::NONE);
+        for o in none.iter().flat_map(|r| &r.operations) {
+            match o.operation.module() {
+                Some(module) => assert_eq!(o.access(), Access::ModuleOff(module)),
+                None => assert!(
+                    !matches!(o.access(), Access::ModuleOff(_)),
+                    "{}",
+                    o.operation.name()
+                ),
+            }
+        }
+        assert!(
+            set("admin:customers")
+                .matrix()
+                .iter()
+                .flat_map(|r| &r.operations)
+                .all(|o| o.module_off.is_none())
+        );
     }
 }

@@ -1061,7 +1061,17 @@ pub fn run_lifecycle(conn: &mut DbConn, now: NaiveDateTime) -> Result<LifecycleR
                 .limit(LIFECYCLE_BATCH)
                 .select(Subscription::as_select())
                 .load(conn)?;
-            let mut zones: Vec<(String, Tz)> = Vec::new();
+            // What renewals need, read once per batch rather than per row:
+            // the organisations' time zones and the plans (at most a few).
+            let org_ids: Vec<&str> = due.iter().map(|s| s.organization_id.as_str()).collect();
+            let zones: std::collections::HashMap<String, Tz> = organizations::table
+                .filter(organizations::id.eq_any(&org_ids))
+                .select((organizations::id, organizations::time_zone))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .map(|(id, zone)| (id, zone.parse().unwrap_or(chrono_tz::UTC)))
+                .collect();
+            let mut plans_seen: Vec<PlanWithAddons> = Vec::new();
             for s in &due {
                 if s.cancel_at.is_some_and(|at| at <= now) {
                     if move_status(conn, now, &system, s, Status::Canceled)? {
@@ -1069,15 +1079,11 @@ pub fn run_lifecycle(conn: &mut DbConn, now: NaiveDateTime) -> Result<LifecycleR
                     }
                     continue;
                 }
-                let tz = match zones.iter().find(|(o, _)| *o == s.organization_id) {
-                    Some((_, tz)) => *tz,
-                    None => {
-                        let tz = zone_of(conn, &s.organization_id)?;
-                        zones.push((s.organization_id.clone(), tz));
-                        tz
-                    }
+                let tz = match zones.get(&s.organization_id) {
+                    Some(tz) => *tz,
+                    None => zone_of(conn, &s.organization_id)?,
                 };
-                if renew(conn, now, &system, s, tz)? {
+                if renew(conn, now, &system, s, tz, &mut plans_seen)? {
                     batch.renewed += 1;
                 }
             }
@@ -1134,13 +1140,16 @@ fn move_status(
 }
 
 /// Renew one subscription for its next period (several, if it was left
-/// behind: it lands on the period that contains `now`).
+/// behind: it lands on the period that contains `now`). `plans_seen` keeps
+/// the plans read so far in this run's transaction (their current prices),
+/// so a batch reads each plan once.
 fn renew(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &AuditActor,
     s: &Subscription,
     tz: Tz,
+    plans_seen: &mut Vec<PlanWithAddons>,
 ) -> Result<bool, AppError> {
     let (Some(anchor), Some(mut start)) = (s.period_anchor, s.current_period_end) else {
         return Ok(false);
@@ -1152,9 +1161,17 @@ fn renew(
         .and_then(Interval::parse)
         .unwrap_or(s.interval());
     let seats = s.scheduled_seats.unwrap_or(s.seats);
-    let Some(plan) = plans::by_id(conn, &plan_id)? else {
-        return Ok(false);
+    let seen = match plans_seen.iter().position(|p| p.plan.id == plan_id) {
+        Some(i) => i,
+        None => {
+            let Some(p) = plans::by_id(conn, &plan_id)? else {
+                return Ok(false);
+            };
+            plans_seen.push(p);
+            plans_seen.len() - 1
+        }
     };
+    let plan = &plans_seen[seen];
     let wanted = match &s.scheduled_addons {
         Some(stored) => Modules::from_stored(stored),
         None => s.addon_prices().iter().map(|(m, _)| *m).collect(),

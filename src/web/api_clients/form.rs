@@ -88,7 +88,7 @@ pub(super) fn form_page(
             .hint(t.ac_expires_hint),
         grid: grid(t, &input.scopes),
         scope_errors: vec![],
-        matrix: matrix_view(m.lang, &set, before.as_ref()),
+        matrix: matrix_view(m.lang, &set, before.as_ref(), m.actor.entitlement().modules),
         stale: false,
         l,
     }
@@ -175,7 +175,7 @@ pub(super) async fn live_matrix(
     };
     render_fragment(&MatrixFragment {
         t: m.lang.t(),
-        matrix: matrix_view(m.lang, &set, before.as_ref()),
+        matrix: matrix_view(m.lang, &set, before.as_ref(), m.actor.entitlement().modules),
     })
 }
 

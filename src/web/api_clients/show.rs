@@ -35,9 +35,13 @@ pub(super) fn show_page(
     let t = l.t;
     let (lang, tz) = (m.lang, m.tz);
     let set = c.scope_set();
-    let tested_result = tested.map(|op| match set.decide(op) {
-        Some(scope) => (true, fill(t.ac_tester_allowed, &[&scope])),
-        None => (false, fill(t.ac_tester_denied, &[&op.required_scope()])),
+    let modules = m.actor.entitlement().modules;
+    let tested_result = tested.map(|op| match (set.decide(op), op.module()) {
+        (Some(_), Some(module)) if !modules.has(module) => {
+            (false, fill(t.ac_module_off, &[&module.label(lang)]))
+        }
+        (Some(scope), _) => (true, fill(t.ac_tester_allowed, &[&scope])),
+        (None, _) => (false, fill(t.ac_tester_denied, &[&op.required_scope()])),
     });
     ShowPage {
         status: status_badge(t, c.status(now)),
@@ -72,7 +76,7 @@ pub(super) fn show_page(
             .map(|o| (o.name(), o.description(lang), tested == Some(*o)))
             .collect(),
         tested: tested_result,
-        matrix: matrix_view(lang, &set, None).allowed_first(),
+        matrix: matrix_view(lang, &set, None, modules).allowed_first(),
         c,
         l,
     }

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use crate::domain::api_clients::{ApiClient, Idle, Secret, Status};
+use crate::domain::modules::Modules;
 use crate::domain::scopes::{Access, Level, Operation, Resource, Scope, ScopeDiff, ScopeSet};
 use crate::i18n::{Lang, Messages, fill};
 
@@ -192,25 +193,24 @@ pub fn grid(t: &Messages, ticked: &[String]) -> Vec<GridRow> {
 
 /// One cell of the matrix.
 pub struct AccessView {
-    pub text: &'static str,
+    pub text: String,
     pub class: &'static str,
 }
 
-fn access_view(t: &Messages, a: Access) -> AccessView {
-    match a {
-        Access::Allowed => AccessView {
-            text: t.ac_allowed,
-            class: "success",
-        },
-        Access::Partial => AccessView {
-            text: t.ac_partially,
-            class: "warning",
-        },
-        Access::Denied => AccessView {
-            text: t.ac_not_allowed,
-            class: "muted",
-        },
-    }
+fn access_view(lang: Lang, a: Access) -> AccessView {
+    let t = lang.t();
+    let (text, class) = match a {
+        Access::Allowed => (t.ac_allowed.to_string(), "success"),
+        Access::Partial => (t.ac_partially.to_string(), "warning"),
+        Access::Denied => (t.ac_not_allowed.to_string(), "muted"),
+        Access::ModuleOff(module) => (fill(t.ac_module_off, &[&module.label(lang)]), "muted"),
+    };
+    AccessView { text, class }
+}
+
+/// Is this cell allowed, in full or in part?
+fn is_allowed(a: Access) -> bool {
+    matches!(a, Access::Allowed | Access::Partial)
 }
 
 /// One operation of the matrix.
@@ -280,11 +280,18 @@ pub fn diff_view(lang: Lang, d: &ScopeDiff) -> DiffView {
     }
 }
 
-/// The matrix of `set`; with `before`, marks what the change adds and removes.
-pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> MatrixView {
+/// The matrix of `set` for an organisation that has `modules` now (an
+/// operation of a module that is off reads "Not Allowed — module …"); with
+/// `before`, marks what the change adds and removes.
+pub fn matrix_view(
+    lang: Lang,
+    set: &ScopeSet,
+    before: Option<&ScopeSet>,
+    modules: Modules,
+) -> MatrixView {
     let t = lang.t();
     let diff = before.map(|b| b.diff(set));
-    let rows = set.matrix();
+    let rows = set.matrix_in(modules);
     let groups = rows
         .iter()
         .map(|r| MatrixGroup {
@@ -293,17 +300,17 @@ pub fn matrix_view(lang: Lang, set: &ScopeSet, before: Option<&ScopeSet>) -> Mat
             levels: r
                 .levels
                 .iter()
-                .map(|(l, a)| (level_label(t, *l), access_view(t, *a)))
+                .map(|(l, a)| (level_label(t, *l), access_view(lang, *a)))
                 .collect(),
-            any_allowed: r.operations.iter().any(|o| o.access() != Access::Denied),
+            any_allowed: r.operations.iter().any(|o| is_allowed(o.access())),
             ops: r
                 .operations
                 .iter()
                 .map(|o| MatrixOp {
                     name: o.operation.name(),
                     description: o.operation.description(lang),
-                    access: access_view(t, o.access()),
-                    allowed: o.access() != Access::Denied,
+                    access: access_view(lang, o.access()),
+                    allowed: is_allowed(o.access()),
                     change: diff.as_ref().and_then(|d| {
                         if d.operations_added.contains(&o.operation) {
                             Some(("added", t.ac_ops_added))
