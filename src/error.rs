@@ -116,6 +116,8 @@ pub enum ErrorCode {
     NotRunning,
     /// A cancellation is pending: undo it first.
     CancelPending,
+    /// Every seat is taken by members and open invitations (how many seats).
+    NoSeatLeft(i64),
 }
 
 impl ErrorCode {
@@ -178,6 +180,7 @@ impl ErrorCode {
             ErrorCode::NotTrialing => "not_trialing",
             ErrorCode::NotRunning => "not_running",
             ErrorCode::CancelPending => "cancel_pending",
+            ErrorCode::NoSeatLeft(_) => "no_seat_left",
         }
     }
 
@@ -242,6 +245,7 @@ impl ErrorCode {
             ErrorCode::NotTrialing => t.err_not_trialing.into(),
             ErrorCode::NotRunning => t.err_not_running.into(),
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
+            ErrorCode::NoSeatLeft(n) => fill(t.err_no_seat_left, &[n]),
         }
     }
 }

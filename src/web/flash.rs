@@ -48,10 +48,22 @@ pub enum Flash {
     MeetingRestored,
     ContactRestored,
     NothingToUndo,
+    SubscriptionStarted,
+    SubscriptionChanged,
+    SubscriptionUnchanged,
+    ScheduledChangeWithdrawn,
+    SubscriptionCanceled,
+    SubscriptionResumed,
 }
 
 impl Flash {
-    const ALL: [Flash; 34] = [
+    const ALL: [Flash; 40] = [
+        Flash::SubscriptionStarted,
+        Flash::SubscriptionChanged,
+        Flash::SubscriptionUnchanged,
+        Flash::ScheduledChangeWithdrawn,
+        Flash::SubscriptionCanceled,
+        Flash::SubscriptionResumed,
         Flash::BillingSaved,
         Flash::ContactAdded,
         Flash::MeetingRestored,
@@ -124,6 +136,12 @@ impl Flash {
             Flash::NothingToUndo => "nothing_to_undo",
             Flash::LanguageEnabled => "language_enabled",
             Flash::LanguageDisabled => "language_disabled",
+            Flash::SubscriptionStarted => "subscription_started",
+            Flash::SubscriptionChanged => "subscription_changed",
+            Flash::SubscriptionUnchanged => "subscription_unchanged",
+            Flash::ScheduledChangeWithdrawn => "scheduled_change_withdrawn",
+            Flash::SubscriptionCanceled => "subscription_canceled",
+            Flash::SubscriptionResumed => "subscription_resumed",
         }
     }
 
@@ -164,6 +182,12 @@ impl Flash {
             Flash::NothingToUndo => t.flash_nothing_to_undo,
             Flash::LanguageEnabled => t.lang_flash_enabled,
             Flash::LanguageDisabled => t.lang_flash_disabled,
+            Flash::SubscriptionStarted => t.sub_flash_started,
+            Flash::SubscriptionChanged => t.sub_flash_changed,
+            Flash::SubscriptionUnchanged => t.sub_flash_unchanged,
+            Flash::ScheduledChangeWithdrawn => t.sub_flash_withdrawn,
+            Flash::SubscriptionCanceled => t.sub_flash_canceled,
+            Flash::SubscriptionResumed => t.sub_flash_resumed,
         }
     }
 
@@ -178,6 +202,8 @@ impl Flash {
             | Flash::InvitationRevoked
             | Flash::UserDisabled
             | Flash::LanguageDisabled
+            | Flash::SubscriptionUnchanged
+            | Flash::SubscriptionCanceled
             | Flash::NothingToUndo => "info",
             _ => "success",
         }

@@ -34,6 +34,7 @@ pub mod preferences;
 pub mod record_page;
 pub mod setup;
 pub mod shared_html;
+pub mod subscription;
 pub mod users;
 
 use actix_web::http::StatusCode;
@@ -60,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // Before `organization`: its `/settings/organization/{kind}` would
     // take `billing`.
     organization_billing::routes(cfg);
+    subscription::routes(cfg);
     organization::routes(cfg);
     languages::routes(cfg);
     audit_log::routes(cfg);

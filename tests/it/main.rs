@@ -29,4 +29,5 @@ mod preferences;
 mod reference;
 mod security;
 mod settings;
+mod subscription_screen;
 mod users;
