@@ -671,6 +671,7 @@ pub static MESSAGES: Messages = Messages {
     sub_next_invoice: "Next invoice",
     sub_next_invoice_on: "On {}: {}",
     sub_no_next_invoice: "No invoice follows while the subscription is not running.",
+    sub_no_next_invoice_ends: "No further invoice: the subscription ends on {}.",
     sub_col_description: "Description",
     sub_col_period: "Period",
     sub_col_amount: "Amount",

@@ -883,6 +883,7 @@ pub struct Messages {
     pub sub_next_invoice: &'static str,
     pub sub_next_invoice_on: &'static str,
     pub sub_no_next_invoice: &'static str,
+    pub sub_no_next_invoice_ends: &'static str,
     pub sub_col_description: &'static str,
     pub sub_col_period: &'static str,
     pub sub_col_amount: &'static str,

@@ -672,6 +672,7 @@ pub static MESSAGES: Messages = Messages {
     sub_next_invoice: "Volgende factuur",
     sub_next_invoice_on: "Op {}: {}",
     sub_no_next_invoice: "Er volgt geen factuur zolang het abonnement niet loopt.",
+    sub_no_next_invoice_ends: "Er volgt geen factuur meer: het abonnement loopt af op {}.",
     sub_col_description: "Omschrijving",
     sub_col_period: "Periode",
     sub_col_amount: "Bedrag",

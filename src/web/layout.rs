@@ -137,7 +137,9 @@ impl Banner {
         };
         Some(Banner {
             text,
-            start_link: m.actor.can(Operation::SubscriptionCreate),
+            // Not on the subscription screen itself: its form is right there.
+            start_link: m.actor.can(Operation::SubscriptionCreate)
+                && !m.path.starts_with("/settings/subscription"),
         })
     }
 }

@@ -78,6 +78,8 @@ pub struct SubscriptionPage {
     pub modules: String,
     pub scheduled: Option<String>,
     pub next: Option<InvoiceView>,
+    /// Why no invoice follows.
+    pub no_next: String,
     pub can_withdraw: bool,
     pub can_cancel: bool,
     pub can_undo: bool,
@@ -180,6 +182,10 @@ pub async fn page(
             )),
             scheduled: w.scheduled(s),
             next,
+            no_next: match s.cancel_at {
+                Some(at) if running => fill(t.sub_no_next_invoice_ends, &[&w.date(at)]),
+                _ => t.sub_no_next_invoice.to_string(),
+            },
             can_withdraw: may_change && s.has_scheduled_change(),
             can_cancel: m.actor.can(Operation::SubscriptionCancel)
                 && ((running && s.cancel_at.is_none()) || effect.status == Status::Trialing),
