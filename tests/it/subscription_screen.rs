@@ -484,3 +484,85 @@ async fn invitations_stop_at_the_seats() {
         0
     );
 }
+
+#[actix_web::test]
+async fn meetings_without_the_customers_module() {
+    let app = TestApp::demo().await;
+    // A plan of meetings alone (as the operator may make one).
+    app.db(|conn| {
+        diesel::update(subs::table.filter(subs::is_current.eq(true)))
+            .set(subs::modules.eq("meetings"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    let mut c = app.login(ADMIN).await;
+    let home = c.get("/").await.body;
+    assert!(home.contains("href=\"/meetings\""));
+    assert!(!home.contains("href=\"/customers\""), "customers off");
+    assert!(!home.contains("href=\"/settings/api-clients\""), "API off");
+    let form = c.get("/meetings/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        !form.body.contains("id=\"f-customer_id\""),
+        "no customer select"
+    );
+    assert!(
+        !form.body.contains("id=\"f-contact_id\""),
+        "no contact select"
+    );
+    let list = c.get("/meetings").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        !list.body.contains("href=\"/customers/"),
+        "no links to customers"
+    );
+    assert_eq!(c.get("/customers").await.status, StatusCode::FORBIDDEN);
+    let staff = user_id(&app, STAFF).await;
+    let res = c
+        .post(
+            "/meetings",
+            &[
+                ("employee_id", staff.as_str()),
+                ("date_from", "2030-01-07T10:00"),
+                ("date_to", "2030-01-07T11:00"),
+                ("location_id", ""),
+                ("customer_id", ""),
+                ("contact_id", ""),
+                ("notes", "Zonder klanten"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[actix_web::test]
+async fn staff_see_the_banner_without_the_start_link() {
+    let app = TestApp::demo().await;
+    // The demo's partner organisation is in the last days of its trial;
+    // the demo admin is staff there.
+    app.clock.advance(Duration::days(6));
+    let mut c = app.login(ADMIN).await;
+    let partner = crate::support::api::org_id(&app, true).await;
+    let res = c
+        .post(
+            "/organization/switch",
+            &[("organization_id", partner.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let home = c.get("/").await.body;
+    assert!(home.contains("id=\"subscription-banner\""), "{home}");
+    assert!(
+        !home.contains(">Abonnement starten</a>"),
+        "no start link for staff"
+    );
+    let page = c.get(PATH).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Proefperiode afgelopen"));
+    assert!(
+        !page
+            .body
+            .contains("action=\"/settings/subscription/start\"")
+    );
+}
