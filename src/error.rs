@@ -156,6 +156,8 @@ pub enum ErrorCode {
     DefaultPlanArchive,
     /// Another plan already has this code.
     CodeTaken,
+    /// Every seat is taken by members and open invitations (how many seats).
+    NoSeatLeft(i64),
 }
 
 impl ErrorCode {
@@ -238,6 +240,7 @@ impl ErrorCode {
             ErrorCode::IncludedAndAddon(_) => "included_and_addon",
             ErrorCode::DefaultPlanArchive => "default_plan_archive",
             ErrorCode::CodeTaken => "taken",
+            ErrorCode::NoSeatLeft(_) => "no_seat_left",
         }
     }
 
@@ -322,6 +325,7 @@ impl ErrorCode {
             ErrorCode::IncludedAndAddon(m) => fill(t.err_included_and_addon, &[m]),
             ErrorCode::DefaultPlanArchive => t.err_default_plan_archive.into(),
             ErrorCode::CodeTaken => t.err_code_taken.into(),
+            ErrorCode::NoSeatLeft(n) => fill(t.err_no_seat_left, &[n]),
         }
     }
 }

@@ -384,22 +384,6 @@ pub struct CouponInput {
     pub plans: Vec<String>,
 }
 
-/// Euros as typed (`12`, `12,50`, `12.5`) in cents; `None` when not a
-/// non-negative amount with at most two decimals.
-pub fn parse_euros(raw: &str) -> Option<i64> {
-    let s = raw.trim().replace(['€', ' '], "").replace(',', ".");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    if !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok().filter(|w| *w <= 10_000_000)?;
-    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
-    Some(whole * 100 + cents)
-}
-
 /// Make a coupon (the operator); audited without an organisation.
 pub fn create(
     conn: &mut DbConn,
@@ -417,7 +401,7 @@ pub fn create(
             Ok(p) if (1..=100).contains(&p) => percent = Some(p),
             _ => e.add("value", ErrorCode::PercentRange),
         },
-        "amount" => match parse_euros(&input.value) {
+        "amount" => match crate::domain::plans::parse_euros(&input.value) {
             Some(a) if a > 0 => amount = Some(a),
             _ => e.add("value", ErrorCode::AmountPositive),
         },
@@ -692,16 +676,5 @@ mod tests {
             archived.refusal("plus", now),
             Some(ErrorCode::CouponArchived)
         );
-    }
-
-    #[test]
-    fn euros_as_typed() {
-        assert_eq!(parse_euros("12,50"), Some(1250));
-        assert_eq!(parse_euros("€ 12.5"), Some(1250));
-        assert_eq!(parse_euros("7"), Some(700));
-        assert_eq!(parse_euros("1,234"), None);
-        assert_eq!(parse_euros("-3"), None);
-        assert_eq!(parse_euros("abc"), None);
-        assert_eq!(parse_euros(""), None);
     }
 }

@@ -20,7 +20,7 @@ use crate::domain::mail::{self, Outgoing};
 use crate::domain::markdown;
 use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::{Operation, Role};
-use crate::domain::{sessions, users as accounts, validate};
+use crate::domain::{sessions, subscriptions, users as accounts, validate};
 use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// How long an invitation link works.
@@ -157,6 +157,81 @@ pub fn pending_invitation_count(
         .get_result(conn)?)
 }
 
+/// How the seats of a running paid subscription are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatUse {
+    /// The subscription's seats.
+    pub seats: i64,
+    /// Enabled members.
+    pub members: i64,
+    /// Invitations that wait and still work.
+    pub invitations: i64,
+}
+
+impl SeatUse {
+    /// No seat left for one more invitation.
+    pub fn full(&self) -> bool {
+        self.members + self.invitations >= self.seats
+    }
+}
+
+/// The seat use of the organisation's subscription when it is active and
+/// paid (a trial, an ended or an awaiting subscription limits nothing).
+pub fn seat_use(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    organization_id: &str,
+) -> QueryResult<Option<SeatUse>> {
+    let Some(sub) = subscriptions::current_of(conn, organization_id)? else {
+        return Ok(None);
+    };
+    if !matches!(
+        sub.in_effect(now).status,
+        subscriptions::Status::Active | subscriptions::Status::PastDue
+    ) {
+        return Ok(None);
+    }
+    let members = subscriptions::active_members(conn, organization_id)?;
+    let invitations = invitations::table
+        .filter(invitations::organization_id.eq(organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now))
+        .count()
+        .get_result(conn)?;
+    Ok(Some(SeatUse {
+        seats: i64::from(sub.seats),
+        members,
+        invitations,
+    }))
+}
+
+/// Refuse one more person when the seats are taken: for an invitation the
+/// open invitations count too (field `email`); for accepting one, only the
+/// members (field `seats`; the invitation itself holds a seat already).
+fn refuse_no_seat(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    organization_id: &str,
+    accepting: bool,
+) -> Result<(), AppError> {
+    db::lock_keys(conn, &[&format!("seats:{organization_id}")])?;
+    let Some(u) = seat_use(conn, now, organization_id)? else {
+        return Ok(());
+    };
+    let (taken, field) = if accepting {
+        (u.members, "seats")
+    } else {
+        (u.members + u.invitations, "email")
+    };
+    if taken >= u.seats {
+        return Err(AppError::Validation(FieldErrors(vec![(
+            field,
+            ErrorCode::NoSeatLeft(u.seats),
+        )])));
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct InvitationView<'a> {
@@ -274,6 +349,7 @@ pub fn invite(
     let org_id = actor.organization_id.clone();
     db::write(conn, |conn| {
         refuse_taken(conn, now, &org_id, &email, None)?;
+        refuse_no_seat(conn, now, &org_id, false)?;
         let token = crypto::random_token();
         let id = new_id();
         let expires_at = now + Duration::days(INVITATION_DAYS);
@@ -604,6 +680,7 @@ fn use_invitation(
             ErrorCode::AlreadyMember,
         )])));
     }
+    refuse_no_seat(conn, now, &inv.organization_id, true)?;
     let role = Role::parse(&inv.role).unwrap_or(Role::Access);
     let actor = AuditActor {
         kind: "user",

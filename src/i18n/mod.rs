@@ -9,10 +9,7 @@
 //! audit labels per language follow it.
 
 mod en;
-mod money;
 mod nl;
-
-pub use money::money;
 
 use chrono::{Datelike, NaiveDateTime, TimeZone, Timelike};
 use serde::Serialize;
@@ -96,6 +93,40 @@ impl Lang {
         )
     }
 
+    /// A day written out: "31 maart 2027" / "31 March 2027".
+    pub fn long_date(self, day: chrono::NaiveDate) -> String {
+        format!(
+            "{} {} {}",
+            day.day(),
+            self.t().months_long[day.month0() as usize],
+            day.year()
+        )
+    }
+
+    /// An amount of euro cents: "€ 1.234,56" / "€1,234.56" (a minus before
+    /// the sign when below zero).
+    pub fn money(self, cents: i64) -> String {
+        let (sign, abs) = if cents < 0 {
+            ("-", cents.unsigned_abs())
+        } else {
+            ("", cents.unsigned_abs())
+        };
+        let (euros, rest) = (abs / 100, abs % 100);
+        let (group, decimal, space) = match self {
+            Lang::Nl => ('.', ',', " "),
+            Lang::En => (',', '.', ""),
+        };
+        let digits = euros.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        format!("{sign}€{space}{grouped}{decimal}{rest:02}")
+    }
+
     /// A moment as people write it: "23 nov. 2026 14:05" / "23 Nov 2026 14:05",
     /// in the given time zone.
     pub fn datetime(self, utc: NaiveDateTime, tz: chrono_tz::Tz) -> String {
@@ -131,6 +162,8 @@ pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
 #[derive(Debug, Serialize)]
 pub struct Messages {
     pub months: [&'static str; 12],
+    /// Month names written out ("maart", "March").
+    pub months_long: [&'static str; 12],
     pub app_name: &'static str,
     pub skip_to_content: &'static str,
     /// The header link to /platform (operators only).
@@ -928,6 +961,86 @@ pub struct Messages {
     pub banner_awaiting: &'static str,
     pub banner_canceled: &'static str,
     pub banner_start: &'static str,
+    pub sub_title: &'static str,
+    pub sub_intro: &'static str,
+    pub sub_plan: &'static str,
+    pub sub_status: &'static str,
+    pub sub_period: &'static str,
+    pub sub_trial_until: &'static str,
+    pub sub_seats: &'static str,
+    pub sub_seats_used: &'static str,
+    pub sub_modules: &'static str,
+    pub sub_no_modules: &'static str,
+    pub sub_billing: &'static str,
+    pub sub_month: &'static str,
+    pub sub_year: &'static str,
+    pub sub_status_trialing: &'static str,
+    pub sub_status_trialing_one: &'static str,
+    pub sub_status_active: &'static str,
+    pub sub_status_ends: &'static str,
+    pub sub_status_awaiting: &'static str,
+    pub sub_status_canceled: &'static str,
+    pub sub_status_past_due: &'static str,
+    pub sub_scheduled: &'static str,
+    pub sub_scheduled_from: &'static str,
+    pub sub_withdraw: &'static str,
+    pub sub_next_invoice: &'static str,
+    pub sub_next_invoice_on: &'static str,
+    pub sub_no_next_invoice: &'static str,
+    pub sub_no_next_invoice_ends: &'static str,
+    pub sub_col_description: &'static str,
+    pub sub_col_period: &'static str,
+    pub sub_col_amount: &'static str,
+    pub sub_total: &'static str,
+    pub sub_line_seats: &'static str,
+    pub sub_line_addon: &'static str,
+    pub sub_line_seats_added: &'static str,
+    pub sub_line_addon_added: &'static str,
+    pub sub_line_upgrade: &'static str,
+    pub sub_price_per_seat: &'static str,
+    pub sub_plan_includes: &'static str,
+    pub sub_addon_price: &'static str,
+    pub sub_addon_included: &'static str,
+    pub sub_addon_not_offered: &'static str,
+    pub sub_start_title: &'static str,
+    pub sub_change_title: &'static str,
+    pub sub_seats_label: &'static str,
+    pub sub_seats_hint: &'static str,
+    pub sub_addons: &'static str,
+    pub sub_start_button: &'static str,
+    pub sub_preview_button: &'static str,
+    pub sub_billing_missing: &'static str,
+    pub sub_billing_link: &'static str,
+    pub sub_read_only: &'static str,
+    pub sub_preview_title: &'static str,
+    pub sub_preview_intro: &'static str,
+    pub sub_preview_now: &'static str,
+    pub sub_preview_nothing_now: &'static str,
+    pub sub_preview_scheduled: &'static str,
+    pub sub_preview_pending: &'static str,
+    pub sub_preview_next: &'static str,
+    pub sub_preview_total: &'static str,
+    pub sub_confirm: &'static str,
+    pub sub_back: &'static str,
+    pub sub_cancel: &'static str,
+    pub sub_cancel_text: &'static str,
+    pub sub_cancel_trial_text: &'static str,
+    pub sub_cancel_button: &'static str,
+    pub sub_undo_cancel: &'static str,
+    pub sub_flash_started: &'static str,
+    pub sub_flash_changed: &'static str,
+    pub sub_flash_unchanged: &'static str,
+    pub sub_flash_withdrawn: &'static str,
+    pub sub_flash_canceled: &'static str,
+    pub sub_flash_resumed: &'static str,
+    pub sub_add_seat: &'static str,
+    pub sub_per_month: &'static str,
+    pub sub_per_year: &'static str,
+    pub sub_seats_full: &'static str,
+    pub err_no_seat_left: &'static str,
+    pub dash_subscription: &'static str,
+    pub dash_sub_renews: &'static str,
+    pub dash_sub_manage: &'static str,
     pub ac_module_off: &'static str,
 }
 
@@ -1127,6 +1240,17 @@ pub fn audit_field(lang: Lang, resource_type: &str, key: &str) -> Option<&'stati
 mod tests {
     use super::*;
 
+    #[test]
+    fn money_in_both_languages() {
+        assert_eq!(Lang::Nl.money(123_456), "€ 1.234,56");
+        assert_eq!(Lang::En.money(123_456), "€1,234.56");
+        assert_eq!(Lang::Nl.money(0), "€ 0,00");
+        assert_eq!(Lang::En.money(5), "€0.05");
+        assert_eq!(Lang::Nl.money(6250), "€ 62,50");
+        assert_eq!(Lang::En.money(12_345_678_900), "€123,456,789.00");
+        assert_eq!(Lang::Nl.money(-150), "-€ 1,50");
+    }
+
     fn leaves(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -1192,5 +1316,19 @@ mod tests {
             fill("Probeer over {} minuten", &[&3]),
             "Probeer over 3 minuten"
         );
+    }
+
+    #[test]
+    fn money_and_long_dates_per_language() {
+        assert_eq!(Lang::Nl.money(123_456), "€ 1.234,56");
+        assert_eq!(Lang::En.money(123_456), "€1,234.56");
+        assert_eq!(Lang::Nl.money(900), "€ 9,00");
+        assert_eq!(Lang::En.money(5), "€0.05");
+        assert_eq!(Lang::Nl.money(100_000_000), "€ 1.000.000,00");
+        assert_eq!(Lang::En.money(-2_500), "-€25.00");
+        assert_eq!(Lang::Nl.money(0), "€ 0,00");
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+        assert_eq!(Lang::Nl.long_date(d), "31 maart 2027");
+        assert_eq!(Lang::En.long_date(d), "31 March 2027");
     }
 }

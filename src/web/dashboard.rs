@@ -16,6 +16,7 @@ use crate::domain::api_clients::{self, ApiClient, Attention};
 use crate::domain::local_time::{day_start, iso_utc, monday_of, utc_to_local};
 use crate::domain::meetings::{self, Filter, MeetingRow};
 use crate::domain::scopes::Operation;
+use crate::domain::subscriptions::{self, Status};
 use crate::domain::{audit, cache, customers, mail, members, sessions, users};
 use crate::error::AppError;
 use crate::i18n::{Lang, Messages, audit_action, fill};
@@ -69,6 +70,7 @@ struct MyMeetings {
     later: Vec<MeetingItem>,
 }
 
+#[derive(Clone)]
 struct Link {
     label: String,
     href: String,
@@ -116,6 +118,13 @@ struct DashboardPage {
     customers: Option<Vec<Link>>,
     attention: Option<AttentionView>,
     activity: Option<Arc<Vec<ActivityRow>>>,
+    subscription: Option<SubscriptionCard>,
+}
+
+/// The subscription's state in one sentence, with where to go next.
+struct SubscriptionCard {
+    text: String,
+    link: Link,
 }
 
 /// Everything the page reads, in its one database job.
@@ -125,6 +134,8 @@ struct Loaded {
     mine: Arc<Mine>,
     attention: Option<Needs>,
     previous_login_at: Option<NaiveDateTime>,
+    /// The next invoice's date and total, for a running subscription.
+    next_invoice: Option<Arc<Option<(NaiveDateTime, i64)>>>,
 }
 
 /// This week (Monday to Sunday in `tz`) in UTC: `[start, end)`.
@@ -194,7 +205,26 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
             Some(token) => sessions::previous_login_at(conn, token)?,
             None => None,
         };
+        // A renewal or a change is audited: read once per data version.
+        let running = matches!(actor.entitlement().status, Status::Active | Status::PastDue);
+        let next_invoice = if running && actor.can(Operation::SubscriptionGet) {
+            Some(cache::for_actor(
+                actor,
+                "dashboard#next_invoice".into(),
+                || -> Result<_, AppError> {
+                    Ok(match subscriptions::current_of(conn, org_id)? {
+                        Some(sub) => {
+                            subscriptions::next_invoice(conn, now, &sub)?.map(|n| (n.date, n.total))
+                        }
+                        None => None,
+                    })
+                },
+            )?)
+        } else {
+            None
+        };
         Ok(Loaded {
+            next_invoice,
             member_count,
             activity,
             mine,
@@ -252,9 +282,64 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
         }),
         attention: loaded.attention.map(|a| attention_view(lang, tz, now, a)),
         activity: loaded.activity,
+        subscription: subscription_card(&member, now, loaded.next_invoice.as_deref()),
         l,
     };
     crate::web::page(&page)
+}
+
+/// The subscription card: the trial's days left, the next renewal and its
+/// amount, the end of a cancelled one, or that it waits to be started.
+fn subscription_card(
+    m: &crate::web::extract::Member,
+    now: NaiveDateTime,
+    next: Option<&Option<(NaiveDateTime, i64)>>,
+) -> Option<SubscriptionCard> {
+    let actor = &m.actor;
+    if !actor.can(Operation::SubscriptionGet) {
+        return None;
+    }
+    let (lang, t) = (m.lang, m.lang.t());
+    let date = |at: NaiveDateTime| lang.long_date(utc_to_local(m.tz, at).date());
+    let view = Link {
+        label: t.dash_sub_manage.to_string(),
+        href: "/settings/subscription".into(),
+    };
+    let start = || {
+        if actor.can(Operation::SubscriptionCreate) {
+            Link {
+                label: t.banner_start.to_string(),
+                href: "/settings/subscription#order".into(),
+            }
+        } else {
+            view.clone()
+        }
+    };
+    let (text, link) = match actor.entitlement().status {
+        Status::Trialing => {
+            let left = m
+                .current
+                .trial_end
+                .map_or(0, |end| crate::web::subscription::days_left(end, now));
+            let text = if left == 1 {
+                t.sub_status_trialing_one.to_string()
+            } else {
+                fill(t.sub_status_trialing, &[&left])
+            };
+            (text, start())
+        }
+        Status::Active | Status::PastDue => match (m.current.cancel_at, next.copied().flatten()) {
+            (Some(at), _) => (fill(t.sub_status_ends, &[&date(at)]), view.clone()),
+            (None, Some((at, total))) => (
+                fill(t.dash_sub_renews, &[&date(at), &lang.money(total)]),
+                view.clone(),
+            ),
+            (None, None) => (t.sub_status_active.to_string(), view.clone()),
+        },
+        Status::Awaiting => (t.sub_status_awaiting.to_string(), start()),
+        Status::Canceled => (t.sub_status_canceled.to_string(), start()),
+    };
+    Some(SubscriptionCard { text, link })
 }
 
 /// The member's meetings this week and the customers they changed lately.

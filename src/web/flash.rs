@@ -56,10 +56,16 @@ pub enum Flash {
     PlanArchived,
     PlanUnarchived,
     PlanDefault,
+    SubscriptionStarted,
+    SubscriptionChanged,
+    SubscriptionUnchanged,
+    ScheduledChangeWithdrawn,
+    SubscriptionCanceled,
+    SubscriptionResumed,
 }
 
 impl Flash {
-    const ALL: [Flash; 42] = [
+    const ALL: [Flash; 48] = [
         Flash::PlatformTrialExtended,
         Flash::PlatformPlanChanged,
         Flash::PlatformCanceled,
@@ -67,6 +73,12 @@ impl Flash {
         Flash::PlanArchived,
         Flash::PlanUnarchived,
         Flash::PlanDefault,
+        Flash::SubscriptionStarted,
+        Flash::SubscriptionChanged,
+        Flash::SubscriptionUnchanged,
+        Flash::ScheduledChangeWithdrawn,
+        Flash::SubscriptionCanceled,
+        Flash::SubscriptionResumed,
         Flash::BillingSaved,
         Flash::ContactAdded,
         Flash::MeetingRestored,
@@ -148,6 +160,12 @@ impl Flash {
             Flash::PlanArchived => "plan_archived",
             Flash::PlanUnarchived => "plan_unarchived",
             Flash::PlanDefault => "plan_default",
+            Flash::SubscriptionStarted => "subscription_started",
+            Flash::SubscriptionChanged => "subscription_changed",
+            Flash::SubscriptionUnchanged => "subscription_unchanged",
+            Flash::ScheduledChangeWithdrawn => "scheduled_change_withdrawn",
+            Flash::SubscriptionCanceled => "subscription_canceled",
+            Flash::SubscriptionResumed => "subscription_resumed",
         }
     }
 
@@ -196,6 +214,12 @@ impl Flash {
             Flash::PlanArchived => t.platform_flash_plan_archived,
             Flash::PlanUnarchived => t.platform_flash_plan_unarchived,
             Flash::PlanDefault => t.platform_flash_plan_default,
+            Flash::SubscriptionStarted => t.sub_flash_started,
+            Flash::SubscriptionChanged => t.sub_flash_changed,
+            Flash::SubscriptionUnchanged => t.sub_flash_unchanged,
+            Flash::ScheduledChangeWithdrawn => t.sub_flash_withdrawn,
+            Flash::SubscriptionCanceled => t.sub_flash_canceled,
+            Flash::SubscriptionResumed => t.sub_flash_resumed,
         }
     }
 
@@ -212,7 +236,9 @@ impl Flash {
             | Flash::LanguageDisabled
             | Flash::NothingToUndo
             | Flash::PlatformCanceled
-            | Flash::PlanArchived => "info",
+            | Flash::PlanArchived
+            | Flash::SubscriptionUnchanged
+            | Flash::SubscriptionCanceled => "info",
             _ => "success",
         }
     }

@@ -3,6 +3,7 @@
 
 use actix_web::HttpRequest;
 
+use crate::domain::entitlement::Status;
 use crate::domain::scopes::{Operation, Role};
 use crate::http::request::request_lang;
 use crate::i18n::{Lang, Messages};
@@ -20,6 +21,7 @@ pub enum Nav {
     Customers,
     Account,
     Organization,
+    Subscription,
     Languages,
     Users,
     MailFooter,
@@ -40,6 +42,7 @@ impl Nav {
             ("/customers", Nav::Customers),
             ("/account", Nav::Account),
             ("/settings/organization", Nav::Organization),
+            ("/settings/subscription", Nav::Subscription),
             ("/settings/languages", Nav::Languages),
             ("/settings/users", Nav::Users),
             ("/settings/mail-footer", Nav::MailFooter),
@@ -113,6 +116,32 @@ pub struct LayoutCtx {
     pub errors_below: bool,
     /// The user runs Portaal itself: the header links `/platform`.
     pub is_operator: bool,
+    /// The subscription is awaiting a start or has ended: every page says so.
+    pub banner: Option<Banner>,
+}
+
+/// The banner of an organisation whose subscription gives nothing now.
+pub struct Banner {
+    pub text: &'static str,
+    /// Admins get a link to start the subscription.
+    pub start_link: bool,
+}
+
+impl Banner {
+    /// The banner for what is in effect (`None`: the subscription runs).
+    pub fn of(m: &Member, t: &'static Messages) -> Option<Self> {
+        let text = match m.actor.entitlement().status {
+            Status::Awaiting => t.banner_awaiting,
+            Status::Canceled => t.banner_canceled,
+            _ => return None,
+        };
+        Some(Banner {
+            text,
+            // Not on the subscription screen itself: its form is right there.
+            start_link: m.actor.can(Operation::SubscriptionCreate)
+                && !m.path.starts_with("/settings/subscription"),
+        })
+    }
 }
 
 /// The label of a role in a language.
@@ -177,6 +206,12 @@ impl LayoutCtx {
                     t.nav_organization,
                     "/settings/organization",
                     Some(Operation::OrganizationUpdate),
+                ),
+                (
+                    Nav::Subscription,
+                    t.nav_subscription,
+                    "/settings/subscription",
+                    Some(Operation::SubscriptionGet),
                 ),
                 (
                     Nav::Languages,
@@ -248,6 +283,7 @@ impl LayoutCtx {
             errors: vec![],
             errors_below: false,
             is_operator: m.user.operator,
+            banner: Banner::of(m, t),
         }
     }
 }

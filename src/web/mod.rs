@@ -35,6 +35,7 @@ pub mod preferences;
 pub mod record_page;
 pub mod setup;
 pub mod shared_html;
+pub mod subscription;
 pub mod users;
 
 use actix_web::http::StatusCode;
@@ -62,6 +63,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // take `billing`.
     organization_billing::routes(cfg);
     organization_new::routes(cfg);
+    subscription::routes(cfg);
     organization::routes(cfg);
     languages::routes(cfg);
     audit_log::routes(cfg);

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::members::{self, Invitation, MemberRow};
 use crate::domain::paging::ListParams;
+use crate::domain::proration::Interval;
 use crate::domain::scopes::{Operation, Role};
+use crate::domain::subscriptions;
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::http::request::ClientIp;
@@ -105,6 +107,14 @@ struct UsersPage {
     link: Option<String>,
     can_invite: bool,
     can_remove: bool,
+    /// Every seat is taken (a running paid subscription): why, and (for
+    /// those who may change the subscription) a link to add one.
+    seats_full: Option<SeatsFull>,
+}
+
+struct SeatsFull {
+    text: String,
+    add_seat: Option<(String, String)>,
 }
 
 async fn page(
@@ -116,15 +126,22 @@ async fn page(
     m.actor.require(Operation::UserList)?;
     let request = params.lenient(&members::SORT);
     let actor = m.actor.clone();
-    let (page, invites) = state
+    let now = state.clock.now();
+    let (page, invites, seats) = state
         .db(move |conn| {
+            let seats = match members::seat_use(conn, now, &actor.organization_id)? {
+                Some(u) if u.full() && actor.can(Operation::UserInvite) => {
+                    subscriptions::current_of(conn, &actor.organization_id)?.map(|s| (u, s))
+                }
+                _ => None,
+            };
             Ok((
                 members::list(conn, &actor, request.clone())?,
                 members::open_invitations(conn, &actor)?,
+                seats,
             ))
         })
         .await?;
-    let now = state.clock.now();
     let l = LayoutCtx::new(m, Nav::Users);
     let t = l.t;
     let role = |r: &str| role_label(t, Role::parse(r).unwrap_or(Role::Access));
@@ -170,6 +187,22 @@ async fn page(
         link,
         can_invite: m.actor.can(Operation::UserInvite),
         can_remove: m.actor.can(Operation::UserRemove),
+        seats_full: seats.map(|(u, sub)| SeatsFull {
+            text: fill(t.sub_seats_full, &[&u.seats]),
+            add_seat: m.actor.can(Operation::SubscriptionUpdate).then(|| {
+                let per = match sub.interval() {
+                    Interval::Month => t.sub_per_month,
+                    Interval::Year => t.sub_per_year,
+                };
+                (
+                    format!(
+                        "/settings/subscription?seats={}#order",
+                        u.seats.max(u.members + u.invitations) + 1
+                    ),
+                    fill(t.sub_add_seat, &[&m.lang.money(sub.seat_price), &per]),
+                )
+            }),
+        }),
         l,
     })
 }
@@ -542,6 +575,8 @@ struct InvitationPage {
     accept_action: String,
     /// Why creating the account was refused (the e-mail has one).
     exists: Option<String>,
+    /// Why accepting was refused (no seat left).
+    refused: Option<String>,
     name: Field,
     password: Field,
     password_confirm: Field,
@@ -579,6 +614,7 @@ fn invitation_page(
         accept_action: format!("{here}/accept"),
         here,
         exists: None,
+        refused: None,
         name: Field::new("name", t.your_name, "")
             .required()
             .autocomplete("name"),
@@ -736,6 +772,11 @@ async fn accept(
         Err(AppError::Validation(e)) if e.get("email").is_some() => {
             return refuse(&FieldErrors::default(), true);
         }
+        Err(AppError::Validation(e)) if e.get("seats").is_some() => {
+            let mut p = invitation_page(&req, &target, &token, Viewer::Anonymous);
+            p.refused = e.get("seats").map(|c| c.message(p.l.t));
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
         Err(e) => return Err(e),
     };
     let res = start_session(&session, &login, Flash::Welcome.redirect("/"), &state)?;
@@ -760,9 +801,27 @@ async fn accept_signed_in(
         return Ok(crate::web::see_other(&format!("/login?{here}")));
     };
     let now = state.clock.now();
-    let accepted = state
-        .db(move |conn| members::accept_signed_in(conn, now, &token, &user.id, Some(ip.0.clone())))
-        .await;
+    let accepted = {
+        let (token, user_id) = (token.clone(), user.id.clone());
+        state
+            .db(move |conn| {
+                members::accept_signed_in(conn, now, &token, &user_id, Some(ip.0.clone()))
+            })
+            .await
+    };
+    if let Err(AppError::Validation(e)) = &accepted
+        && let Some(code) = e.get("seats")
+    {
+        let target = {
+            let token = token.clone();
+            state
+                .db(move |conn| members::by_token(conn, now, &token))
+                .await?
+        };
+        let mut p = invitation_page(&req, &target, &token, Viewer::Invited(user.name.clone()));
+        p.refused = Some(code.message(p.l.t));
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
     let org = match or_gone(&req, accepted)? {
         Ok(org) => org,
         Err(gone) => return Ok(gone),

@@ -1428,6 +1428,141 @@ async fn screenshots() {
         screenshot(c, &format!("platform-plan-errors-{lang}")).await;
     }
 
+    subscription_screenshots(c, &app).await;
+    browser.close().await;
+}
+
+/// Settings → Subscription for the screenshots: the screen (nl, en, wide and
+/// narrow), a change's preview, the cancel question and the cancelled state.
+async fn subscription_screenshots(c: &Client, app: &TestApp) {
+    visit(c, app, "/login").await;
+    log_in(c, ADMIN).await;
+    visit(c, app, "/settings/subscription").await;
+    check_page(c).await;
+    screenshot_full(c, "subscription-nl").await;
+    screenshot_narrow(c, "subscription-nl").await;
+    set_seats(c, "7").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/preview'] button[type='submit']",
+    )
+    .await;
+    check_page(c).await;
+    screenshot(c, "subscription-preview-nl").await;
+    screenshot_narrow(c, "subscription-preview-nl").await;
+    choose_language(c, "en").await;
+    visit(c, app, "/settings/subscription").await;
+    screenshot_full(c, "subscription-en").await;
+    screenshot_narrow(c, "subscription-en").await;
+    set_seats(c, "3").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/preview'] button[type='submit']",
+    )
+    .await;
+    screenshot(c, "subscription-preview-decrease-en").await;
+    screenshot_narrow(c, "subscription-preview-decrease-en").await;
+    set_seats_back(c).await;
+    set_seats(c, "1").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/preview'] button[type='submit']",
+    )
+    .await;
+    screenshot(c, "subscription-errors-en").await;
+    visit(c, app, "/settings/subscription/cancel").await;
+    check_page(c).await;
+    screenshot(c, "subscription-cancel-en").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/cancel'] button[type='submit']",
+    )
+    .await;
+    check_page(c).await;
+    screenshot(c, "subscription-cancelled-en").await;
+    screenshot_narrow(c, "subscription-cancelled-en").await;
+    choose_language(c, "nl").await;
+    screenshot(c, "subscription-cancelled-nl").await;
+    visit(c, app, "/").await;
+    screenshot(c, "dashboard-cancelled-nl").await;
+    // An organisation whose trial ended: the banner on every page.
+    log_out(c).await;
+    drop(app.other_admin().await);
+    app.clock.advance(chrono::Duration::days(32));
+    log_in(c, "baas@ander.test").await;
+    check_page(c).await;
+    screenshot(c, "dashboard-awaiting-nl").await;
+    screenshot_narrow(c, "dashboard-awaiting-nl").await;
+    visit(c, app, "/settings/subscription").await;
+    check_page(c).await;
+    screenshot_full(c, "subscription-awaiting-nl").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/start'] button[type='submit']",
+    )
+    .await;
+    check_page(c).await;
+    screenshot_full(c, "subscription-start-refused-nl").await;
+    screenshot_narrow(c, "subscription-start-refused-nl").await;
+}
+
+/// Back on the subscription screen (from a preview).
+async fn set_seats_back(c: &Client) {
+    click_and_wait(c, "a[href^='/settings/subscription?']").await;
+}
+
+/// Type `seats` into the subscription form's seats field.
+async fn set_seats(c: &Client, seats: &str) {
+    let field = c
+        .find(Locator::Css("#f-seats"))
+        .await
+        .expect("the seats field");
+    field.clear().await.expect("clear");
+    field.send_keys(seats).await.expect("type");
+}
+
+/// The browser test: an admin previews "+2 seats", confirms, and
+/// sees the new seats and the next invoice's preview change.
+#[actix_web::test]
+async fn subscription_two_more_seats_previewed_and_confirmed() {
+    if !e2e_enabled("subscription_two_more_seats_previewed_and_confirmed") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    app.clock.advance(chrono::Duration::days(40));
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+    visit(c, &app, "/settings/subscription").await;
+    check_page(c).await;
+    assert_eq!(text_of(c, "#sub-seats").await, "2 van 5 in gebruik");
+    let before = text_of(c, "#sub-next-summary").await;
+    assert!(before.contains("€ 750,00"), "{before}");
+    set_seats(c, "7").await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/preview'] button[type='submit']",
+    )
+    .await;
+    assert_eq!(path(c).await, "/settings/subscription/preview");
+    check_page(c).await;
+    let preview = text_of(c, "main").await;
+    assert!(
+        preview.contains("2 extra plaats(en) Plus (naar rato)"),
+        "{preview}"
+    );
+    assert!(preview.contains("7 × plaats Plus"), "{preview}");
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/change'] button[type='submit']",
+    )
+    .await;
+    assert_eq!(path(c).await, "/settings/subscription");
+    check_page(c).await;
+    assert_eq!(text_of(c, "#sub-seats").await, "2 van 7 in gebruik");
+    let after = text_of(c, "#sub-next-summary").await;
+    assert_ne!(after, before, "the next invoice changed");
+    assert!(!after.contains("€ 750,00"), "{after}");
     browser.close().await;
 }
 
@@ -1843,6 +1978,8 @@ async fn every_screen_passes_axe_in_both_languages() {
         "/settings/organization",
         "/settings/organization/billing",
         "/settings/organization/clear",
+        "/settings/subscription",
+        "/settings/subscription/cancel",
         "/settings/languages",
         "/settings/users",
         &format!("/settings/users/{staff}/disable"),

@@ -117,6 +117,14 @@ pub(super) fn read_parties(
     actor: &Actor,
     customer: Option<&str>,
 ) -> Result<Parties, AppError> {
+    // Without the customers module the form keeps a stored customer as it
+    // is (hidden) and offers none.
+    if !actor.can(Operation::CustomerList) {
+        return Ok(Parties {
+            customers: vec![],
+            contacts: vec![],
+        });
+    }
     Ok(Parties {
         customers: meetings::customer_choices(conn, actor)?,
         contacts: meetings::contact_choices(conn, actor, customer)?,
@@ -209,6 +217,11 @@ pub(super) struct FormPage {
     /// The stored customer's page: (address, link text).
     pub(super) customer_link: Option<(String, String)>,
     pub(super) contact: ContactSelect,
+    /// The customers module is on: the customer and contact selects show;
+    /// else the stored ones travel as hidden fields.
+    pub(super) with_customers: bool,
+    pub(super) hidden_customer: String,
+    pub(super) hidden_contact: String,
     pub(super) date_from: Field,
     pub(super) date_to: Field,
     pub(super) notes: Field,
@@ -270,6 +283,9 @@ pub(super) fn form_page(
             input.customer_id.as_deref(),
             input.contact_id.as_deref(),
         ),
+        with_customers: m.actor.can(Operation::CustomerList),
+        hidden_customer: input.customer_id.clone().unwrap_or_default(),
+        hidden_contact: input.contact_id.clone().unwrap_or_default(),
         date_from: Field::new("date_from", t.meet_from, input.date_from.trim())
             .kind("datetime-local")
             .required(),

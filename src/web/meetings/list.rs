@@ -63,6 +63,8 @@ pub(super) struct ListPage {
     pub(super) to: String,
     pub(super) filtered: bool,
     pub(super) can_create: bool,
+    /// The customers module is on: a meeting's customer links to its page.
+    pub(super) customer_links: bool,
     pub(super) pager: Pager,
     pub(super) showing: String,
     pub(super) sort_when: SortHeader,
@@ -187,6 +189,7 @@ pub(super) async fn list(
     let r = &page.request;
     let pager = pager(&base, &page);
     let p = ListPage {
+        customer_links: m.actor.can(Operation::CustomerGet),
         intro: period.intro(l.t),
         earlier: list_href(&people, period.earlier(today)),
         later: period.later().map(|p| list_href(&people, p)),

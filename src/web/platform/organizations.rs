@@ -17,7 +17,7 @@ use crate::domain::platform::{self, OrganizationDetail, OrganizationsPage};
 use crate::domain::proration::Interval;
 use crate::domain::subscriptions::{self, Status};
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::i18n::{Lang, Messages, fill, money};
+use crate::i18n::{Lang, Messages, fill};
 use crate::web::extract::{Operator, operator_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Choice, Field, apply_errors};
@@ -115,7 +115,7 @@ async fn list(
     .await?;
     let list = render_html(&list_section(o.lang, now, &page))?;
     let p = ListPage {
-        total_mrr: money(o.lang, page.total_mrr),
+        total_mrr: o.lang.money(page.total_mrr),
         l: PlatformLayout::new(&o),
         list,
     };
@@ -161,7 +161,7 @@ fn list_section(lang: Lang, now: NaiveDateTime, p: &OrganizationsPage) -> ListSe
                         .and_then(|s| s.trial_end)
                         .map(|d| lang.date(d.date()))
                         .unwrap_or_default(),
-                    mrr: money(lang, o.mrr(now)),
+                    mrr: lang.money(o.mrr(now)),
                     created: lang.date(o.created_at.date()),
                 }
             })
@@ -249,22 +249,19 @@ fn show_page(o: &Operator, now: NaiveDateTime, d: &OrganizationDetail) -> ShowPa
                 .filter(|_| matches!(status, Some(Status::Trialing | Status::Awaiting))),
         ),
         cancel_at: date(s.and_then(|s| s.cancel_at)),
-        mrr: money(
-            lang,
-            s.map_or(0, |s| {
-                platform::SubscriptionSummary {
-                    status: s.status.clone(),
-                    billing_interval: s.billing_interval.clone(),
-                    seats: s.seats,
-                    seat_price: s.seat_price,
-                    addons: s.addons.clone(),
-                    modules: s.modules.clone(),
-                    trial_end: s.trial_end,
-                    cancel_at: s.cancel_at,
-                }
-                .mrr(now)
-            }),
-        ),
+        mrr: lang.money(s.map_or(0, |s| {
+            platform::SubscriptionSummary {
+                status: s.status.clone(),
+                billing_interval: s.billing_interval.clone(),
+                seats: s.seats,
+                seat_price: s.seat_price,
+                addons: s.addons.clone(),
+                modules: s.modules.clone(),
+                trial_end: s.trial_end,
+                cancel_at: s.cancel_at,
+            }
+            .mrr(now)
+        })),
         version: s.map_or(0, |s| s.version),
         can_extend: matches!(status, Some(Status::Trialing | Status::Awaiting)),
         can_change: s.is_some() && status != Some(Status::Canceled) && !d.other_plans.is_empty(),

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::domain::modules::{Module, Modules};
 use crate::domain::plans::{self, AddonInput, PlanInput, PlanWithAddons, addon_field};
 use crate::error::{AppError, FieldErrors};
-use crate::i18n::{Lang, fill, money};
+use crate::i18n::{Lang, fill};
 use crate::web::extract::{Operator, operator_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors, order_summary};
@@ -91,9 +91,9 @@ async fn list_with(
             name_en: p.plan.name_en.clone(),
             price_month: fill(
                 t.platform_per_month,
-                &[&money(lang, p.plan.seat_price_month)],
+                &[&lang.money(p.plan.seat_price_month)],
             ),
-            price_year: fill(t.platform_per_year, &[&money(lang, p.plan.seat_price_year)]),
+            price_year: fill(t.platform_per_year, &[&lang.money(p.plan.seat_price_year)]),
             included: modules_words(lang, p.plan.included()),
             addons: p
                 .addons
@@ -102,8 +102,8 @@ async fn list_with(
                     Some(format!(
                         "{}: {}, {}",
                         a.module()?.label(lang),
-                        fill(t.platform_per_month, &[&money(lang, a.price_month)]),
-                        fill(t.platform_per_year, &[&money(lang, a.price_year)]),
+                        fill(t.platform_per_month, &[&lang.money(a.price_month)]),
+                        fill(t.platform_per_year, &[&lang.money(a.price_year)]),
                     ))
                 })
                 .collect(),
@@ -367,11 +367,11 @@ async fn update(
                 cur.plan.name_en,
                 fill(
                     t.platform_per_month,
-                    &[&money(lang, cur.plan.seat_price_month)]
+                    &[&lang.money(cur.plan.seat_price_month)]
                 ),
                 fill(
                     t.platform_per_year,
-                    &[&money(lang, cur.plan.seat_price_year)]
+                    &[&lang.money(cur.plan.seat_price_year)]
                 ),
                 modules_words(lang, cur.plan.included()),
             );
