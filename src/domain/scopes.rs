@@ -461,7 +461,7 @@ catalogue! {
     SubscriptionCreate = "subscription_create", Subscriptions, None, Admin, Some(("POST", "/subscriptions")),
         nl: "Abonnement starten", en: "Start a subscription";
     SubscriptionUpdate = "subscription_update", Subscriptions, None, Admin, Some(("PATCH", "/subscriptions/{id}")),
-        nl: "Abonnement wijzigen (plaatsen, modules, abonnementsvorm)", en: "Change a subscription (seats, modules, plan)";
+        nl: "Abonnement wijzigen (plaatsen, modules, pakket)", en: "Change a subscription (seats, modules, plan)";
     SubscriptionCancel = "subscription_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/cancel")),
         nl: "Abonnement opzeggen", en: "Cancel a subscription";
     SubscriptionUndoCancel = "subscription_undo_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/undo-cancel")),

@@ -995,6 +995,7 @@ pub struct Messages {
     pub sub_line_seats: &'static str,
     pub sub_line_addon: &'static str,
     pub sub_line_seats_added: &'static str,
+    pub sub_line_seat_added: &'static str,
     pub sub_line_addon_added: &'static str,
     pub sub_line_upgrade: &'static str,
     pub sub_price_per_seat: &'static str,

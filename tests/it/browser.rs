@@ -1548,7 +1548,7 @@ async fn subscription_two_more_seats_previewed_and_confirmed() {
     check_page(c).await;
     let preview = text_of(c, "main").await;
     assert!(
-        preview.contains("2 extra plaats(en) Plus (naar rato)"),
+        preview.contains("2 extra plaatsen Plus (naar rato)"),
         "{preview}"
     );
     assert!(preview.contains("7 × plaats Plus"), "{preview}");

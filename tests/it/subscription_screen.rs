@@ -231,7 +231,7 @@ async fn two_more_seats_are_previewed_then_confirmed() {
     let charge = prorate(2 * 15_000, start, end, now);
     assert!(charge > 0 && charge < 30_000);
     let b = &res.body;
-    assert!(b.contains("2 extra plaats(en) Plus (naar rato)"), "{b}");
+    assert!(b.contains("2 extra plaatsen Plus (naar rato)"), "{b}");
     assert!(
         b.contains(&Lang::Nl.money(charge)),
         "the prorated amount: {b}"

@@ -79,6 +79,19 @@ impl Words<'_> {
         format!("{} – {}", self.short_date(from), self.short_date(to))
     }
 
+    /// "2 extra seats Plus (prorated)", in the singular for one.
+    fn seats_added(&self, quantity: i64, plan_code: &str) -> String {
+        let t = self.lang.t();
+        if quantity == 1 {
+            fill(t.sub_line_seat_added, &[&self.plan_name(plan_code)])
+        } else {
+            fill(
+                t.sub_line_seats_added,
+                &[&quantity, &self.plan_name(plan_code)],
+            )
+        }
+    }
+
     /// A line of a preview or of the next period.
     pub fn line(&self, l: &Line) -> LineView {
         let t = self.lang.t();
@@ -87,10 +100,7 @@ impl Words<'_> {
                 fill(t.sub_line_seats, &[&l.quantity, &self.plan_name(plan_code)])
             }
             LineKind::Addon(m) => fill(t.sub_line_addon, &[&m.label(self.lang)]),
-            LineKind::SeatsAdded { plan_code } => fill(
-                t.sub_line_seats_added,
-                &[&l.quantity, &self.plan_name(plan_code)],
-            ),
+            LineKind::SeatsAdded { plan_code } => self.seats_added(l.quantity, plan_code),
             LineKind::AddonAdded(m) => fill(t.sub_line_addon_added, &[&m.label(self.lang)]),
             LineKind::PlanUpgrade { from, to } => fill(
                 t.sub_line_upgrade,
@@ -111,10 +121,7 @@ impl Words<'_> {
             Module::parse(&c.detail).map_or_else(|| c.detail.clone(), |m| m.label(self.lang).into())
         };
         let description = match c.kind.as_str() {
-            "seats_added" => fill(
-                t.sub_line_seats_added,
-                &[&c.quantity, &self.plan_name(&c.detail)],
-            ),
+            "seats_added" => self.seats_added(c.quantity, &c.detail),
             "addon_added" => fill(t.sub_line_addon_added, &[&module()]),
             "plan_upgrade" => {
                 let (from, to) = c.detail.split_once(' ').unwrap_or((&c.detail, ""));
