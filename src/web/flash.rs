@@ -62,10 +62,18 @@ pub enum Flash {
     ScheduledChangeWithdrawn,
     SubscriptionCanceled,
     SubscriptionResumed,
+    CouponCreated,
+    CouponArchived,
+    CouponApplied,
+    CouponCleared,
 }
 
 impl Flash {
-    const ALL: [Flash; 48] = [
+    const ALL: [Flash; 52] = [
+        Flash::CouponCreated,
+        Flash::CouponArchived,
+        Flash::CouponApplied,
+        Flash::CouponCleared,
         Flash::PlatformTrialExtended,
         Flash::PlatformPlanChanged,
         Flash::PlatformCanceled,
@@ -166,6 +174,10 @@ impl Flash {
             Flash::ScheduledChangeWithdrawn => "scheduled_change_withdrawn",
             Flash::SubscriptionCanceled => "subscription_canceled",
             Flash::SubscriptionResumed => "subscription_resumed",
+            Flash::CouponCreated => "coupon_created",
+            Flash::CouponArchived => "coupon_archived",
+            Flash::CouponApplied => "coupon_applied",
+            Flash::CouponCleared => "coupon_cleared",
         }
     }
 
@@ -220,6 +232,10 @@ impl Flash {
             Flash::ScheduledChangeWithdrawn => t.sub_flash_withdrawn,
             Flash::SubscriptionCanceled => t.sub_flash_canceled,
             Flash::SubscriptionResumed => t.sub_flash_resumed,
+            Flash::CouponCreated => t.platform_flash_coupon_created,
+            Flash::CouponArchived => t.platform_flash_coupon_archived,
+            Flash::CouponApplied => t.sub_flash_coupon_applied,
+            Flash::CouponCleared => t.sub_flash_coupon_cleared,
         }
     }
 
@@ -238,7 +254,9 @@ impl Flash {
             | Flash::PlatformCanceled
             | Flash::PlanArchived
             | Flash::SubscriptionUnchanged
-            | Flash::SubscriptionCanceled => "info",
+            | Flash::SubscriptionCanceled
+            | Flash::CouponArchived
+            | Flash::CouponCleared => "info",
             _ => "success",
         }
     }

@@ -1426,6 +1426,16 @@ async fn screenshots() {
         visit(c, &app, "/platform/plans/new").await;
         click_and_wait(c, "form.form button[type='submit']").await;
         screenshot(c, &format!("platform-plan-errors-{lang}")).await;
+        visit(c, &app, "/platform/coupons/new").await;
+        click_and_wait(c, "form.form button[type='submit']").await;
+        check_page(c).await;
+        screenshot(c, &format!("platform-coupon-errors-{lang}")).await;
+        screenshot_narrow(c, &format!("platform-coupon-errors-{lang}")).await;
+        set_viewport(c, WIDE.0, WIDE.1).await;
+        visit(c, &app, "/platform/coupons").await;
+        click_and_wait(c, "tr#coupon-PARTNER10 form[action$='/archive'] button").await;
+        check_page(c).await;
+        screenshot(c, &format!("platform-coupon-archive-{lang}")).await;
     }
 
     subscription_screenshots(c, &app).await;
@@ -1441,6 +1451,7 @@ async fn subscription_screenshots(c: &Client, app: &TestApp) {
     check_page(c).await;
     screenshot_full(c, "subscription-nl").await;
     screenshot_narrow(c, "subscription-nl").await;
+    coupon_screenshots(c, app).await;
     set_seats(c, "7").await;
     click_and_wait(
         c,
@@ -1504,6 +1515,60 @@ async fn subscription_screenshots(c: &Client, app: &TestApp) {
     check_page(c).await;
     screenshot_full(c, "subscription-start-refused-nl").await;
     screenshot_narrow(c, "subscription-start-refused-nl").await;
+}
+
+/// The coupon field: a refusal at the field, the question before replacing
+/// the applied coupon, the discount on the next invoice, the question
+/// before removing it (nl, and the screen in en too).
+async fn coupon_screenshots(c: &Client, app: &TestApp) {
+    type_coupon(c, "partner10").await;
+    click_and_wait(c, "form.coupon-form button[type='submit']").await;
+    assert!(
+        is_shown(c, "#f-coupon-error").await,
+        "the refusal at the field"
+    );
+    check_page(c).await;
+    screenshot(c, "subscription-coupon-refused-nl").await;
+    screenshot_narrow(c, "subscription-coupon-refused-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    type_coupon(c, "JaarKorting").await;
+    click_and_wait(c, "form.coupon-form button[type='submit']").await;
+    assert!(is_shown(c, "#coupon-replaces").await, "the question");
+    check_page(c).await;
+    screenshot(c, "subscription-coupon-replace-nl").await;
+    screenshot_narrow(c, "subscription-coupon-replace-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    click_and_wait(
+        c,
+        "form[action='/settings/subscription/coupon'] button[type='submit']",
+    )
+    .await;
+    assert_eq!(path(c).await, "/settings/subscription");
+    check_page(c).await;
+    screenshot_full(c, "subscription-coupon-applied-nl").await;
+    screenshot_narrow(c, "subscription-coupon-applied-nl").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    visit(c, app, "/settings/subscription/coupon/clear").await;
+    check_page(c).await;
+    screenshot(c, "subscription-coupon-clear-nl").await;
+    choose_language(c, "en").await;
+    visit(c, app, "/settings/subscription").await;
+    check_page(c).await;
+    screenshot_full(c, "subscription-coupon-applied-en").await;
+    screenshot_narrow(c, "subscription-coupon-applied-en").await;
+    set_viewport(c, WIDE.0, WIDE.1).await;
+    choose_language(c, "nl").await;
+    visit(c, app, "/settings/subscription").await;
+}
+
+/// Type `code` into the coupon field.
+async fn type_coupon(c: &Client, code: &str) {
+    let field = c
+        .find(Locator::Css("#f-coupon"))
+        .await
+        .expect("the coupon field");
+    field.clear().await.expect("clear");
+    field.send_keys(code).await.expect("type");
 }
 
 /// Back on the subscription screen (from a preview).
@@ -1980,6 +2045,7 @@ async fn every_screen_passes_axe_in_both_languages() {
         "/settings/organization/clear",
         "/settings/subscription",
         "/settings/subscription/cancel",
+        "/settings/subscription/coupon/clear",
         "/settings/languages",
         "/settings/users",
         &format!("/settings/users/{staff}/disable"),
@@ -2402,6 +2468,14 @@ async fn platform_passes_axe() {
             visit(c, &app, "/platform/plans/new").await;
             click_and_wait(c, "form.form button[type='submit']").await;
             check_page(c).await;
+            visit(c, &app, "/platform/coupons/new").await;
+            click_and_wait(c, "form.form button[type='submit']").await;
+            assert!(is_shown(c, "#f-code-error").await, "the code's error");
+            check_page(c).await;
+            visit(c, &app, "/platform/coupons").await;
+            click_and_wait(c, "tr#coupon-PARTNER10 form[action$='/archive'] button").await;
+            assert!(path(c).await.ends_with("/archive"), "the question");
+            check_page(c).await;
         }
         set_viewport(c, WIDE.0, WIDE.1).await;
     }
@@ -2429,10 +2503,10 @@ async fn platform_passes_axe() {
 
 /// The platform's screens (path, screenshot name), and Demo Partner BV's id.
 async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String) {
-    let (demo, partner, plus) = app
+    let (demo, partner, plus, welkom) = app
         .db(|conn| {
             use diesel::prelude::*;
-            use portaal::db::schema::{organizations, plans};
+            use portaal::db::schema::{coupons, organizations, plans};
             let mut org = |name: &str| {
                 organizations::table
                     .filter(organizations::name.eq(name))
@@ -2446,7 +2520,12 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
                 .select(plans::id)
                 .first::<String>(conn)
                 .unwrap();
-            (demo, partner, plus)
+            let welkom = coupons::table
+                .filter(coupons::code.eq("welkom20"))
+                .select(coupons::id)
+                .first::<String>(conn)
+                .unwrap();
+            (demo, partner, plus, welkom)
         })
         .await;
     let screens = vec![
@@ -2462,6 +2541,12 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
         ("/platform/plans".to_string(), "platform-plans"),
         ("/platform/plans/new".to_string(), "platform-plan-new"),
         (format!("/platform/plans/{plus}"), "platform-plan-edit"),
+        ("/platform/coupons".to_string(), "platform-coupons"),
+        ("/platform/coupons/new".to_string(), "platform-coupon-new"),
+        (
+            format!("/platform/coupons/{welkom}"),
+            "platform-coupon-redemptions",
+        ),
     ];
     (screens, partner)
 }

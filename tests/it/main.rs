@@ -12,6 +12,7 @@ mod architecture;
 mod audit_log;
 mod billing_details;
 mod browser;
+mod coupon_screens;
 mod coupons;
 mod customers;
 mod dashboard;

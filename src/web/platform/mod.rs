@@ -4,6 +4,7 @@
 //! their own (`templates/platform/base.html`): an operator need not belong
 //! to any organisation, and the backoffice's layout is an organisation's.
 
+pub mod coupons;
 pub mod organizations;
 pub mod plans;
 
@@ -19,6 +20,7 @@ use crate::web::layout::FlashView;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     organizations::routes(cfg);
     plans::routes(cfg);
+    coupons::routes(cfg);
 }
 
 /// One link of the platform's navigation.
@@ -50,6 +52,7 @@ impl PlatformLayout {
     pub fn new(o: &Operator) -> Self {
         let t = o.lang.t();
         let in_plans = o.path.starts_with("/platform/plans");
+        let in_coupons = o.path.starts_with("/platform/coupons");
         Self {
             lang: o.lang,
             t,
@@ -62,12 +65,17 @@ impl PlatformLayout {
                 NavLink {
                     href: "/platform",
                     label: t.platform_organizations,
-                    current: !in_plans,
+                    current: !in_plans && !in_coupons,
                 },
                 NavLink {
                     href: "/platform/plans",
                     label: t.platform_plans,
                     current: in_plans,
+                },
+                NavLink {
+                    href: "/platform/coupons",
+                    label: t.platform_coupons,
+                    current: in_coupons,
                 },
             ],
             errors: vec![],

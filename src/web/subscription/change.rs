@@ -139,6 +139,7 @@ fn preview_page(l: LayoutCtx, w: &Words, p: &ChangePreview, input: &OrderInput) 
             .map(|c| w.charge(c))
             .chain(pv.immediate.iter().map(|x| w.line(x)))
             .chain(pv.next.iter().map(|x| w.line(x)))
+            .chain(p.discount.as_ref().map(|d| w.discount(d)))
             .collect(),
         invoice_total: w.money(p.next_invoice_total()),
         hidden: input.pairs(),

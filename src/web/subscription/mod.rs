@@ -6,6 +6,7 @@
 
 mod cancel;
 mod change;
+mod coupon;
 mod show;
 mod view;
 
@@ -51,6 +52,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/settings/subscription/undo-cancel",
             web::post().to(cancel::undo),
+        )
+        .route(
+            "/settings/subscription/coupon",
+            web::post().to(coupon::apply),
+        )
+        .route(
+            "/settings/subscription/coupon/clear",
+            web::get().to(coupon::confirm_clear),
+        )
+        .route(
+            "/settings/subscription/coupon/clear",
+            web::post().to(coupon::clear),
         );
 }
 

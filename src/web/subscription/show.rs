@@ -9,6 +9,7 @@ use super::OrderInput;
 use super::view::{LineView, Words};
 use crate::AppState;
 use crate::domain::billing;
+use crate::domain::coupons::{self, Coupon};
 use crate::domain::modules::{Module, Modules};
 use crate::domain::plans::{self, PlanWithAddons};
 use crate::domain::proration::Interval;
@@ -19,6 +20,7 @@ use crate::i18n::fill;
 use crate::web::extract::Member;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
+use crate::web::platform::coupons::{duration_words, off_words};
 use crate::web::render;
 
 /// The next invoice as shown.
@@ -85,6 +87,12 @@ pub struct SubscriptionPage {
     pub can_undo: bool,
     pub read_only: bool,
     pub form: Option<OrderForm>,
+    /// The applied coupon in words ("WELKOM20: 20% korting, 3 maanden …").
+    pub coupon: Option<String>,
+    /// The coupon code field (admins, while the subscription runs).
+    pub coupon_field: Option<Field>,
+    /// Whether the applied coupon may be removed here.
+    pub can_clear_coupon: bool,
 }
 
 /// What the screen reads, in one database job.
@@ -94,6 +102,7 @@ struct Loaded {
     members: i64,
     next: Option<NextInvoice>,
     billing_complete: bool,
+    coupon: Option<(Coupon, chrono::NaiveDateTime)>,
 }
 
 /// The screen, with `input` in the form (a link's or a post's) and the
@@ -112,6 +121,7 @@ pub async fn page(
             let plans = plans::list(conn, true)?;
             let members = subscriptions::active_members(conn, &actor.organization_id)?;
             let next = subscriptions::next_invoice(conn, now, &sub)?;
+            let coupon = coupons::applied(conn, &sub.id)?;
             let billing_complete = admin
                 && billing::billing_details(conn, &actor)?
                     .as_ref()
@@ -122,6 +132,7 @@ pub async fn page(
                 members,
                 next,
                 billing_complete,
+                coupon,
             })
         })
         .await?;
@@ -146,6 +157,7 @@ pub async fn page(
     let next = loaded.next.as_ref().map(|n| {
         let mut lines: Vec<LineView> = n.pending.iter().map(|c| w.charge(c)).collect();
         lines.extend(n.lines.iter().map(|l| w.line(l)));
+        lines.extend(n.discount.as_ref().map(|d| w.discount(d)));
         InvoiceView {
             summary: fill(t.sub_next_invoice_on, &[&w.date(n.date), &w.money(n.total)]),
             lines,
@@ -164,8 +176,31 @@ pub async fn page(
     } else {
         None
     };
+    let coupon = loaded.coupon.as_ref().map(|(c, at)| {
+        fill(
+            t.sub_coupon_applied,
+            &[
+                &c.code.to_uppercase(),
+                &off_words(m.lang, c),
+                &duration_words(m.lang, c),
+                &w.date(*at),
+            ],
+        )
+    });
+    let may_apply = m.actor.can(Operation::SubscriptionApplyCoupon)
+        && !matches!(effect.status, Status::Awaiting | Status::Canceled);
+    let coupon_field = may_apply.then(|| {
+        Field::new("coupon", t.sub_coupon, "")
+            .hint(t.sub_coupon_hint)
+            .max(coupons::MAX_CODE)
+    });
+    let can_clear_coupon =
+        loaded.coupon.is_some() && m.actor.can(Operation::SubscriptionClearCoupon);
     let mut p =
         SubscriptionPage {
+            coupon,
+            coupon_field,
+            can_clear_coupon,
             plan_name: w.plan_name_by_id(&s.plan_id),
             status,
             badge,
@@ -204,18 +239,22 @@ pub async fn page(
 
 fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
     let t = p.l.t;
-    match &mut p.form {
-        Some(f) => {
-            apply_errors(&mut p.l.errors, &mut [&mut f.seats], errors, t);
-            f.plan_error = errors.get("plan").map(|c| c.message(t));
-            f.interval_error = errors.get("interval").map(|c| c.message(t));
-            f.addons_error = errors.get("modules").map(|c| c.message(t));
-            f.billing_error = errors.get("organizationAddress").map(|c| c.message(t));
-            if f.billing_error.is_some() {
-                f.billing_missing = true;
-            }
+    let mut fields: Vec<&mut Field> = Vec::new();
+    if let Some(f) = &mut p.form {
+        fields.push(&mut f.seats);
+    }
+    if let Some(c) = &mut p.coupon_field {
+        fields.push(c);
+    }
+    apply_errors(&mut p.l.errors, &mut fields, errors, t);
+    if let Some(f) = &mut p.form {
+        f.plan_error = errors.get("plan").map(|c| c.message(t));
+        f.interval_error = errors.get("interval").map(|c| c.message(t));
+        f.addons_error = errors.get("modules").map(|c| c.message(t));
+        f.billing_error = errors.get("organizationAddress").map(|c| c.message(t));
+        if f.billing_error.is_some() {
+            f.billing_missing = true;
         }
-        None => apply_errors(&mut p.l.errors, &mut [], errors, t),
     }
     p.status_error = errors.get("status").map(|c| c.message(t));
     order_summary(
@@ -227,6 +266,7 @@ fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
             ("interval", t.sub_billing),
             ("seats", ""),
             ("modules", t.sub_addons),
+            ("coupon", ""),
         ],
     );
 }

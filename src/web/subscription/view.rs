@@ -114,6 +114,15 @@ impl Words<'_> {
         }
     }
 
+    /// The applied coupon's line: its code and what it takes off.
+    pub fn discount(&self, (code, cents): &(String, i64)) -> LineView {
+        LineView {
+            description: fill(self.lang.t().sub_line_discount, &[code]),
+            period: String::new(),
+            amount: self.money(-cents),
+        }
+    }
+
     /// A prorated charge waiting for the next invoice.
     pub fn charge(&self, c: &Charge) -> LineView {
         let t = self.lang.t();
