@@ -104,7 +104,10 @@ async fn apply_replace_and_clear_through_the_api() {
     // A second coupon first names the one it replaces; nothing changes.
     let a = apply(&app, &t, json!({"code": "jaarkorting"})).await;
     let (field, code, message) = refusal(&a);
-    assert_eq!((field.as_str(), code.as_str()), ("coupon", "coupon_replaces"));
+    assert_eq!(
+        (field.as_str(), code.as_str()),
+        ("coupon", "coupon_replaces")
+    );
     assert!(message.contains("WELKOM20"), "{message}");
     let a = apply(&app, &t, json!({"code": "jaarkorting", "replace": false})).await;
     assert_eq!(refusal(&a).1, "coupon_replaces");
@@ -291,7 +294,10 @@ async fn the_dry_run_shows_the_discount() {
     let a = apply(&app, &t, json!({"code": "JAARKORTING", "replace": true})).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let p = dry(&app, &t, &path).await;
-    assert_eq!(p["discount"], json!({"code": "JAARKORTING", "amount": 5000}));
+    assert_eq!(
+        p["discount"],
+        json!({"code": "JAARKORTING", "amount": 5000})
+    );
     let subtotal = p["pending"]
         .as_array()
         .unwrap()
@@ -308,4 +314,77 @@ async fn the_dry_run_shows_the_discount() {
     let p = dry(&app, &t, &path).await;
     assert_eq!(p["discount"], Value::Null);
     assert_eq!(p["nextInvoiceTotal"], subtotal);
+}
+
+#[actix_web::test]
+async fn the_document_describes_the_routes_and_the_coupon_as_served() {
+    let app = TestApp::demo().await;
+    let doc = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let paths = &doc.body["paths"];
+    for (path, op) in [
+        ("/subscriptions/apply-coupon", "subscription_apply_coupon"),
+        ("/subscriptions/clear-coupon", "subscription_clear_coupon"),
+    ] {
+        let item = &paths[path]["post"];
+        assert_eq!(item["operationId"], op, "{path}");
+        assert_eq!(item["x-required-scope"], "write:subscriptions");
+        for status in ["200", "401", "403", "422"] {
+            assert!(item["responses"][status].is_object(), "{path} {status}");
+        }
+        assert!(
+            item["responses"]["403"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("module_not_subscribed")
+        );
+    }
+    let apply_422 = paths["/subscriptions/apply-coupon"]["post"]["responses"]["422"]["description"]
+        .as_str()
+        .unwrap();
+    for code in [
+        "coupon_unknown",
+        "coupon_expired",
+        "coupon_used_up",
+        "coupon_archived",
+        "coupon_not_for_plan",
+        "coupon_code_format",
+        "too_long",
+        "coupon_replaces",
+        "coupon_already_applied",
+    ] {
+        assert!(apply_422.contains(code), "{code}");
+    }
+    assert!(
+        paths["/subscriptions/clear-coupon"]["post"]["responses"]["422"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("no_coupon")
+    );
+    // The documented coupon has exactly the fields served.
+    let schemas = &doc.body["components"]["schemas"];
+    let documented = |schema: &str| {
+        let mut keys: Vec<String> = schemas[schema]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    let t = token(&app, "admin:subscriptions").await;
+    let s = call(&app, "GET", &current_path(&app).await, Some(&t), None).await;
+    let mut served: Vec<String> = s.body["coupon"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    served.sort();
+    assert_eq!(served, documented("SubscriptionCoupon"));
+    let p = dry(&app, &t, &current_path(&app).await).await;
+    let mut served: Vec<String> = p.as_object().unwrap().keys().cloned().collect();
+    served.sort();
+    assert_eq!(served, documented("SubscriptionPreview"));
 }
