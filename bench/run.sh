@@ -418,9 +418,11 @@ BIG=$(curl -s -H "$SESSION_COOKIE" "$BASE/customers?q=500%20contactpersonen" | g
 if [[ -n $BIG ]]; then
     measure "GET customer page (500 contacts)" "$BIG" -H "$SESSION_COOKIE"
 fi
+measure "GET /settings/subscription" /settings/subscription -H "$SESSION_COOKIE"
 
 measure "GET /api/v1/locations (bearer, page 1 by name)" "/api/v1/locations?sortBy=name&sortDirection=ASC" -H "$BEARER"
 measure "GET /api/v1/locations (bearer, page 200 by name)" "/api/v1/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$BEARER"
+measure "GET /api/v1/subscriptions (bearer)" /api/v1/subscriptions -H "$BEARER"
 
 # The token endpoint alone (each request a full argon2 verification of the
 # secret), then saturated while a second wrk measures the API list.

@@ -76,6 +76,15 @@ const SUBSCRIPTION_CANCEL_422: &str = "`atPeriodEnd` (`cancel_now_operator_only`
     (`not_current_subscription`), or `status` (`nothing_to_cancel`: already cancelled or ended).";
 const SUBSCRIPTION_UNDO_422: &str = "`id` (`not_current_subscription`) or `status` \
     (`nothing_to_undo`: no cancellation is pending).";
+const COUPON_APPLY_422: &str = "The coupon was not applied, field `coupon`: \
+    `required` (no code), `coupon_code_format` (only letters, digits, `-` and `_`), `too_long` \
+    (over 40 characters), `coupon_unknown`, `coupon_expired` (past its redeem-by date), \
+    `coupon_used_up` (its redemptions are taken), `coupon_archived`, `coupon_not_for_plan` (not \
+    valid for the subscription's plan), `coupon_already_applied` (this coupon is applied now), \
+    `coupon_replaces` (another coupon is applied; its message names that code: send \
+    `\"replace\": true` to replace it), `not_running` (the subscription has ended or awaits a \
+    start).";
+const COUPON_CLEAR_422: &str = "`coupon` (`no_coupon`: no coupon is applied).";
 const DRY_RUN: &str = "`true`: answer the preview of the change (`SubscriptionPreview`: what is \
     charged now, what waits for the period end, the next invoice) and change nothing. \
     Default `false`: make the change and answer the subscription.";
@@ -179,6 +188,14 @@ fn shape(op: Operation) -> Shape {
         SubscriptionCancel => Shape {
             extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_CANCEL_422)],
             ..write("SubscriptionCancelInput", 200, "Subscription", JSON)
+        },
+        SubscriptionApplyCoupon => Shape {
+            extra: &[(422, COUPON_APPLY_422)],
+            ..write("CouponInput", 200, "Subscription", JSON)
+        },
+        SubscriptionClearCoupon => Shape {
+            extra: &[(422, COUPON_CLEAR_422)],
+            ..read("Subscription")
         },
         SubscriptionUndoCancel => Shape {
             extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_UNDO_422)],
@@ -433,10 +450,34 @@ fn subscription_schemas() -> Value {
             "trialEnd": opt_time(),
             "cancelAt": { "type": ["string", "null"], "format": "date-time",
                           "description": "When a cancellation takes effect (the subscription runs until then)." },
-            "coupon": opt_text(),
+            "coupon": { "oneOf": [ { "type": "null" }, reference("SubscriptionCoupon") ],
+                        "description": "The coupon applied now; null when none is." },
             "scheduledChanges": { "oneOf": [ { "type": "null" }, reference("SubscriptionScheduled") ] },
             "version": s("integer") } },
         "SubscriptionList": list_of("Subscription"),
+        "SubscriptionCoupon": { "type": "object",
+            "required": ["code", "percentOff", "amountOff", "duration", "durationMonths", "appliedAt"],
+            "properties": {
+            "code": { "type": "string", "description": "The code, in upper case." },
+            "percentOff": { "type": ["integer", "null"], "minimum": 1, "maximum": 100,
+                            "description": "Percent off each invoice it covers; null for an amount off." },
+            "amountOff": { "type": ["integer", "null"], "minimum": 1,
+                           "description": "Cents off each invoice it covers (never below zero); null for a percentage." },
+            "duration": { "type": "string", "enum": ["once", "repeating", "forever"],
+                          "description": "`once`: the next invoice; `repeating`: invoices within `durationMonths` of `appliedAt`; `forever`: every invoice." },
+            "durationMonths": { "type": ["integer", "null"], "minimum": 1,
+                                "maximum": crate::domain::coupons::MAX_MONTHS,
+                                "description": "For `repeating`; else null." },
+            "appliedAt": time() } },
+        "CouponInput": { "type": "object", "required": ["code"], "properties": {
+            "code": { "type": "string", "maxLength": crate::domain::coupons::MAX_CODE,
+                      "pattern": "^[A-Za-z0-9_-]+$",
+                      "description": "The coupon's code, case-insensitive (`welkom20` is `WELKOM20`)." },
+            "replace": { "type": "boolean", "default": false,
+                         "description": "Replace the coupon applied now, if another one is (otherwise 422 `coupon_replaces`, naming it)." } } },
+        "SubscriptionDiscount": { "type": "object", "required": ["code", "amount"], "properties": {
+            "code": { "type": "string", "description": "The applied coupon's code, in upper case." },
+            "amount": { "type": "integer", "minimum": 0, "description": "Taken off the next invoice, in cents." } } },
         "OrganizationAddress": { "type": "object", "properties": {
             "legalName": text(), "addressLine": text(), "postalCode": text(), "city": text(),
             "country": opt_iri(), "invoiceEmail": text(), "vatId": text(), "kvkNumber": text(),
@@ -463,7 +504,7 @@ fn subscription_schemas() -> Value {
             "amount": { "type": "integer", "description": "In cents (prorated by the second, half-up)." },
             "periodStart": time(), "periodEnd": time() } },
         "SubscriptionPreview": { "type": "object",
-            "required": ["dryRun", "immediate", "immediateTotal", "scheduled", "next", "nextTotal", "nextDate", "nextInvoiceTotal"],
+            "required": ["dryRun", "immediate", "immediateTotal", "scheduled", "next", "nextTotal", "nextDate", "discount", "nextInvoiceTotal"],
             "properties": {
             "subscription": iri(), "dryRun": { "type": "boolean", "const": true }, "currency": text(),
             "immediate": { "type": "array", "items": reference("SubscriptionLine") },
@@ -471,7 +512,11 @@ fn subscription_schemas() -> Value {
             "scheduled": { "oneOf": [ { "type": "null" }, reference("SubscriptionScheduled") ] },
             "pending": { "type": "array", "items": reference("SubscriptionLine") },
             "next": { "type": "array", "items": reference("SubscriptionLine") },
-            "nextTotal": s("integer"), "nextDate": time(), "nextInvoiceTotal": s("integer") } },
+            "nextTotal": s("integer"), "nextDate": time(),
+            "discount": { "oneOf": [ { "type": "null" }, reference("SubscriptionDiscount") ],
+                          "description": "What the applied coupon takes off the next invoice after the change; null without a coupon." },
+            "nextInvoiceTotal": { "type": "integer",
+                                  "description": "Pending + immediate + next, less the discount, in cents." } } },
         "SubscriptionUpdateResult": { "anyOf": [ reference("Subscription"), reference("SubscriptionPreview") ] }
     })
 }

@@ -1,7 +1,8 @@
 //! `/api/v1/subscriptions`: the organisation's subscriptions (the current
 //! one first), start one, change the current one (with `?dryRun=true` the
 //! preview of the change, nothing written), cancel it at the period end and
-//! withdraw that. The rules, the audit and the permission live in
+//! withdraw that; apply a coupon to the current subscription and clear it.
+//! The rules, the audit and the permission live in
 //! `domain::subscriptions`; here only the JSON.
 //!
 //! An id of another organisation's subscription is 404 on every route; an
@@ -20,6 +21,7 @@ use crate::api::{
 };
 use crate::db::DbConn;
 use crate::domain::billing::{self, BillingDetails};
+use crate::domain::coupons::{self, CouponView};
 use crate::domain::local_time::iso_utc;
 use crate::domain::modules::Modules;
 use crate::domain::paging::{ListParams, Page, SortSpec};
@@ -34,6 +36,8 @@ use crate::i18n::Lang;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     mount(cfg, Operation::SubscriptionList, list);
     mount(cfg, Operation::SubscriptionCreate, create);
+    mount(cfg, Operation::SubscriptionApplyCoupon, apply_coupon);
+    mount(cfg, Operation::SubscriptionClearCoupon, clear_coupon);
     mount(cfg, Operation::SubscriptionGet, get);
     mount(cfg, Operation::SubscriptionUpdate, update);
     mount(cfg, Operation::SubscriptionCancel, cancel);
@@ -105,6 +109,15 @@ pub struct ScheduledJson {
     pub at: String,
 }
 
+/// The coupon applied to a subscription: what it takes off and since when.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponJson {
+    #[serde(flatten)]
+    pub coupon: CouponView,
+    pub applied_at: String,
+}
+
 /// A subscription as the API shows it.
 #[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
@@ -134,7 +147,8 @@ pub struct SubscriptionJson {
     pub current_period_end: Option<String>,
     pub trial_end: Option<String>,
     pub cancel_at: Option<String>,
-    pub coupon: Option<String>,
+    /// The coupon applied now, if any.
+    pub coupon: Option<CouponJson>,
     pub scheduled_changes: Option<ScheduledJson>,
     pub version: i32,
 }
@@ -210,7 +224,10 @@ fn view(
         current_period_end: s.current_period_end.map(iso_utc),
         trial_end: s.trial_end.map(iso_utc),
         cancel_at: s.cancel_at.map(iso_utc),
-        coupon: None,
+        coupon: coupons::applied(conn, &s.id)?.map(|(c, at)| CouponJson {
+            coupon: CouponView::of(&c),
+            applied_at: iso_utc(at),
+        }),
         scheduled_changes: scheduled,
         version: s.version,
     })
@@ -323,8 +340,19 @@ pub struct PreviewJson {
     pub next: Vec<LineJson>,
     pub next_total: i64,
     pub next_date: String,
-    /// Pending + immediate + next.
+    /// What the applied coupon takes off the next invoice, if anything.
+    pub discount: Option<DiscountJson>,
+    /// Pending + immediate + next, less the discount.
     pub next_invoice_total: i64,
+}
+
+/// A coupon's discount on the next invoice.
+#[derive(Serialize)]
+pub struct DiscountJson {
+    /// The coupon's code (upper case).
+    pub code: String,
+    /// In cents.
+    pub amount: i64,
 }
 
 fn scheduled_of(p: &Priced, plan: &plans::PlanWithAddons, at: NaiveDateTime) -> ScheduledJson {
@@ -359,6 +387,10 @@ impl PreviewJson {
             next: p.preview.next.iter().map(LineJson::of).collect(),
             next_total: p.preview.next_total,
             next_date: iso_utc(p.preview.next_date),
+            discount: p.discount.as_ref().map(|(code, amount)| DiscountJson {
+                code: code.clone(),
+                amount: *amount,
+            }),
             next_invoice_total: p.next_invoice_total(),
         }
     }
@@ -675,6 +707,68 @@ async fn undo_cancel(
                 current_by_id(conn, actor, &id)?;
                 let s = subscriptions::undo_cancel(conn, now, actor)?;
                 view_one(conn, now, lang, &s)
+            },
+        )
+        .await?;
+    Ok(record(StatusCode::OK, s.version, &s))
+}
+
+/// The organisation's current subscription, as `GET /subscriptions/{id}`
+/// shows it.
+fn current_view(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lang: Lang,
+    actor: &crate::domain::actor::Actor,
+) -> Result<SubscriptionJson, AppError> {
+    let s = subscriptions::current_of(conn, &actor.organization_id)?.ok_or(AppError::NotFound)?;
+    view_one(conn, now, lang, &s)
+}
+
+/// Writable fields of `POST /subscriptions/apply-coupon`.
+pub const COUPON_FIELDS: &[&str] = &["code", "replace"];
+
+/// `{"code": "WELKOM20", "replace": false}`: the code (required) and
+/// whether it may replace a coupon already applied.
+fn coupon_input(req: &HttpRequest, bytes: &[u8]) -> Result<(String, bool), AppError> {
+    let mut b = Body::read(req, bytes)?;
+    b.only(COUPON_FIELDS, &[]);
+    // Absent or empty: `required` on `coupon`, from the domain.
+    let code = b.text("code", "coupon").unwrap_or_default();
+    let replace = b.boolean("replace", "replace").unwrap_or(false);
+    b.finish()?;
+    Ok((code, replace))
+}
+
+async fn apply_coupon(
+    api: Api,
+    req: HttpRequest,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let input = coupon_input(&req, &bytes);
+    let lang = lang_of(&req);
+    let s = api
+        .call(
+            Operation::SubscriptionApplyCoupon,
+            input,
+            move |conn, actor, now, (code, replace)| {
+                coupons::apply(conn, now, actor, &code, replace)?;
+                current_view(conn, now, lang, actor)
+            },
+        )
+        .await?;
+    Ok(record(StatusCode::OK, s.version, &s))
+}
+
+async fn clear_coupon(api: Api, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(&req);
+    let s = api
+        .call(
+            Operation::SubscriptionClearCoupon,
+            Ok(()),
+            move |conn, actor, now, ()| {
+                coupons::clear(conn, now, actor)?;
+                current_view(conn, now, lang, actor)
             },
         )
         .await?;

@@ -454,9 +454,9 @@ catalogue! {
         nl: "Abonnement bekijken", en: "View a subscription";
     SubscriptionInvoices = "subscription_invoices", Subscriptions, None, Read, None,
         nl: "Facturen van een abonnement bekijken", en: "View a subscription's invoices";
-    SubscriptionApplyCoupon = "subscription_apply_coupon", Subscriptions, None, Write, None,
+    SubscriptionApplyCoupon = "subscription_apply_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/apply-coupon")),
         nl: "Kortingscode toepassen", en: "Apply a coupon";
-    SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, None,
+    SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/clear-coupon")),
         nl: "Kortingscode verwijderen", en: "Clear the coupon";
     SubscriptionCreate = "subscription_create", Subscriptions, None, Admin, Some(("POST", "/subscriptions")),
         nl: "Abonnement starten", en: "Start a subscription";

@@ -144,7 +144,9 @@ async fn list_and_get_show_the_seed_fields() {
     assert_eq!(s["organizationAddress"]["country"], "/api/v1/countries/NL");
     assert_eq!(s["externalId"], Value::Null);
     assert_eq!(s["metadata"], json!({}));
-    assert_eq!(s["coupon"], Value::Null);
+    // The demo's 20 % for three months (more in `api_coupons`).
+    assert_eq!(s["coupon"]["code"], "WELKOM20");
+    assert_eq!(s["coupon"]["percentOff"], 20);
     assert_eq!(s["scheduledChanges"], Value::Null);
     assert_eq!(s["cancelAt"], Value::Null);
     for f in [

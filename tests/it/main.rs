@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api;
 mod api_clients;
+mod api_coupons;
 mod api_subscriptions;
 mod architecture;
 mod audit_log;
