@@ -21,6 +21,7 @@ use crate::api::{
 };
 use crate::db::DbConn;
 use crate::domain::billing::{self, BillingDetails};
+use crate::domain::cache;
 use crate::domain::coupons::{self, CouponView};
 use crate::domain::local_time::iso_utc;
 use crate::domain::modules::Modules;
@@ -534,32 +535,47 @@ async fn list(
             Operation::SubscriptionList,
             request,
             move |conn, actor, now, request| {
-                let mut all = subscriptions::list(conn, actor)?;
-                // The current one first, then by creation as asked.
-                all.sort_by(|a, b| {
-                    b.is_current.cmp(&a.is_current).then_with(|| {
-                        let by = a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id));
-                        if request.desc { by.reverse() } else { by }
-                    })
-                });
-                let total = all.len() as i64;
-                let address = billing::details_of(conn, &actor.organization_id)?;
-                let items = all
-                    .iter()
-                    .skip(request.offset().max(0) as usize)
-                    .take(request.size as usize)
-                    .map(|s| view(conn, now, lang, address.as_ref(), s))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let page = Page {
-                    items,
-                    request,
-                    total,
-                };
-                Ok(ListBody::of(&page, Clone::clone))
+                // The JSON changes with an audited change (the data
+                // version), a plan's change (the plans' version) and the
+                // moment the current subscription's status turns (a trial
+                // that ends): read once per the three.
+                let key = format!(
+                    "api#subscriptions#{}#{}#{}#{}#{:?}#{:?}",
+                    lang.code(),
+                    request.offset(),
+                    request.size,
+                    request.desc,
+                    actor.entitlement().status,
+                    plans::catalogue_version(conn)?,
+                );
+                cache::for_actor(actor, key, || -> Result<_, AppError> {
+                    let mut all = subscriptions::list(conn, actor)?;
+                    // The current one first, then by creation as asked.
+                    all.sort_by(|a, b| {
+                        b.is_current.cmp(&a.is_current).then_with(|| {
+                            let by = a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id));
+                            if request.desc { by.reverse() } else { by }
+                        })
+                    });
+                    let total = all.len() as i64;
+                    let address = billing::details_of(conn, &actor.organization_id)?;
+                    let items = all
+                        .iter()
+                        .skip(request.offset().max(0) as usize)
+                        .take(request.size as usize)
+                        .map(|s| view(conn, now, lang, address.as_ref(), s))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let page = Page {
+                        items,
+                        request,
+                        total,
+                    };
+                    Ok(ListBody::of(&page, Clone::clone))
+                })
             },
         )
         .await?;
-    Ok(json(StatusCode::OK, &body))
+    Ok(json(StatusCode::OK, &*body))
 }
 
 async fn get(api: Api, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, AppError> {

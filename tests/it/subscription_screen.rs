@@ -566,3 +566,67 @@ async fn staff_see_the_banner_without_the_start_link() {
             .contains("action=\"/settings/subscription/start\"")
     );
 }
+
+/// The screen is read once per data version, plans' version and status: an
+/// operator's change of a plan (which raises no organisation's version)
+/// and a trial that ends both show at once.
+#[actix_web::test]
+async fn the_screen_shows_a_plan_change_and_a_trial_end_at_once() {
+    use portaal::db::schema::plans;
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    let before = c.get(PATH).await;
+    assert!(
+        before.body.contains("€ 9,00 per plaats per maand"),
+        "{}",
+        before.body
+    );
+    let later = {
+        use portaal::clock::Clock;
+        app.clock.now() + Duration::seconds(1)
+    };
+    app.db(move |c| {
+        diesel::update(plans::table.filter(plans::code.eq("basis")))
+            .set((
+                plans::seat_price_month.eq(1234),
+                plans::updated_at.eq(later),
+            ))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let after = c.get(PATH).await;
+    assert!(
+        after.body.contains("€ 12,34 per plaats per maand"),
+        "{}",
+        after.body
+    );
+
+    // Demo Partner BV's trial has 5 days left; 6 days on, it has ended.
+    let mut partner = app.login(ADMIN).await;
+    let ids = app
+        .db(|c| {
+            organizations::table
+                .filter(organizations::slug.eq("demo-partner-bv"))
+                .select(organizations::id)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    partner
+        .post("/organization/switch", &[("organization_id", &ids)])
+        .await;
+    let trial = partner.get(PATH).await;
+    assert_eq!(trial.status, StatusCode::OK);
+    assert!(trial.body.contains("Proefperiode"), "{}", trial.body);
+    app.clock.advance(Duration::days(6));
+    // (A login lasts 12 hours: log in again.)
+    let mut partner = app.login(ADMIN).await;
+    partner
+        .post("/organization/switch", &[("organization_id", &ids)])
+        .await;
+    let ended = partner.get(PATH).await;
+    assert_eq!(ended.status, StatusCode::OK);
+    assert!(!ended.body.contains("nog 5 dagen"), "{}", ended.body);
+    assert!(ended.body.contains("afgelopen"), "{}", ended.body);
+}

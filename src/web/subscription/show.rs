@@ -8,7 +8,10 @@ use askama::Template;
 use super::OrderInput;
 use super::view::{LineView, Words};
 use crate::AppState;
+use crate::db::DbConn;
+use crate::domain::actor::Actor;
 use crate::domain::billing;
+use crate::domain::cache;
 use crate::domain::coupons::{self, Coupon};
 use crate::domain::modules::{Module, Modules};
 use crate::domain::plans::{self, PlanWithAddons};
@@ -105,6 +108,32 @@ struct Loaded {
     coupon: Option<(Coupon, chrono::NaiveDateTime)>,
 }
 
+/// Read what the screen shows (see [`page`] for when it is read again).
+fn load(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+    admin: bool,
+) -> Result<Loaded, AppError> {
+    let sub = subscriptions::current(conn, actor)?;
+    let plans = plans::list(conn, true)?;
+    let members = subscriptions::active_members(conn, &actor.organization_id)?;
+    let next = subscriptions::next_invoice(conn, now, &sub)?;
+    let coupon = coupons::applied(conn, &sub.id)?;
+    let billing_complete = admin
+        && billing::billing_details(conn, actor)?
+            .as_ref()
+            .is_some_and(billing::complete);
+    Ok(Loaded {
+        sub,
+        plans,
+        members,
+        next,
+        billing_complete,
+        coupon,
+    })
+}
+
 /// The screen, with `input` in the form (a link's or a post's) and the
 /// `errors` of a refused action.
 pub async fn page(
@@ -115,25 +144,17 @@ pub async fn page(
 ) -> Result<SubscriptionPage, AppError> {
     let (now, actor) = (state.clock.now(), m.actor.clone());
     let admin = actor.can(Operation::SubscriptionCreate);
+    // Everything here changes with an audited change (the data version),
+    // a plan's change (the plans' version) or the moment the status turns
+    // (a trial that ends): read once per the three.
+    let status = actor.entitlement().status;
     let loaded = state
         .db(move |conn| {
-            let sub = subscriptions::current(conn, &actor)?;
-            let plans = plans::list(conn, true)?;
-            let members = subscriptions::active_members(conn, &actor.organization_id)?;
-            let next = subscriptions::next_invoice(conn, now, &sub)?;
-            let coupon = coupons::applied(conn, &sub.id)?;
-            let billing_complete = admin
-                && billing::billing_details(conn, &actor)?
-                    .as_ref()
-                    .is_some_and(billing::complete);
-            Ok(Loaded {
-                sub,
-                plans,
-                members,
-                next,
-                billing_complete,
-                coupon,
-            })
+            let key = format!(
+                "subscription#screen#{admin}#{status:?}#{:?}",
+                plans::catalogue_version(conn)?
+            );
+            cache::for_actor(&actor, key, || load(conn, &actor, now, admin))
         })
         .await?;
     let l = LayoutCtx::new(m, Nav::Subscription);
