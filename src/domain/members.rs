@@ -798,6 +798,7 @@ pub fn remove(
             return Err(last_admin());
         }
         diesel::delete(memberships::table.find(membership_id)).execute(conn)?;
+        subscriptions::follow_members_in_trial(conn, &org)?;
         audit::record(
             conn,
             now,
@@ -882,6 +883,7 @@ pub fn set_disabled(
             Event::new(Some(&org), action, "membership", Some(membership_id))
                 .values(Some(&view(was)), Some(&view(disabled))),
         )?;
+        subscriptions::follow_members_in_trial(conn, &org)?;
         Ok(())
     })
 }

@@ -153,6 +153,23 @@ pub fn active_members(conn: &mut DbConn, organization_id: &str) -> QueryResult<i
         .get_result(conn)
 }
 
+/// During a trial the seats follow the members ("as many seats as
+/// members", at least one): called in the transaction of every change of
+/// the organisation's members, which is audited there. A running
+/// subscription's seats change only by the admin's order.
+pub fn follow_members_in_trial(conn: &mut DbConn, organization_id: &str) -> QueryResult<usize> {
+    let members = active_members(conn, organization_id)?.max(1) as i32;
+    diesel::update(
+        subscriptions::table
+            .filter(subscriptions::organization_id.eq(organization_id))
+            .filter(subscriptions::is_current.eq(true))
+            .filter(subscriptions::status.eq(Status::Trialing.as_str()))
+            .filter(subscriptions::seats.ne(members)),
+    )
+    .set(subscriptions::seats.eq(members))
+    .execute(conn)
+}
+
 /// The organisation's current subscription, without a permission check
 /// (for the lifecycle and the login's own reads).
 pub fn current_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<Option<Subscription>> {

@@ -185,7 +185,9 @@ pub fn add_membership(
                 role: role.as_str(),
             }),
         ),
-    )
+    )?;
+    crate::domain::subscriptions::follow_members_in_trial(conn, organization_id)?;
+    Ok(())
 }
 
 /// The setup form, validated.

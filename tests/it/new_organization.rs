@@ -80,3 +80,86 @@ async fn the_new_organisation_page_needs_a_login() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(res.location().starts_with("/login"));
 }
+
+/// During a trial the seats follow the members: one more member, one more
+/// seat; a member disabled, one fewer (never below one).
+#[actix_web::test]
+async fn a_trials_seats_follow_its_members() {
+    use diesel::prelude::*;
+    use portaal::db::schema::{memberships, organizations, users};
+    use portaal::domain::actor::{Actor, AuditActor};
+    use portaal::domain::scopes::Role;
+    let app = TestApp::demo().await;
+    let mut c = app.login(STAFF).await;
+    let res = c
+        .post("/organizations/new", &[("name", "Zaak van Mo")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(trial_seats(&app).await, 1);
+    let (org, mo, mo_name, admin) = app
+        .db(|c| {
+            let org: String = organizations::table
+                .filter(organizations::name.eq("Zaak van Mo"))
+                .select(organizations::id)
+                .first(c)
+                .unwrap();
+            let (mo, name): (String, String) = users::table
+                .filter(users::email.eq(STAFF))
+                .select((users::id, users::name))
+                .first(c)
+                .unwrap();
+            let admin: String = users::table
+                .filter(users::email.eq(ADMIN))
+                .select(users::id)
+                .first(c)
+                .unwrap();
+            (org, mo, name, admin)
+        })
+        .await;
+    let now = {
+        use portaal::clock::Clock;
+        app.clock.now()
+    };
+    let (o, a) = (org.clone(), admin.clone());
+    app.db(move |c| {
+        portaal::domain::users::add_membership(
+            c,
+            now,
+            &AuditActor::system("test"),
+            &o,
+            &a,
+            Role::Access,
+        )
+        .unwrap()
+    })
+    .await;
+    assert_eq!(trial_seats(&app).await, 2);
+    let (o, a) = (org.clone(), admin.clone());
+    app.db(move |c| {
+        let id: String = memberships::table
+            .filter(memberships::organization_id.eq(&o))
+            .filter(memberships::user_id.eq(&a))
+            .select(memberships::id)
+            .first(c)
+            .unwrap();
+        let actor = Actor::member(o, mo, mo_name, Role::Backoffice, None);
+        portaal::domain::members::set_disabled(c, now, &actor, &id, true).unwrap();
+    })
+    .await;
+    assert_eq!(trial_seats(&app).await, 1);
+}
+
+async fn trial_seats(app: &TestApp) -> i32 {
+    use diesel::prelude::*;
+    use portaal::db::schema::{organizations, subscriptions};
+    app.db(|c| {
+        subscriptions::table
+            .inner_join(organizations::table)
+            .filter(organizations::name.eq("Zaak van Mo"))
+            .filter(subscriptions::is_current.eq(true))
+            .select(subscriptions::seats)
+            .first::<i32>(c)
+            .unwrap()
+    })
+    .await
+}
