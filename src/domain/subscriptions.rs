@@ -107,6 +107,38 @@ impl Subscription {
         parse_addons(&self.addons)
     }
 
+    /// The plan the next period runs on: the scheduled one, else this one.
+    pub fn next_plan_id(&self) -> &str {
+        self.scheduled_plan_id.as_deref().unwrap_or(&self.plan_id)
+    }
+
+    /// The next period as renewal will bill it on `plan` (the one
+    /// [`Self::next_plan_id`] names): the scheduled change applied, the
+    /// plan's prices of then, add-ons the plan no longer offers dropped.
+    /// The renewal and the next invoice's preview both use this, so they
+    /// cannot disagree.
+    pub fn next_period(&self, plan: &PlanWithAddons) -> Priced {
+        let interval = self
+            .scheduled_interval
+            .as_deref()
+            .and_then(Interval::parse)
+            .unwrap_or(self.interval());
+        let wanted = match &self.scheduled_addons {
+            Some(stored) => Modules::from_stored(stored),
+            None => self.addon_prices().iter().map(|(m, _)| *m).collect(),
+        };
+        Priced {
+            plan_code: plan.plan.code.clone(),
+            seat_price: plan.plan.seat_price(interval),
+            seats: i64::from(self.scheduled_seats.unwrap_or(self.seats)),
+            addons: wanted
+                .iter()
+                .filter_map(|m| plan.addon(m).map(|a| (m, a.price(interval))))
+                .collect(),
+            interval,
+        }
+    }
+
     /// Is a change waiting for the period end?
     pub fn has_scheduled_change(&self) -> bool {
         self.scheduled_plan_id.is_some()
@@ -976,27 +1008,9 @@ pub fn next_invoice(
         return Ok(None);
     }
     let tz = zone_of(conn, &s.organization_id)?;
-    let plan_id = s.scheduled_plan_id.clone().unwrap_or(s.plan_id.clone());
-    let plan = plans::by_id(conn, &plan_id)?.ok_or(AppError::NotFound)?;
-    let interval = s
-        .scheduled_interval
-        .as_deref()
-        .and_then(Interval::parse)
-        .unwrap_or(s.interval());
-    let wanted = match &s.scheduled_addons {
-        Some(stored) => Modules::from_stored(stored),
-        None => s.addon_prices().iter().map(|(m, _)| *m).collect(),
-    };
-    let next = Priced {
-        plan_code: plan.plan.code.clone(),
-        seat_price: plan.plan.seat_price(interval),
-        seats: i64::from(s.scheduled_seats.unwrap_or(s.seats)),
-        addons: wanted
-            .iter()
-            .filter_map(|m| plan.addon(m).map(|a| (m, a.price(interval))))
-            .collect(),
-        interval,
-    };
+    let plan = plans::by_id(conn, s.next_plan_id())?.ok_or(AppError::NotFound)?;
+    let next = s.next_period(&plan);
+    let interval = next.interval;
     let next_end = if interval == s.interval() {
         period_end(anchor, interval, s.period_number as u32 + 1, tz)
     } else {
@@ -1171,17 +1185,11 @@ fn renew(
     let (Some(anchor), Some(mut start)) = (s.period_anchor, s.current_period_end) else {
         return Ok(false);
     };
-    let plan_id = s.scheduled_plan_id.clone().unwrap_or(s.plan_id.clone());
-    let interval = s
-        .scheduled_interval
-        .as_deref()
-        .and_then(Interval::parse)
-        .unwrap_or(s.interval());
-    let seats = s.scheduled_seats.unwrap_or(s.seats);
+    let plan_id = s.next_plan_id();
     let seen = match plans_seen.iter().position(|p| p.plan.id == plan_id) {
         Some(i) => i,
         None => {
-            let Some(p) = plans::by_id(conn, &plan_id)? else {
+            let Some(p) = plans::by_id(conn, plan_id)? else {
                 return Ok(false);
             };
             plans_seen.push(p);
@@ -1189,14 +1197,13 @@ fn renew(
         }
     };
     let plan = &plans_seen[seen];
-    let wanted = match &s.scheduled_addons {
-        Some(stored) => Modules::from_stored(stored),
-        None => s.addon_prices().iter().map(|(m, _)| *m).collect(),
-    };
-    let addons: Vec<(Module, i64)> = wanted
-        .iter()
-        .filter_map(|m| plan.addon(m).map(|a| (m, a.price(interval))))
-        .collect();
+    let next = s.next_period(plan);
+    let (interval, seats, seat_price, addons) = (
+        next.interval,
+        next.seats as i32,
+        next.seat_price,
+        next.addons,
+    );
     let modules = addons
         .iter()
         .map(|(m, _)| *m)
@@ -1225,7 +1232,7 @@ fn renew(
         subscriptions::plan_id.eq(&plan.plan.id),
         subscriptions::billing_interval.eq(interval.as_str()),
         subscriptions::seats.eq(seats),
-        subscriptions::seat_price.eq(plan.plan.seat_price(interval)),
+        subscriptions::seat_price.eq(seat_price),
         subscriptions::addons.eq(stored_addons(&addons)),
         subscriptions::modules.eq(modules.to_stored()),
         subscriptions::period_anchor.eq(Some(anchor)),

@@ -378,6 +378,16 @@ async fn a_price_change_and_a_scheduled_decrease_apply_from_the_next_period() {
     .await;
     let mid = current(&app, &org).await;
     assert_eq!(mid.seat_price, 900, "this period keeps its price");
+    // What the next invoice's preview says now is what the renewal bills.
+    let (m, at) = (mid.clone(), app.clock.now());
+    let preview = app
+        .db(move |c| subscriptions::next_invoice(c, at, &m).unwrap().unwrap())
+        .await;
+    assert_eq!(preview.lines.len(), 1, "{:?}", preview.lines);
+    assert_eq!(
+        (preview.lines[0].quantity, preview.lines[0].unit_price),
+        (1, 1200)
+    );
     clock_to(&app, s.current_period_end.unwrap());
     run(&app).await;
     let renewed = current(&app, &org).await;
@@ -388,6 +398,11 @@ async fn a_price_change_and_a_scheduled_decrease_apply_from_the_next_period() {
     );
     assert_eq!(renewed.seats, 1, "the scheduled decrease applied");
     assert_eq!(renewed.scheduled_seats, None);
+    assert_eq!(
+        (i64::from(renewed.seats), renewed.seat_price),
+        (preview.lines[0].quantity, preview.lines[0].unit_price),
+        "the renewal bills what the preview said"
+    );
 }
 
 #[actix_web::test]
