@@ -118,6 +118,9 @@ pub enum ErrorCode {
     CancelPending,
     /// One person may start at most this many organisations.
     TooManyOrganizations(i64),
+    /// An API client whose creator is no longer an admin here cannot start
+    /// an organisation: nobody would administer it.
+    NoAdminForNewOrganization,
     /// We do not know this coupon code. Check the spelling.
     CouponUnknown,
     /// This coupon code has expired.
@@ -221,6 +224,7 @@ impl ErrorCode {
             ErrorCode::NotRunning => "not_running",
             ErrorCode::CancelPending => "cancel_pending",
             ErrorCode::TooManyOrganizations(_) => "too_many_organizations",
+            ErrorCode::NoAdminForNewOrganization => "no_admin_for_new_organization",
             ErrorCode::CouponUnknown => "coupon_unknown",
             ErrorCode::CouponExpired => "coupon_expired",
             ErrorCode::CouponUsedUp => "coupon_used_up",
@@ -306,6 +310,7 @@ impl ErrorCode {
             ErrorCode::NotRunning => t.err_not_running.into(),
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
             ErrorCode::TooManyOrganizations(n) => fill(t.err_too_many_organizations, &[n]),
+            ErrorCode::NoAdminForNewOrganization => t.err_no_admin_for_new_organization.to_string(),
             ErrorCode::CouponUnknown => t.err_coupon_unknown.into(),
             ErrorCode::CouponExpired => t.err_coupon_expired.into(),
             ErrorCode::CouponUsedUp => t.err_coupon_used_up.into(),

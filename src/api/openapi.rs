@@ -132,6 +132,7 @@ fn shape(op: Operation) -> Shape {
     match op {
         OrganizationList => list("OrganizationList", &ORG_SORT),
         OrganizationGet => read("Organization"),
+        OrganizationCreate => write("OrganizationInput", 201, "Organization", JSON),
         OrganizationMailFooterGet => read("MailFooter"),
         OrganizationMailFooterUpdate => write("MailFooterInput", 200, "MailFooter", PATCH),
         OrganizationLogoUpdate | OrganizationIconUpdate => write("Image", 201, "ImageMeta", IMAGE),
@@ -538,7 +539,7 @@ fn core_schemas() -> Value {
         "type": kind, "maxLength": phone::MAX_TYPED, "pattern": phone::PATTERN,
         "description": PHONE_INPUT })
     };
-    json!({
+    let mut schemas = json!({
         "Error": {
             "type": "object",
             "required": ["error", "message", "errors"],
@@ -627,7 +628,12 @@ fn core_schemas() -> Value {
             "scopes": { "type": "array", "items": text() },
             "operations": { "type": "array", "items": { "type": "object", "properties": {
                 "name": text(), "method": text(), "path": text(), "scope": text() } } } } }
-    })
+    });
+    // (Past the `json!` macro's recursion limit, so added on its own.)
+    schemas["OrganizationInput"] = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
+        "description": "A new organisation starts on a trial of the default plan; the person who created this client becomes its admin.",
+        "properties": { "name": { "type": "string", "minLength": 1, "maxLength": crate::domain::validate::MAX_LINE } } });
+    schemas
 }
 
 /// The whole document.

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::api::json::Body;
-use crate::api::{Api, ListBody, check_version, if_match, iri, json, mount, record};
+use crate::api::{Api, ListBody, check_version, created, if_match, iri, json, mount, record};
 use crate::domain::images::{self, ImageMeta, Kind};
 use crate::domain::local_time::iso_utc;
 use crate::domain::markdown;
@@ -22,6 +22,7 @@ use crate::error::{AppError, ErrorCode, FieldErrors};
 /// Mount the organisation routes (the fixed paths before `{id}`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     mount(cfg, Operation::OrganizationList, list);
+    mount(cfg, Operation::OrganizationCreate, create);
     mount(cfg, Operation::OrganizationMailFooterGet, footer_get);
     mount(cfg, Operation::OrganizationMailFooterUpdate, footer_update);
     mount(cfg, Operation::OrganizationLogoUpdate, logo);
@@ -127,6 +128,29 @@ async fn list(api: Api, params: web::Query<ListParams>) -> Result<HttpResponse, 
         total: 1,
     };
     Ok(json(StatusCode::OK, &ListBody::of(&page, Clone::clone)))
+}
+
+/// Start a new organisation on a trial, administered by the person who
+/// created this client (the seed's `POST /organizations`). The client's own
+/// tokens stay scoped to its organisation.
+async fn create(api: Api, req: HttpRequest, bytes: web::Bytes) -> Result<HttpResponse, AppError> {
+    let name = Body::read(&req, &bytes).and_then(|mut body| {
+        body.only(&["name"], &[]);
+        let name = body.text("name", "name");
+        body.finish().map(|()| name.unwrap_or_default())
+    });
+    let days = api.state().config.trial_days;
+    let org = api
+        .call(
+            Operation::OrganizationCreate,
+            name,
+            move |conn, actor, now, name| {
+                let org = crate::domain::users::start_organization(conn, now, actor, &name, days)?;
+                OrganizationJson::read(conn, now, &org)
+            },
+        )
+        .await?;
+    Ok(created(&org, org.version, &iri("organizations", &org.id)))
 }
 
 async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> {

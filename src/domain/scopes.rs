@@ -374,6 +374,8 @@ const CONTACTS: Option<&str> = Some("/contacts");
 catalogue! {
     OrganizationList = "organization_list", Organization, None, Read, Some(("GET", "/organizations")),
         nl: "Eigen organisatie opvragen", en: "List your own organisation";
+    OrganizationCreate = "organization_create", Organization, None, Admin, Some(("POST", "/organizations")),
+        nl: "Nieuwe organisatie starten (op proef, beheerd door wie de client aanmaakte)", en: "Start a new organisation (on a trial, administered by the client's creator)";
     OrganizationGet = "organization_get", Organization, None, Read, Some(("GET", "/organizations/{id}")),
         nl: "Organisatie bekijken", en: "View the organisation";
     OrganizationUpdate = "organization_update", Organization, None, Admin, None,

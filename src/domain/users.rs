@@ -236,16 +236,12 @@ pub fn start_organization(
     name: &str,
     trial_days: i64,
 ) -> Result<Organization, AppError> {
-    let Some(user_id) = actor.user_id().map(str::to_string) else {
-        return Err(AppError::forbidden(
-            crate::domain::scopes::Operation::OrganizationGet,
-        ));
-    };
     let mut e = FieldErrors::default();
     let name = validate::required(&mut e, "name", name, validate::MAX_LINE);
     e.into_result()?;
     let audit_actor = actor.audit();
     crate::db::write(conn, |conn| {
+        let user_id = new_organizations_admin(conn, actor)?;
         let started: i64 = crate::db::schema::audit_events::table
             .filter(crate::db::schema::audit_events::action.eq("organization.started"))
             .filter(crate::db::schema::audit_events::actor_id.eq(&user_id))
@@ -279,6 +275,40 @@ pub fn start_organization(
         )?;
         Ok(org)
     })
+}
+
+/// Who becomes the admin of an organisation `actor` starts: the member
+/// themself, or, for an API client (the seed's `POST /organizations`), the
+/// person who created the client while they are still an enabled admin of
+/// its organisation; otherwise nobody could ever sign in to the new one, so
+/// it is refused.
+fn new_organizations_admin(conn: &mut DbConn, actor: &Actor) -> Result<String, AppError> {
+    use crate::db::schema::{api_clients, memberships};
+    let creator = match &actor.kind {
+        crate::domain::actor::ActorKind::Member { user_id, .. } => return Ok(user_id.clone()),
+        crate::domain::actor::ActorKind::ApiClient { id, .. } => api_clients::table
+            .find(id)
+            .filter(api_clients::organization_id.eq(&actor.organization_id))
+            .select(api_clients::created_by_id)
+            .first::<Option<String>>(conn)
+            .optional()?
+            .flatten(),
+    };
+    let admin = match creator {
+        Some(user_id) => memberships::table
+            .filter(memberships::organization_id.eq(&actor.organization_id))
+            .filter(memberships::user_id.eq(&user_id))
+            .filter(memberships::role.eq(crate::domain::scopes::Role::Backoffice.as_str()))
+            .filter(memberships::disabled.eq(false))
+            .select(memberships::user_id)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    admin.ok_or(AppError::Validation(FieldErrors(vec![(
+        "name",
+        ErrorCode::NoAdminForNewOrganization,
+    )])))
 }
 
 /// Create the first organisation and its admin, only while no user exists

@@ -634,6 +634,7 @@ pub static MESSAGES: Messages = Messages {
     err_not_trialing: "Only a trial can be extended.",
     err_not_running: "Only a running subscription can be changed. Start a subscription first.",
     err_cancel_pending: "The subscription has been cancelled. Withdraw the cancellation first to change it.",
+    err_no_admin_for_new_organization: "The person who created this API client is no longer an admin of this organisation, so nobody could administer the new one. Let a current admin create a client, or use New organisation in the backoffice.",
     err_too_many_organizations: "You have already started {} organisations. Contact us if you need more.",
     err_coupon_unknown: "We do not know this coupon code. Check the spelling.",
     err_coupon_expired: "This coupon code has expired.",

@@ -929,6 +929,7 @@ pub struct Messages {
     pub err_not_running: &'static str,
     pub err_cancel_pending: &'static str,
     pub err_too_many_organizations: &'static str,
+    pub err_no_admin_for_new_organization: &'static str,
     pub err_coupon_unknown: &'static str,
     pub err_coupon_expired: &'static str,
     pub err_coupon_used_up: &'static str,

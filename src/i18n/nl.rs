@@ -635,6 +635,7 @@ pub static MESSAGES: Messages = Messages {
     err_not_trialing: "Alleen een proefperiode kan worden verlengd.",
     err_not_running: "Alleen een lopend abonnement kan worden gewijzigd. Start eerst een abonnement.",
     err_cancel_pending: "Het abonnement is opgezegd. Trek de opzegging eerst in om het te wijzigen.",
+    err_no_admin_for_new_organization: "Wie deze API-client heeft aangemaakt, is geen beheerder van deze organisatie meer, dus niemand zou de nieuwe organisatie kunnen beheren. Laat een huidige beheerder een client aanmaken, of gebruik Nieuwe organisatie in de backoffice.",
     err_too_many_organizations: "U heeft al {} organisaties gestart. Neem contact op met ons als u er meer nodig heeft.",
     err_coupon_unknown: "Deze kortingscode kennen we niet. Controleer de spelling.",
     err_coupon_expired: "Deze kortingscode is verlopen.",

@@ -163,3 +163,115 @@ async fn trial_seats(app: &TestApp) -> i32 {
     })
     .await
 }
+
+/// The seed's `POST /organizations`: a client with `admin:organization`
+/// starts an organisation on a trial, administered by the person who made
+/// the client; refused without the scope, for bad input, and once that
+/// person is no longer an admin here.
+#[actix_web::test]
+async fn an_api_client_starts_an_organisation_for_its_creator() {
+    use crate::support::api::*;
+    use serde_json::json;
+    let app = TestApp::demo().await;
+    let orgs = || app.count("SELECT COUNT(*) AS n FROM organizations");
+    let before = orgs().await;
+
+    let reader = token(&app, "read:organization").await;
+    let a = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Some(&reader),
+        Some(json!({"name": "X"})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text);
+
+    let (client_row, client_id, secret) =
+        new_client(&app, false, "starter", "admin:organization").await;
+    let t = token_for(&app, &client_id, &secret, None).await;
+    for (body, field) in [
+        (json!({"name": "  "}), "name"),
+        (json!({"name": "x".repeat(201)}), "name"),
+        (json!({"name": "Ok", "slug": "no"}), "slug"),
+    ] {
+        let a = call(&app, "POST", "/api/v1/organizations", Some(&t), Some(body)).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
+        assert_eq!(a.body["errors"][0]["field"], field, "{}", a.text);
+    }
+    assert_eq!(orgs().await, before, "bad input created nothing");
+
+    let a = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Some(&t),
+        Some(json!({"name": "Via de API BV"})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let id = a.body["id"].as_str().unwrap().to_string();
+    assert_eq!(a.header("location"), format!("/api/v1/organizations/{id}"));
+    assert_eq!(a.body["name"], "Via de API BV");
+    assert!(
+        a.body["currentSubscription"]
+            .as_str()
+            .unwrap()
+            .starts_with("/api/v1/subscriptions/")
+    );
+    assert!(
+        a.body["organizationModules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "api")
+    );
+    // The client's creator (the demo admin) administers it, on a trial.
+    let admin = app
+        .count(format!(
+            "SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = '{id}' AND u.email = '{ADMIN}' AND m.role = 'TENANT.BACKOFFICE'"
+        ))
+        .await;
+    assert_eq!(admin, 1);
+    let trial = app
+        .count(format!(
+            "SELECT COUNT(*) AS n FROM subscriptions WHERE organization_id = '{id}' AND status = 'trialing'"
+        ))
+        .await;
+    assert_eq!(trial, 1);
+    // The client itself still sees only its own organisation.
+    let own = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{id}"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "{}", own.text);
+
+    // Once the creator is no longer an admin here, nobody would administer
+    // a new one: refused, nothing created.
+    app.db(move |c| {
+        use diesel::prelude::*;
+        diesel::sql_query(format!(
+            "UPDATE api_clients SET created_by_id = NULL WHERE id = '{client_row}'"
+        ))
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    let before = orgs().await;
+    let a = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Some(&t),
+        Some(json!({"name": "Wees BV"})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
+    assert_eq!(a.body["errors"][0]["code"], "no_admin_for_new_organization");
+    assert_eq!(orgs().await, before);
+}
