@@ -16,6 +16,7 @@ pub mod demo;
 pub mod entitlement;
 pub mod export;
 pub mod images;
+pub mod invoice_pdf;
 pub mod local_time;
 pub mod locations;
 pub mod mail;

@@ -1098,6 +1098,60 @@ pub struct Messages {
     pub sub_line_discount: &'static str,
     pub sub_flash_coupon_applied: &'static str,
     pub sub_flash_coupon_cleared: &'static str,
+    /// The invoice PDF's title.
+    pub pdf_invoice: &'static str,
+    /// A credit note PDF's title.
+    pub pdf_credit_note: &'static str,
+    /// Under a credit note's title: the number of the invoice it credits.
+    pub pdf_credit_note_for: &'static str,
+    pub pdf_invoice_number: &'static str,
+    pub pdf_credit_note_number: &'static str,
+    pub pdf_invoice_date: &'static str,
+    pub pdf_credit_note_date: &'static str,
+    pub pdf_due_date: &'static str,
+    /// The date of supply when it is one day.
+    pub pdf_supply_date: &'static str,
+    /// The period of supply when it is more than one day.
+    pub pdf_supply_period: &'static str,
+    /// Two dates, both inclusive.
+    pub pdf_date_range: &'static str,
+    /// Above the buyer's block.
+    pub pdf_bill_to: &'static str,
+    /// Before a VAT identification number.
+    pub pdf_vat_id: &'static str,
+    /// Before a Chamber of Commerce (KvK) number.
+    pub pdf_kvk: &'static str,
+    pub pdf_iban: &'static str,
+    pub pdf_bic: &'static str,
+    /// The name the bank account is held in.
+    pub pdf_account_holder: &'static str,
+    pub pdf_payment_reference: &'static str,
+    /// A column of the lines table.
+    pub pdf_description: &'static str,
+    /// A column of the lines table.
+    pub pdf_quantity: &'static str,
+    /// A column of the lines table.
+    pub pdf_unit_price: &'static str,
+    /// A column of the lines table.
+    pub pdf_amount: &'static str,
+    pub pdf_subtotal: &'static str,
+    /// A VAT rate: the number ("21", "5,5").
+    pub pdf_percent: &'static str,
+    /// A VAT row of the totals: the rate and the amount it is over.
+    pub pdf_vat_row: &'static str,
+    pub pdf_total: &'static str,
+    /// The heading of the payment instructions.
+    pub pdf_payment: &'static str,
+    /// The payment instruction: amount, due date, payment reference.
+    pub pdf_pay_before: &'static str,
+    /// An invoice whose total is zero or less.
+    pub pdf_nothing_to_pay: &'static str,
+    /// A credit note's instruction: amount, date, payment reference.
+    pub pdf_credit_settle: &'static str,
+    /// Beside the document's title at the top of a following page.
+    pub pdf_continued: &'static str,
+    /// A page number of the PDF: the page and the number of pages.
+    pub pdf_page: &'static str,
 }
 
 /// How an audit action reads in this language (unknown actions as they are).
