@@ -9,6 +9,7 @@ pub mod audit_changes;
 pub mod auth;
 pub mod billing;
 pub mod cache;
+pub mod camt;
 pub mod contacts;
 pub mod coupons;
 pub mod customers;
