@@ -161,6 +161,19 @@ pub enum ErrorCode {
     CodeTaken,
     /// Every seat is taken by members and open invitations (how many seats).
     NoSeatLeft(i64),
+    /// Not an IBAN: unknown country, wrong length or check digits.
+    IbanInvalid,
+    /// Not a BIC of 8 or 11 characters (`ABNANL2A`, `DEUTDEFF500`).
+    BicInvalid,
+    /// An uploaded bank statement that is not XML at all.
+    CamtNotXml,
+    /// An ISO 20022 (or other XML) message that is not a camt.053
+    /// statement (what it is instead: `pain.001`, `camt.054`, …).
+    CamtWrongMessage(String),
+    /// A bank statement over `domain::camt::MAX_BYTES`.
+    CamtTooLarge,
+    /// A camt.053 statement that breaks the standard (the cause is logged).
+    CamtMalformed,
 }
 
 impl ErrorCode {
@@ -245,6 +258,12 @@ impl ErrorCode {
             ErrorCode::DefaultPlanArchive => "default_plan_archive",
             ErrorCode::CodeTaken => "taken",
             ErrorCode::NoSeatLeft(_) => "no_seat_left",
+            ErrorCode::IbanInvalid => "invalid_iban",
+            ErrorCode::BicInvalid => "invalid_bic",
+            ErrorCode::CamtNotXml => "camt_not_xml",
+            ErrorCode::CamtWrongMessage(_) => "camt_wrong_message",
+            ErrorCode::CamtTooLarge => "camt_too_large",
+            ErrorCode::CamtMalformed => "camt_malformed",
         }
     }
 
@@ -331,6 +350,12 @@ impl ErrorCode {
             ErrorCode::DefaultPlanArchive => t.err_default_plan_archive.into(),
             ErrorCode::CodeTaken => t.err_code_taken.into(),
             ErrorCode::NoSeatLeft(n) => fill(t.err_no_seat_left, &[n]),
+            ErrorCode::IbanInvalid => t.err_iban_invalid.into(),
+            ErrorCode::BicInvalid => t.err_bic_invalid.into(),
+            ErrorCode::CamtNotXml => t.err_camt_not_xml.into(),
+            ErrorCode::CamtWrongMessage(found) => fill(t.err_camt_wrong_message, &[found]),
+            ErrorCode::CamtTooLarge => t.err_camt_too_large.into(),
+            ErrorCode::CamtMalformed => t.err_camt_malformed.into(),
         }
     }
 }

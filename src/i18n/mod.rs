@@ -915,6 +915,15 @@ pub struct Messages {
     pub err_vat_country: &'static str,
     pub err_kvk: &'static str,
     pub err_kvk_only_nl: &'static str,
+    // Bank details and bank statements (issue 18).
+    pub err_iban_invalid: &'static str,
+    pub err_bic_invalid: &'static str,
+    pub err_camt_not_xml: &'static str,
+    /// What the file is instead (`pain.001`, `camt.054`).
+    pub err_camt_wrong_message: &'static str,
+    /// Names `domain::camt::MAX_BYTES` in MB (a test holds them together).
+    pub err_camt_too_large: &'static str,
+    pub err_camt_malformed: &'static str,
     pub err_plan_archived: &'static str,
     pub err_seats_at_least_one: &'static str,
     pub err_seats_at_most: &'static str,
