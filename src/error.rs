@@ -121,6 +121,24 @@ pub enum ErrorCode {
     /// An API client whose creator is no longer an admin here cannot start
     /// an organisation: nobody would administer it.
     NoAdminForNewOrganization,
+    /// The seller's details are incomplete: no invoice can be issued.
+    SellerIncomplete,
+    /// Only a draft can be finalized or deleted.
+    InvoiceNotDraft,
+    /// A draft has no number yet: finalize it first.
+    InvoiceNotFinalized,
+    /// This invoice was voided already.
+    InvoiceAlreadyVoid,
+    /// This invoice is paid already.
+    InvoiceAlreadyPaid,
+    /// A credit note cannot be voided or paid.
+    InvoiceIsCreditNote,
+    /// A number prefix: up to 10 letters, digits, -, / and .
+    PrefixFormat,
+    /// A payment cannot be dated in the future.
+    PaidInFuture,
+    /// The credit-note prefix must differ from the invoice prefix.
+    PrefixSame,
     /// We do not know this coupon code. Check the spelling.
     CouponUnknown,
     /// This coupon code has expired.
@@ -238,6 +256,15 @@ impl ErrorCode {
             ErrorCode::CancelPending => "cancel_pending",
             ErrorCode::TooManyOrganizations(_) => "too_many_organizations",
             ErrorCode::NoAdminForNewOrganization => "no_admin_for_new_organization",
+            ErrorCode::SellerIncomplete => "seller_incomplete",
+            ErrorCode::InvoiceNotDraft => "invoice_not_draft",
+            ErrorCode::InvoiceNotFinalized => "invoice_not_finalized",
+            ErrorCode::InvoiceAlreadyVoid => "invoice_already_void",
+            ErrorCode::InvoiceAlreadyPaid => "invoice_already_paid",
+            ErrorCode::InvoiceIsCreditNote => "invoice_is_credit_note",
+            ErrorCode::PrefixFormat => "prefix_format",
+            ErrorCode::PaidInFuture => "paid_in_future",
+            ErrorCode::PrefixSame => "prefix_same",
             ErrorCode::CouponUnknown => "coupon_unknown",
             ErrorCode::CouponExpired => "coupon_expired",
             ErrorCode::CouponUsedUp => "coupon_used_up",
@@ -330,6 +357,15 @@ impl ErrorCode {
             ErrorCode::CancelPending => t.err_cancel_pending.into(),
             ErrorCode::TooManyOrganizations(n) => fill(t.err_too_many_organizations, &[n]),
             ErrorCode::NoAdminForNewOrganization => t.err_no_admin_for_new_organization.to_string(),
+            ErrorCode::SellerIncomplete => t.err_seller_incomplete.to_string(),
+            ErrorCode::InvoiceNotDraft => t.err_invoice_not_draft.to_string(),
+            ErrorCode::InvoiceNotFinalized => t.err_invoice_not_finalized.to_string(),
+            ErrorCode::InvoiceAlreadyVoid => t.err_invoice_already_void.to_string(),
+            ErrorCode::InvoiceAlreadyPaid => t.err_invoice_already_paid.to_string(),
+            ErrorCode::InvoiceIsCreditNote => t.err_invoice_is_credit_note.to_string(),
+            ErrorCode::PrefixFormat => t.err_prefix_format.to_string(),
+            ErrorCode::PaidInFuture => t.err_paid_in_future.to_string(),
+            ErrorCode::PrefixSame => t.err_prefix_same.to_string(),
             ErrorCode::CouponUnknown => t.err_coupon_unknown.into(),
             ErrorCode::CouponExpired => t.err_coupon_expired.into(),
             ErrorCode::CouponUsedUp => t.err_coupon_used_up.into(),

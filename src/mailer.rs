@@ -2,7 +2,7 @@
 //! stored first (`domain::mail`); `jobs::mail` claims and delivers them,
 //! records failures and retries later — a mail is never lost.
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, header::ContentType};
 use lettre::{Message, SmtpTransport, Transport};
 
 use crate::domain::mail::Mail;
@@ -28,8 +28,13 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
-    /// Send one stored mail (HTML with its text alternative).
-    pub fn send(&self, mail: &Mail) -> Result<(), String> {
+    /// Send one stored mail (HTML with its text alternative), with a file
+    /// attached when given (`(name, content type, bytes)`: an invoice's PDF).
+    pub fn send(
+        &self,
+        mail: &Mail,
+        attachment: Option<(String, &str, Vec<u8>)>,
+    ) -> Result<(), String> {
         let to = mail
             .recipient
             .parse::<Mailbox>()
@@ -38,10 +43,21 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(
-                mail.body_text.clone(),
-                mail.body_html.clone(),
-            ))
+            .multipart({
+                let body = MultiPart::alternative_plain_html(
+                    mail.body_text.clone(),
+                    mail.body_html.clone(),
+                );
+                match attachment {
+                    Some((name, content_type, bytes)) => MultiPart::mixed()
+                        .multipart(body)
+                        .singlepart(Attachment::new(name).body(
+                            bytes,
+                            ContentType::parse(content_type).map_err(|e| e.to_string())?,
+                        )),
+                    None => body,
+                }
+            })
             .map_err(|e| e.to_string())?;
         self.transport
             .send(&message)

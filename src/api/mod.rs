@@ -8,6 +8,7 @@
 //! checked and the domain function runs in the same job ([`Api::run`]).
 
 pub mod customers;
+pub mod invoices;
 pub mod json;
 pub mod locations;
 pub mod meetings;
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         reference::routes(cfg);
         meetings::routes(cfg);
         customers::routes(cfg);
+        invoices::routes(cfg);
         subscriptions::routes(cfg);
         cfg.route("", web::route().to(no_route));
         cfg.route("/{tail:.*}", web::route().to(no_route));

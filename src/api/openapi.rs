@@ -198,6 +198,8 @@ fn shape(op: Operation) -> Shape {
             extra: &[(422, COUPON_CLEAR_422)],
             ..read("Subscription")
         },
+        SubscriptionInvoices => list("InvoiceList", &crate::domain::invoices::SORT),
+        InvoiceGet | InvoicePdf => read("Invoice"),
         SubscriptionUndoCancel => Shape {
             extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_UNDO_422)],
             ..read("Subscription")
@@ -329,6 +331,18 @@ fn operation(op: Operation, method: &str) -> Value {
         responses.insert(
             "413".into(),
             error_answer("The image is over the upload limit."),
+        );
+    }
+    if op == Operation::InvoicePdf {
+        responses.insert(
+            "200".into(),
+            json!({ "description": "The PDF as it was issued (the stored bytes); `ETag` is their SHA-256.",
+                    "headers": { "ETag": { "schema": { "type": "string" } } },
+                    "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } }),
+        );
+        responses.insert(
+            "304".into(),
+            json!({ "description": "Not modified (`If-None-Match` named the ETag)." }),
         );
     }
     let mut item = json!({
@@ -629,7 +643,25 @@ fn core_schemas() -> Value {
             "operations": { "type": "array", "items": { "type": "object", "properties": {
                 "name": text(), "method": text(), "path": text(), "scope": text() } } } } }
     });
-    // (Past the `json!` macro's recursion limit, so added on its own.)
+    // (Past the `json!` macro's recursion limit, so added on their own.)
+    let t = || json!({ "type": "string" });
+    let opt_t = || json!({ "type": ["string", "null"] });
+    let int = || json!({ "type": "integer" });
+    schemas["Invoice"] = json!({ "type": "object", "properties": {
+        "id": t(), "kind": { "type": "string", "enum": ["invoice", "credit_note"] },
+        "number": opt_t(), "status": { "type": "string", "enum": ["open", "paid", "void"] },
+        "subscription": opt_t(), "creditsInvoice": opt_t(), "currency": t(), "language": t(),
+        "periodStart": t(), "periodEnd": t(), "issuedAt": opt_t(), "dueAt": opt_t(),
+        "paidAt": opt_t(), "voidedAt": opt_t(),
+        "vatTreatment": { "type": "string", "enum": ["domestic", "reverse_charge", "eu_no_vat_id", "outside_eu"] },
+        "subtotal": int(), "vatAmount": int(), "total": int(), "paymentReference": opt_t(),
+        "pdf": t(), "version": int(),
+        "lines": { "type": "array", "description": "Only on `GET /invoices/{id}`.", "items": {
+            "type": "object", "properties": {
+                "kind": t(), "description": t(), "periodStart": opt_t(), "periodEnd": opt_t(),
+                "quantity": int(), "unitPrice": int(), "amount": int(),
+                "vatRate": { "type": "integer", "description": "Basis points: 2100 = 21 %." } } } } } });
+    schemas["InvoiceList"] = list_of("Invoice");
     schemas["OrganizationInput"] = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
         "description": "A new organisation starts on a trial of the default plan; the person who created this client becomes its admin.",
         "properties": { "name": { "type": "string", "minLength": 1, "maxLength": crate::domain::validate::MAX_LINE } } });

@@ -72,3 +72,29 @@ pub fn claim(
     })?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+/// Claim this turn of the periodic job `name` (a row of `job_runs`): `true`
+/// for the one instance whose statement moved its last run to `now`
+/// (nobody ran it in the last `every`); the others see it moved and do
+/// nothing.
+pub fn claim_turn(
+    conn: &mut DbConn,
+    name: &str,
+    now: NaiveDateTime,
+    every: chrono::Duration,
+) -> QueryResult<bool> {
+    use crate::db::schema::job_runs;
+    let before = now - every;
+    let moved = crate::db::write(conn, |conn| {
+        diesel::update(
+            job_runs::table.find(name).filter(
+                job_runs::last_run_at
+                    .is_null()
+                    .or(job_runs::last_run_at.le(before)),
+            ),
+        )
+        .set(job_runs::last_run_at.eq(now))
+        .execute(conn)
+    })?;
+    Ok(moved == 1)
+}

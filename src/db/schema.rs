@@ -193,6 +193,7 @@ diesel::table! {
         code -> Text,
         name_nl -> Text,
         name_en -> Text,
+        eu -> Bool,
     }
 }
 
@@ -245,6 +246,7 @@ diesel::table! {
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
         password_reset_id -> Nullable<Text>,
+        invoice_id -> Nullable<Text>,
     }
 }
 
@@ -456,6 +458,119 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    seller (id) {
+        id -> Text,
+        legal_name -> Text,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country_code -> Text,
+        email -> Text,
+        vat_id -> Text,
+        kvk_number -> Text,
+        iban -> Text,
+        bic -> Text,
+        payment_term_days -> Integer,
+        invoice_prefix -> Text,
+        credit_note_prefix -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vat_rates (country_code, valid_from) {
+        country_code -> Text,
+        valid_from -> Timestamp,
+        rate_bp -> Integer,
+    }
+}
+
+diesel::table! {
+    invoice_series (series) {
+        series -> Text,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        organization_id -> Text,
+        subscription_id -> Nullable<Text>,
+        kind -> Text,
+        credits_invoice_id -> Nullable<Text>,
+        status -> Text,
+        reason -> Text,
+        series -> Text,
+        sequence -> Nullable<BigInt>,
+        number -> Nullable<Text>,
+        language -> Text,
+        currency -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        issued_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        buyer -> Text,
+        seller -> Text,
+        vat_treatment -> Text,
+        subtotal -> BigInt,
+        vat_amount -> BigInt,
+        total -> BigInt,
+        payment_reference -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        voided_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+        idempotency_key -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Text,
+        invoice_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        description -> Text,
+        period_start -> Nullable<Timestamp>,
+        period_end -> Nullable<Timestamp>,
+        quantity -> BigInt,
+        unit_price -> BigInt,
+        amount -> BigInt,
+        vat_rate_bp -> Integer,
+    }
+}
+
+diesel::table! {
+    invoice_documents (invoice_id) {
+        invoice_id -> Text,
+        pdf -> Binary,
+        sha256 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        invoice_id -> Text,
+        amount -> BigInt,
+        paid_on -> Timestamp,
+        bank_reference -> Text,
+        source -> Text,
+        entry_key -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_documents -> invoices (invoice_id));
+diesel::joinable!(payments -> invoices (invoice_id));
 diesel::joinable!(data_versions -> organizations (organization_id));
 diesel::joinable!(customers -> organizations (organization_id));
 diesel::joinable!(customers -> countries (country_code));
@@ -489,6 +604,13 @@ diesel::joinable!(organization_languages -> organizations (organization_id));
 diesel::joinable!(organization_languages -> languages (language_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    seller,
+    vat_rates,
+    invoice_series,
+    invoices,
+    invoice_lines,
+    invoice_documents,
+    payments,
     organizations,
     data_versions,
     users,

@@ -2,6 +2,9 @@
 //! restart. Every feature adds its part here.
 
 use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::mail_outbox;
 
 use crate::db::{self, DbConn};
 use crate::domain::actor::Actor;
@@ -11,13 +14,16 @@ use crate::domain::billing::{self, BillingInput};
 use crate::domain::contacts::{self, ContactPatch};
 use crate::domain::coupons;
 use crate::domain::customers::{self, CustomerInput};
+use crate::domain::invoices;
 use crate::domain::local_time;
 use crate::domain::locations::{self, LocationInput};
 use crate::domain::meetings::{self, MeetingInput};
 use crate::domain::modules::Modules;
 use crate::domain::operators;
+use crate::domain::payments;
 use crate::domain::proration::Interval;
 use crate::domain::scopes::Role;
+use crate::domain::seller;
 use crate::domain::subscriptions;
 use crate::domain::{members, organizations, reference, users};
 use crate::error::AppError;
@@ -221,19 +227,15 @@ pub fn ensure(
                 version: 0,
             },
         )?;
-        // Demo BV pays yearly for the larger plan; Demo Partner BV is in
-        // the last days of its trial.
-        subscriptions::start(
-            conn,
-            now,
-            &as_admin,
-            &subscriptions::Order {
-                plan: "plus".into(),
-                interval: Interval::Year,
-                seats: 5,
-                addons: Modules::NONE,
-            },
-        )?;
+        // Demo BV pays yearly for the larger plan, for two years now;
+        // Demo Partner BV is in the last days of its trial.
+        let as_operator = operators::Operator {
+            user_id: operator.id.clone(),
+            name: operator.name.clone(),
+            ip: None,
+        };
+        demo_seller(conn, now, &as_operator)?;
+        billing_history(conn, now, &as_admin, &as_operator)?;
         for (code, kind, value, duration, months, max, plans) in DEMO_COUPONS {
             coupons::create(
                 conn,
@@ -281,6 +283,123 @@ pub fn ensure(
         invitation_that_bounced(conn, now, &as_admin, public_url)?;
         Ok(true)
     })
+}
+
+/// The seller on Portaal's invoices, complete.
+fn demo_seller(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    as_operator: &operators::Operator,
+) -> Result<(), AppError> {
+    let version = seller::get(conn)?.version;
+    seller::save(
+        conn,
+        now,
+        &as_operator.audit(),
+        &seller::SellerInput {
+            legal_name: "Portaal B.V.".into(),
+            address_line: "Catharijnesingel 10".into(),
+            postal_code: "3511 GB".into(),
+            city: "Utrecht".into(),
+            country_code: "NL".into(),
+            email: "facturen@portaal.test".into(),
+            vat_id: "NL123456782B01".into(),
+            kvk_number: "87654321".into(),
+            iban: "NL91 ABNA 0417 1643 00".into(),
+            bic: "ABNANL2A".into(),
+            payment_term_days: "14".into(),
+            invoice_prefix: "PF-".into(),
+            credit_note_prefix: "PC-".into(),
+            version,
+        },
+    )?;
+    Ok(())
+}
+
+/// Demo BV's two years on the yearly plan, through the real code paths:
+/// started (invoiced, paid), a seat added (invoiced at once, paid),
+/// renewed (paid), another seat added (invoiced, then voided with a credit
+/// note), renewed three days ago (open, due in eleven days).
+fn billing_history(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    as_admin: &Actor,
+    as_operator: &operators::Operator,
+) -> Result<(), AppError> {
+    use chrono::Duration;
+    let system = AuditActor::system("invoices");
+    let org = as_admin.organization_id.clone();
+    let issue =
+        |conn: &mut DbConn, at: NaiveDateTime| -> Result<Vec<invoices::Invoice>, AppError> {
+            invoices::drafts_due(conn, 10)?
+                .iter()
+                .map(|id| invoices::finalize(conn, at, &system, id))
+                .collect()
+        };
+    let pay = |conn: &mut DbConn, at: NaiveDateTime, i: &invoices::Invoice| {
+        let day = at.date().format("%Y-%m-%d").to_string();
+        let reference = format!("NL-DEMO-{}", i.sequence.unwrap_or_default());
+        payments::mark_paid(conn, at, as_operator, &i.id, i.version, &day, &reference)
+    };
+    let seats = |conn: &mut DbConn, at: NaiveDateTime, n: i64| -> Result<(), AppError> {
+        let s = subscriptions::current(conn, as_admin)?;
+        let order = subscriptions::Order {
+            plan: "plus".into(),
+            interval: Interval::Year,
+            seats: n,
+            addons: Modules::NONE,
+        };
+        subscriptions::change(conn, at, as_admin, &order, s.version).map(|_| ())
+    };
+    let renew = |conn: &mut DbConn| -> Result<NaiveDateTime, AppError> {
+        let s = subscriptions::current_of(conn, &org)?.ok_or(AppError::NotFound)?;
+        let at = s.current_period_end.unwrap_or(now) + Duration::minutes(1);
+        subscriptions::run_lifecycle(conn, at)?;
+        Ok(at)
+    };
+    let t0 = now - Duration::days(2 * 365 + 3);
+    subscriptions::start(
+        conn,
+        t0,
+        as_admin,
+        &subscriptions::Order {
+            plan: "plus".into(),
+            interval: Interval::Year,
+            seats: 4,
+            addons: Modules::NONE,
+        },
+    )?;
+    for i in issue(conn, t0)? {
+        pay(conn, t0 + Duration::days(12), &i)?;
+    }
+    let t = t0 + Duration::days(120);
+    seats(conn, t, 5)?;
+    for i in issue(conn, t)? {
+        pay(conn, t + Duration::days(9), &i)?;
+    }
+    let t = renew(conn)?;
+    for i in issue(conn, t)? {
+        pay(conn, t + Duration::days(10), &i)?;
+    }
+    let t = t + Duration::days(60);
+    seats(conn, t, 6)?;
+    for i in issue(conn, t)? {
+        invoices::void(
+            conn,
+            t + Duration::days(5),
+            &as_operator.audit(),
+            &i.id,
+            i.version,
+        )?;
+    }
+    // The seat was added by mistake: back to five from the next period.
+    seats(conn, t + Duration::days(5), 5)?;
+    let t = renew(conn)?;
+    issue(conn, t)?;
+    // Their mails went out long ago (the demo's outbox starts clean).
+    diesel::delete(mail_outbox::table.filter(mail_outbox::invoice_id.is_not_null()))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A demo meeting: day of the week (0 = Monday), local from and to, the

@@ -30,6 +30,8 @@ pub struct Mail {
     pub invitation_id: Option<String>,
     /// The password reset whose link is put in when the mail is sent.
     pub password_reset_id: Option<String>,
+    /// The invoice whose stored PDF is attached when the mail is sent.
+    pub invoice_id: Option<String>,
 }
 
 /// Where a mail's link token goes (an invitation's, a password reset's).
@@ -48,6 +50,8 @@ pub struct Outgoing<'a> {
     pub invitation_id: Option<&'a str>,
     /// A password reset mail, likewise.
     pub password_reset_id: Option<&'a str>,
+    /// An invoice's mail: its stored PDF is attached when it is sent.
+    pub invoice_id: Option<&'a str>,
 }
 
 /// Store a mail of `organization_id` with its footer appended; it is
@@ -83,6 +87,7 @@ pub fn enqueue(
             mail_outbox::created_at.eq(now),
             mail_outbox::invitation_id.eq(mail.invitation_id),
             mail_outbox::password_reset_id.eq(mail.password_reset_id),
+            mail_outbox::invoice_id.eq(mail.invoice_id),
         ))
         .execute(conn)?;
     Ok(id)

@@ -325,6 +325,7 @@ fn queue_mail(
             text,
             invitation_id: Some(id),
             password_reset_id: None,
+            invoice_id: None,
         },
     )?;
     Ok(())

@@ -115,6 +115,7 @@ pub fn request(
                 text,
                 invitation_id: None,
                 password_reset_id: Some(&id),
+                invoice_id: None,
             },
         )?;
         let actor = AuditActor {

@@ -23,6 +23,8 @@ pub struct Country {
     pub code: String,
     pub name_nl: String,
     pub name_en: String,
+    /// A member state of the European Union (for VAT).
+    pub eu: bool,
 }
 
 impl Country {

@@ -53,6 +53,7 @@ pub enum Resource {
     Meetings,
     Customers,
     Subscriptions,
+    Invoices,
     Languages,
     Countries,
     Audit,
@@ -61,13 +62,14 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource, in the order screens show them.
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 11] = [
         Resource::Organization,
         Resource::Users,
         Resource::Locations,
         Resource::Meetings,
         Resource::Customers,
         Resource::Subscriptions,
+        Resource::Invoices,
         Resource::Languages,
         Resource::Countries,
         Resource::Audit,
@@ -83,6 +85,7 @@ impl Resource {
             Resource::Meetings => "meetings",
             Resource::Customers => "customers",
             Resource::Subscriptions => "subscriptions",
+            Resource::Invoices => "invoices",
             Resource::Languages => "languages",
             Resource::Countries => "countries",
             Resource::Audit => "audit",
@@ -115,6 +118,7 @@ impl Resource {
             | Resource::Users
             | Resource::Locations
             | Resource::Subscriptions
+            | Resource::Invoices
             | Resource::Languages
             | Resource::Countries
             | Resource::Audit => None,
@@ -454,8 +458,6 @@ catalogue! {
         nl: "Abonnementen opvragen", en: "List subscriptions";
     SubscriptionGet = "subscription_get", Subscriptions, None, Read, Some(("GET", "/subscriptions/{id}")),
         nl: "Abonnement bekijken", en: "View a subscription";
-    SubscriptionInvoices = "subscription_invoices", Subscriptions, None, Read, None,
-        nl: "Facturen van een abonnement bekijken", en: "View a subscription's invoices";
     SubscriptionApplyCoupon = "subscription_apply_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/apply-coupon")),
         nl: "Kortingscode toepassen", en: "Apply a coupon";
     SubscriptionClearCoupon = "subscription_clear_coupon", Subscriptions, None, Write, Some(("POST", "/subscriptions/clear-coupon")),
@@ -468,6 +470,13 @@ catalogue! {
         nl: "Abonnement opzeggen", en: "Cancel a subscription";
     SubscriptionUndoCancel = "subscription_undo_cancel", Subscriptions, None, Admin, Some(("POST", "/subscriptions/{id}/undo-cancel")),
         nl: "Opzegging intrekken", en: "Withdraw a cancellation";
+
+    SubscriptionInvoices = "subscription_invoices", Invoices, None, Read, Some(("GET", "/subscriptions/{id}/invoices")),
+        nl: "Facturen en creditnota's van een abonnement opvragen", en: "List a subscription's invoices and credit notes";
+    InvoiceGet = "invoice_get", Invoices, None, Read, Some(("GET", "/invoices/{id}")),
+        nl: "Factuur bekijken", en: "View an invoice";
+    InvoicePdf = "invoice_pdf", Invoices, None, Read, Some(("GET", "/invoices/{id}/pdf")),
+        nl: "PDF van een factuur downloaden", en: "Download an invoice's PDF";
 
     LanguageList = "language_list", Languages, None, Read, Some(("GET", "/languages")),
         nl: "Talen opvragen", en: "List languages";

@@ -27,9 +27,10 @@ use crate::domain::actor::{Actor, AuditActor};
 use crate::domain::audit::{self, Event};
 use crate::domain::billing;
 use crate::domain::coupons;
+use crate::domain::invoices::{self, DraftLine, NewDraft};
 use crate::domain::modules::{Module, Modules};
 use crate::domain::plans::{self, PlanWithAddons};
-use crate::domain::proration::{self, Interval, LineKind, Preview, Priced, period_end};
+use crate::domain::proration::{self, Interval, Preview, Priced, period_end};
 use crate::domain::scopes::Operation;
 
 pub use crate::domain::entitlement::{InEffect, Status, in_effect};
@@ -468,6 +469,10 @@ pub fn start(
             .find(&id)
             .select(Subscription::as_select())
             .first(conn)?;
+        // The first period is invoiced in advance, now.
+        let priced = priced_now(conn, &after)?;
+        let first = bill(conn, &after, &priced, now, end)?;
+        invoices::create_draft(conn, now, first.draft(&after, "start", end))?;
         audit::record(
             conn,
             now,
@@ -891,13 +896,7 @@ pub fn change(
             return Err(AppError::Conflict);
         }
         for line in &p.preview.immediate {
-            let (kind, detail) = match &line.kind {
-                LineKind::SeatsAdded { plan_code } => ("seats_added", plan_code.clone()),
-                LineKind::AddonAdded(m) => ("addon_added", m.as_str().to_string()),
-                LineKind::PlanUpgrade { from, to } => ("plan_upgrade", format!("{from} {to}")),
-                LineKind::Seats { plan_code } => ("seats", plan_code.clone()),
-                LineKind::Addon(m) => ("addon", m.as_str().to_string()),
-            };
+            let (kind, detail) = crate::domain::charge_text::stored(&line.kind);
             diesel::insert_into(subscription_charges::table)
                 .values((
                     subscription_charges::id.eq(new_id()),
@@ -917,6 +916,23 @@ pub fn change(
             .find(&p.current.id)
             .select(Subscription::as_select())
             .first(conn)?;
+        // A yearly plan's increase is invoiced at once, not a year later
+        // (a monthly plan's waits for the next invoice, within a month).
+        if p.current.interval() == Interval::Year && !p.preview.immediate.is_empty() {
+            if let Some(end) = p.current.current_period_end {
+                let pending = pending_charges(conn, &after.id)?;
+                let subtotal = pending.iter().map(|c| c.amount).sum::<i64>();
+                let discount = discount_on(conn, &after, now, subtotal)?;
+                let bill = NextInvoice {
+                    date: now,
+                    pending,
+                    lines: Vec::new(),
+                    total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
+                    discount,
+                };
+                invoices::create_draft(conn, now, bill.draft(&after, "change", end))?;
+            }
+        }
         audit::record(
             conn,
             now,
@@ -1016,18 +1032,88 @@ pub fn next_invoice(
     } else {
         period_end(end, interval, 1, tz)
     };
-    let lines = proration::period_lines(&next, end, next_end);
+    bill(conn, s, &next, end, next_end).map(Some)
+}
+
+/// What an invoice of `s` for the period `[from, to)` priced as `p` bills:
+/// the charges waiting, the period's lines, the coupon's discount. The one
+/// computation behind the preview of the next invoice and the draft made
+/// when the period starts, so the two cannot differ.
+fn bill(
+    conn: &mut DbConn,
+    s: &Subscription,
+    p: &Priced,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<NextInvoice, AppError> {
+    let lines = proration::period_lines(p, from, to);
     let pending = pending_charges(conn, &s.id)?;
     let subtotal =
         lines.iter().map(|l| l.amount).sum::<i64>() + pending.iter().map(|c| c.amount).sum::<i64>();
-    let discount = discount_on(conn, s, end, subtotal)?;
-    Ok(Some(NextInvoice {
-        date: end,
+    let discount = discount_on(conn, s, from, subtotal)?;
+    Ok(NextInvoice {
+        date: from,
         pending,
         lines,
         total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
         discount,
-    }))
+    })
+}
+
+impl NextInvoice {
+    /// The draft invoice of this bill for subscription `s`, period
+    /// `[self.date, to)`.
+    pub fn draft(&self, s: &Subscription, reason: &'static str, to: NaiveDateTime) -> NewDraft {
+        let charges = self.pending.iter().map(|c| DraftLine {
+            kind: stored_kind(&c.kind),
+            detail: c.detail.clone(),
+            period: Some((c.period_from, c.period_to)),
+            quantity: c.quantity,
+            unit_price: c.unit_price,
+            amount: c.amount,
+        });
+        let lines = self.lines.iter().map(|l| {
+            let (kind, detail) = crate::domain::charge_text::stored(&l.kind);
+            DraftLine {
+                kind,
+                detail,
+                period: Some((l.from, l.to)),
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                amount: l.amount,
+            }
+        });
+        let discount = self.discount.iter().map(|(code, cents)| DraftLine {
+            kind: "discount",
+            detail: code.clone(),
+            period: None,
+            quantity: 1,
+            unit_price: -cents,
+            amount: -cents,
+        });
+        NewDraft {
+            organization_id: s.organization_id.clone(),
+            subscription_id: s.id.clone(),
+            reason,
+            period: (self.date, to),
+            lines: charges.chain(lines).chain(discount).collect(),
+            charge_ids: self.pending.iter().map(|c| c.id.clone()).collect(),
+        }
+    }
+}
+
+/// A stored charge kind as the static name an invoice line keeps.
+fn stored_kind(kind: &str) -> &'static str {
+    [
+        "seats_added",
+        "addon_added",
+        "plan_upgrade",
+        "seats",
+        "addon",
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
+    .unwrap_or("seats")
 }
 
 /// What the applied coupon (if any) takes off an invoice of `subtotal`
@@ -1129,6 +1215,41 @@ pub fn run_lifecycle(conn: &mut DbConn, now: NaiveDateTime) -> Result<LifecycleR
     }
 }
 
+/// Follow the invoices' payments: a running subscription with an invoice
+/// unpaid past its due date becomes `past_due` (reminders go out, a banner
+/// for admins; the modules stay on); a `past_due` one with nothing overdue
+/// any more is `active` again. Compare-and-set per row, so a second run
+/// changes nothing twice. Returns (now past due, settled).
+pub fn follow_payments(conn: &mut DbConn, now: NaiveDateTime) -> Result<(usize, usize), AppError> {
+    let system = AuditActor::system("invoices");
+    db::write(conn, |conn| {
+        let overdue = invoices::overdue_subscriptions(conn, now)?;
+        let late: Vec<Subscription> = subscriptions::table
+            .filter(subscriptions::id.eq_any(&overdue))
+            .filter(subscriptions::status.eq(Status::Active.as_str()))
+            .select(Subscription::as_select())
+            .load(conn)?;
+        let mut marked = 0;
+        for s in &late {
+            if move_status(conn, now, &system, s, Status::PastDue)? {
+                marked += 1;
+            }
+        }
+        let settled: Vec<Subscription> = subscriptions::table
+            .filter(subscriptions::status.eq(Status::PastDue.as_str()))
+            .filter(subscriptions::id.ne_all(&overdue))
+            .select(Subscription::as_select())
+            .load(conn)?;
+        let mut back = 0;
+        for s in &settled {
+            if move_status(conn, now, &system, s, Status::Active)? {
+                back += 1;
+            }
+        }
+        Ok((marked, back))
+    })
+}
+
 /// Change a subscription's status if nobody changed it since it was read.
 fn move_status(
     conn: &mut DbConn,
@@ -1153,6 +1274,8 @@ fn move_status(
     if changed == 1 {
         let action = match to {
             Status::Awaiting => "subscription.trial_ended",
+            Status::PastDue => "subscription.past_due",
+            Status::Active => "subscription.payment_settled",
             _ => "subscription.ended",
         };
         audit::record(
@@ -1202,7 +1325,7 @@ fn renew(
         next.interval,
         next.seats as i32,
         next.seat_price,
-        next.addons,
+        next.addons.clone(),
     );
     let modules = addons
         .iter()
@@ -1248,6 +1371,10 @@ fn renew(
     ))
     .execute(conn)?;
     if changed == 1 {
+        // The new period is invoiced in advance: the bill the preview
+        // showed (from the subscription as it was before renewing).
+        let bill = bill(conn, s, &next, start, end)?;
+        invoices::create_draft(conn, now, bill.draft(s, "renewal", end))?;
         audit::record(
             conn,
             now,

@@ -5,7 +5,6 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::AppState;
-use crate::db::schema::job_runs;
 use crate::db::{self, DbConn};
 use crate::domain;
 
@@ -15,19 +14,7 @@ pub const EVERY_MINUTES: i64 = 60;
 /// Claim this hour's housekeeping: `true` for the one instance that moved
 /// its last run (the others see it moved and do nothing).
 pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
-    let before = now - Duration::minutes(EVERY_MINUTES);
-    let moved = db::write(conn, |conn| {
-        diesel::update(
-            job_runs::table.find("housekeeping").filter(
-                job_runs::last_run_at
-                    .is_null()
-                    .or(job_runs::last_run_at.le(before)),
-            ),
-        )
-        .set(job_runs::last_run_at.eq(now))
-        .execute(conn)
-    })?;
-    Ok(moved == 1)
+    db::lease::claim_turn(conn, "housekeeping", now, Duration::minutes(EVERY_MINUTES))
 }
 
 /// Run housekeeping if it is due and this instance claims it; returns how

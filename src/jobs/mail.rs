@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use crate::AppState;
-use crate::domain::{mail, members, password_resets};
+use crate::domain::{invoices, mail, members, password_resets};
 
 /// Mails claimed at a time.
 pub const BATCH: i64 = 10;
@@ -74,9 +74,30 @@ pub async fn deliver_due(state: &AppState) -> (usize, usize) {
             m.body_text = m.body_text.replace(mail::MAIL_TOKEN, &token);
             m.body_html = m.body_html.replace(mail::MAIL_TOKEN, &token);
         }
+        // An invoice's mail carries its stored PDF, the bytes as issued.
+        let attachment = match m.invoice_id.clone() {
+            Some(invoice) => {
+                let pdf = state
+                    .db(move |conn| {
+                        let i = invoices::by_id(conn, &invoice)?;
+                        Ok(invoices::pdf_of(conn, &invoice)?
+                            .map(|(bytes, _)| (invoices::file_name(&i), bytes)))
+                    })
+                    .await;
+                match pdf {
+                    Ok(Some((name, bytes))) => Some((name, "application/pdf", bytes)),
+                    Ok(None) => None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not read an invoice's PDF");
+                        continue;
+                    }
+                }
+            }
+            None => None,
+        };
         let mailer = mailer.clone();
         let outcome = actix_web::web::block(move || {
-            let result = mailer.send(&m);
+            let result = mailer.send(&m, attachment);
             (m, result)
         })
         .await;

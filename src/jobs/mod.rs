@@ -1,6 +1,6 @@
 //! Background work, all of it here: mail delivery ([`mail`]),
 //! housekeeping ([`housekeeping`]) and the subscriptions' lifecycle
-//! ([`subscriptions`]) now; invoice runs and webhook deliveries
+//! ([`subscriptions`]), invoice runs ([`invoices`]); webhook deliveries
 //! later, in the same shape.
 //!
 //! Several instances may share one PostgreSQL database, so nothing runs
@@ -17,6 +17,7 @@
 //! queued in this process ([`Jobs::wake`]).
 
 pub mod housekeeping;
+pub mod invoices;
 pub mod mail;
 pub mod subscriptions;
 
@@ -77,5 +78,6 @@ pub async fn run(state: Data<AppState>) {
         }
         housekeeping::run_if_due(&state).await;
         subscriptions::run_if_due(&state).await;
+        invoices::run_if_due(&state).await;
     }
 }

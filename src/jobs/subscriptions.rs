@@ -8,7 +8,6 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::AppState;
-use crate::db::schema::job_runs;
 use crate::db::{self, DbConn};
 use crate::domain::subscriptions::{self, LifecycleRun};
 
@@ -17,19 +16,7 @@ pub const EVERY_SECONDS: i64 = 60;
 
 /// Claim this minute's run: `true` for the one instance that moved it.
 pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
-    let before = now - Duration::seconds(EVERY_SECONDS);
-    let moved = db::write(conn, |conn| {
-        diesel::update(
-            job_runs::table.find("subscriptions").filter(
-                job_runs::last_run_at
-                    .is_null()
-                    .or(job_runs::last_run_at.le(before)),
-            ),
-        )
-        .set(job_runs::last_run_at.eq(now))
-        .execute(conn)
-    })?;
-    Ok(moved == 1)
+    db::lease::claim_turn(conn, "subscriptions", now, Duration::seconds(EVERY_SECONDS))
 }
 
 /// Run the lifecycle if it is due and this instance claims it.

@@ -98,6 +98,7 @@ mod tests {
             code: code.into(),
             name_nl: nl.into(),
             name_en: en.into(),
+            eu: false,
         }
     }
 

@@ -38,6 +38,7 @@ async fn enqueue(app: &TestApp, n: usize) {
                     text: "Test".into(),
                     invitation_id: None,
                     password_reset_id: None,
+                    invoice_id: None,
                 },
             )
             .unwrap();

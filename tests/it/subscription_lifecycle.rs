@@ -23,7 +23,7 @@ use crate::support::*;
 
 /// A new organisation (trialing, 30 days) with its admin as an actor; with
 /// complete billing details when `billing`.
-async fn new_org(app: &TestApp, email: &'static str, billing: bool) -> Actor {
+pub(crate) async fn new_org(app: &TestApp, email: &'static str, billing: bool) -> Actor {
     let now = app.clock.now();
     let hash = portaal::password::hash_blocking(PASSWORD).unwrap();
     app.db(move |c| {
@@ -39,7 +39,7 @@ async fn new_org(app: &TestApp, email: &'static str, billing: bool) -> Actor {
     .await
 }
 
-fn billing_input() -> BillingInput {
+pub(crate) fn billing_input() -> BillingInput {
     BillingInput {
         legal_name: "Test B.V.".into(),
         address_line: "Stationsplein 1".into(),
@@ -65,7 +65,7 @@ async fn demo_actor(app: &TestApp, email: &'static str, role: Role, partner: boo
     .await
 }
 
-fn order(plan: &str, interval: Interval, seats: i64) -> Order {
+pub(crate) fn order(plan: &str, interval: Interval, seats: i64) -> Order {
     Order {
         plan: plan.into(),
         interval,
@@ -74,19 +74,19 @@ fn order(plan: &str, interval: Interval, seats: i64) -> Order {
     }
 }
 
-async fn current(app: &TestApp, org: &str) -> Subscription {
+pub(crate) async fn current(app: &TestApp, org: &str) -> Subscription {
     let org = org.to_string();
     app.db(move |c| subscriptions::current_of(c, &org).unwrap().unwrap())
         .await
 }
 
-async fn run(app: &TestApp) -> subscriptions::LifecycleRun {
+pub(crate) async fn run(app: &TestApp) -> subscriptions::LifecycleRun {
     let now = app.clock.now();
     app.db(move |c| subscriptions::run_lifecycle(c, now).unwrap())
         .await
 }
 
-async fn audits(app: &TestApp, org: &str, action: &'static str) -> i64 {
+pub(crate) async fn audits(app: &TestApp, org: &str, action: &'static str) -> i64 {
     let org = org.to_string();
     app.db(move |c| {
         audit_events::table
@@ -100,7 +100,7 @@ async fn audits(app: &TestApp, org: &str, action: &'static str) -> i64 {
 }
 
 /// Move the test clock to `to` (forward only).
-fn clock_to(app: &TestApp, to: NaiveDateTime) {
+pub(crate) fn clock_to(app: &TestApp, to: NaiveDateTime) {
     let now = app.clock.now();
     assert!(to >= now, "the test clock only moves forward");
     app.clock.advance(to - now);

@@ -353,6 +353,7 @@ fn resource_label(t: &Messages, r: Resource) -> &'static str {
         R::Meetings => t.res_meetings,
         R::Customers => t.res_customers,
         R::Subscriptions => t.res_subscriptions,
+        R::Invoices => t.res_invoices,
         R::Languages => t.res_languages,
         R::Countries => t.res_countries,
         R::Audit => t.res_audit,

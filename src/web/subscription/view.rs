@@ -4,10 +4,11 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
+use crate::domain::charge_text;
 use crate::domain::local_time::utc_to_local;
-use crate::domain::modules::{Module, Modules};
+use crate::domain::modules::Modules;
 use crate::domain::plans::PlanWithAddons;
-use crate::domain::proration::{Interval, Line, LineKind};
+use crate::domain::proration::{Interval, Line};
 use crate::domain::subscriptions::{Charge, Status, Subscription};
 use crate::i18n::{Lang, fill};
 
@@ -79,36 +80,10 @@ impl Words<'_> {
         format!("{} – {}", self.short_date(from), self.short_date(to))
     }
 
-    /// "2 extra seats Plus (prorated)", in the singular for one.
-    fn seats_added(&self, quantity: i64, plan_code: &str) -> String {
-        let t = self.lang.t();
-        if quantity == 1 {
-            fill(t.sub_line_seat_added, &[&self.plan_name(plan_code)])
-        } else {
-            fill(
-                t.sub_line_seats_added,
-                &[&quantity, &self.plan_name(plan_code)],
-            )
-        }
-    }
-
     /// A line of a preview or of the next period.
     pub fn line(&self, l: &Line) -> LineView {
-        let t = self.lang.t();
-        let description = match &l.kind {
-            LineKind::Seats { plan_code } => {
-                fill(t.sub_line_seats, &[&l.quantity, &self.plan_name(plan_code)])
-            }
-            LineKind::Addon(m) => fill(t.sub_line_addon, &[&m.label(self.lang)]),
-            LineKind::SeatsAdded { plan_code } => self.seats_added(l.quantity, plan_code),
-            LineKind::AddonAdded(m) => fill(t.sub_line_addon_added, &[&m.label(self.lang)]),
-            LineKind::PlanUpgrade { from, to } => fill(
-                t.sub_line_upgrade,
-                &[&self.plan_name(from), &self.plan_name(to)],
-            ),
-        };
         LineView {
-            description,
+            description: charge_text::describe_line(self.lang, l, &|c| self.plan_name(c)),
             period: self.period(l.from, l.to),
             amount: self.money(l.amount),
         }
@@ -125,23 +100,9 @@ impl Words<'_> {
 
     /// A prorated charge waiting for the next invoice.
     pub fn charge(&self, c: &Charge) -> LineView {
-        let t = self.lang.t();
-        let module = || {
-            Module::parse(&c.detail).map_or_else(|| c.detail.clone(), |m| m.label(self.lang).into())
-        };
-        let description = match c.kind.as_str() {
-            "seats_added" => self.seats_added(c.quantity, &c.detail),
-            "addon_added" => fill(t.sub_line_addon_added, &[&module()]),
-            "plan_upgrade" => {
-                let (from, to) = c.detail.split_once(' ').unwrap_or((&c.detail, ""));
-                fill(
-                    t.sub_line_upgrade,
-                    &[&self.plan_name(from), &self.plan_name(to)],
-                )
-            }
-            "addon" => fill(t.sub_line_addon, &[&module()]),
-            _ => fill(t.sub_line_seats, &[&c.quantity, &self.plan_name(&c.detail)]),
-        };
+        let description = charge_text::describe(self.lang, &c.kind, &c.detail, c.quantity, &|p| {
+            self.plan_name(p)
+        });
         LineView {
             description,
             period: self.period(c.period_from, c.period_to),

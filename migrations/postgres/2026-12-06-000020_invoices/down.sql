@@ -1,0 +1,10 @@
+DELETE FROM job_runs WHERE name = 'invoices';
+ALTER TABLE mail_outbox DROP COLUMN invoice_id;
+DROP TABLE payments;
+DROP TABLE invoice_documents;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE invoice_series;
+DROP TABLE vat_rates;
+ALTER TABLE countries DROP COLUMN eu;
+DROP TABLE seller;
