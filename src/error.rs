@@ -137,6 +137,8 @@ pub enum ErrorCode {
     PrefixFormat,
     /// A payment cannot be dated in the future.
     PaidInFuture,
+    /// The invoice's buyer has no e-mail address to send it to.
+    InvoiceNoEmail,
     /// The credit-note prefix must differ from the invoice prefix.
     PrefixSame,
     /// We do not know this coupon code. Check the spelling.
@@ -264,6 +266,7 @@ impl ErrorCode {
             ErrorCode::InvoiceIsCreditNote => "invoice_is_credit_note",
             ErrorCode::PrefixFormat => "prefix_format",
             ErrorCode::PaidInFuture => "paid_in_future",
+            ErrorCode::InvoiceNoEmail => "invoice_no_email",
             ErrorCode::PrefixSame => "prefix_same",
             ErrorCode::CouponUnknown => "coupon_unknown",
             ErrorCode::CouponExpired => "coupon_expired",
@@ -365,6 +368,7 @@ impl ErrorCode {
             ErrorCode::InvoiceIsCreditNote => t.err_invoice_is_credit_note.to_string(),
             ErrorCode::PrefixFormat => t.err_prefix_format.to_string(),
             ErrorCode::PaidInFuture => t.err_paid_in_future.to_string(),
+            ErrorCode::InvoiceNoEmail => t.pinv_err_no_email.to_string(),
             ErrorCode::PrefixSame => t.err_prefix_same.to_string(),
             ErrorCode::CouponUnknown => t.err_coupon_unknown.into(),
             ErrorCode::CouponExpired => t.err_coupon_expired.into(),

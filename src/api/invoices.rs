@@ -4,7 +4,7 @@
 //! invoices without the subscriptions). The PDF is the stored bytes, as
 //! issued, with their SHA-256 as the `ETag`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
@@ -157,26 +157,5 @@ async fn pdf(api: Api, req: HttpRequest, id: web::Path<String>) -> Result<HttpRe
             Ok((invoices::file_name(&i), bytes, sha))
         })
         .await?;
-    let etag = format!("\"{sha}\"");
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ));
-    Ok(if fresh {
-        res.finish()
-    } else {
-        res.content_type("application/pdf").body(bytes)
-    })
+    Ok(crate::http::pdf::inline(&req, &name, bytes, &sha))
 }

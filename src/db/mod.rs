@@ -273,6 +273,17 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// SQL `coalesce(x, y)` of a moment that may be missing and one that is
+    /// not: the newest-first order of the platform's invoices (an index
+    /// holds exactly this expression).
+    #[sql_name = "coalesce"]
+    fn coalesce_time(
+        x: diesel::sql_types::Nullable<diesel::sql_types::Timestamp>,
+        y: diesel::sql_types::Timestamp,
+    ) -> diesel::sql_types::Timestamp;
+}
+
 /// A new opaque id (UUIDv7: sortable by creation, never sequential integers).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()

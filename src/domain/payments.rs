@@ -408,3 +408,34 @@ pub fn import_camt(
         Ok(out)
     })
 }
+
+/// A payment as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = payments)]
+pub struct Payment {
+    pub id: String,
+    pub invoice_id: String,
+    pub amount: i64,
+    pub paid_on: NaiveDateTime,
+    pub bank_reference: String,
+    /// [`Manual`] or [`BankStatement`]'s source.
+    pub source: String,
+    pub entry_key: Option<String>,
+    /// Who recorded it (the operator's name, or the import's).
+    pub recorded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The payments of invoice `invoice_id`, oldest first (the operator's
+/// invoice page).
+pub fn of_invoice(
+    conn: &mut DbConn,
+    _operator: &Operator,
+    invoice_id: &str,
+) -> QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::invoice_id.eq(invoice_id))
+        .order((payments::paid_on.asc(), payments::created_at.asc()))
+        .select(Payment::as_select())
+        .load(conn)
+}

@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod errors;
+pub mod pdf;
 pub mod request;
 pub mod security;
 pub mod upload;

@@ -65,6 +65,20 @@ impl Csv {
         self.out.push_str("\r\n");
     }
 
+    /// One record of typed cells.
+    pub fn cells(&mut self, cells: &[Cell<'_>]) {
+        for (n, cell) in cells.iter().enumerate() {
+            if n > 0 {
+                self.out.push(self.separator);
+            }
+            match cell {
+                Cell::Text(value) => self.cell(value),
+                Cell::Euros(cents) => self.out.push_str(&euros(*cents)),
+            }
+        }
+        self.out.push_str("\r\n");
+    }
+
     fn cell(&mut self, value: &str) {
         let guard = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
         let quote = value.contains([self.separator, '"', '\r', '\n']);
@@ -93,6 +107,24 @@ impl Csv {
     }
 }
 
+/// A cell of a record written with [`Csv::cells`].
+pub enum Cell<'a> {
+    /// Text, guarded against formulas and quoted as needed.
+    Text(&'a str),
+    /// An amount of cents, written as euros with a dot and no grouping
+    /// (`1234.50`, `-12.00`) in both languages, as bookkeeping software
+    /// reads it: a number we wrote ourselves, so never a formula, and its
+    /// minus is not guarded.
+    Euros(i64),
+}
+
+/// Cents as euros with a dot: `-1234.5` euros is `-1234.50`.
+fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// A moment as the organisation's local time, `2026-12-05 14:00`, which
 /// spreadsheets read as a date and time.
 pub fn local(tz: chrono_tz::Tz, utc: NaiveDateTime) -> String {
@@ -112,6 +144,12 @@ impl Sink {
     /// Write a record; `false` once the download has gone (stop reading).
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> bool {
         self.csv.row(cells);
+        self.csv.out.len() < FLUSH_AT || self.flush()
+    }
+
+    /// Write a record of typed cells; `false` once the download has gone.
+    pub fn cells(&mut self, cells: &[Cell<'_>]) -> bool {
+        self.csv.cells(cells);
         self.csv.out.len() < FLUSH_AT || self.flush()
     }
 
@@ -160,15 +198,30 @@ pub async fn download<F>(
     m: &Member,
     name: &str,
     header: &[&str],
-    mut export: F,
+    export: F,
 ) -> Result<HttpResponse, AppError>
 where
     F: FnMut(&mut DbConn, &mut Sink) -> Result<u64, AppError> + Send + 'static,
 {
     let today = utc_to_local(m.tz, state.clock.now()).date();
+    stream(state, m.lang, &format!("{name}-{today}.csv"), header, export).await
+}
+
+/// [`download`] in `lang` as the file `file_name` (for a screen without a
+/// member's organisation: the platform's).
+pub async fn stream<F>(
+    state: &web::Data<AppState>,
+    lang: Lang,
+    file_name: &str,
+    header: &[&str],
+    mut export: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnMut(&mut DbConn, &mut Sink) -> Result<u64, AppError> + Send + 'static,
+{
     let (tx, mut rx) = mpsc::channel(QUEUED);
     let mut sink = Some(Sink {
-        csv: Csv::new(m.lang, header),
+        csv: Csv::new(lang, header),
         tx,
     });
     let state = state.clone();
@@ -212,7 +265,7 @@ where
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}-{today}.csv\""),
+            format!("attachment; filename=\"{file_name}\""),
         ))
         .streaming(futures_util::stream::iter([Ok::<_, AppError>(first)]).chain(rest)))
 }
@@ -278,6 +331,17 @@ mod tests {
                 "{cell:?}"
             );
         }
+    }
+
+    #[test]
+    fn amounts_in_euros_with_a_dot_unguarded() {
+        let mut c = Csv::new(Lang::Nl, &["a", "b", "c"]);
+        c.cells(&[Cell::Text("-x"), Cell::Euros(-123_45), Cell::Euros(5)]);
+        c.cells(&[Cell::Text("a;b"), Cell::Euros(123_456_78), Cell::Euros(0)]);
+        assert_eq!(
+            c.into_string(),
+            "\u{feff}a;b;c\r\n'-x;-123.45;0.05\r\n\"a;b\";123456.78;0.00\r\n"
+        );
     }
 
     #[test]

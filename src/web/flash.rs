@@ -66,10 +66,22 @@ pub enum Flash {
     CouponArchived,
     CouponApplied,
     CouponCleared,
+    SellerSaved,
+    InvoiceIssued,
+    InvoiceDraftDeleted,
+    InvoicePaid,
+    InvoiceVoided,
+    InvoiceResent,
 }
 
 impl Flash {
-    const ALL: [Flash; 52] = [
+    const ALL: [Flash; 58] = [
+        Flash::SellerSaved,
+        Flash::InvoiceIssued,
+        Flash::InvoiceDraftDeleted,
+        Flash::InvoicePaid,
+        Flash::InvoiceVoided,
+        Flash::InvoiceResent,
         Flash::CouponCreated,
         Flash::CouponArchived,
         Flash::CouponApplied,
@@ -178,6 +190,12 @@ impl Flash {
             Flash::CouponArchived => "coupon_archived",
             Flash::CouponApplied => "coupon_applied",
             Flash::CouponCleared => "coupon_cleared",
+            Flash::SellerSaved => "seller_saved",
+            Flash::InvoiceIssued => "invoice_issued",
+            Flash::InvoiceDraftDeleted => "invoice_draft_deleted",
+            Flash::InvoicePaid => "invoice_paid",
+            Flash::InvoiceVoided => "invoice_voided",
+            Flash::InvoiceResent => "invoice_resent",
         }
     }
 
@@ -236,6 +254,12 @@ impl Flash {
             Flash::CouponArchived => t.platform_flash_coupon_archived,
             Flash::CouponApplied => t.sub_flash_coupon_applied,
             Flash::CouponCleared => t.sub_flash_coupon_cleared,
+            Flash::SellerSaved => t.pinv_flash_seller_saved,
+            Flash::InvoiceIssued => t.pinv_flash_issued,
+            Flash::InvoiceDraftDeleted => t.pinv_flash_draft_deleted,
+            Flash::InvoicePaid => t.pinv_flash_paid,
+            Flash::InvoiceVoided => t.pinv_flash_voided,
+            Flash::InvoiceResent => t.pinv_flash_resent,
         }
     }
 
@@ -256,7 +280,8 @@ impl Flash {
             | Flash::SubscriptionUnchanged
             | Flash::SubscriptionCanceled
             | Flash::CouponArchived
-            | Flash::CouponCleared => "info",
+            | Flash::CouponCleared
+            | Flash::InvoiceDraftDeleted => "info",
             _ => "success",
         }
     }

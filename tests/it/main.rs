@@ -33,6 +33,7 @@ mod new_organization;
 mod password_reset;
 mod platform;
 mod platform_billing;
+mod platform_invoices;
 mod preferences;
 mod reference;
 mod security;

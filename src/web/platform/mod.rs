@@ -5,8 +5,10 @@
 //! to any organisation, and the backoffice's layout is an organisation's.
 
 pub mod coupons;
+pub mod invoices;
 pub mod organizations;
 pub mod plans;
+pub mod seller;
 
 use actix_web::web;
 use askama::Template;
@@ -21,6 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     organizations::routes(cfg);
     plans::routes(cfg);
     coupons::routes(cfg);
+    invoices::routes(cfg);
+    seller::routes(cfg);
 }
 
 /// One link of the platform's navigation.
@@ -53,6 +57,8 @@ impl PlatformLayout {
         let t = o.lang.t();
         let in_plans = o.path.starts_with("/platform/plans");
         let in_coupons = o.path.starts_with("/platform/coupons");
+        let in_invoices = o.path.starts_with("/platform/invoices");
+        let in_seller = o.path.starts_with("/platform/seller");
         Self {
             lang: o.lang,
             t,
@@ -65,7 +71,7 @@ impl PlatformLayout {
                 NavLink {
                     href: "/platform",
                     label: t.platform_organizations,
-                    current: !in_plans && !in_coupons,
+                    current: !in_plans && !in_coupons && !in_invoices && !in_seller,
                 },
                 NavLink {
                     href: "/platform/plans",
@@ -76,6 +82,16 @@ impl PlatformLayout {
                     href: "/platform/coupons",
                     label: t.platform_coupons,
                     current: in_coupons,
+                },
+                NavLink {
+                    href: "/platform/invoices",
+                    label: t.pinv_nav_invoices,
+                    current: in_invoices,
+                },
+                NavLink {
+                    href: "/platform/seller",
+                    label: t.pinv_nav_seller,
+                    current: in_seller,
                 },
             ],
             errors: vec![],
