@@ -157,5 +157,5 @@ async fn pdf(api: Api, req: HttpRequest, id: web::Path<String>) -> Result<HttpRe
             Ok((invoices::file_name(&i), bytes, sha))
         })
         .await?;
-    Ok(crate::http::pdf::inline(&req, &name, bytes, &sha))
+    Ok(crate::http::cached::inline_pdf(&req, &name, bytes, &sha))
 }

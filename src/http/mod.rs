@@ -4,8 +4,8 @@
 //! HTTP face of `AppError`. It knows neither door.
 
 pub mod access_log;
+pub mod cached;
 pub mod errors;
-pub mod pdf;
 pub mod request;
 pub mod security;
 pub mod upload;

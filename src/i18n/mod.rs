@@ -1224,7 +1224,9 @@ pub struct Messages {
     pub pinv_kind_credit_note: &'static str,
     pub pinv_organization: &'static str,
     pub pinv_all_organizations: &'static str,
+    /// The list's filter: issued on or after.
     pub pinv_issued_from: &'static str,
+    /// The list's filter: issued on or before.
     pub pinv_issued_to: &'static str,
     pub pinv_filter: &'static str,
     pub pinv_reset: &'static str,
@@ -1272,6 +1274,8 @@ pub struct Messages {
     pub pinv_treatment_outside_eu: &'static str,
     pub pinv_paid_on: &'static str,
     pub pinv_buyer: &'static str,
+    /// A party's e-mail address on the invoice page.
+    pub pinv_email: &'static str,
     pub pinv_seller: &'static str,
     pub pinv_as_issued: &'static str,
     pub pinv_buyer_draft: &'static str,

@@ -204,7 +204,14 @@ where
     F: FnMut(&mut DbConn, &mut Sink) -> Result<u64, AppError> + Send + 'static,
 {
     let today = utc_to_local(m.tz, state.clock.now()).date();
-    stream(state, m.lang, &format!("{name}-{today}.csv"), header, export).await
+    stream(
+        state,
+        m.lang,
+        &format!("{name}-{today}.csv"),
+        header,
+        export,
+    )
+    .await
 }
 
 /// [`download`] in `lang` as the file `file_name` (for a screen without a
@@ -336,8 +343,8 @@ mod tests {
     #[test]
     fn amounts_in_euros_with_a_dot_unguarded() {
         let mut c = Csv::new(Lang::Nl, &["a", "b", "c"]);
-        c.cells(&[Cell::Text("-x"), Cell::Euros(-123_45), Cell::Euros(5)]);
-        c.cells(&[Cell::Text("a;b"), Cell::Euros(123_456_78), Cell::Euros(0)]);
+        c.cells(&[Cell::Text("-x"), Cell::Euros(-12_345), Cell::Euros(5)]);
+        c.cells(&[Cell::Text("a;b"), Cell::Euros(12_345_678), Cell::Euros(0)]);
         assert_eq!(
             c.into_string(),
             "\u{feff}a;b;c\r\n'-x;-123.45;0.05\r\n\"a;b\";123456.78;0.00\r\n"

@@ -2476,6 +2476,7 @@ async fn platform_passes_axe() {
             click_and_wait(c, "tr#coupon-PARTNER10 form[action$='/archive'] button").await;
             assert!(path(c).await.ends_with("/archive"), "the question");
             check_page(c).await;
+            platform_invoice_flows(c, &app).await;
         }
         set_viewport(c, WIDE.0, WIDE.1).await;
     }
@@ -2501,9 +2502,102 @@ async fn platform_passes_axe() {
     browser.close().await;
 }
 
+/// The invoice screens' states that need a step (issue 18): the seller
+/// form with its errors, the void question, a refused mark-paid, a bank
+/// statement read in and its result, a refused file; each checked (axe, CSP)
+/// and, with PORTAAL_SCREENSHOTS, photographed as `platform-…-<lang>`.
+async fn platform_invoice_flows(c: &Client, app: &TestApp) {
+    let lang = html_lang(c).await;
+    let narrow = js(c, "return window.innerWidth < 600;").await == json!(true);
+    let shot = |name: &str| format!("{name}-{lang}{}", if narrow { "-narrow" } else { "" });
+    visit(c, app, "/platform/seller").await;
+    js(
+        c,
+        "document.getElementById('f-iban').value = 'NL91 ABNA 0417 1643 01'; \
+         document.getElementById('f-vat_id').value = 'BE0123456789'; return null;",
+    )
+    .await;
+    click_and_wait(c, "form.seller-form button[type='submit']").await;
+    assert!(is_shown(c, "#f-iban-error").await, "the IBAN's error");
+    assert!(is_shown(c, "#f-vat_id-error").await, "the VAT id's error");
+    check_page(c).await;
+    screenshot(c, &shot("platform-seller-errors")).await;
+
+    visit(c, app, "/platform/invoices?status=open").await;
+    click_link_and_wait(c, "PF-000005").await;
+    js(
+        c,
+        "document.getElementById('f-paid_on').value = '2999-01-01'; return null;",
+    )
+    .await;
+    click_and_wait(c, "form[action$='/pay'] button[type='submit']").await;
+    assert!(is_shown(c, "#f-paid_on-error").await, "the date's error");
+    check_page(c).await;
+    screenshot(c, &shot("platform-invoice-pay-error")).await;
+    click_and_wait(c, "form[action$='/void'] button[type='submit']").await;
+    assert!(path(c).await.ends_with("/void"), "the question");
+    check_page(c).await;
+    screenshot(c, &shot("platform-invoice-void-question")).await;
+
+    let dir = std::env::temp_dir().join(format!("portaal-camt-{}", portaal::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let statement = dir.join("dag.xml");
+    // The open invoice paid a euro short, and a credit without a reference:
+    // both for a person to decide (so nothing changes, run after run).
+    let (reference, total) = app
+        .db(|conn| {
+            use diesel::prelude::*;
+            use portaal::db::schema::invoices;
+            invoices::table
+                .filter(invoices::number.eq("PF-000005"))
+                .select((
+                    invoices::payment_reference.assume_not_null(),
+                    invoices::total,
+                ))
+                .first::<(String, i64)>(conn)
+                .unwrap()
+        })
+        .await;
+    let remittance = format!(
+        "Factuur PF-000005 {}",
+        portaal::domain::payment_reference::display(&reference)
+    );
+    std::fs::write(
+        &statement,
+        crate::invoices::camt(&[
+            (total - 100, &remittance, "B1"),
+            (999, "geen kenmerk", "B2"),
+        ]),
+    )
+    .unwrap();
+    let not_xml = dir.join("afschrift.pdf");
+    std::fs::write(&not_xml, b"%PDF-1.7").unwrap();
+    for (file, name) in [
+        (&statement, "platform-import-result"),
+        (&not_xml, "platform-import-error"),
+    ] {
+        visit(c, app, "/platform/invoices/import").await;
+        c.find(Locator::Css("#f-file"))
+            .await
+            .expect("the file field")
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("choose the file");
+        click_and_wait(
+            c,
+            "form[action='/platform/invoices/import'] button[type='submit']",
+        )
+        .await;
+        check_page(c).await;
+        screenshot(c, &shot(name)).await;
+    }
+    assert!(is_shown(c, "#f-file-error").await, "the file's error");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The platform's screens (path, screenshot name), and Demo Partner BV's id.
 async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String) {
-    let (demo, partner, plus, welkom) = app
+    let (demo, partner, plus, welkom, invoices) = app
         .db(|conn| {
             use diesel::prelude::*;
             use portaal::db::schema::{coupons, organizations, plans};
@@ -2525,9 +2619,18 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
                 .select(coupons::id)
                 .first::<String>(conn)
                 .unwrap();
-            (demo, partner, plus, welkom)
+            let mut invoice = |number: &str| {
+                portaal::db::schema::invoices::table
+                    .filter(portaal::db::schema::invoices::number.eq(number))
+                    .select(portaal::db::schema::invoices::id)
+                    .first::<String>(conn)
+                    .unwrap()
+            };
+            let invoices = (invoice("PF-000005"), invoice("PC-000001"));
+            (demo, partner, plus, welkom, invoices)
         })
         .await;
+    let (open, credit) = invoices;
     let screens = vec![
         ("/platform".to_string(), "platform"),
         (
@@ -2547,6 +2650,21 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
             format!("/platform/coupons/{welkom}"),
             "platform-coupon-redemptions",
         ),
+        ("/platform/invoices".to_string(), "platform-invoices"),
+        (
+            "/platform/invoices?status=paid&kind=invoice".to_string(),
+            "platform-invoices-paid",
+        ),
+        (
+            format!("/platform/invoices/{open}"),
+            "platform-invoice-open",
+        ),
+        (
+            format!("/platform/invoices/{credit}"),
+            "platform-invoice-credit-note",
+        ),
+        ("/platform/invoices/import".to_string(), "platform-import"),
+        ("/platform/seller".to_string(), "platform-seller"),
     ];
     (screens, partner)
 }

@@ -21,7 +21,7 @@ const PATH: &str = "/settings/subscription";
 const LIST: &str = "/platform/coupons";
 
 /// A message as the page writes it (HTML-escaped).
-fn nl(code: ErrorCode) -> String {
+pub fn nl(code: ErrorCode) -> String {
     code.message(Lang::Nl.t())
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -94,7 +94,8 @@ fn one_line(amount: i64) -> Vec<DraftLine> {
     }]
 }
 
-fn draft(c: &mut DbConn, now: NaiveDateTime, org: &str, key: &str, amount: i64) -> Invoice {
+/// A draft of one line of `amount` cents for `org` (`key`: its subscription).
+pub fn draft(c: &mut DbConn, now: NaiveDateTime, org: &str, key: &str, amount: i64) -> Invoice {
     invoices::create_draft(
         c,
         now,
@@ -162,9 +163,9 @@ async fn fifty_parallel_finalizations_take_fifty_consecutive_numbers() {
         before + 50
     );
     let distinct = app
-        .count(format!(
-            "SELECT COUNT(DISTINCT number) AS n FROM invoices WHERE subscription_id LIKE 'parallel-%'"
-        ))
+        .count(
+            "SELECT COUNT(DISTINCT number) AS n FROM invoices WHERE subscription_id LIKE 'parallel-%'",
+        )
         .await;
     assert_eq!(distinct, 50);
     // Every one has its stored PDF and its mail with the PDF attached.

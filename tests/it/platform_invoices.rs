@@ -9,27 +9,18 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use portaal::clock::Clock;
 use portaal::db::schema::{invoices as invoice_rows, seller as seller_row};
-use portaal::domain::invoices::{self, BOOKS_TZ, DraftLine, NewDraft};
+use portaal::domain::invoices::{self, BOOKS_TZ};
 use portaal::domain::local_time::utc_to_local;
 use portaal::domain::seller::{self, SellerInput};
 use portaal::error::ErrorCode;
 use portaal::i18n::Lang;
 
+use crate::coupon_screens::nl;
 use crate::invoices::camt;
 use crate::support::api::org_id;
 use crate::support::*;
 
 const LIST: &str = "/platform/invoices";
-
-/// A message as the page writes it (HTML-escaped).
-fn nl(code: ErrorCode) -> String {
-    code.message(Lang::Nl.t())
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// The text of the error beside field `id`.
 fn field_error<'a>(body: &'a str, id: &str) -> &'a str {
@@ -119,31 +110,8 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
 async fn make_draft(app: &TestApp, key: &'static str, amount: i64) -> String {
     let org = org_id(app, false).await;
     let now = app.clock.now();
-    app.db(move |c| {
-        invoices::create_draft(
-            c,
-            now,
-            NewDraft {
-                organization_id: org,
-                subscription_id: key.to_string(),
-                reason: "change",
-                period: (now, now + Duration::days(30)),
-                lines: vec![DraftLine {
-                    kind: "seats",
-                    detail: "plus".into(),
-                    period: None,
-                    quantity: 1,
-                    unit_price: amount,
-                    amount,
-                }],
-                charge_ids: vec![],
-            },
-        )
-        .unwrap()
-        .expect("a new draft")
-        .id
-    })
-    .await
+    app.db(move |c| crate::invoices::draft(c, now, &org, key, amount).id)
+        .await
 }
 
 /// The seller form's fields as stored, with `changes`.
@@ -262,7 +230,10 @@ async fn the_seller_form_refuses_a_bad_iban_and_a_vat_id_not_of_the_country() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let b = &page.body;
     assert!(b.contains("value=\"Portaal B.V.\""), "{b}");
-    assert!(b.contains("value=\"NL91 ABNA 0417 1643 00\""), "the IBAN grouped");
+    assert!(
+        b.contains("value=\"NL91 ABNA 0417 1643 00\""),
+        "the IBAN grouped"
+    );
     assert!(b.contains("<option value=\"NL\" selected>Nederland</option>"));
     assert!(!b.contains("id=\"seller-missing\""), "complete: no notice");
     assert!(
@@ -365,7 +336,11 @@ fn bad_city(form: &[(String, String)]) -> Vec<(String, String)> {
         .map(|(k, v)| {
             (
                 k.clone(),
-                if k == "city" { "Zwolle".into() } else { v.clone() },
+                if k == "city" {
+                    "Zwolle".into()
+                } else {
+                    v.clone()
+                },
             )
         })
         .collect()
@@ -403,7 +378,10 @@ async fn an_incomplete_seller_is_named_on_both_screens_and_stops_issuing() {
         assert!(!b.contains("#f-iban\">"), "the IBAN is there");
     }
     let list = c.get(LIST).await;
-    assert!(list.body.contains("href=\"/platform/seller\">Verkopergegevens aanvullen</a>"));
+    assert!(
+        list.body
+            .contains("href=\"/platform/seller\">Verkopergegevens aanvullen</a>")
+    );
 
     // A draft cannot be issued meanwhile: the page says why.
     let id = make_draft(&app, "seller-missing", 1000).await;
@@ -411,12 +389,7 @@ async fn an_incomplete_seller_is_named_on_both_screens_and_stops_issuing() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains(&nl(ErrorCode::SellerIncomplete)));
     assert_eq!(
-        docs(&app)
-            .await
-            .iter()
-            .find(|d| d.id == id)
-            .unwrap()
-            .status,
+        docs(&app).await.iter().find(|d| d.id == id).unwrap().status,
         "draft"
     );
 }
@@ -445,20 +418,35 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     assert!(b.contains("Demo BV"));
     let open = doc(&app, "PF-000005").await;
     assert!(
-        b.contains(&format!("data-label=\"Totaal\">{}</td>", Lang::Nl.money(open.total))),
+        b.contains(&format!(
+            "data-label=\"Totaal\">{}</td>",
+            Lang::Nl.money(open.total)
+        )),
         "Dutch money: {b}"
     );
     assert!(b.contains("<span class=\"badge badge-info\">Open</span>"));
     assert!(b.contains("<span class=\"badge badge-success\">Betaald</span>"));
     assert!(b.contains("<span class=\"badge badge-warning\">Vervallen</span>"));
-    assert!(b.contains("<span class=\"badge badge-info\">Uitgegeven</span>"), "the credit note");
-    assert!(b.contains(&format!("href=\"{LIST}/{}/pdf\" aria-label=\"PDF van PF-000005\"", open.id)));
+    assert!(
+        b.contains("<span class=\"badge badge-info\">Uitgegeven</span>"),
+        "the credit note"
+    );
+    assert!(b.contains(&format!(
+        "href=\"{LIST}/{}/pdf\" aria-label=\"PDF van PF-000005\"",
+        open.id
+    )));
     assert!(
         b.contains("<a href=\"/platform/invoices\" aria-current=\"page\">Facturen</a>"),
         "the navigation"
     );
-    assert!(!b.contains("id=\"seller-missing\""), "the demo's seller is complete");
-    assert!(b.contains("action=\"/platform/invoices/export.csv\""), "the export form");
+    assert!(
+        !b.contains("id=\"seller-missing\""),
+        "the demo's seller is complete"
+    );
+    assert!(
+        b.contains("action=\"/platform/invoices/export.csv\""),
+        "the export form"
+    );
 
     let paid = list_of(&mut c, "status=paid").await;
     assert_eq!(numbers(&paid.body), ["PF-000003", "PF-000002", "PF-000001"]);
@@ -468,7 +456,11 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     assert_eq!(numbers(&void.body), ["PF-000004"]);
     let credit = list_of(&mut c, "kind=credit_note").await;
     assert_eq!(numbers(&credit.body), ["PC-000001"]);
-    assert!(credit.body.contains("<option value=\"credit_note\" selected>"));
+    assert!(
+        credit
+            .body
+            .contains("<option value=\"credit_note\" selected>")
+    );
     let none_overdue = list_of(&mut c, "status=overdue").await;
     assert!(numbers(&none_overdue.body).is_empty());
     assert!(
@@ -481,7 +473,9 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     let partner = org_id(&app, true).await;
     let of_demo = list_of(&mut c, &format!("organization={demo}")).await;
     assert_eq!(numbers(&of_demo.body).len(), 6);
-    assert!(of_demo.body.contains(&format!("<option value=\"{demo}\" selected>Demo BV</option>")));
+    assert!(of_demo.body.contains(&format!(
+        "<option value=\"{demo}\" selected>Demo BV</option>"
+    )));
     let of_partner = list_of(&mut c, &format!("organization={partner}")).await;
     assert!(numbers(&of_partner.body).is_empty(), "the partner has none");
 
@@ -504,8 +498,14 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
         field_error(&bad.body, "filter-status"),
         nl(ErrorCode::InvalidChoice)
     );
-    assert_eq!(field_error(&bad.body, "filter-kind"), nl(ErrorCode::InvalidChoice));
-    assert_eq!(field_error(&bad.body, "filter-from"), nl(ErrorCode::InvalidDate));
+    assert_eq!(
+        field_error(&bad.body, "filter-kind"),
+        nl(ErrorCode::InvalidChoice)
+    );
+    assert_eq!(
+        field_error(&bad.body, "filter-from"),
+        nl(ErrorCode::InvalidDate)
+    );
     assert!(bad.body.contains("value=\"2026-13-45\""), "as typed");
     let backwards = list_of(&mut c, &format!("from={day}&to={first_day}")).await;
     assert_eq!(
@@ -549,10 +549,17 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     let id = make_draft(&app, "list-draft", 2500).await;
     let page = c.get(LIST).await;
     assert_eq!(numbers(&page.body)[0], "Concept");
-    assert!(page.body.contains(&format!("href=\"{LIST}/{id}\">Concept</a>")));
+    assert!(
+        page.body
+            .contains(&format!("href=\"{LIST}/{id}\">Concept</a>"))
+    );
     let drafts = c.get(&format!("{LIST}?status=draft")).await;
     assert_eq!(numbers(&drafts.body), ["Concept"]);
-    assert!(drafts.body.contains("<span class=\"badge badge-muted\">Concept</span>"));
+    assert!(
+        drafts
+            .body
+            .contains("<span class=\"badge badge-muted\">Concept</span>")
+    );
 }
 
 #[actix_web::test]
@@ -569,7 +576,10 @@ async fn the_invoice_page_shows_the_document_as_issued_and_serves_its_pdf() {
     assert!(b.contains("administratie@demo.portaal.test"));
     assert!(b.contains("Portaal B.V."), "the seller as issued");
     assert!(b.contains("NL91 ABNA 0417 1643 00"));
-    assert!(b.contains(&format!("id=\"invoice-total\">{}</dd>", Lang::Nl.money(open.total))));
+    assert!(b.contains(&format!(
+        "id=\"invoice-total\">{}</dd>",
+        Lang::Nl.money(open.total)
+    )));
     let reference =
         portaal::domain::payment_reference::display(open.payment_reference.as_deref().unwrap());
     assert!(b.contains(&reference), "the payment reference");
@@ -603,16 +613,19 @@ async fn the_invoice_page_shows_the_document_as_issued_and_serves_its_pdf() {
     assert!(!page.body.contains("/void\""), "voided once");
     let page = c.get(&format!("{LIST}/{}", credit.id)).await;
     assert!(page.body.contains("<title>Creditnota PC-000001 ·"));
-    assert!(
-        page.body
-            .contains(&format!("Creditnota voor factuur <a href=\"{LIST}/{}\">PF-000004</a>", void.id))
-    );
+    assert!(page.body.contains(&format!(
+        "Creditnota voor factuur <a href=\"{LIST}/{}\">PF-000004</a>",
+        void.id
+    )));
     assert!(!page.body.contains("/void\"") && !page.body.contains("/pay\""));
 
     // The PDF: the stored bytes, inline, named, its hash the ETag.
     let pdf = c.get(&format!("{LIST}/{}/pdf", open.id)).await;
     assert_eq!(pdf.status, StatusCode::OK);
-    assert_eq!(pdf.header("content-type").as_deref(), Some("application/pdf"));
+    assert_eq!(
+        pdf.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
     assert_eq!(
         pdf.header("content-disposition").as_deref(),
         Some("inline; filename=\"factuur-PF-000005.pdf\"")
@@ -633,6 +646,28 @@ async fn the_invoice_page_shows_the_document_as_issued_and_serves_its_pdf() {
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     let missing = c.get(&format!("{LIST}/nothing-here")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The API serves the same bytes the same way (one helper, both doors).
+    let t = crate::support::api::token(&app, "read:invoices").await;
+    let path = format!("/api/v1/invoices/{}/pdf", open.id);
+    let api = crate::support::api::call(&app, "GET", &path, Some(&t), None).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text);
+    assert_eq!(api.header("etag"), etag);
+    assert_eq!(api.header("content-type"), "application/pdf");
+    assert_eq!(
+        api.header("content-disposition"),
+        "inline; filename=\"factuur-PF-000005.pdf\""
+    );
+    let cached = crate::support::api::call_with(
+        &app,
+        "GET",
+        &path,
+        Some(&t),
+        None,
+        &[("If-None-Match", &etag)],
+    )
+    .await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
 }
 
 #[actix_web::test]
@@ -644,7 +679,10 @@ async fn mark_paid_refuses_bad_and_future_dates_and_a_stale_version() {
     let version = open.version.to_string();
     let today = utc_to_local(BOOKS_TZ, app.clock.now()).date();
     let page = c.get(&format!("{LIST}/{}", open.id)).await;
-    assert!(page.body.contains(&format!("value=\"{today}\"")), "today by default");
+    assert!(
+        page.body.contains(&format!("value=\"{today}\"")),
+        "today by default"
+    );
 
     let bad = c
         .post(
@@ -657,16 +695,16 @@ async fn mark_paid_refuses_bad_and_future_dates_and_a_stale_version() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert_eq!(field_error(&bad.body, "f-paid_on"), nl(ErrorCode::InvalidDate));
+    assert_eq!(
+        field_error(&bad.body, "f-paid_on"),
+        nl(ErrorCode::InvalidDate)
+    );
     assert!(bad.body.contains("href=\"#f-paid_on\""), "the summary");
     assert!(bad.body.contains("value=\"31-12-2026\""), "as typed");
 
     let tomorrow = (today + Duration::days(1)).to_string();
     let future = c
-        .post(
-            &path,
-            &[("paid_on", &tomorrow), ("version", &version)],
-        )
+        .post(&path, &[("paid_on", &tomorrow), ("version", &version)])
         .await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -715,7 +753,10 @@ async fn mark_paid_refuses_bad_and_future_dates_and_a_stale_version() {
     let again = c
         .post(
             &path,
-            &[("paid_on", &yesterday), ("version", &(open.version + 1).to_string())],
+            &[
+                ("paid_on", &yesterday),
+                ("version", &(open.version + 1).to_string()),
+            ],
         )
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -734,27 +775,54 @@ async fn void_asks_first_issues_a_credit_note_and_twice_is_refused() {
 
     let ask = c.post(&path, &[("version", &version)]).await;
     assert_eq!(ask.status, StatusCode::OK, "{}", ask.body);
-    assert!(ask.body.contains("Factuur PF-000005 van Demo BV vervallen verklaren?"), "{}", ask.body);
+    assert!(
+        ask.body
+            .contains("Factuur PF-000005 van Demo BV vervallen verklaren?"),
+        "{}",
+        ask.body
+    );
     assert!(ask.body.contains(&Lang::Nl.money(open.total)));
     assert!(ask.body.contains("name=\"confirmed\" value=\"1\""));
-    assert!(ask.body.contains(&format!("name=\"version\" value=\"{version}\"")));
+    assert!(
+        ask.body
+            .contains(&format!("name=\"version\" value=\"{version}\""))
+    );
     assert!(ask.body.contains("class=\"btn btn-danger\""));
     assert_eq!(count(&app, credit_notes).await, 1, "asking changes nothing");
 
-    let done = c.post(&path, &[("version", &version), ("confirmed", "1")]).await;
+    let done = c
+        .post(&path, &[("version", &version), ("confirmed", "1")])
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let credit = doc(&app, "PC-000002").await;
     assert_eq!(done.location(), format!("{LIST}/{}", credit.id));
-    assert_eq!((credit.kind.as_str(), credit.total), ("credit_note", -open.total));
+    assert_eq!(
+        (credit.kind.as_str(), credit.total),
+        ("credit_note", -open.total)
+    );
     let page = c.get(&done.location()).await;
-    assert!(page.body.contains("De factuur is vervallen verklaard; dit is de creditnota."));
+    assert!(
+        page.body
+            .contains("De factuur is vervallen verklaard; dit is de creditnota.")
+    );
     assert!(page.body.contains("<title>Creditnota PC-000002 ·"));
     assert_eq!(doc(&app, "PF-000005").await.status, "void");
-    assert_eq!(audited(&app, "invoice.voided").await, 2, "the demo's and this");
+    assert_eq!(
+        audited(&app, "invoice.voided").await,
+        2,
+        "the demo's and this"
+    );
 
     // Twice: refused with a message, no second credit note.
-    let again = c.post(&path, &[("version", &version), ("confirmed", "1")]).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    let again = c
+        .post(&path, &[("version", &version), ("confirmed", "1")])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
     assert!(again.body.contains(&nl(ErrorCode::InvoiceAlreadyVoid)));
     let ask_again = c.post(&path, &[("version", &version)]).await;
     assert_eq!(ask_again.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -766,7 +834,10 @@ async fn void_asks_first_issues_a_credit_note_and_twice_is_refused() {
     let stale = c
         .post(
             &format!("{LIST}/{}/void", paid.id),
-            &[("version", &(paid.version - 1).to_string()), ("confirmed", "1")],
+            &[
+                ("version", &(paid.version - 1).to_string()),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
@@ -781,8 +852,14 @@ async fn a_draft_is_issued_or_deleted_after_a_question() {
     let page = c.get(&format!("{LIST}/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<title>Conceptfactuur ·"));
-    assert!(page.body.contains(&format!("action=\"{LIST}/{id}/finalize\"")));
-    assert!(page.body.contains(&format!("action=\"{LIST}/{id}/delete\"")));
+    assert!(
+        page.body
+            .contains(&format!("action=\"{LIST}/{id}/finalize\""))
+    );
+    assert!(
+        page.body
+            .contains(&format!("action=\"{LIST}/{id}/delete\""))
+    );
     assert!(!page.body.contains("/pdf\""), "no PDF yet");
     assert_eq!(
         c.get(&format!("{LIST}/{id}/pdf")).await.status,
@@ -791,14 +868,24 @@ async fn a_draft_is_issued_or_deleted_after_a_question() {
 
     let ask = c.post(&format!("{LIST}/{id}/delete"), &[]).await;
     assert_eq!(ask.status, StatusCode::OK);
-    assert!(ask.body.contains("Het concept van € 18,15 voor Demo BV verwijderen?"), "{}", ask.body);
+    assert!(
+        ask.body
+            .contains("Het concept van € 18,15 voor Demo BV verwijderen?"),
+        "{}",
+        ask.body
+    );
     assert_eq!(docs(&app).await.len(), 7, "asking deletes nothing");
     let done = c
         .post(&format!("{LIST}/{id}/delete"), &[("confirmed", "1")])
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(done.location(), LIST);
-    assert!(c.get(LIST).await.body.contains("Het concept is verwijderd."));
+    assert!(
+        c.get(LIST)
+            .await
+            .body
+            .contains("Het concept is verwijderd.")
+    );
     assert_eq!(docs(&app).await.len(), 6);
     assert_eq!(audited(&app, "invoice.draft_deleted").await, 1);
 
@@ -809,7 +896,10 @@ async fn a_draft_is_issued_or_deleted_after_a_question() {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), format!("{LIST}/{id}"));
     let page = c.get(&done.location()).await;
-    assert!(page.body.contains("De factuur is uitgegeven en wordt gemaild."));
+    assert!(
+        page.body
+            .contains("De factuur is uitgegeven en wordt gemaild.")
+    );
     assert!(page.body.contains("<title>Factuur PF-000006 ·"));
     assert_eq!(count(&app, mails).await, before + 1, "mailed");
 
@@ -852,7 +942,10 @@ async fn a_bank_statement_pays_the_open_invoice_once() {
     let mut c = app.login(OPERATOR).await;
     let page = c.get(&format!("{LIST}/import")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("accept=\".xml,application/xml,text/xml\""));
+    assert!(
+        page.body
+            .contains("accept=\".xml,application/xml,text/xml\"")
+    );
     assert!(page.body.contains("enctype=\"multipart/form-data\""));
 
     let open = doc(&app, "PF-000005").await;
@@ -861,16 +954,25 @@ async fn a_bank_statement_pays_the_open_invoice_once() {
     // First the amount is off by a cent: for a person to decide.
     let off = camt(&[(open.total - 1, &format!("Factuur {reference}"), "E0")]);
     let res = c
-        .upload(&format!("{LIST}/import"), "dag.xml", "application/xml", off.as_bytes())
+        .upload(
+            &format!("{LIST}/import"),
+            "dag.xml",
+            "application/xml",
+            off.as_bytes(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(
-        res.body
-            .contains("1 bijschrijvingen gelezen: 0 geboekt, 0 eerder al geboekt, 1 om zelf te beslissen."),
+        res.body.contains(
+            "1 bijschrijvingen gelezen: 0 geboekt, 0 eerder al geboekt, 1 om zelf te beslissen."
+        ),
         "{}",
         res.body
     );
-    assert!(res.body.contains("Het bedrag wijkt af van het factuurbedrag."));
+    assert!(
+        res.body
+            .contains("Het bedrag wijkt af van het factuurbedrag.")
+    );
     assert!(res.body.contains("Klant B.V."), "the counterparty");
     assert!(res.body.contains(&format!(
         "<a href=\"{LIST}/{}?paid_on=2026-12-01#pay\">PF-000005 betaald markeren</a>",
@@ -883,12 +985,19 @@ async fn a_bank_statement_pays_the_open_invoice_once() {
         (999, "geen kenmerk", "E2"),
     ]);
     let res = c
-        .upload(&format!("{LIST}/import"), "dag.xml", "application/xml", file.as_bytes())
+        .upload(
+            &format!("{LIST}/import"),
+            "dag.xml",
+            "application/xml",
+            file.as_bytes(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let b = &res.body;
     assert!(
-        b.contains("2 bijschrijvingen gelezen: 1 geboekt, 0 eerder al geboekt, 1 om zelf te beslissen."),
+        b.contains(
+            "2 bijschrijvingen gelezen: 1 geboekt, 0 eerder al geboekt, 1 om zelf te beslissen."
+        ),
         "{b}"
     );
     assert!(b.contains(&format!("<a href=\"{LIST}/{}\">PF-000005</a>", open.id)));
@@ -902,12 +1011,18 @@ async fn a_bank_statement_pays_the_open_invoice_once() {
 
     // The same statement again: nothing changes.
     let res = c
-        .upload(&format!("{LIST}/import"), "dag.xml", "application/xml", file.as_bytes())
+        .upload(
+            &format!("{LIST}/import"),
+            "dag.xml",
+            "application/xml",
+            file.as_bytes(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(
-        res.body
-            .contains("2 bijschrijvingen gelezen: 0 geboekt, 1 eerder al geboekt, 1 om zelf te beslissen."),
+        res.body.contains(
+            "2 bijschrijvingen gelezen: 0 geboekt, 1 eerder al geboekt, 1 om zelf te beslissen."
+        ),
         "{}",
         res.body
     );
@@ -951,7 +1066,12 @@ async fn a_file_that_is_no_statement_is_refused_beside_the_field() {
         assert!(res.body.contains("aria-invalid=\"true\""));
     }
     let none = c
-        .upload(&format!("{LIST}/import"), "leeg.xml", "application/xml", b"")
+        .upload(
+            &format!("{LIST}/import"),
+            "leeg.xml",
+            "application/xml",
+            b"",
+        )
         .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_error(&none.body, "f-file"), nl(ErrorCode::Required));
@@ -1023,7 +1143,11 @@ async fn the_export_has_the_header_and_the_rows_of_the_period() {
     assert!(!row1[12].is_empty(), "the paid date");
     let credit: Vec<&str> = lines[6].split(';').collect();
     assert_eq!(credit[1], "Creditnota");
-    assert!(credit[10].starts_with('-'), "negative, unguarded: {}", lines[6]);
+    assert!(
+        credit[10].starts_with('-'),
+        "negative, unguarded: {}",
+        lines[6]
+    );
     assert_eq!(credit[11], "Uitgegeven");
     assert_eq!(audited(&app, "invoice.exported").await, 1);
 
@@ -1048,7 +1172,10 @@ async fn the_export_has_the_header_and_the_rows_of_the_period() {
     assert!(bad.body.contains("href=\"#export-to\""), "the summary");
     let none = c.get(&format!("{LIST}/export.csv")).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_error(&none.body, "export-from"), nl(ErrorCode::Required));
+    assert_eq!(
+        field_error(&none.body, "export-from"),
+        nl(ErrorCode::Required)
+    );
     assert_eq!(audited(&app, "invoice.exported").await, 2);
 }
 

@@ -339,4 +339,3 @@ async fn save(
         Err(e) => Err(e),
     }
 }
-

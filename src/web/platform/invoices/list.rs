@@ -145,8 +145,8 @@ fn base_href(f: &PlatformFilter) -> String {
 /// was typed.
 fn this_quarter(now: NaiveDateTime) -> (NaiveDate, NaiveDate) {
     let today = utc_to_local(BOOKS_TZ, now).date();
-    let first = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)
-        .unwrap_or(today);
+    let first =
+        NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(today);
     let last = first
         .checked_add_months(Months::new(3))
         .and_then(|d| d.pred_opt())
@@ -177,7 +177,15 @@ async fn list_page(
     .await?;
     let lang = o.lang;
     let t = lang.t();
-    let section = list_section(lang, now, &q.filter, &filter, &filter_errors, organizations, &page);
+    let section = list_section(
+        lang,
+        now,
+        &q.filter,
+        &filter,
+        &filter_errors,
+        organizations,
+        &page,
+    );
     let (from, to) = this_quarter(now);
     let (typed, export_errors) = match export {
         Some((typed, errors)) => (typed, Some(errors)),
@@ -245,7 +253,11 @@ fn list_section(
     ListSection {
         t,
         showing: fill(t.showing, &[&pager.from, &pager.to, &pager.total]),
-        empty: if filtered { t.pinv_empty } else { t.pinv_none_yet },
+        empty: if filtered {
+            t.pinv_empty
+        } else {
+            t.pinv_none_yet
+        },
         rows: page.items.iter().map(|r| row(lang, now, r)).collect(),
         statuses: StatusFilter::ALL
             .into_iter()
@@ -310,7 +322,10 @@ fn row(lang: Lang, now: NaiveDateTime, r: &InvoiceRow) -> Row {
 
 /// `2026-12-31` (the export's days).
 fn iso_day(at: NaiveDateTime) -> String {
-    utc_to_local(BOOKS_TZ, at).date().format("%Y-%m-%d").to_string()
+    utc_to_local(BOOKS_TZ, at)
+        .date()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 async fn export(
@@ -352,10 +367,7 @@ async fn export(
         t.pinv_status,
         t.pinv_csv_paid_date,
     ];
-    let file = format!(
-        "{}-{}-{}.csv",
-        t.pinv_export_file, period.from, period.to
-    );
+    let file = format!("{}-{}-{}.csv", t.pinv_export_file, period.from, period.to);
     csv::stream(&state, lang, &file, &header, move |conn, out| {
         invoices::export(conn, now, &operator, &period, &mut |docs| {
             docs.iter().flatten().all(|r| {

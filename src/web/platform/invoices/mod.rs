@@ -93,5 +93,9 @@ fn day(lang: Lang, tz: chrono_tz::Tz, at: NaiveDateTime) -> String {
 /// exclusive), as the PDF shows it.
 fn period(lang: Lang, tz: chrono_tz::Tz, i: &Invoice) -> String {
     let last = i.period_end - chrono::Duration::seconds(1);
-    format!("{} – {}", day(lang, tz, i.period_start), day(lang, tz, last))
+    format!(
+        "{} – {}",
+        day(lang, tz, i.period_start),
+        day(lang, tz, last)
+    )
 }

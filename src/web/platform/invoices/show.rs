@@ -14,13 +14,13 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::{
-    BASE, day, href, kind_words, number_or_draft, period, status_badge, treatment_words,
-};
+use super::{BASE, day, href, kind_words, number_or_draft, period, status_badge, treatment_words};
 use crate::AppState;
+use crate::db::DbConn;
 use crate::domain::iban;
 use crate::domain::invoices::{self, BOOKS_TZ, Buyer, InvoiceDetail, Status};
 use crate::domain::local_time::utc_to_local;
+use crate::domain::operators::Operator as DomainOperator;
 use crate::domain::payment_reference;
 use crate::domain::payments::{self, Payment};
 use crate::domain::reference;
@@ -112,6 +112,8 @@ struct ShowPage {
     can_pay: bool,
     can_void: bool,
     can_resend: bool,
+    /// Any of the above: the actions beside the details.
+    has_actions: bool,
     issue_hint: String,
     pay_hint: String,
     resend_hint: String,
@@ -160,9 +162,9 @@ fn buyer_view(lang: Lang, b: &Buyer) -> Option<PartyView> {
     }
     let t = lang.t();
     let rows = [
-        (t.bill_vat_id, b.vat_id.clone()),
-        (t.bill_kvk, b.kvk_number.clone()),
-        (t.bill_invoice_email, b.email.clone()),
+        (t.pdf_vat_id, b.vat_id.clone()),
+        (t.pdf_kvk, b.kvk_number.clone()),
+        (t.pinv_email, b.email.clone()),
     ];
     Some(PartyView {
         name: b.legal_name.clone(),
@@ -178,11 +180,11 @@ fn buyer_view(lang: Lang, b: &Buyer) -> Option<PartyView> {
 fn seller_view(lang: Lang, (s, nl, en): &(Seller, String, String)) -> PartyView {
     let t = lang.t();
     let rows = [
-        (t.bill_vat_id, s.vat_id.clone()),
-        (t.bill_kvk, s.kvk_number.clone()),
-        (t.pinv_seller_email, s.email.clone()),
-        (t.pinv_seller_iban, iban::display(&s.iban)),
-        (t.pinv_seller_bic, s.bic.clone()),
+        (t.pdf_vat_id, s.vat_id.clone()),
+        (t.pdf_kvk, s.kvk_number.clone()),
+        (t.pinv_email, s.email.clone()),
+        (t.pdf_iban, iban::display(&s.iban)),
+        (t.pdf_bic, s.bic.clone()),
     ];
     PartyView {
         name: s.legal_name.clone(),
@@ -326,6 +328,7 @@ fn show_page(o: &Operator, now: NaiveDateTime, d: Loaded, pay: &PayInput) -> Sho
         can_pay: !credit && state == Status::Open,
         can_void: !credit && matches!(state, Status::Open | Status::Paid),
         can_resend: matches!(state, Status::Open | Status::Paid),
+        has_actions: state != Status::Void,
         issue_hint: fill(t.pinv_issue_hint, &[&email]),
         pay_hint: fill(t.pinv_mark_paid_hint, &[&lang.money(i.total)]),
         resend_hint: fill(
@@ -417,9 +420,9 @@ async fn refused(
     render(status, &p)
 }
 
-/// Run `run` as the operator on document `id`: done, a redirect with
-/// `flash` to where it says (waking the mail for what it queued); refused,
-/// the page with why.
+/// Run `run` as the operator on document `id` at the clock's now: done, a
+/// redirect with `flash` to where it says (waking the mail for what it
+/// queued); refused, the page with why (`pay`: the pay form as typed).
 async fn act<F>(
     req: &HttpRequest,
     state: &AppState,
@@ -429,11 +432,12 @@ async fn act<F>(
     run: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut crate::db::DbConn, &crate::domain::operators::Operator) -> Result<String, AppError>
+    F: FnOnce(&mut DbConn, &DomainOperator, NaiveDateTime, &str) -> Result<String, AppError>
         + Send
         + 'static,
 {
-    match operator_with(req, move |conn, operator| Ok(run(conn, operator))).await? {
+    let (now, doc) = (state.clock.now(), id.clone());
+    match operator_with(req, move |conn, op| Ok(run(conn, op, now, &doc))).await? {
         (_, Ok(to)) => {
             state.jobs.wake();
             Ok(flash.redirect(&to))
@@ -447,11 +451,15 @@ async fn finalize(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (now, doc) = (state.clock.now(), id.clone());
-    act(&req, &state, id, &PayInput::default(), Flash::InvoiceIssued, move |conn, op| {
-        invoices::finalize(conn, now, &op.audit(), &doc).map(|i| href(&i.id))
-    })
+    let none = PayInput::default();
+    act(
+        &req,
+        &state,
+        path.into_inner(),
+        &none,
+        Flash::InvoiceIssued,
+        |conn, op, now, id| invoices::finalize(conn, now, &op.audit(), id).map(|i| href(&i.id)),
+    )
     .await
 }
 
@@ -460,11 +468,15 @@ async fn resend(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (now, doc) = (state.clock.now(), id.clone());
-    act(&req, &state, id, &PayInput::default(), Flash::InvoiceResent, move |conn, op| {
-        invoices::resend(conn, now, &op.audit(), &doc).map(|_| href(&doc))
-    })
+    let none = PayInput::default();
+    act(
+        &req,
+        &state,
+        path.into_inner(),
+        &none,
+        Flash::InvoiceResent,
+        |conn, op, now, id| invoices::resend(conn, now, &op.audit(), id).map(|_| href(id)),
+    )
     .await
 }
 
@@ -484,17 +496,22 @@ async fn pay(
     path: web::Path<String>,
     form: web::Form<PayForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
     let f = form.into_inner();
     let typed = PayInput {
         paid_on: Some(f.paid_on.clone()),
         bank_reference: Some(f.bank_reference.clone()),
     };
-    let (now, doc) = (state.clock.now(), id.clone());
-    act(&req, &state, id, &typed, Flash::InvoicePaid, move |conn, op| {
-        payments::mark_paid(conn, now, op, &doc, f.version, &f.paid_on, &f.bank_reference)
-            .map(|i| href(&i.id))
-    })
+    act(
+        &req,
+        &state,
+        path.into_inner(),
+        &typed,
+        Flash::InvoicePaid,
+        move |conn, op, now, id| {
+            payments::mark_paid(conn, now, op, id, f.version, &f.paid_on, &f.bank_reference)
+                .map(|i| href(&i.id))
+        },
+    )
     .await
 }
 
@@ -517,12 +534,21 @@ async fn confirm(
     if !fits {
         let code = match (what, i.status()) {
             (Confirm::Delete, _) => crate::error::ErrorCode::InvoiceNotDraft,
-            (Confirm::Void, _) if i.is_credit_note() => crate::error::ErrorCode::InvoiceIsCreditNote,
+            (Confirm::Void, _) if i.is_credit_note() => {
+                crate::error::ErrorCode::InvoiceIsCreditNote
+            }
             (Confirm::Void, Status::Void) => crate::error::ErrorCode::InvoiceAlreadyVoid,
             (Confirm::Void, _) => crate::error::ErrorCode::InvoiceNotFinalized,
         };
         let errors = FieldErrors(vec![("status", code)]);
-        return refused(req, state, id, AppError::Validation(errors), &PayInput::default()).await;
+        return refused(
+            req,
+            state,
+            id,
+            AppError::Validation(errors),
+            &PayInput::default(),
+        )
+        .await;
     }
     let lang = o.lang;
     let buyer = i.buyer();
@@ -583,10 +609,17 @@ async fn delete(
     if !form.contains_key("confirmed") {
         return confirm(&req, &state, id, Confirm::Delete, vec![]).await;
     }
-    let (now, doc) = (state.clock.now(), id.clone());
-    act(&req, &state, id, &PayInput::default(), Flash::InvoiceDraftDeleted, move |conn, op| {
-        invoices::delete_draft(conn, now, &op.audit(), &doc).map(|()| BASE.to_string())
-    })
+    let none = PayInput::default();
+    act(
+        &req,
+        &state,
+        id,
+        &none,
+        Flash::InvoiceDraftDeleted,
+        |conn, op, now, id| {
+            invoices::delete_draft(conn, now, &op.audit(), id).map(|()| BASE.to_string())
+        },
+    )
     .await
 }
 
@@ -604,16 +637,22 @@ async fn void(
     path: web::Path<String>,
     form: web::Form<VoidForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let f = form.into_inner();
-    if f.confirmed.is_none() {
-        let fields = vec![("version", f.version.to_string())];
+    let (id, version) = (path.into_inner(), form.version);
+    if form.confirmed.is_none() {
+        let fields = vec![("version", version.to_string())];
         return confirm(&req, &state, id, Confirm::Void, fields).await;
     }
-    let (now, doc) = (state.clock.now(), id.clone());
-    act(&req, &state, id, &PayInput::default(), Flash::InvoiceVoided, move |conn, op| {
-        invoices::void(conn, now, &op.audit(), &doc, f.version).map(|credit| href(&credit.id))
-    })
+    let none = PayInput::default();
+    act(
+        &req,
+        &state,
+        id,
+        &none,
+        Flash::InvoiceVoided,
+        move |conn, op, now, id| {
+            invoices::void(conn, now, &op.audit(), id, version).map(|credit| href(&credit.id))
+        },
+    )
     .await
 }
 
@@ -625,5 +664,5 @@ async fn pdf(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, 
         Ok((invoices::file_name(&i), bytes, sha))
     })
     .await?;
-    Ok(crate::http::pdf::inline(&req, &name, bytes, &sha))
+    Ok(crate::http::cached::inline_pdf(&req, &name, bytes, &sha))
 }
