@@ -2593,6 +2593,29 @@ async fn platform_invoice_flows(c: &Client, app: &TestApp) {
     }
     assert!(is_shown(c, "#f-file-error").await, "the file's error");
     let _ = std::fs::remove_dir_all(&dir);
+
+    // An incomplete seller: the notice on both screens (then complete again).
+    let set_bic = |bic: &'static str| {
+        app.db(move |conn| {
+            use diesel::prelude::*;
+            use portaal::db::schema::seller;
+            diesel::update(seller::table)
+                .set(seller::bic.eq(bic))
+                .execute(conn)
+                .unwrap()
+        })
+    };
+    set_bic("").await;
+    for (path, name) in [
+        ("/platform/invoices", "platform-invoices-seller-missing"),
+        ("/platform/seller", "platform-seller-missing"),
+    ] {
+        visit(c, app, path).await;
+        assert!(is_shown(c, "#seller-missing").await, "{path}: the notice");
+        check_page(c).await;
+        screenshot(c, &shot(name)).await;
+    }
+    set_bic("ABNANL2A").await;
 }
 
 /// The platform's screens (path, screenshot name), and Demo Partner BV's id.
