@@ -75,6 +75,11 @@ impl Status {
     }
 }
 
+/// Payment references are `RF` references of this plus the invoice's
+/// sequence: always nine digits or more, so one is not found by accident in
+/// a short text of a bank statement.
+pub const REFERENCE_BASE: i64 = 100_000_000;
+
 /// The two series, each with its own counter.
 pub const SERIES_INVOICE: &str = "invoice";
 pub const SERIES_CREDIT_NOTE: &str = "credit_note";
@@ -474,7 +479,8 @@ pub fn finalize(
             invoices::vat_treatment.eq(treatment.as_str()),
             invoices::vat_amount.eq(vat_amount),
             invoices::total.eq(subtotal + vat_amount),
-            invoices::payment_reference.eq(Some(payment_reference::rf_for(sequence))),
+            invoices::payment_reference
+                .eq(Some(payment_reference::rf_for(REFERENCE_BASE + sequence))),
             invoices::updated_at.eq(now),
             invoices::version.eq(invoices::version + 1),
         ))

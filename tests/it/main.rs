@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod api_clients;
 mod api_coupons;
+mod api_invoices;
 mod api_subscriptions;
 mod architecture;
 mod audit_log;
