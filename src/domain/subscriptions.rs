@@ -1148,7 +1148,7 @@ impl LifecycleRun {
 pub const LIFECYCLE_BATCH: i64 = 500;
 
 /// Move every subscription whose moment has come: a trial that ended
-/// becomes `awaiting`; an active one whose `cancel_at` came becomes
+/// becomes `awaiting`; a running one (active or past due) whose `cancel_at` came becomes
 /// `canceled`; an active one whose period ended renews (a scheduled change
 /// applies, the plan's current prices apply). Each row is changed with a
 /// compare-and-set on its version, so a second run — or another instance
@@ -1171,8 +1171,13 @@ pub fn run_lifecycle(conn: &mut DbConn, now: NaiveDateTime) -> Result<LifecycleR
                     batch.trials_ended += 1;
                 }
             }
+            // A past-due subscription renews too (its new period is
+            // invoiced as well); only paying makes it active again.
             let due: Vec<Subscription> = subscriptions::table
-                .filter(subscriptions::status.eq(Status::Active.as_str()))
+                .filter(
+                    subscriptions::status
+                        .eq_any([Status::Active.as_str(), Status::PastDue.as_str()]),
+                )
                 .filter(subscriptions::current_period_end.le(now))
                 .order(subscriptions::current_period_end.asc())
                 .limit(LIFECYCLE_BATCH)
