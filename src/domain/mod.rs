@@ -48,3 +48,4 @@ pub mod subscriptions;
 pub mod users;
 pub mod validate;
 pub mod vat;
+pub mod webhook_signing;
