@@ -42,6 +42,7 @@ pub mod platform;
 pub mod proration;
 pub mod reference;
 pub mod scopes;
+pub mod secret_box;
 pub mod seller;
 pub mod sessions;
 pub mod subscriptions;
