@@ -49,4 +49,5 @@ pub mod subscriptions;
 pub mod users;
 pub mod validate;
 pub mod vat;
+pub mod webhook_policy;
 pub mod webhook_signing;
