@@ -918,20 +918,21 @@ pub fn change(
             .first(conn)?;
         // A yearly plan's increase is invoiced at once, not a year later
         // (a monthly plan's waits for the next invoice, within a month).
-        if p.current.interval() == Interval::Year && !p.preview.immediate.is_empty() {
-            if let Some(end) = p.current.current_period_end {
-                let pending = pending_charges(conn, &after.id)?;
-                let subtotal = pending.iter().map(|c| c.amount).sum::<i64>();
-                let discount = discount_on(conn, &after, now, subtotal)?;
-                let bill = NextInvoice {
-                    date: now,
-                    pending,
-                    lines: Vec::new(),
-                    total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
-                    discount,
-                };
-                invoices::create_draft(conn, now, bill.draft(&after, "change", end))?;
-            }
+        if p.current.interval() == Interval::Year
+            && !p.preview.immediate.is_empty()
+            && let Some(end) = p.current.current_period_end
+        {
+            let pending = pending_charges(conn, &after.id)?;
+            let subtotal = pending.iter().map(|c| c.amount).sum::<i64>();
+            let discount = discount_on(conn, &after, now, subtotal)?;
+            let bill = NextInvoice {
+                date: now,
+                pending,
+                lines: Vec::new(),
+                total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
+                discount,
+            };
+            invoices::create_draft(conn, now, bill.draft(&after, "change", end))?;
         }
         audit::record(
             conn,
