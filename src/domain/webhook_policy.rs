@@ -364,6 +364,20 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// Each address of `refused` and `allowed` (separated by white space)
+    /// judged as expected; an IPv4 one also as IPv4-mapped IPv6.
+    fn judged(refused: &str, allowed: &str) {
+        for (addrs, expected) in [(refused, false), (allowed, true)] {
+            for addr in addrs.split_whitespace() {
+                assert_eq!(address_allowed(ip(addr)), expected, "{addr}");
+                if let IpAddr::V4(v4) = ip(addr) {
+                    let mapped = IpAddr::V6(v4.to_ipv6_mapped());
+                    assert_eq!(address_allowed(mapped), expected, "{mapped}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_refused_ipv4_range_is_refused_from_first_to_last_address() {
         for (net, len) in V4_REFUSED {
@@ -388,134 +402,48 @@ mod tests {
 
     #[test]
     fn the_named_ipv4_addresses() {
-        for refused in [
-            "0.0.0.0",
-            "10.1.2.3",
-            "100.64.0.1",
-            "100.127.255.254",
-            "127.0.0.1",
-            "127.255.255.255",
-            "169.254.169.254",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.0.0.9",
-            "192.0.2.1",
-            "192.88.99.1",
-            "192.168.1.1",
-            "198.18.0.1",
-            "198.19.255.255",
-            "198.51.100.7",
-            "203.0.113.9",
-            "224.0.0.1",
-            "239.255.255.250",
-            "240.0.0.1",
-            "255.255.255.255",
-        ] {
-            assert!(!address_allowed(ip(refused)), "{refused}");
-        }
-        // The neighbours of the refused ranges, and well-known public ones.
-        for allowed in [
-            "1.1.1.1",
-            "8.8.8.8",
-            "9.255.255.255",
-            "11.0.0.0",
-            "100.63.255.255",
-            "100.128.0.0",
-            "126.255.255.255",
-            "128.0.0.0",
-            "169.253.255.255",
-            "169.255.0.0",
-            "172.15.255.255",
-            "172.32.0.0",
-            "192.0.1.0",
-            "192.0.3.0",
-            "192.88.98.255",
-            "192.167.255.255",
-            "192.169.0.0",
-            "198.17.255.255",
-            "198.20.0.0",
-            "198.51.99.255",
-            "203.0.112.255",
-            "223.255.255.255",
-            "93.184.215.14",
-        ] {
-            assert!(address_allowed(ip(allowed)), "{allowed}");
-            let mapped = ip(allowed).to_canonical();
-            if let IpAddr::V4(v4) = mapped {
-                assert!(
-                    address_allowed(IpAddr::V6(v4.to_ipv6_mapped())),
-                    "{allowed}"
-                );
-            }
-        }
+        // Of each refused range its first address, one inside and its last;
+        // allowed: their neighbours, and well-known public ones.
+        judged(
+            "0.0.0.0 0.255.255.255 10.0.0.0 10.1.2.3 10.255.255.255
+             100.64.0.1 100.127.255.254 127.0.0.1 127.255.255.255
+             169.254.0.0 169.254.169.254 172.16.0.1 172.31.255.255
+             192.0.0.9 192.0.2.1 192.88.99.1 192.168.1.1 198.18.0.1 198.19.255.255
+             198.51.100.7 203.0.113.9 224.0.0.1 239.255.255.250 240.0.0.1
+             255.255.255.255",
+            "1.0.0.0 1.1.1.1 8.8.8.8 9.255.255.255 11.0.0.0 93.184.215.14
+             100.63.255.255 100.128.0.0 126.255.255.255 128.0.0.0
+             169.253.255.255 169.255.0.0 172.15.255.255 172.32.0.0
+             192.0.1.0 192.0.3.0 192.88.98.255 192.167.255.255 192.169.0.0
+             198.17.255.255 198.20.0.0 198.51.99.255 203.0.112.255 223.255.255.255",
+        );
     }
 
     #[test]
     fn the_named_ipv6_addresses() {
-        for refused in [
-            "::",
-            "::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "::ffff:169.254.169.254",
-            "::127.0.0.1",
-            "::8.8.8.8",
-            "64:ff9b::7f00:1",
-            "64:ff9b::a9fe:a9fe",
-            "64:ff9b:1::808:808",
-            "100::1",
-            "100::ffff:ffff:ffff:ffff",
-            "2001::1",
-            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
-            "2001:2::1",
-            "2001:1ff:ffff::1",
-            "2001:1::4",
-            "2001:db8::1",
-            "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
-            "3fff::1",
-            "3fff:fff::1",
-            "2002:7f00:1::1",
-            "2002:c0a8:101::",
-            "2002:a9fe:a9fe::1",
-            "5f00::1",
-            "fc00::1",
-            "fd12:3456::1",
-            "fdff:ffff::1",
-            "fe80::1",
-            "febf:ffff::1",
-            "fec0::1",
-            "ff02::1",
-            "ff0e::1",
-            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-            "1fff:ffff::1",
-            "4000::1",
-        ] {
-            assert!(!address_allowed(ip(refused)), "{refused}");
-        }
-        for allowed in [
-            "2606:4700:4700::1111",
-            "2001:4860:4860::8888",
-            "2a00:1450:4001:80b::200e",
-            "2000::1",
-            "2001:200::1",
-            "2001:db7:ffff::1",
-            "2001:db9::1",
-            "3ffe:ffff::1",
-            "3fff:1000::1",
-            "::ffff:8.8.8.8",
-            "64:ff9b::808:808",
-            "2002:808:808::1",
-            "2001:1::1",
-            "2001:1::2",
-            "2001:1::3",
-            "2001:3::1",
-            "2001:4:112::1",
-            "2001:20::1",
-            "2001:3f::1",
-            "2620:4f:8000::1",
-        ] {
-            assert!(address_allowed(ip(allowed)), "{allowed}");
-        }
+        // Refused, line by line: unspecified, loopback, IPv4-compatible;
+        // IPv4-mapped, NAT64 and 6to4 of refused IPv4, local-use NAT64;
+        // discard-only; IETF assignments (Teredo, benchmarking);
+        // documentation, SRv6; unique local, link-local, site-local;
+        // multicast; outside global unicast 2000::/3.
+        let refused = ":: ::1 ::127.0.0.1 ::8.8.8.8
+            ::ffff:127.0.0.1 ::ffff:10.0.0.1 ::ffff:169.254.169.254
+            64:ff9b::7f00:1 64:ff9b::a9fe:a9fe 64:ff9b:1::808:808
+            2002:7f00:1::1 2002:c0a8:101:: 2002:a9fe:a9fe::1
+            100::1 100::ffff:ffff:ffff:ffff
+            2001::1 2001:0:4136:e378:8000:63bf:3fff:fdd2 2001:2::1 2001:1ff:ffff::1 2001:1::4
+            2001:db8::1 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff 3fff::1 3fff:fff::1 5f00::1
+            fc00::1 fd12:3456::1 fdff:ffff::1 fe80::1 febf:ffff::1 fec0::1
+            ff02::1 ff0e::1 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+            1fff:ffff::1 4000::1";
+        // Allowed: public ones, neighbours of refused ranges, embedded
+        // public IPv4, and the global parts of 2001::/23.
+        let allowed = "2606:4700:4700::1111 2001:4860:4860::8888 2a00:1450:4001:80b::200e
+            2000::1 2001:200::1 2001:db7:ffff::1 2001:db9::1 3ffe:ffff::1 3fff:1000::1
+            ::ffff:8.8.8.8 64:ff9b::808:808 2002:808:808::1
+            2001:1::1 2001:1::2 2001:1::3 2001:3::1 2001:4:112::1 2001:20::1 2001:3f::1
+            2620:4f:8000::1";
+        judged(refused, allowed);
     }
 
     #[test]
@@ -620,64 +548,50 @@ mod tests {
         // Within the limit as typed, over it once é is percent-encoded.
         let grows = format!("https://example.com/{}", "é".repeat(1000));
         let long_label = format!("https://{}.example.com/", "a".repeat(64));
-        let cases = [
+        let one_by_one = [
             ("", ErrorCode::Required),
             ("   ", ErrorCode::Required),
             (long.as_str(), ErrorCode::TooLong(MAX_URL_CHARS)),
             (grows.as_str(), ErrorCode::TooLong(MAX_URL_CHARS)),
+            (long_label.as_str(), ErrorCode::WebhookUrlInvalid),
             ("https://exa mple.com/", ErrorCode::WebhookUrlInvalid),
             ("https://example.com/a b", ErrorCode::WebhookUrlInvalid),
             ("https://exa\tmple.com/", ErrorCode::WebhookUrlInvalid),
             ("https://example.com/a\nb", ErrorCode::WebhookUrlInvalid),
             ("https://example.com/\u{0}", ErrorCode::WebhookUrlInvalid),
-            (
-                "https://example.com\\@127.0.0.1/",
-                ErrorCode::WebhookUrlInvalid,
-            ),
-            ("example.com/hooks", ErrorCode::WebhookUrlInvalid),
-            ("https:example.com", ErrorCode::WebhookUrlInvalid),
-            ("https:/example.com", ErrorCode::WebhookUrlInvalid),
-            ("https://", ErrorCode::WebhookUrlInvalid),
-            ("https:///path", ErrorCode::WebhookUrlInvalid),
-            ("https://exam_ple..com/", ErrorCode::WebhookUrlInvalid),
-            (long_label.as_str(), ErrorCode::WebhookUrlInvalid),
-            ("https://%65xample.com/", ErrorCode::WebhookUrlInvalid),
-            ("https://%31%32%37.0.0.1/", ErrorCode::WebhookUrlInvalid),
-            ("https://example.com:0/", ErrorCode::WebhookUrlInvalid),
-            ("https://example.com:65536/", ErrorCode::WebhookUrlInvalid),
-            ("https://example.com:x/", ErrorCode::WebhookUrlInvalid),
-            ("https://999.1.1.1/", ErrorCode::WebhookUrlInvalid),
-            ("https://[::1/", ErrorCode::WebhookUrlInvalid),
-            ("https://exa<mple.com/", ErrorCode::WebhookUrlInvalid),
-            ("ftp://example.com/", ErrorCode::WebhookUrlScheme),
-            ("http://example.com/", ErrorCode::WebhookUrlScheme),
-            ("http://169.254.169.254/", ErrorCode::WebhookUrlScheme),
-            ("file:///etc/passwd", ErrorCode::WebhookUrlScheme),
-            ("gopher://127.0.0.1:25/", ErrorCode::WebhookUrlScheme),
-            (
-                "javascript://example.com/%0aalert(1)",
-                ErrorCode::WebhookUrlScheme,
-            ),
-            (
-                "https://user:pw@host.example/",
-                ErrorCode::WebhookUrlUserinfo,
-            ),
-            ("https://user@host.example/", ErrorCode::WebhookUrlUserinfo),
-            ("https://:pw@host.example/", ErrorCode::WebhookUrlUserinfo),
-            ("https://@host.example/", ErrorCode::WebhookUrlUserinfo),
-            (
-                "https://example.com@127.0.0.1/",
-                ErrorCode::WebhookUrlUserinfo,
-            ),
-            ("https://bücher.example/", ErrorCode::WebhookUrlHost),
-            (
-                "https://example.com\u{3002}evil/",
-                ErrorCode::WebhookUrlHost,
-            ),
-            ("https://ｅｘａｍｐｌｅ.com/", ErrorCode::WebhookUrlHost),
         ];
-        for (raw, expected) in cases {
+        for (raw, expected) in one_by_one {
             assert_eq!(check_url(raw, false), Err(expected), "{raw:?}");
+        }
+        // Separated by white space.
+        let by_reason = [
+            (
+                ErrorCode::WebhookUrlInvalid,
+                r"https://example.com\@127.0.0.1/ example.com/hooks https:example.com
+                  https:/example.com https:// https:///path https://exam_ple..com/
+                  https://%65xample.com/ https://%31%32%37.0.0.1/ https://example.com:0/
+                  https://example.com:65536/ https://example.com:x/ https://999.1.1.1/
+                  https://[::1/ https://exa<mple.com/",
+            ),
+            (
+                ErrorCode::WebhookUrlScheme,
+                "ftp://example.com/ http://example.com/ http://169.254.169.254/
+                 file:///etc/passwd gopher://127.0.0.1:25/ javascript://example.com/%0aalert(1)",
+            ),
+            (
+                ErrorCode::WebhookUrlUserinfo,
+                "https://user:pw@host.example/ https://user@host.example/
+                 https://:pw@host.example/ https://@host.example/ https://example.com@127.0.0.1/",
+            ),
+            (
+                ErrorCode::WebhookUrlHost,
+                "https://bücher.example/ https://example.com\u{3002}evil/ https://ｅｘａｍｐｌｅ.com/",
+            ),
+        ];
+        for (expected, urls) in by_reason {
+            for raw in urls.split_whitespace() {
+                assert_eq!(check_url(raw, false), Err(expected.clone()), "{raw:?}");
+            }
         }
         // Allowing http allows nothing else.
         assert_eq!(
