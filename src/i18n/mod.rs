@@ -925,6 +925,13 @@ pub struct Messages {
     /// Names `domain::camt::MAX_BYTES` in MB (a test holds them together).
     pub err_camt_too_large: &'static str,
     pub err_camt_malformed: &'static str,
+    // Webhook endpoints (issue 19): domain::webhook_policy, webhook_signing.
+    pub err_webhook_url_invalid: &'static str,
+    pub err_webhook_url_scheme: &'static str,
+    pub err_webhook_url_userinfo: &'static str,
+    pub err_webhook_url_host: &'static str,
+    pub err_webhook_address_internal: &'static str,
+    pub err_webhook_secret_invalid: &'static str,
     pub err_plan_archived: &'static str,
     pub err_seats_at_least_one: &'static str,
     pub err_seats_at_most: &'static str,
