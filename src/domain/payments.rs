@@ -275,10 +275,10 @@ fn references(e: &Entry) -> Vec<String> {
                     best = Some(r);
                 }
             }
-            if let Some(r) = best {
-                if !found.contains(&r) {
-                    found.push(r);
-                }
+            if let Some(r) = best
+                && !found.contains(&r)
+            {
+                found.push(r);
             }
         }
     }

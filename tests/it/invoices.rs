@@ -162,9 +162,9 @@ async fn fifty_parallel_finalizations_take_fifty_consecutive_numbers() {
         before + 50
     );
     let distinct = app
-        .count(format!(
-            "SELECT COUNT(DISTINCT number) AS n FROM invoices WHERE subscription_id LIKE 'parallel-%'"
-        ))
+        .count(
+            "SELECT COUNT(DISTINCT number) AS n FROM invoices WHERE subscription_id LIKE 'parallel-%'",
+        )
         .await;
     assert_eq!(distinct, 50);
     // Every one has its stored PDF and its mail with the PDF attached.
