@@ -4,7 +4,7 @@
 //! invoices without the subscriptions). The PDF is the stored bytes, as
 //! issued, with their SHA-256 as the `ETag`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use crate::domain::local_time::iso_utc;
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
+use crate::http::tagged::Tagged;
 
 /// Mount the invoice routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -150,33 +151,10 @@ async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> 
 }
 
 async fn pdf(api: Api, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (name, bytes, sha) = api
+    let pdf = api
         .call(Operation::InvoicePdf, Ok(()), move |conn, actor, _, ()| {
-            let i = invoices::get(conn, actor, &id)?;
-            let (bytes, sha) = invoices::pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
-            Ok((invoices::file_name(&i), bytes, sha))
+            invoices::pdf(conn, actor, &id)
         })
         .await?;
-    let etag = format!("\"{sha}\"");
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ));
-    Ok(if fresh {
-        res.finish()
-    } else {
-        res.content_type("application/pdf").body(bytes)
-    })
+    Ok(Tagged::pdf(&pdf.sha256, "inline", &pdf.file_name).respond(&req, pdf.bytes))
 }

@@ -143,6 +143,18 @@ impl Invoice {
         serde_json::from_str(&self.buyer).unwrap_or_default()
     }
 
+    /// The seller as the invoice keeps it (as it was when it was issued);
+    /// `None` for a draft.
+    pub fn seller(&self) -> Option<Seller> {
+        serde_json::from_str(&self.seller).ok()
+    }
+
+    /// Is there something to pay: an issued invoice, unpaid, of more than
+    /// nothing?
+    pub fn awaits_payment(&self) -> bool {
+        !self.is_credit_note() && self.status() == Status::Open && self.total > 0
+    }
+
     /// Is it issued, unpaid and past its due date at `now`?
     pub fn overdue(&self, now: NaiveDateTime) -> bool {
         !self.is_credit_note()
@@ -555,20 +567,15 @@ fn zone_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<chrono_tz::T
     Ok(zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam))
 }
 
-/// The document to render for an issued invoice or credit note.
-pub fn document(
-    i: &Invoice,
-    lines: &[InvoiceLine],
-    seller: &Seller,
-    seller_country: &str,
-    buyer: &Buyer,
-    credits: Option<&Invoice>,
-    tz: chrono_tz::Tz,
-) -> InvoiceDoc {
-    let lang = i.lang();
-    let day = |t: NaiveDateTime| utc_to_local(tz, t).date();
-    // A period's end is exclusive; the document shows the last day.
-    let last_day = |t: NaiveDateTime| day(t - Duration::seconds(1));
+/// The last day of a period ending (exclusively) at `end`, in `tz`: what
+/// an invoice shows as its end.
+pub fn last_day_of(tz: chrono_tz::Tz, end: NaiveDateTime) -> chrono::NaiveDate {
+    utc_to_local(tz, end - Duration::seconds(1)).date()
+}
+
+/// The VAT of an invoice's lines: one row per rate (in the order the rates
+/// first appear), each rounded on the sum of its lines.
+pub fn vat_rows(lines: &[InvoiceLine]) -> Vec<VatRow> {
     let mut rates: Vec<VatRow> = Vec::new();
     for l in lines {
         let rate = i64::from(l.vat_rate_bp);
@@ -584,6 +591,23 @@ pub fn document(
     for r in &mut rates {
         r.vat_cents = vat::vat_of(r.net_cents, r.rate_bp);
     }
+    rates
+}
+
+/// The document to render for an issued invoice or credit note.
+pub fn document(
+    i: &Invoice,
+    lines: &[InvoiceLine],
+    seller: &Seller,
+    seller_country: &str,
+    buyer: &Buyer,
+    credits: Option<&Invoice>,
+    tz: chrono_tz::Tz,
+) -> InvoiceDoc {
+    let lang = i.lang();
+    let day = |t: NaiveDateTime| utc_to_local(tz, t).date();
+    let last_day = |t: NaiveDateTime| last_day_of(tz, t);
+    let rates = vat_rows(lines);
     let issued = i.issued_at.unwrap_or(i.created_at);
     InvoiceDoc {
         lang,
@@ -726,6 +750,28 @@ pub fn pdf_of(conn: &mut DbConn, invoice_id: &str) -> QueryResult<Option<(Vec<u8
         .select((invoice_documents::pdf, invoice_documents::sha256))
         .first(conn)
         .optional()
+}
+
+/// An issued invoice's PDF as it was stored, with its name.
+pub struct Pdf {
+    /// `factuur-PF-000001.pdf` (see [`file_name`]).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// The bytes' SHA-256 (hex): their ETag.
+    pub sha256: String,
+}
+
+/// The PDF of an issued invoice of the actor's organisation (a draft or
+/// another organisation's: 404).
+pub fn pdf(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Pdf, AppError> {
+    actor.require(Operation::InvoicePdf)?;
+    let i = get(conn, actor, id)?;
+    let (bytes, sha256) = pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
+    Ok(Pdf {
+        file_name: file_name(&i),
+        bytes,
+        sha256,
+    })
 }
 
 /// The file name of an invoice's PDF (`factuur-PF-000001.pdf`).
@@ -971,6 +1017,63 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Invoice, AppErr
         .first(conn)
         .optional()?
         .ok_or(AppError::NotFound)
+}
+
+/// The other half of a credit: for a credit note the invoice it credits,
+/// for a voided invoice its credit note; else `None`.
+pub fn counterpart(
+    conn: &mut DbConn,
+    actor: &Actor,
+    i: &Invoice,
+) -> Result<Option<Invoice>, AppError> {
+    actor.require(Operation::InvoiceGet)?;
+    let q = invoices::table
+        .filter(invoices::organization_id.eq(&actor.organization_id))
+        .filter(invoices::status.ne(Status::Draft.as_str()))
+        .into_boxed();
+    let q = match &i.credits_invoice_id {
+        Some(credited) => q.filter(invoices::id.eq(credited.clone())),
+        None if i.status() == Status::Void => {
+            q.filter(invoices::credits_invoice_id.eq(Some(i.id.clone())))
+        }
+        None => return Ok(None),
+    };
+    Ok(q.select(Invoice::as_select()).first(conn).optional()?)
+}
+
+/// The open invoice of the actor's organisation to pay first: the one due
+/// soonest (the oldest), if any has something to pay.
+pub fn oldest_open(conn: &mut DbConn, actor: &Actor) -> Result<Option<Invoice>, AppError> {
+    actor.require(Operation::SubscriptionInvoices)?;
+    Ok(invoices::table
+        .filter(invoices::organization_id.eq(&actor.organization_id))
+        .filter(invoices::kind.eq("invoice"))
+        .filter(invoices::status.eq(Status::Open.as_str()))
+        .filter(invoices::total.gt(0))
+        .order((invoices::due_at.asc(), invoices::issued_at.asc()))
+        .select(Invoice::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Has an invoice of the subscription (issued or to be, not voided) made
+/// at or after `since` taken a discount? (A once-only coupon applied at
+/// `since` is then used up.)
+pub fn discounted_since(
+    conn: &mut DbConn,
+    subscription_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n: i64 = invoice_lines::table
+        .inner_join(invoices::table)
+        .filter(invoices::subscription_id.eq(subscription_id))
+        .filter(invoices::kind.eq("invoice"))
+        .filter(invoices::status.ne(Status::Void.as_str()))
+        .filter(invoices::created_at.ge(since))
+        .filter(invoice_lines::kind.eq("discount"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// Any invoice, for the operator and the jobs.

@@ -1,11 +1,11 @@
 //! `static/`, embedded in the binary so it runs from any directory; served
 //! with an ETag (the file's SHA-256) and a day of caching.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
 use crate::error::AppError;
+use crate::http::tagged::Tagged;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]
@@ -26,26 +26,12 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse
 
 async fn serve(req: HttpRequest, path: &str) -> Result<HttpResponse, AppError> {
     let file = Assets::get(path).ok_or(AppError::NotFound)?;
-    let etag = format!(
-        "\"{}\"",
-        crate::crypto::hex(&file.metadata.sha256_hash()[..16])
-    );
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"));
-    if fresh {
-        return Ok(res.finish());
+    let hash = crate::crypto::hex(&file.metadata.sha256_hash()[..16]);
+    Ok(Tagged {
+        hash: &hash,
+        cache_control: "public, max-age=86400",
+        content_type: file.metadata.mimetype(),
+        disposition: None,
     }
-    Ok(res
-        .content_type(file.metadata.mimetype())
-        .body(file.data.into_owned()))
+    .respond(&req, file.data.into_owned()))
 }

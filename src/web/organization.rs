@@ -2,7 +2,7 @@
 //! saved with a version check.
 
 use actix_multipart::Multipart;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use crate::domain::images::{self, ImageMeta, Kind};
 use crate::domain::organizations::{self, Organization, SettingsInput};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, ErrorCode};
+use crate::http::tagged::Tagged;
 use crate::i18n::{Lang, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
@@ -296,24 +297,14 @@ async fn image(
     let (meta, bytes) = state
         .db(move |conn| images::get(conn, &actor, kind))
         .await?;
-    let etag = format!("\"{}\"", meta.sha256);
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
     // Private: it is only for members. Versioned URLs (`?v=`) may be kept long.
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=86400"));
-    if fresh {
-        return Ok(res.finish());
+    Ok(Tagged {
+        hash: &meta.sha256,
+        cache_control: "private, max-age=86400",
+        content_type: &meta.content_type,
+        disposition: None,
     }
-    Ok(res.content_type(meta.content_type).body(bytes))
+    .respond(&req, bytes))
 }
 
 async fn save(

@@ -12,7 +12,7 @@ use portaal::error::{AppError, ErrorCode};
 use crate::support::*;
 
 /// An admin actor of the organisation called `org` (its first admin).
-async fn admin_of(app: &TestApp, org: &'static str) -> Actor {
+pub async fn admin_of(app: &TestApp, org: &'static str) -> Actor {
     app.db(move |c| {
         use diesel::prelude::*;
         use portaal::db::schema::{memberships, organizations, users};

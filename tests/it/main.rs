@@ -22,6 +22,7 @@ mod error_summary;
 mod export;
 mod foundation;
 mod images;
+mod invoice_screens;
 mod invoices;
 mod jobs;
 mod languages;
