@@ -159,6 +159,7 @@ impl Invoice {
     pub fn overdue(&self, now: NaiveDateTime) -> bool {
         !self.is_credit_note()
             && self.status() == Status::Open
+            && self.total > 0
             && self.due_at.is_some_and(|d| d < now)
     }
 }
@@ -1095,6 +1096,7 @@ pub fn remind_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppErr
         let due: Vec<Invoice> = invoices::table
             .filter(invoices::kind.eq("invoice"))
             .filter(invoices::status.eq(Status::Open.as_str()))
+            .filter(invoices::total.gt(0))
             .filter(invoices::reminders_sent.eq(n))
             .filter(invoices::due_at.le(now - Duration::days(*days)))
             .order(invoices::due_at.asc())
@@ -1136,11 +1138,13 @@ pub fn remind_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppErr
     Ok(queued)
 }
 
-/// The subscriptions with an issued invoice unpaid past its due date.
+/// The subscriptions with an issued invoice unpaid past its due date (one
+/// of nothing to pay, a coupon's full discount, is never overdue).
 pub fn overdue_subscriptions(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<String>> {
     invoices::table
         .filter(invoices::kind.eq("invoice"))
         .filter(invoices::status.eq(Status::Open.as_str()))
+        .filter(invoices::total.gt(0))
         .filter(invoices::due_at.lt(now))
         .filter(invoices::subscription_id.is_not_null())
         .select(invoices::subscription_id.assume_not_null())
