@@ -5,7 +5,9 @@
 # 10000) organisations whose monthly subscription period ended an hour ago
 # (`portaal bench-seed --renewals N`, no locations/meetings/customers), then
 # times one lifecycle run (`portaal subscriptions run`), which renews them
-# all. Prints the run's own line and the wall-clock time.
+# all and drafts their invoices, and one invoice run (`portaal invoices
+# run`), which numbers, renders, stores and mails them. Prints each run's
+# own line (the invoice run's with its peak memory) and the wall-clock time.
 #
 # Environment (all optional):
 #   RENEWALS       organisations to renew (default 10000)
@@ -36,3 +38,8 @@ start=$(date +%s.%N)
 "$PORTAAL_BIN" subscriptions run
 end=$(date +%s.%N)
 printf 'wall clock: %.2f s for %s renewals (%s)\n' "$(echo "$end - $start" | bc)" "$RENEWALS" "$BACKEND"
+# The renewals' invoices: numbered, rendered (PDF stored), mailed (outbox).
+start=$(date +%s.%N)
+"$PORTAAL_BIN" invoices run
+end=$(date +%s.%N)
+printf 'wall clock: %.2f s for their invoices (%s)\n' "$(echo "$end - $start" | bc)" "$BACKEND"

@@ -423,6 +423,15 @@ measure "GET /settings/subscription" /settings/subscription -H "$SESSION_COOKIE"
 measure "GET /api/v1/locations (bearer, page 1 by name)" "/api/v1/locations?sortBy=name&sortDirection=ASC" -H "$BEARER"
 measure "GET /api/v1/locations (bearer, page 200 by name)" "/api/v1/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$BEARER"
 measure "GET /api/v1/subscriptions (bearer)" /api/v1/subscriptions -H "$BEARER"
+# An issued invoice's PDF: the stored bytes (the demo's open invoice).
+SUBSCRIPTION=$(curl -fsS -H "$BEARER" "$BASE/api/v1/subscriptions" |
+    sed -n 's/^{"items":\[{"id":"\([^"]*\)".*/\1/p')
+INVOICE=$(curl -fsS -H "$BEARER" "$BASE/api/v1/subscriptions/$SUBSCRIPTION/invoices?pageSize=1" |
+    sed -n 's/^{"items":\[{"id":"\([^"]*\)".*/\1/p')
+if [[ -n $INVOICE ]]; then
+    measure "GET /api/v1/invoices/{id}/pdf (bearer, stored PDF)" "/api/v1/invoices/$INVOICE/pdf" -H "$BEARER"
+    measure "GET /api/v1/invoices/{id} (bearer)" "/api/v1/invoices/$INVOICE" -H "$BEARER"
+fi
 
 # The token endpoint alone (each request a full argon2 verification of the
 # secret), then saturated while a second wrk measures the API list.

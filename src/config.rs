@@ -26,7 +26,8 @@ pub struct Config {
     /// Address to listen on.
     pub bind: SocketAddr,
     /// Session signing/encryption key material; `None` means "generate one
-    /// and keep it in the database".
+    /// and keep it in the database". The key that encrypts stored secrets
+    /// (`domain::secret_box`) is made from it too.
     pub session_key: Option<String>,
     /// Served over HTTPS (by default when the public URL is https): cookies
     /// are `Secure` with `__Host-` names, and `Strict-Transport-Security` is sent.

@@ -4,10 +4,15 @@ use sha2::{Digest, Sha256};
 
 /// 256 random bits as 64 lowercase hex characters.
 pub fn random_token() -> String {
-    let mut buf = [0u8; 32];
+    hex(&random_bytes::<32>())
+}
+
+/// `N` bytes from the OS random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
     // The OS random source failing is not something a request can recover from.
     getrandom::fill(&mut buf).unwrap_or_else(|e| panic!("OS random source failed: {e}"));
-    hex(&buf)
+    buf
 }
 
 /// Lowercase hex of `bytes`.

@@ -194,6 +194,20 @@ pub enum ErrorCode {
     CamtTooLarge,
     /// A camt.053 statement that breaks the standard (the cause is logged).
     CamtMalformed,
+    /// A webhook URL that is not a whole `https://host/path` address (or
+    /// has spaces, backslashes, a percent-encoded host, port 0).
+    WebhookUrlInvalid,
+    /// A webhook URL that is not `https` (or `http` where allowed).
+    WebhookUrlScheme,
+    /// A webhook URL with a user name or password in it.
+    WebhookUrlUserinfo,
+    /// A webhook URL whose host is not written in ASCII.
+    WebhookUrlHost,
+    /// A webhook address (the URL's, or one its name resolves to) in an
+    /// internal, reserved or otherwise non-public network.
+    WebhookAddressInternal,
+    /// Not a signing secret: `whsec_` and at least 24 bytes in base64.
+    WebhookSecretInvalid,
 }
 
 impl ErrorCode {
@@ -294,6 +308,12 @@ impl ErrorCode {
             ErrorCode::CamtWrongMessage(_) => "camt_wrong_message",
             ErrorCode::CamtTooLarge => "camt_too_large",
             ErrorCode::CamtMalformed => "camt_malformed",
+            ErrorCode::WebhookUrlInvalid => "webhook_url_invalid",
+            ErrorCode::WebhookUrlScheme => "webhook_url_scheme",
+            ErrorCode::WebhookUrlUserinfo => "webhook_url_userinfo",
+            ErrorCode::WebhookUrlHost => "webhook_url_host",
+            ErrorCode::WebhookAddressInternal => "webhook_address_internal",
+            ErrorCode::WebhookSecretInvalid => "webhook_secret_invalid",
         }
     }
 
@@ -396,6 +416,12 @@ impl ErrorCode {
             ErrorCode::CamtWrongMessage(found) => fill(t.err_camt_wrong_message, &[found]),
             ErrorCode::CamtTooLarge => t.err_camt_too_large.into(),
             ErrorCode::CamtMalformed => t.err_camt_malformed.into(),
+            ErrorCode::WebhookUrlInvalid => t.err_webhook_url_invalid.into(),
+            ErrorCode::WebhookUrlScheme => t.err_webhook_url_scheme.into(),
+            ErrorCode::WebhookUrlUserinfo => t.err_webhook_url_userinfo.into(),
+            ErrorCode::WebhookUrlHost => t.err_webhook_url_host.into(),
+            ErrorCode::WebhookAddressInternal => t.err_webhook_address_internal.into(),
+            ErrorCode::WebhookSecretInvalid => t.err_webhook_secret_invalid.into(),
         }
     }
 }

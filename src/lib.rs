@@ -50,6 +50,10 @@ pub struct AppState {
     pub config: Config,
     /// The key that signs and encrypts session cookies.
     pub session_key: Key,
+    /// The key that encrypts secrets kept in the database for later use
+    /// in plain (webhook signing secrets): made from the same secret as
+    /// [`AppState::session_key`], see `domain::secret_box`.
+    pub data_key: domain::secret_box::DataKey,
     /// Sends the outbox, when a mail server is configured.
     pub mailer: Option<mailer::Mailer>,
     /// This instance's side of the background jobs (its claims, its bell).
@@ -57,8 +61,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Open the database (migrating it), settle the session key, prepare the
-    /// password service.
+    /// Open the database (migrating it), settle the session key (and the
+    /// data key made from the same secret), prepare the password service.
     pub fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pool = db::open(&config.database, config.pool_size)?;
         let secret = match &config.session_key {
@@ -95,6 +99,7 @@ impl AppState {
             clock,
             passwords: Passwords::new(Passwords::default_parallelism())?,
             session_key: Key::from(&Sha512::digest(secret.as_bytes())),
+            data_key: domain::secret_box::DataKey::derive(&secret),
             config,
         })
     }

@@ -66,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         action: SubscriptionsAction,
     },
+    /// Invoice runs (the job also runs them once a minute).
+    Invoices {
+        #[command(subcommand)]
+        action: InvoicesAction,
+    },
     /// Create an admin (TENANT.BACKOFFICE) for an organisation, creating
     /// either when missing. The password comes from PORTAAL_ADMIN_PASSWORD or
     /// is asked for without echo.
@@ -93,6 +98,14 @@ enum Command {
 enum SubscriptionsAction {
     /// Run the lifecycle once now: trials that ended, cancellations that
     /// came, periods that renew. Prints what moved and how long it took.
+    Run,
+}
+
+#[derive(Subcommand)]
+enum InvoicesAction {
+    /// Run the invoices once now: finalize the drafts (number, PDF, mail),
+    /// reminders, past due. Prints what it did, how long it took and the
+    /// process's peak memory.
     Run,
 }
 
@@ -158,6 +171,9 @@ fn main() -> ExitCode {
         Command::Subscriptions {
             action: SubscriptionsAction::Run,
         } => run_subscriptions(&config),
+        Command::Invoices {
+            action: InvoicesAction::Run,
+        } => run_invoices(&config),
         Command::CreateAdmin {
             email,
             organization,
@@ -230,6 +246,32 @@ fn run_subscriptions(config: &Config) -> anyhow::Result<()> {
         run.renewed,
         run.trials_ended,
         run.canceled,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn run_invoices(config: &Config) -> anyhow::Result<()> {
+    let pool = db::open(&config.database, 1)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let run = portaal::jobs::invoices::run(&mut conn, SystemClock.now())
+        .map_err(|e| anyhow::anyhow!("invoices: {e:?}"))?;
+    // The peak resident memory of this process (Linux), for the benchmark.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    println!(
+        "finalized {}, reminded {}, past due {}, settled {} in {:.2} s (peak memory {peak})",
+        run.finalized,
+        run.reminded,
+        run.past_due,
+        run.settled,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -286,6 +286,27 @@ pub fn seed_renewals(conn: &mut DbConn, now: NaiveDateTime, want: i64) -> anyhow
                     organizations::updated_at.eq(start),
                 ))
                 .execute(conn)?;
+            // Billing details, so the renewal's invoice has a buyer and a
+            // mail to go to.
+            diesel::insert_into(crate::db::schema::organization_addresses::table)
+                .values((
+                    crate::db::schema::organization_addresses::id.eq(new_id()),
+                    crate::db::schema::organization_addresses::organization_id.eq(&org),
+                    crate::db::schema::organization_addresses::legal_name
+                        .eq(format!("Bench {n:05} B.V.")),
+                    crate::db::schema::organization_addresses::address_line.eq("Stationsplein 1"),
+                    crate::db::schema::organization_addresses::postal_code.eq("3511 ED"),
+                    crate::db::schema::organization_addresses::city.eq("Utrecht"),
+                    crate::db::schema::organization_addresses::country_code.eq("NL"),
+                    crate::db::schema::organization_addresses::invoice_email
+                        .eq(format!("facturen-{n:05}@bench.test")),
+                    crate::db::schema::organization_addresses::vat_id.eq(""),
+                    crate::db::schema::organization_addresses::kvk_number.eq("30123456"),
+                    crate::db::schema::organization_addresses::version.eq(1),
+                    crate::db::schema::organization_addresses::created_at.eq(start),
+                    crate::db::schema::organization_addresses::updated_at.eq(start),
+                ))
+                .execute(conn)?;
             diesel::insert_into(subscriptions::table)
                 .values((
                     subscriptions::id.eq(new_id()),

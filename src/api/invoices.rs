@@ -14,6 +14,7 @@ use crate::domain::local_time::iso_utc;
 use crate::domain::paging::ListParams;
 use crate::domain::scopes::Operation;
 use crate::error::AppError;
+use crate::http::tagged::Tagged;
 
 /// Mount the invoice routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -150,12 +151,10 @@ async fn get(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> 
 }
 
 async fn pdf(api: Api, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (name, bytes, sha) = api
+    let pdf = api
         .call(Operation::InvoicePdf, Ok(()), move |conn, actor, _, ()| {
-            let i = invoices::get(conn, actor, &id)?;
-            let (bytes, sha) = invoices::pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
-            Ok((invoices::file_name(&i), bytes, sha))
+            invoices::pdf(conn, actor, &id)
         })
         .await?;
-    Ok(crate::http::cached::inline_pdf(&req, &name, bytes, &sha))
+    Ok(Tagged::pdf(&pdf.sha256, "inline", &pdf.file_name).respond(&req, pdf.bytes))
 }

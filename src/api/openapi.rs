@@ -519,7 +519,7 @@ fn subscription_schemas() -> Value {
             "amount": { "type": "integer", "description": "In cents (prorated by the second, half-up)." },
             "periodStart": time(), "periodEnd": time() } },
         "SubscriptionPreview": { "type": "object",
-            "required": ["dryRun", "immediate", "immediateTotal", "scheduled", "next", "nextTotal", "nextDate", "discount", "nextInvoiceTotal"],
+            "required": ["dryRun", "immediate", "immediateTotal", "scheduled", "next", "nextTotal", "nextDate", "discount", "nextInvoiceTotal", "invoicedNow", "invoicedNowTotal", "discountNow"],
             "properties": {
             "subscription": iri(), "dryRun": { "type": "boolean", "const": true }, "currency": text(),
             "immediate": { "type": "array", "items": reference("SubscriptionLine") },
@@ -531,7 +531,13 @@ fn subscription_schemas() -> Value {
             "discount": { "oneOf": [ { "type": "null" }, reference("SubscriptionDiscount") ],
                           "description": "What the applied coupon takes off the next invoice after the change; null without a coupon." },
             "nextInvoiceTotal": { "type": "integer",
-                                  "description": "Pending + immediate + next, less the discount, in cents." } } },
+                                  "description": "The next period, plus pending + immediate unless they are invoiced now (`invoicedNow`), less the discount, in cents." },
+            "invoicedNow": { "type": "boolean",
+                             "description": "The subscription is yearly: an increase is invoiced when the change is confirmed (pending + immediate, less the coupon's discount then), not on the next invoice a year later. Monthly: `false`, the next invoice carries it." },
+            "invoicedNowTotal": { "type": "integer",
+                                  "description": "What the invoice made on confirming totals, excluding VAT, in cents; 0 when none is made (monthly, or nothing goes up)." },
+            "discountNow": { "oneOf": [ { "type": "null" }, reference("SubscriptionDiscount") ],
+                             "description": "What the applied coupon takes off the invoice made on confirming; null when none is made or the coupon does not cover it. A once-only coupon used there is not taken off the next invoice too." } } },
         "SubscriptionUpdateResult": { "anyOf": [ reference("Subscription"), reference("SubscriptionPreview") ] }
     })
 }

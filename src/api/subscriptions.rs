@@ -343,17 +343,35 @@ pub struct PreviewJson {
     pub next_date: String,
     /// What the applied coupon takes off the next invoice, if anything.
     pub discount: Option<DiscountJson>,
-    /// Pending + immediate + next, less the discount.
+    /// The next period, plus pending and immediate unless they are
+    /// invoiced at once; less the discount.
     pub next_invoice_total: i64,
+    /// A yearly subscription: an increase is invoiced when the change is
+    /// confirmed, not on the next invoice.
+    pub invoiced_now: bool,
+    /// What that invoice totals (pending + immediate, less the coupon's
+    /// discount then; excluding VAT); 0 when none is made.
+    pub invoiced_now_total: i64,
+    /// What the applied coupon takes off that invoice, if anything.
+    pub discount_now: Option<DiscountJson>,
 }
 
-/// A coupon's discount on the next invoice.
+/// A coupon's discount on an invoice.
 #[derive(Serialize)]
 pub struct DiscountJson {
     /// The coupon's code (upper case).
     pub code: String,
     /// In cents.
     pub amount: i64,
+}
+
+impl DiscountJson {
+    fn of((code, amount): &(String, i64)) -> Self {
+        Self {
+            code: code.clone(),
+            amount: *amount,
+        }
+    }
 }
 
 fn scheduled_of(p: &Priced, plan: &plans::PlanWithAddons, at: NaiveDateTime) -> ScheduledJson {
@@ -388,11 +406,11 @@ impl PreviewJson {
             next: p.preview.next.iter().map(LineJson::of).collect(),
             next_total: p.preview.next_total,
             next_date: iso_utc(p.preview.next_date),
-            discount: p.discount.as_ref().map(|(code, amount)| DiscountJson {
-                code: code.clone(),
-                amount: *amount,
-            }),
+            discount: p.discount.as_ref().map(DiscountJson::of),
             next_invoice_total: p.next_invoice_total(),
+            invoiced_now: p.invoiced_now(),
+            invoiced_now_total: p.invoiced_now_total(),
+            discount_now: p.discount_now.as_ref().map(DiscountJson::of),
         }
     }
 }

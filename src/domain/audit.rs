@@ -372,7 +372,8 @@ pub fn recent(
     let rows: Vec<(AuditRow, Option<String>, Option<String>)> = audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
         .filter(audit_events::action.ne_all(NOT_CHANGES))
-        .order(audit_events::created_at.desc())
+        // Ids grow with time: they order what happened in the same instant.
+        .order((audit_events::created_at.desc(), audit_events::id.desc()))
         .limit(limit)
         .select((
             AuditRow::as_select(),

@@ -467,7 +467,9 @@ pub fn create(
     let code = code.unwrap_or_default();
     let id = new_id();
     db::write(conn, |conn| {
-        diesel::insert_into(coupons::table)
+        // Two operators making the same code at once: the unique index
+        // decides, and the loser hears "taken" like the early check says.
+        let inserted = diesel::insert_into(coupons::table)
             .values((
                 coupons::id.eq(&id),
                 coupons::code.eq(&code),
@@ -481,7 +483,16 @@ pub fn create(
                 coupons::created_at.eq(now),
                 coupons::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(conn);
+        match inserted {
+            Err(e) if db::is_unique_violation(&e) => {
+                return Err(AppError::Validation(FieldErrors(vec![(
+                    "code",
+                    ErrorCode::Taken,
+                )])));
+            }
+            other => other?,
+        };
         let coupon = coupons::table
             .find(&id)
             .select(Coupon::as_select())

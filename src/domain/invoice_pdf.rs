@@ -885,7 +885,7 @@ fn footer_text(doc: &InvoiceDoc) -> String {
 
 /// A VAT rate in basis points as people write it: "21 %", "5,5 %" / "21%",
 /// "5.5%".
-fn percent(lang: Lang, t: &Messages, bp: i64) -> String {
+pub fn percent(lang: Lang, t: &Messages, bp: i64) -> String {
     let whole = bp / 100;
     let rest = (bp % 100).abs();
     let number = if rest == 0 {

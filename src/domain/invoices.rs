@@ -50,7 +50,7 @@ mod platform;
 pub use platform::{
     BOOKS_TZ, ExportPeriod, ExportRow, InvoiceDetail, InvoiceRow, KIND_CREDIT_NOTE, KIND_INVOICE,
     PLATFORM_SORT, PlatformFilter, PlatformFilterInput, StatusFilter, export, ids_by_number,
-    invoiced_organizations, platform_detail, platform_list,
+    invoiced_organizations, platform_detail, platform_list, platform_pdf,
 };
 
 /// Where an invoice stands.
@@ -83,6 +83,11 @@ impl Status {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
+
+/// Payment references are `RF` references of this plus the invoice's
+/// sequence: always nine digits or more, so one is not found by accident in
+/// a short text of a bank statement.
+pub const REFERENCE_BASE: i64 = 100_000_000;
 
 /// The two series, each with its own counter.
 pub const SERIES_INVOICE: &str = "invoice";
@@ -147,10 +152,23 @@ impl Invoice {
         serde_json::from_str(&self.buyer).unwrap_or_default()
     }
 
+    /// The seller as the invoice keeps it (as it was when it was issued);
+    /// `None` for a draft.
+    pub fn seller(&self) -> Option<Seller> {
+        serde_json::from_str(&self.seller).ok()
+    }
+
+    /// Is there something to pay: an issued invoice, unpaid, of more than
+    /// nothing?
+    pub fn awaits_payment(&self) -> bool {
+        !self.is_credit_note() && self.status() == Status::Open && self.total > 0
+    }
+
     /// Is it issued, unpaid and past its due date at `now`?
     pub fn overdue(&self, now: NaiveDateTime) -> bool {
         !self.is_credit_note()
             && self.status() == Status::Open
+            && self.total > 0
             && self.due_at.is_some_and(|d| d < now)
     }
 }
@@ -483,7 +501,8 @@ pub fn finalize(
             invoices::vat_treatment.eq(treatment.as_str()),
             invoices::vat_amount.eq(vat_amount),
             invoices::total.eq(subtotal + vat_amount),
-            invoices::payment_reference.eq(Some(payment_reference::rf_for(sequence))),
+            invoices::payment_reference
+                .eq(Some(payment_reference::rf_for(REFERENCE_BASE + sequence))),
             invoices::updated_at.eq(now),
             invoices::version.eq(invoices::version + 1),
         ))
@@ -558,19 +577,23 @@ fn zone_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<chrono_tz::T
     Ok(zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam))
 }
 
-/// Lines' amounts `(rate in basis points, net cents)` summed per VAT rate,
-/// in the order the rates first appear, each sum's VAT rounded as
-/// [`vat::vat_of`] does: the VAT block of a document, its page and its
-/// export.
-pub fn vat_rows(lines: impl IntoIterator<Item = (i32, i64)>) -> Vec<VatRow> {
+/// The last day of a period ending (exclusively) at `end`, in `tz`: what
+/// an invoice shows as its end.
+pub fn last_day_of(tz: chrono_tz::Tz, end: NaiveDateTime) -> chrono::NaiveDate {
+    utc_to_local(tz, end - Duration::seconds(1)).date()
+}
+
+/// The VAT of an invoice's lines: one row per rate (in the order the rates
+/// first appear), each rounded on the sum of its lines.
+pub fn vat_rows(lines: &[InvoiceLine]) -> Vec<VatRow> {
     let mut rates: Vec<VatRow> = Vec::new();
-    for (rate, amount) in lines {
-        let rate = i64::from(rate);
+    for l in lines {
+        let rate = i64::from(l.vat_rate_bp);
         match rates.iter_mut().find(|r| r.rate_bp == rate) {
-            Some(r) => r.net_cents += amount,
+            Some(r) => r.net_cents += l.amount,
             None => rates.push(VatRow {
                 rate_bp: rate,
-                net_cents: amount,
+                net_cents: l.amount,
                 vat_cents: 0,
             }),
         }
@@ -593,9 +616,8 @@ pub fn document(
 ) -> InvoiceDoc {
     let lang = i.lang();
     let day = |t: NaiveDateTime| utc_to_local(tz, t).date();
-    // A period's end is exclusive; the document shows the last day.
-    let last_day = |t: NaiveDateTime| day(t - Duration::seconds(1));
-    let rates = vat_rows(lines.iter().map(|l| (l.vat_rate_bp, l.amount)));
+    let last_day = |t: NaiveDateTime| last_day_of(tz, t);
+    let rates = vat_rows(lines);
     let issued = i.issued_at.unwrap_or(i.created_at);
     InvoiceDoc {
         lang,
@@ -738,6 +760,28 @@ pub fn pdf_of(conn: &mut DbConn, invoice_id: &str) -> QueryResult<Option<(Vec<u8
         .select((invoice_documents::pdf, invoice_documents::sha256))
         .first(conn)
         .optional()
+}
+
+/// An issued invoice's PDF as it was stored, with its name.
+pub struct Pdf {
+    /// `factuur-PF-000001.pdf` (see [`file_name`]).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// The bytes' SHA-256 (hex): their ETag.
+    pub sha256: String,
+}
+
+/// The PDF of an issued invoice of the actor's organisation (a draft or
+/// another organisation's: 404).
+pub fn pdf(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Pdf, AppError> {
+    actor.require(Operation::InvoicePdf)?;
+    let i = get(conn, actor, id)?;
+    let (bytes, sha256) = pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
+    Ok(Pdf {
+        file_name: file_name(&i),
+        bytes,
+        sha256,
+    })
 }
 
 /// The file name of an invoice's PDF (`factuur-PF-000001.pdf`).
@@ -985,6 +1029,63 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Invoice, AppErr
         .ok_or(AppError::NotFound)
 }
 
+/// The other half of a credit: for a credit note the invoice it credits,
+/// for a voided invoice its credit note; else `None`.
+pub fn counterpart(
+    conn: &mut DbConn,
+    actor: &Actor,
+    i: &Invoice,
+) -> Result<Option<Invoice>, AppError> {
+    actor.require(Operation::InvoiceGet)?;
+    let q = invoices::table
+        .filter(invoices::organization_id.eq(&actor.organization_id))
+        .filter(invoices::status.ne(Status::Draft.as_str()))
+        .into_boxed();
+    let q = match &i.credits_invoice_id {
+        Some(credited) => q.filter(invoices::id.eq(credited.clone())),
+        None if i.status() == Status::Void => {
+            q.filter(invoices::credits_invoice_id.eq(Some(i.id.clone())))
+        }
+        None => return Ok(None),
+    };
+    Ok(q.select(Invoice::as_select()).first(conn).optional()?)
+}
+
+/// The open invoice of the actor's organisation to pay first: the one due
+/// soonest (the oldest), if any has something to pay.
+pub fn oldest_open(conn: &mut DbConn, actor: &Actor) -> Result<Option<Invoice>, AppError> {
+    actor.require(Operation::SubscriptionInvoices)?;
+    Ok(invoices::table
+        .filter(invoices::organization_id.eq(&actor.organization_id))
+        .filter(invoices::kind.eq("invoice"))
+        .filter(invoices::status.eq(Status::Open.as_str()))
+        .filter(invoices::total.gt(0))
+        .order((invoices::due_at.asc(), invoices::issued_at.asc()))
+        .select(Invoice::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Has an invoice of the subscription (issued or to be, not voided) made
+/// at or after `since` taken a discount? (A once-only coupon applied at
+/// `since` is then used up.)
+pub fn discounted_since(
+    conn: &mut DbConn,
+    subscription_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n: i64 = invoice_lines::table
+        .inner_join(invoices::table)
+        .filter(invoices::subscription_id.eq(subscription_id))
+        .filter(invoices::kind.eq("invoice"))
+        .filter(invoices::status.ne(Status::Void.as_str()))
+        .filter(invoices::created_at.ge(since))
+        .filter(invoice_lines::kind.eq("discount"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// Any invoice, for the operator and the jobs.
 pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Invoice, AppError> {
     must(conn, id)
@@ -1004,6 +1105,7 @@ pub fn remind_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppErr
         let due: Vec<Invoice> = invoices::table
             .filter(invoices::kind.eq("invoice"))
             .filter(invoices::status.eq(Status::Open.as_str()))
+            .filter(invoices::total.gt(0))
             .filter(invoices::reminders_sent.eq(n))
             .filter(invoices::due_at.le(now - Duration::days(*days)))
             .order(invoices::due_at.asc())
@@ -1045,11 +1147,13 @@ pub fn remind_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppErr
     Ok(queued)
 }
 
-/// The subscriptions with an issued invoice unpaid past its due date.
+/// The subscriptions with an issued invoice unpaid past its due date (one
+/// of nothing to pay, a coupon's full discount, is never overdue).
 pub fn overdue_subscriptions(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<String>> {
     invoices::table
         .filter(invoices::kind.eq("invoice"))
         .filter(invoices::status.eq(Status::Open.as_str()))
+        .filter(invoices::total.gt(0))
         .filter(invoices::due_at.lt(now))
         .filter(invoices::subscription_id.is_not_null())
         .select(invoices::subscription_id.assume_not_null())

@@ -247,31 +247,33 @@ pub struct ImportOutcome {
     pub to_decide: Vec<ToDecide>,
 }
 
-/// The references of ours an entry's remittance names (`RF…`, any
-/// spacing), without repeats.
+/// The references of ours an entry's remittance names, without repeats:
+/// a word `RF…` written whole (`RF18539007547034`) or in groups of four
+/// (`RF18 5390 0754 7034`), punctuation around it ignored.
 fn references(e: &Entry) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for text in &e.remittance {
-        let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let upper = compact.to_uppercase();
-        // Each "RF" starts a candidate; take the longest valid reference
-        // from there, reading over single spaces (banks group by four).
-        for (start, _) in upper.match_indices("RF") {
-            let tail: String = upper[start..].chars().take(30).collect();
-            let mut best = None;
-            let mut acc = String::new();
-            for c in tail.chars() {
-                if c == ' ' {
-                    continue;
-                }
-                if !c.is_ascii_alphanumeric() {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_ascii_uppercase()
+            })
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            if !w.starts_with("RF") {
+                continue;
+            }
+            // The longest valid reference from here: this word, then the
+            // groups of at most four that follow it.
+            let mut candidate = w.clone();
+            let mut best = payment_reference::normalize(&candidate);
+            for next in &words[i + 1..] {
+                if next.is_empty() || next.len() > 4 || next.starts_with("RF") {
                     break;
                 }
-                acc.push(c);
-                if acc.len() > 25 {
-                    break;
-                }
-                if let Some(r) = payment_reference::normalize(&acc) {
+                candidate.push_str(next);
+                if let Some(r) = payment_reference::normalize(&candidate) {
                     best = Some(r);
                 }
             }

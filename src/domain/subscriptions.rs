@@ -679,20 +679,54 @@ pub struct ChangePreview {
     /// What the applied coupon takes off the next invoice after the
     /// change, with its code.
     pub discount: Option<(String, i64)>,
+    /// What it takes off the invoice made when the change is confirmed
+    /// (see [`ChangePreview::bills_now`]).
+    pub discount_now: Option<(String, i64)>,
 }
 
 impl ChangePreview {
-    /// What the next invoice will total: the waiting charges, this change's
-    /// charges, and the next period.
+    /// Is the subscription yearly, so that an increase is invoiced at once
+    /// (when the change is confirmed) rather than on the next invoice, a
+    /// year later? A monthly plan's waits for the next invoice.
+    pub fn invoiced_now(&self) -> bool {
+        self.current.interval() == Interval::Year
+    }
+
+    /// Does confirming make an invoice at once: a yearly plan's increase?
+    /// It carries this change's charges and any still waiting.
+    pub fn bills_now(&self) -> bool {
+        self.invoiced_now() && !self.preview.immediate.is_empty()
+    }
+
+    /// The waiting charges and this change's, before any discount.
+    pub fn charges_total(&self) -> i64 {
+        self.pending.iter().map(|c| c.amount).sum::<i64>() + self.preview.immediate_total
+    }
+
+    /// What the invoice made at confirmation totals, less its discount
+    /// (excluding VAT); 0 when none is made.
+    pub fn invoiced_now_total(&self) -> i64 {
+        if self.bills_now() {
+            self.charges_total() - self.discount_now.as_ref().map_or(0, |(_, d)| *d)
+        } else {
+            0
+        }
+    }
+
+    /// What the next invoice will total: the next period, and the waiting
+    /// charges and this change's unless they are invoiced at once.
     pub fn next_invoice_total(&self) -> i64 {
         self.next_invoice_subtotal() - self.discount.as_ref().map_or(0, |(_, d)| *d)
     }
 
     /// The next invoice before any discount.
     pub fn next_invoice_subtotal(&self) -> i64 {
-        self.pending.iter().map(|c| c.amount).sum::<i64>()
-            + self.preview.immediate_total
-            + self.preview.next_total
+        let charges = if self.bills_now() {
+            0
+        } else {
+            self.charges_total()
+        };
+        charges + self.preview.next_total
     }
 
     /// Does the change change nothing (the same order, nothing scheduled
@@ -825,17 +859,26 @@ pub fn preview_change(
     let preview = proration::preview(&now_priced, &wanted, start, end, next_end, at)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("proration: {e}")))?;
     let pending = pending_charges(conn, &current.id)?;
-    let subtotal = pending.iter().map(|c| c.amount).sum::<i64>()
-        + preview.immediate_total
-        + preview.next_total;
-    let discount = discount_on(conn, &current, preview.next_date, subtotal)?;
-    Ok(ChangePreview {
+    let mut p = ChangePreview {
         current,
         order: priced,
         preview,
         pending,
-        discount,
-    })
+        discount: None,
+        discount_now: None,
+    };
+    if p.bills_now() {
+        p.discount_now = discount_on(conn, &p.current, now, p.charges_total())?;
+    }
+    // The invoice made now comes before the next one.
+    p.discount = discount_after(
+        conn,
+        &p.current,
+        p.preview.next_date,
+        p.next_invoice_subtotal(),
+        p.discount_now.is_some(),
+    )?;
+    Ok(p)
 }
 
 /// Change the current subscription into `order` (admins): increases take
@@ -917,20 +960,17 @@ pub fn change(
             .select(Subscription::as_select())
             .first(conn)?;
         // A yearly plan's increase is invoiced at once, not a year later
-        // (a monthly plan's waits for the next invoice, within a month).
-        if p.current.interval() == Interval::Year
-            && !p.preview.immediate.is_empty()
+        // (a monthly plan's waits for the next invoice, within a month):
+        // the bill the preview showed.
+        if p.bills_now()
             && let Some(end) = p.current.current_period_end
         {
-            let pending = pending_charges(conn, &after.id)?;
-            let subtotal = pending.iter().map(|c| c.amount).sum::<i64>();
-            let discount = discount_on(conn, &after, now, subtotal)?;
             let bill = NextInvoice {
                 date: now,
-                pending,
+                pending: pending_charges(conn, &after.id)?,
                 lines: Vec::new(),
-                total: subtotal - discount.as_ref().map_or(0, |(_, d)| *d),
-                discount,
+                total: p.invoiced_now_total(),
+                discount: p.discount_now.clone(),
             };
             invoices::create_draft(conn, now, bill.draft(&after, "change", end))?;
         }
@@ -1125,9 +1165,33 @@ pub fn discount_on(
     date: NaiveDateTime,
     subtotal: i64,
 ) -> QueryResult<Option<(String, i64)>> {
-    Ok(coupons::applied(conn, &s.id)?
-        .filter(|(c, redeemed_at)| c.covers(*redeemed_at, s.current_period_start, date))
-        .map(|(c, _)| (c.code.to_uppercase(), c.discount(subtotal))))
+    discount_after(conn, s, date, subtotal, false)
+}
+
+/// [`discount_on`] for an invoice that follows one not yet made which
+/// takes the discount too (`discounted_before`: the invoice a yearly plan's
+/// increase makes at once). A once-only coupon covers one invoice: it is
+/// used up by an invoice made since it was applied that took a discount
+/// (such as that one), not only by the next period's.
+fn discount_after(
+    conn: &mut DbConn,
+    s: &Subscription,
+    date: NaiveDateTime,
+    subtotal: i64,
+    discounted_before: bool,
+) -> QueryResult<Option<(String, i64)>> {
+    let Some((c, redeemed_at)) = coupons::applied(conn, &s.id)? else {
+        return Ok(None);
+    };
+    if !c.covers(redeemed_at, s.current_period_start, date) {
+        return Ok(None);
+    }
+    if c.duration() == coupons::Duration::Once
+        && (discounted_before || invoices::discounted_since(conn, &s.id, redeemed_at)?)
+    {
+        return Ok(None);
+    }
+    Ok(Some((c.code.to_uppercase(), c.discount(subtotal))))
 }
 
 /// What one run of the lifecycle did.
@@ -1149,7 +1213,7 @@ impl LifecycleRun {
 pub const LIFECYCLE_BATCH: i64 = 500;
 
 /// Move every subscription whose moment has come: a trial that ended
-/// becomes `awaiting`; an active one whose `cancel_at` came becomes
+/// becomes `awaiting`; a running one (active or past due) whose `cancel_at` came becomes
 /// `canceled`; an active one whose period ended renews (a scheduled change
 /// applies, the plan's current prices apply). Each row is changed with a
 /// compare-and-set on its version, so a second run — or another instance
@@ -1172,8 +1236,13 @@ pub fn run_lifecycle(conn: &mut DbConn, now: NaiveDateTime) -> Result<LifecycleR
                     batch.trials_ended += 1;
                 }
             }
+            // A past-due subscription renews too (its new period is
+            // invoiced as well); only paying makes it active again.
             let due: Vec<Subscription> = subscriptions::table
-                .filter(subscriptions::status.eq(Status::Active.as_str()))
+                .filter(
+                    subscriptions::status
+                        .eq_any([Status::Active.as_str(), Status::PastDue.as_str()]),
+                )
                 .filter(subscriptions::current_period_end.le(now))
                 .order(subscriptions::current_period_end.asc())
                 .limit(LIFECYCLE_BATCH)

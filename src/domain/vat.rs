@@ -128,19 +128,6 @@ pub fn vat_of(net: i64, rate_bp: i64) -> i64 {
     (if x < 0 { -q } else { q }) as i64
 }
 
-/// "21 %" / "0 %" / "9,5 %" in `lang`.
-pub fn percent(rate_bp: i64, lang: Lang) -> String {
-    let whole = rate_bp / 100;
-    let frac = rate_bp % 100;
-    let sep = if lang == Lang::Nl { "," } else { "." };
-    if frac == 0 {
-        format!("{whole} %")
-    } else {
-        let f = format!("{frac:02}");
-        format!("{whole}{sep}{} %", f.trim_end_matches('0'))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,13 +167,5 @@ mod tests {
         for net in [-99_999, -1, 0, 7, 333, 12_345_678] {
             assert_eq!(vat_of(-net, 2100), -vat_of(net, 2100));
         }
-    }
-
-    #[test]
-    fn percentages_in_both_languages() {
-        assert_eq!(percent(2100, Lang::Nl), "21 %");
-        assert_eq!(percent(950, Lang::Nl), "9,5 %");
-        assert_eq!(percent(950, Lang::En), "9.5 %");
-        assert_eq!(percent(0, Lang::En), "0 %");
     }
 }

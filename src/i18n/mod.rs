@@ -925,6 +925,13 @@ pub struct Messages {
     /// Names `domain::camt::MAX_BYTES` in MB (a test holds them together).
     pub err_camt_too_large: &'static str,
     pub err_camt_malformed: &'static str,
+    // Webhook endpoints (issue 19): domain::webhook_policy, webhook_signing.
+    pub err_webhook_url_invalid: &'static str,
+    pub err_webhook_url_scheme: &'static str,
+    pub err_webhook_url_userinfo: &'static str,
+    pub err_webhook_url_host: &'static str,
+    pub err_webhook_address_internal: &'static str,
+    pub err_webhook_secret_invalid: &'static str,
     pub err_plan_archived: &'static str,
     pub err_seats_at_least_one: &'static str,
     pub err_seats_at_most: &'static str,
@@ -1182,6 +1189,68 @@ pub struct Messages {
     pub pdf_continued: &'static str,
     /// A page number of the PDF: the page and the number of pages.
     pub pdf_page: &'static str,
+    // The organisation's invoices (issue 18): Settings → Subscription → Invoices.
+    /// Settings → Subscription → Invoices: the list's title.
+    pub tinv_title: &'static str,
+    pub tinv_intro: &'static str,
+    /// The list without invoices: when they come.
+    pub tinv_empty: &'static str,
+    pub tinv_to_subscription: &'static str,
+    pub tinv_col_number: &'static str,
+    pub tinv_col_date: &'static str,
+    pub tinv_col_period: &'static str,
+    pub tinv_col_total: &'static str,
+    pub tinv_col_status: &'static str,
+    pub tinv_col_pdf: &'static str,
+    /// A PDF link's accessible name: the document (`tinv_invoice_word`).
+    pub tinv_pdf_label: &'static str,
+    /// An invoice and its number, in running text.
+    pub tinv_invoice_word: &'static str,
+    /// A credit note and its number, in running text.
+    pub tinv_credit_note_word: &'static str,
+    /// An invoice's page: its title.
+    pub tinv_invoice_title: &'static str,
+    pub tinv_credit_note_title: &'static str,
+    pub tinv_status_open: &'static str,
+    pub tinv_status_paid: &'static str,
+    /// Voided by a credit note.
+    pub tinv_status_void: &'static str,
+    pub tinv_status_credit_note: &'static str,
+    /// Open past its due date.
+    pub tinv_status_overdue: &'static str,
+    pub tinv_period: &'static str,
+    pub tinv_paid_on: &'static str,
+    /// A voided invoice: the credit note that voided it (a link follows).
+    pub tinv_credited_by: &'static str,
+    /// A credit note: the invoice it credits (a link follows).
+    pub tinv_credits: &'static str,
+    /// An open invoice's payment instructions.
+    pub tinv_pay_title: &'static str,
+    pub tinv_amount: &'static str,
+    /// How to pay an open invoice past its due date: the due date, the
+    /// amount, the payment reference.
+    pub tinv_pay_overdue: &'static str,
+    /// The lines and totals of an invoice.
+    pub tinv_lines: &'static str,
+    pub tinv_download: &'static str,
+    pub tinv_all: &'static str,
+    /// Settings → Subscription: the card that leads to the invoices.
+    pub tinv_card_text: &'static str,
+    pub tinv_card_link: &'static str,
+    /// The banner of every page (admins) while an invoice is unpaid past its due date.
+    pub tinv_banner_past_due: &'static str,
+    /// The dashboard's card of the oldest open invoice.
+    pub tinv_dash_title: &'static str,
+    /// The number, the total and the due date.
+    pub tinv_dash_due: &'static str,
+    /// The number, the total and the due date that passed.
+    pub tinv_dash_overdue: &'static str,
+    pub tinv_dash_link: &'static str,
+    /// A yearly plan's change preview: what is invoiced on confirming.
+    pub tinv_preview_now: &'static str,
+    /// The amount invoiced on confirming (without VAT).
+    pub tinv_preview_invoiced_now: &'static str,
+    pub tinv_preview_total_now: &'static str,
     // Platform invoices (issue 18, items 1, 7, 8): the operator's screens.
     /// The platform navigation's link to the invoices.
     pub pinv_nav_invoices: &'static str,

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use rust_embed::RustEmbed;
 
 use crate::error::AppError;
+use crate::http::tagged::Tagged;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]
@@ -25,12 +26,12 @@ async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse
 
 async fn serve(req: HttpRequest, path: &str) -> Result<HttpResponse, AppError> {
     let file = Assets::get(path).ok_or(AppError::NotFound)?;
-    let tag = crate::crypto::hex(&file.metadata.sha256_hash()[..16]);
-    let (mut res, fresh) = crate::http::cached::conditional(&req, &tag, "public, max-age=86400");
-    if fresh {
-        return Ok(res.finish());
+    let hash = crate::crypto::hex(&file.metadata.sha256_hash()[..16]);
+    Ok(Tagged {
+        hash: &hash,
+        cache_control: "public, max-age=86400",
+        content_type: file.metadata.mimetype(),
+        disposition: None,
     }
-    Ok(res
-        .content_type(file.metadata.mimetype())
-        .body(file.data.into_owned()))
+    .respond(&req, file.data.into_owned()))
 }

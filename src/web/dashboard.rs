@@ -1,7 +1,7 @@
 //! `/`: the dashboard. Everyone: their meetings today and later this week,
 //! quick actions, the customers they changed lately. Admins (those who may
-//! see users, API clients and the outbox) also: what needs a look, and the
-//! recent activity.
+//! see users, API clients and the outbox) also: what needs a look, the
+//! recent activity, and the open invoice to pay first.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 
 use crate::AppState;
 use crate::domain::api_clients::{self, ApiClient, Attention};
+use crate::domain::invoices::{self, Invoice};
 use crate::domain::local_time::{day_start, iso_utc, monday_of, utc_to_local};
 use crate::domain::meetings::{self, Filter, MeetingRow};
 use crate::domain::scopes::Operation;
@@ -119,6 +120,15 @@ struct DashboardPage {
     attention: Option<AttentionView>,
     activity: Option<Arc<Vec<ActivityRow>>>,
     subscription: Option<SubscriptionCard>,
+    invoice: Option<InvoiceCard>,
+}
+
+/// The open invoice to pay first: its number, amount and due date.
+struct InvoiceCard {
+    text: String,
+    /// Past its due date: shown as a warning.
+    overdue: bool,
+    href: String,
 }
 
 /// The subscription's state in one sentence, with where to go next.
@@ -136,6 +146,8 @@ struct Loaded {
     previous_login_at: Option<NaiveDateTime>,
     /// The next invoice's date and total, for a running subscription.
     next_invoice: Option<Arc<Option<(NaiveDateTime, i64)>>>,
+    /// The open invoice to pay first (admins).
+    open_invoice: Option<Arc<Option<Invoice>>>,
 }
 
 /// This week (Monday to Sunday in `tz`) in UTC: `[start, end)`.
@@ -223,8 +235,20 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
         } else {
             None
         };
+        // Issuing and paying an invoice are audited: read once per data
+        // version (whether it is overdue is the clock's, decided below).
+        let open_invoice = if actor.can(Operation::SubscriptionInvoices) {
+            Some(cache::for_actor(
+                actor,
+                "dashboard#open_invoice".into(),
+                || invoices::oldest_open(conn, actor),
+            )?)
+        } else {
+            None
+        };
         Ok(Loaded {
             next_invoice,
+            open_invoice,
             member_count,
             activity,
             mine,
@@ -283,6 +307,11 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
         attention: loaded.attention.map(|a| attention_view(lang, tz, now, a)),
         activity: loaded.activity,
         subscription: subscription_card(&member, now, loaded.next_invoice.as_deref()),
+        invoice: loaded
+            .open_invoice
+            .as_deref()
+            .and_then(Option::as_ref)
+            .map(|i| invoice_card(lang, tz, now, i)),
         l,
     };
     crate::web::page(&page)
@@ -340,6 +369,32 @@ fn subscription_card(
         Status::Canceled => (t.sub_status_canceled.to_string(), start()),
     };
     Some(SubscriptionCard { text, link })
+}
+
+/// "Factuur PF-000005 van € 1.234,56 — te betalen vóór 17 december 2026".
+fn invoice_card(lang: Lang, tz: Tz, now: NaiveDateTime, i: &Invoice) -> InvoiceCard {
+    let t = lang.t();
+    let overdue = i.overdue(now);
+    let due = i
+        .due_at
+        .map(|at| lang.long_date(utc_to_local(tz, at).date()))
+        .unwrap_or_default();
+    InvoiceCard {
+        text: fill(
+            if overdue {
+                t.tinv_dash_overdue
+            } else {
+                t.tinv_dash_due
+            },
+            &[
+                &i.number.as_deref().unwrap_or_default(),
+                &lang.money(i.total),
+                &due,
+            ],
+        ),
+        overdue,
+        href: crate::web::subscription::invoice_href(&i.id),
+    }
 }
 
 /// The member's meetings this week and the customers they changed lately.

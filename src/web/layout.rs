@@ -116,31 +116,56 @@ pub struct LayoutCtx {
     pub errors_below: bool,
     /// The user runs Portaal itself: the header links `/platform`.
     pub is_operator: bool,
-    /// The subscription is awaiting a start or has ended: every page says so.
+    /// The subscription is awaiting a start or has ended, or (admins) an
+    /// invoice is overdue: every page says so.
     pub banner: Option<Banner>,
 }
 
-/// The banner of an organisation whose subscription gives nothing now.
+/// The banner of an organisation whose subscription gives nothing now, or
+/// (admins) has an invoice unpaid past its due date.
 pub struct Banner {
     pub text: &'static str,
-    /// Admins get a link to start the subscription.
-    pub start_link: bool,
+    /// Where to go about it (admins only): start the subscription, or see
+    /// the invoices.
+    pub link: Option<BannerLink>,
+}
+
+/// The banner's button.
+pub struct BannerLink {
+    pub label: &'static str,
+    pub href: &'static str,
 }
 
 impl Banner {
-    /// The banner for what is in effect (`None`: the subscription runs).
+    /// The banner for what is in effect (`None`: the subscription runs and
+    /// is paid; and for staff while it is past due, as they cannot pay).
     pub fn of(m: &Member, t: &'static Messages) -> Option<Self> {
-        let text = match m.actor.entitlement().status {
-            Status::Awaiting => t.banner_awaiting,
-            Status::Canceled => t.banner_canceled,
+        // Not on the page the link leads to: what it offers is right there.
+        let link = |op, label, href: &'static str| {
+            (m.actor.can(op) && !m.path.starts_with(href)).then_some(BannerLink { label, href })
+        };
+        let start = || {
+            link(
+                Operation::SubscriptionCreate,
+                t.banner_start,
+                "/settings/subscription",
+            )
+        };
+        let (text, link) = match m.actor.entitlement().status {
+            Status::Awaiting => (t.banner_awaiting, start()),
+            Status::Canceled => (t.banner_canceled, start()),
+            // Modules stay on (`domain::entitlement`); only admins can pay.
+            Status::PastDue if m.actor.can(Operation::SubscriptionInvoices) => (
+                t.tinv_banner_past_due,
+                link(
+                    Operation::SubscriptionInvoices,
+                    t.tinv_card_link,
+                    "/settings/subscription/invoices",
+                ),
+            ),
             _ => return None,
         };
-        Some(Banner {
-            text,
-            // Not on the subscription screen itself: its form is right there.
-            start_link: m.actor.can(Operation::SubscriptionCreate)
-                && !m.path.starts_with("/settings/subscription"),
-        })
+        Some(Banner { text, link })
     }
 }
 

@@ -12,6 +12,7 @@ use crate::domain::images::{self, ImageMeta, Kind};
 use crate::domain::organizations::{self, Organization, SettingsInput};
 use crate::domain::scopes::Operation;
 use crate::error::{AppError, ErrorCode};
+use crate::http::tagged::Tagged;
 use crate::i18n::{Lang, fill};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Member;
@@ -297,12 +298,13 @@ async fn image(
         .db(move |conn| images::get(conn, &actor, kind))
         .await?;
     // Private: it is only for members. Versioned URLs (`?v=`) may be kept long.
-    let (mut res, fresh) =
-        crate::http::cached::conditional(&req, &meta.sha256, "private, max-age=86400");
-    if fresh {
-        return Ok(res.finish());
+    Ok(Tagged {
+        hash: &meta.sha256,
+        cache_control: "private, max-age=86400",
+        content_type: &meta.content_type,
+        disposition: None,
     }
-    Ok(res.content_type(meta.content_type).body(bytes))
+    .respond(&req, bytes))
 }
 
 async fn save(

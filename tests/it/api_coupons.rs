@@ -294,25 +294,56 @@ async fn the_dry_run_shows_the_discount() {
     let a = apply(&app, &t, json!({"code": "JAARKORTING", "replace": true})).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let p = dry(&app, &t, &path).await;
-    assert_eq!(
-        p["discount"],
-        json!({"code": "JAARKORTING", "amount": 5000})
-    );
-    let subtotal = p["pending"]
+    // Demo BV pays yearly: the seats are invoiced at once, apart from the
+    // next invoice (the next period alone); that invoice is the first
+    // after the coupon was applied, so it takes the €50, and the next
+    // invoice does not take it again.
+    let charges = p["pending"]
         .as_array()
         .unwrap()
         .iter()
         .chain(p["immediate"].as_array().unwrap())
         .map(|l| l["amount"].as_i64().unwrap())
-        .sum::<i64>()
-        + p["nextTotal"].as_i64().unwrap();
-    assert!(subtotal > 5000, "{subtotal}");
-    assert_eq!(p["nextInvoiceTotal"], subtotal - 5000);
-    // Without a coupon: no discount, the whole subtotal.
+        .sum::<i64>();
+    let subtotal = p["nextTotal"].as_i64().unwrap();
+    assert!(charges > 5000 && subtotal > 5000, "{charges} {subtotal}");
+    assert_eq!(p["invoicedNow"], true);
+    assert_eq!(
+        p["discountNow"],
+        json!({"code": "JAARKORTING", "amount": 5000})
+    );
+    assert_eq!(p["invoicedNowTotal"], charges - 5000);
+    assert_eq!(p["discount"], Value::Null);
+    assert_eq!(p["nextInvoiceTotal"], subtotal);
+    // Nothing goes up (two seats fewer, at the period end): no invoice now,
+    // so the next invoice takes it.
+    let a = call_with(
+        &app,
+        "PATCH",
+        &format!("{path}?dryRun=true"),
+        Some(&t),
+        Some(("application/merge-patch+json", b"{\"seats\": 3}".to_vec())),
+        &[],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["invoicedNowTotal"], 0);
+    assert_eq!(a.body["discountNow"], Value::Null);
+    assert_eq!(
+        a.body["discount"],
+        json!({"code": "JAARKORTING", "amount": 5000})
+    );
+    assert_eq!(
+        a.body["nextInvoiceTotal"],
+        a.body["nextTotal"].as_i64().unwrap() - 5000
+    );
+    // Without a coupon: no discount, the whole subtotals.
     let a = call(&app, "POST", CLEAR, Some(&t), None).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let p = dry(&app, &t, &path).await;
     assert_eq!(p["discount"], Value::Null);
+    assert_eq!(p["discountNow"], Value::Null);
+    assert_eq!(p["invoicedNowTotal"], charges);
     assert_eq!(p["nextInvoiceTotal"], subtotal);
 }
 

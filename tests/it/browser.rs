@@ -1438,8 +1438,81 @@ async fn screenshots() {
         screenshot(c, &format!("platform-coupon-archive-{lang}")).await;
     }
 
+    invoice_screenshots(c, &app).await;
     subscription_screenshots(c, &app).await;
     browser.close().await;
+}
+
+/// Settings → Subscription → Invoices for the screenshots: the list, an open
+/// invoice, a credit note and the dashboard's card (nl, en, wide and
+/// narrow); then past due: the banner, the late invoice, the warning card;
+/// paid again at the end.
+async fn invoice_screenshots(c: &Client, app: &TestApp) {
+    use portaal::domain::invoices::Status;
+    let org = crate::support::api::org_id(app, false).await;
+    let all = crate::invoices::invoices_of(app, &org).await;
+    let open = all
+        .iter()
+        .find(|i| !i.is_credit_note() && i.status() == Status::Open)
+        .expect("the open invoice")
+        .clone();
+    let credit = all
+        .iter()
+        .find(|i| i.is_credit_note())
+        .expect("a credit note");
+    let open_page = format!("/settings/subscription/invoices/{}", open.id);
+    let credit_page = format!("/settings/subscription/invoices/{}", credit.id);
+    visit(c, app, "/login").await;
+    log_in(c, ADMIN).await;
+    for lang in ["nl", "en"] {
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        visit(c, app, "/settings/subscription/invoices").await;
+        check_page(c).await;
+        screenshot(c, &format!("invoices-{lang}")).await;
+        screenshot_narrow(c, &format!("invoices-{lang}")).await;
+        visit(c, app, &open_page).await;
+        check_page(c).await;
+        screenshot_full(c, &format!("invoice-open-{lang}")).await;
+        screenshot(c, &format!("invoice-open-{lang}")).await;
+        screenshot_narrow(c, &format!("invoice-open-{lang}")).await;
+        visit(c, app, &credit_page).await;
+        check_page(c).await;
+        screenshot(c, &format!("invoice-credit-note-{lang}")).await;
+        screenshot_narrow(c, &format!("invoice-credit-note-{lang}")).await;
+        visit(c, app, "/").await;
+        screenshot(c, &format!("dashboard-invoice-{lang}")).await;
+        screenshot_narrow(c, &format!("dashboard-invoice-{lang}")).await;
+    }
+    // Past due: the banner on every page, the late invoice.
+    app.clock.advance(chrono::Duration::days(15));
+    crate::invoices::run_invoices(app).await;
+    log_out(c).await;
+    log_in(c, ADMIN).await;
+    for lang in ["nl", "en"] {
+        if html_lang(c).await != lang {
+            choose_language(c, lang).await;
+        }
+        visit(c, app, "/").await;
+        check_page(c).await;
+        screenshot(c, &format!("dashboard-past-due-{lang}")).await;
+        screenshot_narrow(c, &format!("dashboard-past-due-{lang}")).await;
+        visit(c, app, "/settings/subscription/invoices").await;
+        check_page(c).await;
+        screenshot(c, &format!("invoices-past-due-{lang}")).await;
+        screenshot_narrow(c, &format!("invoices-past-due-{lang}")).await;
+        visit(c, app, &open_page).await;
+        check_page(c).await;
+        screenshot(c, &format!("invoice-overdue-{lang}")).await;
+        screenshot_narrow(c, &format!("invoice-overdue-{lang}")).await;
+    }
+    crate::invoice_screens::pay(app, &open.id).await;
+    visit(c, app, &open_page).await;
+    check_page(c).await;
+    screenshot(c, "invoice-paid-en").await;
+    choose_language(c, "nl").await;
+    log_out(c).await;
 }
 
 /// Settings → Subscription for the screenshots: the screen (nl, en, wide and
@@ -1999,6 +2072,20 @@ async fn every_screen_passes_axe_in_both_languages() {
         })
         .await
     };
+    // An open invoice, a voided one and its credit note.
+    let invoice = {
+        use portaal::domain::invoices::Status;
+        let all = crate::invoices::invoices_of(&app, &org).await;
+        let page = |f: &dyn Fn(&portaal::domain::invoices::Invoice) -> bool| {
+            let i = all.iter().find(|i| f(i)).expect("a demo invoice");
+            format!("/settings/subscription/invoices/{}", i.id)
+        };
+        (
+            page(&|i| !i.is_credit_note() && i.status() == Status::Open),
+            page(&|i| i.status() == Status::Void),
+            page(&|i| i.is_credit_note()),
+        )
+    };
     let location = format!("/locations/{}", ids.0);
     let customer = format!("/customers/{}", ids.1);
     let client = format!("/settings/api-clients/{}", ids.2);
@@ -2046,6 +2133,11 @@ async fn every_screen_passes_axe_in_both_languages() {
         "/settings/subscription",
         "/settings/subscription/cancel",
         "/settings/subscription/coupon/clear",
+        "/settings/subscription/invoices",
+        "/settings/subscription/invoices?pageNumber=999",
+        &invoice.0,
+        &invoice.1,
+        &invoice.2,
         "/settings/languages",
         "/settings/users",
         &format!("/settings/users/{staff}/disable"),

@@ -12,7 +12,7 @@ use portaal::error::{AppError, ErrorCode};
 use crate::support::*;
 
 /// An admin actor of the organisation called `org` (its first admin).
-async fn admin_of(app: &TestApp, org: &'static str) -> Actor {
+pub async fn admin_of(app: &TestApp, org: &'static str) -> Actor {
     app.db(move |c| {
         use diesel::prelude::*;
         use portaal::db::schema::{memberships, organizations, users};
@@ -285,4 +285,41 @@ async fn a_coupon_takes_off_the_next_invoice_it_covers() {
     // Demo BV: 5 seats of plus yearly at € 150,00 = € 750,00, less € 100,00.
     assert_eq!(inv.discount, Some(("ALTIJD".into(), 10_000)));
     assert_eq!(inv.total, 75_000 - 10_000);
+}
+
+/// Two operators making the same code at the same moment: one coupon, and
+/// the other hears that the code is taken (never a server error).
+#[actix_web::test]
+async fn the_same_new_code_twice_at_once_makes_one_coupon() {
+    use portaal::clock::Clock;
+    let app = TestApp::demo().await;
+    let now = app.clock.now();
+    for round in 0..4 {
+        let code = format!("TEGELIJK{round}");
+        let barrier = Arc::new(Barrier::new(2));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (pool, barrier, code) = (app.state.pool.clone(), barrier.clone(), code.clone());
+                std::thread::spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    barrier.wait();
+                    coupons::create(
+                        &mut conn,
+                        now,
+                        &AuditActor::system("test"),
+                        &input(&code, "", &[]),
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let made = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(made, 1, "{results:?}");
+        for r in results.into_iter().filter_map(Result::err) {
+            match r {
+                AppError::Validation(e) => assert_eq!(e.0, vec![("code", ErrorCode::Taken)]),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }

@@ -538,6 +538,14 @@ async fn an_unpaid_invoice_makes_the_subscription_past_due_until_it_is_paid() {
         subjects.iter().any(|s| s.starts_with("Herinnering 3")),
         "{subjects:?}"
     );
+    // Past due, it still renews at its period end, and the new period is
+    // invoiced too.
+    crate::subscription_lifecycle::run(&app).await;
+    run_invoices(&app).await;
+    let renewed = current(&app, &org).await;
+    assert_eq!(renewed.status, SubStatus::PastDue.as_str());
+    assert_eq!(renewed.period_number, 2);
+    assert_eq!(invoices_of(&app, &org).await.len(), 2);
 
     // Paid (the operator, by hand): the subscription is active again.
     let op = operator(&app).await;
@@ -552,9 +560,12 @@ async fn an_unpaid_invoice_makes_the_subscription_past_due_until_it_is_paid() {
     assert!(matches!(bad, Err(AppError::Validation(_))));
     app.db(move |c| payments::mark_paid(c, later, &op, &id, v, &today, "NL12 bank 99").unwrap())
         .await;
-    assert_eq!(current(&app, &org).await.status, SubStatus::Active.as_str());
+    // (The renewal's invoice, issued when the run renewed it, is not due
+    // yet.)
     let all = invoices_of(&app, &org).await;
     assert_eq!(all[0].status(), Status::Paid);
+    assert_eq!(all[1].status(), Status::Open);
+    assert_eq!(current(&app, &org).await.status, SubStatus::Active.as_str());
 }
 
 /// The mails of an invoice in the outbox.

@@ -170,3 +170,63 @@ async fn a_bad_mail_setting_is_refused() {
         );
     }
 }
+
+/// An invoice's mail goes out with the stored PDF attached (the bytes as
+/// issued), in the organisation's language, with its footer.
+#[actix_web::test]
+async fn an_invoice_mail_carries_its_pdf() {
+    use portaal::clock::Clock;
+    let (port, received) = fake_smtp();
+    let app = TestApp::demo_with(RawConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        mail_from: Some("Portaal <facturen@portaal.test>".into()),
+        ..RawConfig::default()
+    })
+    .await;
+    let org = crate::support::api::org_id(&app, false).await;
+    let now = app.clock.now();
+    let number = app
+        .db(move |c| {
+            let d = portaal::domain::invoices::create_draft(
+                c,
+                now,
+                portaal::domain::invoices::NewDraft {
+                    organization_id: org,
+                    subscription_id: "mail-test".into(),
+                    reason: "change",
+                    period: (now, now + chrono::Duration::days(30)),
+                    lines: vec![portaal::domain::invoices::DraftLine {
+                        kind: "seats_added",
+                        detail: "plus".into(),
+                        period: Some((now, now + chrono::Duration::days(30))),
+                        quantity: 2,
+                        unit_price: 1500,
+                        amount: 2466,
+                    }],
+                    charge_ids: vec![],
+                },
+            )
+            .unwrap()
+            .unwrap();
+            portaal::domain::invoices::finalize(
+                c,
+                now,
+                &portaal::domain::actor::AuditActor::system("test"),
+                &d.id,
+            )
+            .unwrap()
+            .number
+            .unwrap()
+        })
+        .await;
+    let (sent, failed) = portaal::jobs::mail::deliver_due(&app.state).await;
+    assert_eq!((sent, failed), (1, 0));
+    let got = received.lock().unwrap().join("\n").replace("=\r\n", "");
+    assert!(got.contains("administratie@demo.portaal.test"), "{got}");
+    assert!(got.contains(&format!("Factuur {number}")), "{got}");
+    assert!(got.contains("application/pdf"), "{got}");
+    assert!(got.contains(&format!("factuur-{number}.pdf")), "{got}");
+    // base64 of "%PDF-"
+    assert!(got.contains("JVBERi0"), "{got}");
+    assert!(got.contains("Stationsplein 1"), "with the mail footer");
+}

@@ -230,16 +230,40 @@ async fn two_more_seats_are_previewed_then_confirmed() {
     );
     let charge = prorate(2 * 15_000, start, end, now);
     assert!(charge > 0 && charge < 30_000);
+    // Demo BV pays yearly: the seats are invoiced at once, less the 20 %
+    // of WELKOM20 (applied a month ago, for three months); the next
+    // invoice, a year on, is the next period alone.
+    let discount = (charge * 20 + 50) / 100;
     let b = &res.body;
-    assert!(b.contains("2 extra plaatsen Plus (naar rato)"), "{b}");
+    let (now_part, next_part) = b.split_at(b.find("id=\"pv-next\"").expect("the next invoice"));
     assert!(
-        b.contains(&Lang::Nl.money(charge)),
+        now_part.contains("Wordt nu gefactureerd (naar rato)"),
+        "{b}"
+    );
+    assert!(
+        now_part.contains("2 extra plaatsen Plus (naar rato)"),
+        "{b}"
+    );
+    assert!(
+        now_part.contains(&Lang::Nl.money(charge)),
         "the prorated amount: {b}"
     );
-    assert!(b.contains("7 × plaats Plus"), "the next period");
+    assert!(now_part.contains("Korting WELKOM20"), "{b}");
     assert!(
-        b.contains(&Lang::Nl.money(charge + 7 * 15_000)),
-        "the invoice total"
+        now_part.contains(&format!(
+            "Wordt nu gefactureerd: {} (excl. btw)",
+            Lang::Nl.money(charge - discount)
+        )),
+        "{b}"
+    );
+    assert!(next_part.contains("7 × plaats Plus"), "the next period");
+    assert!(
+        !next_part.contains("extra plaatsen"),
+        "not on the next invoice: {next_part}"
+    );
+    assert!(
+        next_part.contains(&Lang::Nl.money(7 * 15_000)),
+        "the next invoice's total"
     );
     assert!(b.contains("action=\"/settings/subscription/change\""));
     assert!(
@@ -261,8 +285,12 @@ async fn two_more_seats_are_previewed_then_confirmed() {
     assert!(page.contains("Het abonnement is gewijzigd."));
     assert!(page.contains("2 van 7 in gebruik"));
     assert!(
-        page.contains(&Lang::Nl.money(charge + 7 * 15_000)),
+        page.contains(&Lang::Nl.money(7 * 15_000)),
         "next invoice: {page}"
+    );
+    assert!(
+        !page.contains("extra plaatsen"),
+        "the seats were invoiced: {page}"
     );
     // The same order again changes nothing.
     let res = c

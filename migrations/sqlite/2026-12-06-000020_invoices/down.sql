@@ -1,5 +1,7 @@
 DELETE FROM job_runs WHERE name = 'invoices';
 ALTER TABLE mail_outbox DROP COLUMN invoice_id;
+DROP INDEX subscriptions_period_due;
+CREATE INDEX subscriptions_period_due ON subscriptions (current_period_end) WHERE status = 'active';
 DROP TABLE payments;
 DROP TABLE invoice_documents;
 DROP TABLE invoice_lines;

@@ -136,6 +136,10 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_by_invoice ON payments (invoice_id);
 
+-- A past-due subscription renews too: the renewal's index covers it.
+DROP INDEX subscriptions_period_due;
+CREATE INDEX subscriptions_period_due ON subscriptions (current_period_end) WHERE status IN ('active', 'past_due');
+
 -- The invoice mail carries the stored PDF.
 ALTER TABLE mail_outbox ADD COLUMN invoice_id TEXT;
 

@@ -9,7 +9,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Buyer, Invoice, InvoiceLine, Status, invalid, lines_of, must, vat_rows};
+use super::{
+    Buyer, Invoice, InvoiceLine, Pdf, Status, file_name, invalid, lines_of, must, pdf_of, vat_rows,
+};
 use crate::db::schema::{invoice_documents, invoice_lines, invoices, organizations};
 use crate::db::{self, DbConn};
 use crate::domain::audit::{self, Event};
@@ -347,6 +349,18 @@ pub fn ids_by_number(
         .load(conn)
 }
 
+/// The stored PDF of document `id` of any organisation (a draft has none:
+/// [`AppError::NotFound`]).
+pub fn platform_pdf(conn: &mut DbConn, _operator: &Operator, id: &str) -> Result<Pdf, AppError> {
+    let i = must(conn, id)?;
+    let (bytes, sha256) = pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
+    Ok(Pdf {
+        file_name: file_name(&i),
+        bytes,
+        sha256,
+    })
+}
+
 /// The period of the bookkeeping export: two days of the seller's books,
 /// both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -429,8 +443,8 @@ struct ExportDoc {
 /// A document's rows: its lines' net amounts summed per VAT rate, the VAT
 /// of each sum (as on the PDF); a document without lines, one row of its
 /// totals.
-fn export_rows(d: ExportDoc, lines: &[(i32, i64)]) -> Vec<ExportRow> {
-    let rates = vat_rows(lines.iter().copied());
+fn export_rows(d: ExportDoc, lines: &[InvoiceLine]) -> Vec<ExportRow> {
+    let rates = vat_rows(lines);
     let buyer: Buyer = serde_json::from_str(&d.buyer).unwrap_or_default();
     let row = |rate_bp: i64, net: i64, vat: i64| ExportRow {
         number: d.number.clone().unwrap_or_default(),
@@ -525,22 +539,18 @@ pub fn export(
                 ))
                 .load(c)?;
             let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-            let lines: Vec<(String, i32, i64)> = invoice_lines::table
+            let lines: Vec<InvoiceLine> = invoice_lines::table
                 .filter(invoice_lines::invoice_id.eq_any(&ids))
                 .order((
                     invoice_lines::invoice_id.asc(),
                     invoice_lines::position.asc(),
                 ))
-                .select((
-                    invoice_lines::invoice_id,
-                    invoice_lines::vat_rate_bp,
-                    invoice_lines::amount,
-                ))
+                .select(InvoiceLine::as_select())
                 .load(c)?;
-            let mut by_doc: std::collections::HashMap<String, Vec<(i32, i64)>> =
+            let mut by_doc: std::collections::HashMap<String, Vec<InvoiceLine>> =
                 std::collections::HashMap::with_capacity(docs.len());
-            for (id, rate, amount) in lines {
-                by_doc.entry(id).or_default().push((rate, amount));
+            for l in lines {
+                by_doc.entry(l.invoice_id.clone()).or_default().push(l);
             }
             Ok(docs
                 .into_iter()

@@ -56,8 +56,14 @@ pub async fn start(
 #[template(path = "subscription/preview.html")]
 struct PreviewPage {
     l: LayoutCtx,
+    /// "Charged now (…on the next invoice)", or (yearly) "Invoiced now".
+    now_title: &'static str,
+    /// This change's charges; yearly, the whole invoice made on confirming.
     immediate: Vec<LineView>,
+    immediate_total_label: &'static str,
     immediate_total: String,
+    /// Yearly: "Invoiced now: € …" (the next invoice leaves it out).
+    invoiced_now: Option<String>,
     scheduled: Option<String>,
     next_title: String,
     /// The next invoice: earlier charges, this change's, the next period.
@@ -128,16 +134,50 @@ fn preview_page(l: LayoutCtx, w: &Words, p: &ChangePreview, input: &OrderInput) 
             fill(t.sub_preview_scheduled, &[&w.date(pv.next_date)])
         )
     });
-    PreviewPage {
-        immediate: pv.immediate.iter().map(|x| w.line(x)).collect(),
-        immediate_total: w.money(pv.immediate_total),
-        scheduled,
-        next_title: fill(t.sub_preview_next, &[&w.date(pv.next_date)]),
-        invoice: p
-            .pending
+    // The waiting charges and this change's: on an invoice of their own at
+    // once (a yearly plan's increase), else on the next invoice.
+    let charges = || {
+        p.pending
             .iter()
             .map(|c| w.charge(c))
             .chain(pv.immediate.iter().map(|x| w.line(x)))
+    };
+    let bills_now = p.bills_now();
+    PreviewPage {
+        now_title: if p.invoiced_now() {
+            t.tinv_preview_now
+        } else {
+            t.sub_preview_now
+        },
+        immediate: if bills_now {
+            charges()
+                .chain(p.discount_now.as_ref().map(|d| w.discount(d)))
+                .collect()
+        } else {
+            pv.immediate.iter().map(|x| w.line(x)).collect()
+        },
+        immediate_total_label: if bills_now {
+            t.tinv_preview_total_now
+        } else {
+            t.sub_total
+        },
+        immediate_total: w.money(if bills_now {
+            p.invoiced_now_total()
+        } else {
+            pv.immediate_total
+        }),
+        invoiced_now: bills_now.then(|| {
+            fill(
+                t.tinv_preview_invoiced_now,
+                &[&w.money(p.invoiced_now_total())],
+            )
+        }),
+        scheduled,
+        next_title: fill(t.sub_preview_next, &[&w.date(pv.next_date)]),
+        invoice: (!bills_now)
+            .then(charges)
+            .into_iter()
+            .flatten()
             .chain(pv.next.iter().map(|x| w.line(x)))
             .chain(p.discount.as_ref().map(|d| w.discount(d)))
             .collect(),

@@ -1,17 +1,20 @@
 //! Settings → Subscription (`/settings/subscription`): the plan, status,
 //! period, seats, modules and the next invoice's preview for everyone who
 //! may read the subscription; start, change (previewed first), withdraw a
-//! scheduled change, cancel and undo for admins. The domain
-//! (`domain::subscriptions`) checks, writes and audits; this module shows.
+//! scheduled change, cancel and undo for admins; the invoices (admins). The
+//! domain (`domain::subscriptions`, `domain::invoices`) checks, writes and
+//! audits; this module shows.
 
 mod cancel;
 mod change;
 mod coupon;
+mod invoices;
 mod show;
 mod view;
 
 use actix_web::web;
 
+pub use invoices::invoice_href;
 pub use view::days_left;
 
 use crate::domain::modules::{Module, Modules};
@@ -64,6 +67,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/settings/subscription/coupon/clear",
             web::post().to(coupon::clear),
+        )
+        .route(invoices::INVOICES, web::get().to(invoices::list))
+        .route(
+            "/settings/subscription/invoices/{id}",
+            web::get().to(invoices::show),
+        )
+        .route(
+            "/settings/subscription/invoices/{id}/pdf",
+            web::get().to(invoices::pdf),
         );
 }
 

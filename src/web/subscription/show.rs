@@ -96,6 +96,8 @@ pub struct SubscriptionPage {
     pub coupon_field: Option<Field>,
     /// Whether the applied coupon may be removed here.
     pub can_clear_coupon: bool,
+    /// The link to the invoices (admins).
+    pub invoices: bool,
 }
 
 /// What the screen reads, in one database job.
@@ -249,6 +251,7 @@ pub async fn page(
                 && running
                 && s.cancel_at.is_some_and(|at| at > now),
             read_only: !admin,
+            invoices: m.actor.can(Operation::SubscriptionInvoices),
             form,
             l,
         };

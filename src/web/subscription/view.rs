@@ -1,10 +1,12 @@
 //! How a subscription reads: status in words, lines of an invoice, dates
-//! and amounts in the member's language and the organisation's zone.
+//! and amounts in the member's language and the organisation's zone; an
+//! issued invoice's status and period.
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use crate::domain::charge_text;
+use crate::domain::invoices::{self, Invoice, Status as InvoiceStatus};
 use crate::domain::local_time::utc_to_local;
 use crate::domain::modules::Modules;
 use crate::domain::plans::PlanWithAddons;
@@ -78,6 +80,41 @@ impl Words<'_> {
 
     fn period(&self, from: NaiveDateTime, to: NaiveDateTime) -> String {
         format!("{} – {}", self.short_date(from), self.short_date(to))
+    }
+
+    /// An invoice's period (or a line's) to its last day, as its PDF says
+    /// it (`to` is exclusive): "1 jan. 2026 – 31 dec. 2026".
+    pub fn days(&self, from: NaiveDateTime, to: NaiveDateTime) -> String {
+        format!(
+            "{} – {}",
+            self.short_date(from),
+            self.lang.date(invoices::last_day_of(self.tz, to))
+        )
+    }
+
+    /// An invoice's status in words at `now`; `badge` is its style.
+    pub fn invoice_status(&self, i: &Invoice, now: NaiveDateTime) -> (&'static str, &'static str) {
+        let t = self.lang.t();
+        if i.is_credit_note() {
+            return (t.tinv_status_credit_note, "badge-muted");
+        }
+        match i.status() {
+            InvoiceStatus::Open if i.overdue(now) => (t.tinv_status_overdue, "badge-warning"),
+            InvoiceStatus::Open | InvoiceStatus::Draft => (t.tinv_status_open, "badge-info"),
+            InvoiceStatus::Paid => (t.tinv_status_paid, "badge-success"),
+            InvoiceStatus::Void => (t.tinv_status_void, "badge-muted"),
+        }
+    }
+
+    /// "factuur PF-000005" / "creditnota CN-000001".
+    pub fn invoice_word(&self, i: &Invoice) -> String {
+        let t = self.lang.t();
+        let word = if i.is_credit_note() {
+            t.tinv_credit_note_word
+        } else {
+            t.tinv_invoice_word
+        };
+        fill(word, &[&i.number.as_deref().unwrap_or_default()])
     }
 
     /// A line of a preview or of the next period.

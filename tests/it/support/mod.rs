@@ -311,6 +311,8 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: awc::http::header::HeaderMap,
     pub body: String,
+    /// The body as it came (a PDF, an image).
+    pub bytes: Vec<u8>,
     /// Every raw `Set-Cookie` header of the response, attributes included.
     pub set_cookies: Vec<String>,
 }
@@ -407,6 +409,7 @@ impl Client {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
             set_cookies,
         }
     }

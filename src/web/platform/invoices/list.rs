@@ -14,6 +14,7 @@ use super::{
     treatment_words,
 };
 use crate::AppState;
+use crate::domain::invoice_pdf::percent;
 use crate::domain::invoices::{
     self, BOOKS_TZ, ExportPeriod, InvoiceRow, KIND_CREDIT_NOTE, KIND_INVOICE, PlatformFilter,
     PlatformFilterInput, StatusFilter,
@@ -21,7 +22,6 @@ use crate::domain::invoices::{
 use crate::domain::local_time::utc_to_local;
 use crate::domain::paging::{ListParams, Page};
 use crate::domain::seller;
-use crate::domain::vat;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Lang, Messages, fill};
 use crate::web::csv::{self, Cell};
@@ -371,7 +371,8 @@ async fn export(
     csv::stream(&state, lang, &file, &header, move |conn, out| {
         invoices::export(conn, now, &operator, &period, &mut |docs| {
             docs.iter().flatten().all(|r| {
-                let rate = vat::percent(r.rate_bp, Lang::En);
+                // The PDF's rate in English is "21%", "5.5%": the number.
+                let rate = percent(Lang::En, Lang::En.t(), r.rate_bp);
                 out.cells(&[
                     Cell::Text(&r.number),
                     Cell::Text(kind_words(t, r.credit_note)),
@@ -380,7 +381,7 @@ async fn export(
                     Cell::Text(&r.buyer_vat_id),
                     Cell::Text(&r.buyer_country),
                     Cell::Text(treatment_words(t, r.treatment)),
-                    Cell::Text(rate.trim_end_matches(" %")),
+                    Cell::Text(rate.trim_end_matches('%')),
                     Cell::Euros(r.net),
                     Cell::Euros(r.vat),
                     Cell::Euros(r.total()),

@@ -11,7 +11,7 @@ mod show;
 use actix_web::web;
 use chrono::NaiveDateTime;
 
-use crate::domain::invoices::{Invoice, Status};
+use crate::domain::invoices::{self, Invoice, Status};
 use crate::domain::local_time::utc_to_local;
 use crate::domain::vat::Treatment;
 use crate::i18n::{Lang, Messages};
@@ -92,10 +92,6 @@ fn day(lang: Lang, tz: chrono_tz::Tz, at: NaiveDateTime) -> String {
 /// A document's period: its first and its last day (the stored end is
 /// exclusive), as the PDF shows it.
 fn period(lang: Lang, tz: chrono_tz::Tz, i: &Invoice) -> String {
-    let last = i.period_end - chrono::Duration::seconds(1);
-    format!(
-        "{} – {}",
-        day(lang, tz, i.period_start),
-        day(lang, tz, last)
-    )
+    let last = invoices::last_day_of(tz, i.period_end);
+    format!("{} – {}", day(lang, tz, i.period_start), lang.date(last))
 }

@@ -18,6 +18,7 @@ use super::{BASE, day, href, kind_words, number_or_draft, period, status_badge, 
 use crate::AppState;
 use crate::db::DbConn;
 use crate::domain::iban;
+use crate::domain::invoice_pdf::percent;
 use crate::domain::invoices::{self, BOOKS_TZ, Buyer, InvoiceDetail, Status};
 use crate::domain::local_time::utc_to_local;
 use crate::domain::operators::Operator as DomainOperator;
@@ -25,8 +26,8 @@ use crate::domain::payment_reference;
 use crate::domain::payments::{self, Payment};
 use crate::domain::reference;
 use crate::domain::seller::Seller;
-use crate::domain::vat;
 use crate::error::{AppError, FieldErrors};
+use crate::http::tagged::Tagged;
 use crate::i18n::{Lang, fill};
 use crate::web::extract::{Operator, operator_with};
 use crate::web::flash::Flash;
@@ -283,24 +284,24 @@ fn show_page(o: &Operator, now: NaiveDateTime, d: Loaded, pay: &PayInput) -> Sho
                     .period_start
                     .zip(l.period_end)
                     .map(|(a, b)| {
-                        let last = b - chrono::Duration::seconds(1);
-                        format!("{} – {}", day(lang, tz, a), day(lang, tz, last))
+                        let last = invoices::last_day_of(tz, b);
+                        format!("{} – {}", day(lang, tz, a), lang.date(last))
                     })
                     .unwrap_or_default(),
                 quantity: l.quantity,
                 unit_price: lang.money(l.unit_price),
-                rate: vat::percent(l.vat_rate_bp.into(), lang),
+                rate: percent(lang, t, l.vat_rate_bp.into()),
                 amount: lang.money(l.amount),
             })
             .collect(),
         subtotal: lang.money(i.subtotal),
-        vat_rows: invoices::vat_rows(detail.lines.iter().map(|l| (l.vat_rate_bp, l.amount)))
+        vat_rows: invoices::vat_rows(&detail.lines)
             .into_iter()
             .map(|r| {
                 (
                     fill(
                         t.pdf_vat_row,
-                        &[&vat::percent(r.rate_bp, lang), &lang.money(r.net_cents)],
+                        &[&percent(lang, t, r.rate_bp), &lang.money(r.net_cents)],
                     ),
                     lang.money(r.vat_cents),
                 )
@@ -658,11 +659,9 @@ async fn void(
 
 async fn pdf(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (_, (name, bytes, sha)) = operator_with(&req, move |conn, _| {
-        let i = invoices::by_id(conn, &id)?;
-        let (bytes, sha) = invoices::pdf_of(conn, &i.id)?.ok_or(AppError::NotFound)?;
-        Ok((invoices::file_name(&i), bytes, sha))
+    let (_, pdf) = operator_with(&req, move |conn, operator| {
+        invoices::platform_pdf(conn, operator, &id)
     })
     .await?;
-    Ok(crate::http::cached::inline_pdf(&req, &name, bytes, &sha))
+    Ok(Tagged::pdf(&pdf.sha256, "inline", &pdf.file_name).respond(&req, pdf.bytes))
 }
