@@ -426,7 +426,7 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     );
     assert!(b.contains("<span class=\"badge badge-info\">Open</span>"));
     assert!(b.contains("<span class=\"badge badge-success\">Betaald</span>"));
-    assert!(b.contains("<span class=\"badge badge-warning\">Vervallen</span>"));
+    assert!(b.contains("<span class=\"badge badge-muted\">Vervallen</span>"));
     assert!(
         b.contains("<span class=\"badge badge-info\">Uitgegeven</span>"),
         "the credit note"
@@ -542,7 +542,7 @@ async fn the_list_shows_every_document_newest_first_and_filters() {
     assert!(
         overdue
             .body
-            .contains("<span class=\"badge badge-danger\">Te laat</span>")
+            .contains("<span class=\"badge badge-warning\">Te laat</span>")
     );
 
     // A draft is listed as one, newest, without a PDF.

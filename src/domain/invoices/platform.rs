@@ -201,10 +201,12 @@ pub fn platform_list(
                     .filter(invoices::kind.eq(KIND_INVOICE));
             }
             Some(StatusFilter::Is(s)) => q = q.filter(invoices::status.eq(s.as_str())),
+            // As `Invoice::overdue`: one of nothing to pay never is.
             Some(StatusFilter::Overdue) => {
                 q = q
                     .filter(invoices::status.eq(Status::Open.as_str()))
                     .filter(invoices::kind.eq(KIND_INVOICE))
+                    .filter(invoices::total.gt(0))
                     .filter(invoices::due_at.lt(f.now));
             }
             None => {}

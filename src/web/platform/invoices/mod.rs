@@ -32,18 +32,19 @@ fn href(id: &str) -> String {
 }
 
 /// A document's status in words and its badge at `now`: an unpaid invoice
-/// past its due date is overdue, in a colour of its own; a credit note is
-/// issued (there is nothing to pay).
+/// past its due date is overdue, in a colour of its own (the one the
+/// organisation's own invoice list gives it); a credit note is issued
+/// (there is nothing to pay).
 fn status_badge(t: &Messages, i: &Invoice, now: NaiveDateTime) -> (&'static str, &'static str) {
     if i.overdue(now) {
-        return (t.pinv_status_overdue, "badge-danger");
+        return (t.pinv_status_overdue, "badge-warning");
     }
     match i.status() {
         Status::Draft => (t.pinv_status_draft, "badge-muted"),
         Status::Open if i.is_credit_note() => (t.pinv_status_issued, "badge-info"),
         Status::Open => (t.pinv_status_open, "badge-info"),
         Status::Paid => (t.pinv_status_paid, "badge-success"),
-        Status::Void => (t.pinv_status_void, "badge-warning"),
+        Status::Void => (t.pinv_status_void, "badge-muted"),
     }
 }
 
