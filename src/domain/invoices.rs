@@ -578,9 +578,19 @@ fn zone_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<chrono_tz::T
 }
 
 /// The last day of a period ending (exclusively) at `end`, in `tz`: what
-/// an invoice shows as its end.
-pub fn last_day_of(tz: chrono_tz::Tz, end: NaiveDateTime) -> chrono::NaiveDate {
-    utc_to_local(tz, end - Duration::seconds(1)).date()
+/// an invoice shows as its end. Periods end at the time of day they began
+/// (a subscription started at 14:05 renews at 14:05), so the day the next
+/// period begins is not shown as this one's: 3 December to 3 December
+/// reads "3 december 2026 – 2 december 2027", as a year is written.
+/// A period within one day (a change on its last day) ends that day.
+pub fn last_day_of(
+    tz: chrono_tz::Tz,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> chrono::NaiveDate {
+    let first = utc_to_local(tz, start).date();
+    let day = utc_to_local(tz, end).date();
+    day.pred_opt().unwrap_or(day).max(first)
 }
 
 /// The VAT of an invoice's lines: one row per rate (in the order the rates
@@ -616,7 +626,7 @@ pub fn document(
 ) -> InvoiceDoc {
     let lang = i.lang();
     let day = |t: NaiveDateTime| utc_to_local(tz, t).date();
-    let last_day = |t: NaiveDateTime| last_day_of(tz, t);
+    let last_day = |a: NaiveDateTime, b: NaiveDateTime| last_day_of(tz, a, b);
     let rates = vat_rows(lines);
     let issued = i.issued_at.unwrap_or(i.created_at);
     InvoiceDoc {
@@ -630,7 +640,7 @@ pub fn document(
         number: i.number.clone().unwrap_or_default(),
         issued_on: day(issued),
         due_on: day(i.due_at.unwrap_or(issued)),
-        supply: (day(i.period_start), last_day(i.period_end)),
+        supply: (day(i.period_start), last_day(i.period_start, i.period_end)),
         seller: Party {
             legal_name: seller.legal_name.clone(),
             address_line: seller.address_line.clone(),
@@ -660,7 +670,7 @@ pub fn document(
                 period: l
                     .period_start
                     .zip(l.period_end)
-                    .map(|(a, b)| (day(a), last_day(b))),
+                    .map(|(a, b)| (day(a), last_day(a, b))),
                 quantity: l.quantity,
                 unit_cents: l.unit_price,
                 amount_cents: l.amount,

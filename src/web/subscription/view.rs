@@ -88,7 +88,7 @@ impl Words<'_> {
         format!(
             "{} – {}",
             self.short_date(from),
-            self.lang.date(invoices::last_day_of(self.tz, to))
+            self.lang.date(invoices::last_day_of(self.tz, from, to))
         )
     }
 

@@ -93,6 +93,6 @@ fn day(lang: Lang, tz: chrono_tz::Tz, at: NaiveDateTime) -> String {
 /// A document's period: its first and its last day (the stored end is
 /// exclusive), as the PDF shows it.
 fn period(lang: Lang, tz: chrono_tz::Tz, i: &Invoice) -> String {
-    let last = invoices::last_day_of(tz, i.period_end);
+    let last = invoices::last_day_of(tz, i.period_start, i.period_end);
     format!("{} – {}", day(lang, tz, i.period_start), lang.date(last))
 }

@@ -284,7 +284,7 @@ fn show_page(o: &Operator, now: NaiveDateTime, d: Loaded, pay: &PayInput) -> Sho
                     .period_start
                     .zip(l.period_end)
                     .map(|(a, b)| {
-                        let last = invoices::last_day_of(tz, b);
+                        let last = invoices::last_day_of(tz, a, b);
                         format!("{} – {}", day(lang, tz, a), lang.date(last))
                     })
                     .unwrap_or_default(),
