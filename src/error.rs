@@ -208,6 +208,10 @@ pub enum ErrorCode {
     WebhookAddressInternal,
     /// Not a signing secret: `whsec_` and at least 24 bytes in base64.
     WebhookSecretInvalid,
+    /// An event type the catalogue does not know.
+    WebhookEventTypeUnknown(String),
+    /// The endpoint is switched off (enable it first).
+    WebhookEndpointDisabled,
 }
 
 impl ErrorCode {
@@ -314,6 +318,8 @@ impl ErrorCode {
             ErrorCode::WebhookUrlHost => "webhook_url_host",
             ErrorCode::WebhookAddressInternal => "webhook_address_internal",
             ErrorCode::WebhookSecretInvalid => "webhook_secret_invalid",
+            ErrorCode::WebhookEventTypeUnknown(_) => "webhook_event_type_unknown",
+            ErrorCode::WebhookEndpointDisabled => "webhook_endpoint_disabled",
         }
     }
 
@@ -422,6 +428,8 @@ impl ErrorCode {
             ErrorCode::WebhookUrlHost => t.err_webhook_url_host.into(),
             ErrorCode::WebhookAddressInternal => t.err_webhook_address_internal.into(),
             ErrorCode::WebhookSecretInvalid => t.err_webhook_secret_invalid.into(),
+            ErrorCode::WebhookEventTypeUnknown(v) => fill(t.err_webhook_event_type_unknown, &[v]),
+            ErrorCode::WebhookEndpointDisabled => t.err_webhook_endpoint_disabled.into(),
         }
     }
 }

@@ -73,6 +73,62 @@ pub fn claim(
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
+/// Claim up to `limit` due webhook messages (status `pending`, oldest
+/// first) of **enabled** endpoints for `owner` until `until`, leaving out
+/// the endpoints in `busy`: a hanging receiver then holds only its own
+/// share of this instance's attempts, never the others' messages.
+pub fn claim_webhook_messages(
+    conn: &mut DbConn,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+    busy: &[String],
+) -> QueryResult<Vec<String>> {
+    // Endpoint ids are ours (`new_id`), but quote them as SQL strings all
+    // the same.
+    let except = if busy.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = busy
+            .iter()
+            .map(|id| format!("'{}'", id.replace('\'', "''")))
+            .collect();
+        format!("AND m.endpoint_id NOT IN ({}) ", list.join(","))
+    };
+    let (p, lock) = match conn {
+        DbConn::Pg(_) => (["$1", "$2", "$3", "$4"], "FOR UPDATE OF m SKIP LOCKED"),
+        DbConn::Sqlite(_) => (["?1", "?2", "?3", "?4"], ""),
+    };
+    let sql = format!(
+        "UPDATE webhook_messages SET lease_owner = {o}, lease_until = {u} WHERE id IN (\
+         SELECT m.id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id \
+         WHERE m.status = 'pending' AND e.enabled {except}\
+         AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= {n}) \
+         AND (m.lease_until IS NULL OR m.lease_until <= {n}) \
+         ORDER BY m.next_attempt_at LIMIT {l} {lock}) RETURNING id",
+        o = p[0],
+        u = p[1],
+        n = p[2],
+        l = p[3],
+    );
+    let rows: Vec<Claimed> = super::write(conn, |conn| match conn {
+        DbConn::Pg(c) => diesel::sql_query(&sql)
+            .bind::<Text, _>(owner)
+            .bind::<Timestamp, _>(until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+        DbConn::Sqlite(c) => diesel::sql_query(&sql)
+            .bind::<Text, _>(owner)
+            .bind::<Timestamp, _>(until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+    })?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// Claim this turn of the periodic job `name` (a row of `job_runs`): `true`
 /// for the one instance whose statement moved its last run to `now`
 /// (nobody ran it in the last `every`); the others see it moved and do

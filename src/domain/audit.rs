@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::db::schema::{audit_events, data_versions};
 use crate::db::{DbConn, new_id};
 use crate::domain::actor::AuditActor;
+use crate::domain::{webhook_events, webhook_outbox};
 
 /// One change to record.
 pub struct Event<'a> {
@@ -57,8 +58,25 @@ pub fn record(
     actor: &AuditActor,
     event: Event<'_>,
 ) -> QueryResult<()> {
+    debug_assert!(
+        webhook_events::is_catalogued(event.action),
+        "audit action {} is not in webhook_events::AUDIT_KINDS",
+        event.action
+    );
     if let Some(org) = event.organization_id {
         raise_data_version(conn, org)?;
+        // Its webhook messages, in this transaction: they exist exactly
+        // when the change committed.
+        webhook_outbox::enqueue(
+            conn,
+            now,
+            org,
+            event.action,
+            event.resource_type,
+            event.resource_id,
+            event.before.as_ref(),
+            event.after.as_ref(),
+        )?;
     }
     diesel::insert_into(audit_events::table)
         .values((

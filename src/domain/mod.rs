@@ -49,5 +49,8 @@ pub mod subscriptions;
 pub mod users;
 pub mod validate;
 pub mod vat;
+pub mod webhook_events;
+pub mod webhook_outbox;
 pub mod webhook_policy;
 pub mod webhook_signing;
+pub mod webhooks;

@@ -58,11 +58,12 @@ pub enum Resource {
     Countries,
     Audit,
     ApiClients,
+    Webhooks,
 }
 
 impl Resource {
     /// Every resource, in the order screens show them.
-    pub const ALL: [Resource; 11] = [
+    pub const ALL: [Resource; 12] = [
         Resource::Organization,
         Resource::Users,
         Resource::Locations,
@@ -74,6 +75,7 @@ impl Resource {
         Resource::Countries,
         Resource::Audit,
         Resource::ApiClients,
+        Resource::Webhooks,
     ];
 
     /// The resource's name in scope strings.
@@ -90,6 +92,7 @@ impl Resource {
             Resource::Countries => "countries",
             Resource::Audit => "audit",
             Resource::ApiClients => "api-clients",
+            Resource::Webhooks => "webhooks",
         }
     }
 
@@ -114,6 +117,7 @@ impl Resource {
             Resource::Meetings => Some(Module::Meetings),
             Resource::Customers => Some(Module::Customers),
             Resource::ApiClients => Some(Module::Api),
+            Resource::Webhooks => Some(Module::Webhooks),
             Resource::Organization
             | Resource::Users
             | Resource::Locations
@@ -494,6 +498,29 @@ catalogue! {
 
     AuditList = "audit_list", Audit, None, Read, None,
         nl: "Auditlog bekijken", en: "View the audit log";
+
+    WebhookList = "webhook_list", Webhooks, None, Read, Some(("GET", "/webhooks")),
+        nl: "Webhooks opvragen", en: "List webhooks";
+    WebhookGet = "webhook_get", Webhooks, None, Read, Some(("GET", "/webhooks/{id}")),
+        nl: "Webhook bekijken", en: "View a webhook";
+    WebhookDeliveries = "webhook_deliveries", Webhooks, None, Read, Some(("GET", "/webhooks/{id}/deliveries")),
+        nl: "Afleveringen van een webhook bekijken", en: "View a webhook's deliveries";
+    WebhookCreate = "webhook_create", Webhooks, None, Write, Some(("POST", "/webhooks")),
+        nl: "Webhook aanmaken", en: "Create a webhook";
+    WebhookUpdate = "webhook_update", Webhooks, None, Write, Some(("PATCH", "/webhooks/{id}")),
+        nl: "Webhook wijzigen, in- of uitschakelen", en: "Change, enable or disable a webhook";
+    WebhookDelete = "webhook_delete", Webhooks, None, Write, Some(("DELETE", "/webhooks/{id}")),
+        nl: "Webhook verwijderen", en: "Delete a webhook";
+    WebhookTest = "webhook_test", Webhooks, None, Write, Some(("POST", "/webhooks/{id}/test")),
+        nl: "Testbericht naar een webhook sturen", en: "Send a test message to a webhook";
+    WebhookRotateSecret = "webhook_rotate_secret", Webhooks, None, Write, Some(("POST", "/webhooks/{id}/rotate-secret")),
+        nl: "Ondertekeningsgeheim van een webhook vervangen", en: "Rotate a webhook's signing secret";
+    WebhookResend = "webhook_resend", Webhooks, None, Write, Some(("POST", "/webhook-messages/{id}/resend")),
+        nl: "Webhookbericht opnieuw versturen", en: "Resend a webhook message";
+    WebhookReplay = "webhook_replay", Webhooks, None, Write, None,
+        nl: "Mislukte webhookberichten opnieuw versturen", en: "Replay a webhook's failed messages";
+    WebhookSecretReveal = "webhook_secret_reveal", Webhooks, None, Admin, None,
+        nl: "Ondertekeningsgeheim van een webhook tonen", en: "Reveal a webhook's signing secret";
 
     ApiClientList = "api_client_list", ApiClients, None, Read, None,
         nl: "API-clients bekijken", en: "List API clients";

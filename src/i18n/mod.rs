@@ -521,6 +521,7 @@ pub struct Messages {
     pub res_countries: &'static str,
     pub res_audit: &'static str,
     pub res_api_clients: &'static str,
+    pub res_webhooks: &'static str,
     pub err_slug: &'static str,
     pub err_slug_taken: &'static str,
     pub org_title: &'static str,
@@ -932,6 +933,13 @@ pub struct Messages {
     pub err_webhook_url_host: &'static str,
     pub err_webhook_address_internal: &'static str,
     pub err_webhook_secret_invalid: &'static str,
+    pub err_webhook_event_type_unknown: &'static str,
+    pub err_webhook_endpoint_disabled: &'static str,
+    pub wh_mail_disabled_subject: &'static str,
+    pub wh_mail_disabled_body: &'static str,
+    pub wh_mail_disabled_failing: &'static str,
+    pub wh_mail_disabled_gone: &'static str,
+    pub wh_mail_disabled_next: &'static str,
     pub err_plan_archived: &'static str,
     pub err_seats_at_least_one: &'static str,
     pub err_seats_at_most: &'static str,
@@ -1539,6 +1547,25 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "plan.archived" => ("Pakket gearchiveerd", "Plan archived"),
         "plan.unarchived" => ("Pakket weer aangeboden", "Plan offered again"),
         "plan.made_default" => ("Standaardpakket ingesteld", "Default plan set"),
+        "webhook.created" => ("Webhook aangemaakt", "Webhook created"),
+        "webhook.updated" => ("Webhook gewijzigd", "Webhook changed"),
+        "webhook.enabled" => ("Webhook aangezet", "Webhook switched on"),
+        "webhook.disabled" => ("Webhook uitgezet", "Webhook switched off"),
+        "webhook.deleted" => ("Webhook verwijderd", "Webhook deleted"),
+        "webhook.secret_rotated" => ("Webhookgeheim vervangen", "Webhook secret rotated"),
+        "webhook.secret_revealed" => ("Webhookgeheim getoond", "Webhook secret revealed"),
+        "webhook.tested" => (
+            "Testbericht naar webhook gestuurd",
+            "Test message sent to a webhook",
+        ),
+        "webhook.resent" => (
+            "Webhookbericht opnieuw verstuurd",
+            "Webhook message sent again",
+        ),
+        "webhook.replayed" => (
+            "Mislukte webhookberichten opnieuw verstuurd",
+            "Failed webhook messages replayed",
+        ),
         _ => return action.to_string(),
     };
     match lang {
@@ -1567,6 +1594,7 @@ pub fn audit_resource(lang: Lang, resource_type: &str) -> String {
         "invoice" => ("Factuur", "Invoice"),
         "seller" => ("Verkoper", "Seller"),
         "bank_statement" => ("Bankafschrift", "Bank statement"),
+        "webhook" => ("Webhook", "Webhook"),
         _ => return resource_type.to_string(),
     };
     match lang {

@@ -358,5 +358,6 @@ fn resource_label(t: &Messages, r: Resource) -> &'static str {
         R::Countries => t.res_countries,
         R::Audit => t.res_audit,
         R::ApiClients => t.res_api_clients,
+        R::Webhooks => t.res_webhooks,
     }
 }
