@@ -49,6 +49,9 @@ pub struct Config {
     pub token_lifetime_secs: i64,
     /// How long a new organisation's trial lasts, in days.
     pub trial_days: i64,
+    /// Networks webhooks may reach although they are not public
+    /// (`PORTAAL_WEBHOOK_ALLOW_NETWORKS`, CIDR list; plain `http` only there).
+    pub webhook_allow_networks: Vec<crate::domain::webhook_policy::Network>,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -66,6 +69,7 @@ pub struct RawConfig {
     pub mail_from: Option<String>,
     pub token_lifetime: Option<String>,
     pub trial_days: Option<String>,
+    pub webhook_allow_networks: Option<String>,
 }
 
 impl RawConfig {
@@ -85,6 +89,7 @@ impl RawConfig {
             mail_from: var("PORTAAL_MAIL_FROM"),
             token_lifetime: var("PORTAAL_TOKEN_LIFETIME"),
             trial_days: var("PORTAAL_TRIAL_DAYS"),
+            webhook_allow_networks: var("PORTAAL_WEBHOOK_ALLOW_NETWORKS"),
         }
     }
 }
@@ -187,6 +192,23 @@ impl Config {
                 }
             },
         };
+        let mut webhook_allow_networks = Vec::new();
+        for part in raw
+            .webhook_allow_networks
+            .as_deref()
+            .unwrap_or("")
+            .split([',', ' '])
+            .filter(|p| !p.trim().is_empty())
+        {
+            match crate::domain::webhook_policy::Network::parse(part.trim()) {
+                Some(n) => webhook_allow_networks.push(n),
+                None => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_WEBHOOK_ALLOW_NETWORKS: `{part}` is not a network (such as 10.1.0.0/16 or 127.0.0.1)"
+                    )));
+                }
+            }
+        }
         let mail_from = raw
             .mail_from
             .clone()
@@ -198,6 +220,7 @@ impl Config {
         }
         Ok(Self {
             trial_days,
+            webhook_allow_networks,
             token_lifetime_secs,
             smtp_url: raw.smtp_url,
             mail_from,

@@ -17,6 +17,7 @@ pub mod mailer;
 pub mod password;
 pub mod seed;
 pub mod web;
+pub mod webhook_client;
 
 use std::sync::Arc;
 
@@ -58,6 +59,8 @@ pub struct AppState {
     pub mailer: Option<mailer::Mailer>,
     /// This instance's side of the background jobs (its claims, its bell).
     pub jobs: jobs::Jobs,
+    /// The way out to webhook receivers (never inside the network).
+    pub webhooks: webhook_client::WebhookClient,
 }
 
 impl AppState {
@@ -93,6 +96,7 @@ impl AppState {
         )?;
         Ok(Self {
             jobs: jobs::Jobs::new(),
+            webhooks: webhook_client::WebhookClient::new(config.webhook_allow_networks.clone()),
             mailer,
             executor,
             pool,

@@ -680,6 +680,11 @@ mod tests {
             assert_ne!(nl, *action, "{action} has no Dutch label");
             assert_ne!(en, *action, "{action} has no English label");
             assert_ne!(nl, en, "{action} reads the same in both languages");
+            // …and is sent as a webhook event, or says why not.
+            assert!(
+                crate::domain::webhook_events::is_catalogued(action),
+                "{action} is not in webhook_events::AUDIT_KINDS"
+            );
         }
     }
 }

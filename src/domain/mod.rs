@@ -49,6 +49,7 @@ pub mod subscriptions;
 pub mod users;
 pub mod validate;
 pub mod vat;
+pub mod webhook_deliveries;
 pub mod webhook_events;
 pub mod webhook_outbox;
 pub mod webhook_policy;

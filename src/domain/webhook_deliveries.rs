@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{memberships, organizations, users, webhook_attempts, webhook_endpoints, webhook_messages};
+use crate::db::schema::{
+    memberships, organizations, users, webhook_attempts, webhook_endpoints, webhook_messages,
+};
 use crate::db::{self, DbConn, new_id};
 use crate::domain::actor::{Actor, AuditActor};
 use crate::domain::audit::{self, Event};
@@ -21,8 +23,8 @@ use crate::domain::paging::{Page, PageRequest, SortSpec};
 use crate::domain::scopes::{Operation, Role};
 use crate::domain::webhook_outbox::{DELIVERED, FAILED, PENDING};
 use crate::domain::webhook_policy;
-use crate::domain::webhooks::{self, DisabledReason, Endpoint};
 pub use crate::domain::webhooks::last_day;
+use crate::domain::webhooks::{self, DisabledReason, Endpoint};
 use crate::error::AppError;
 use crate::i18n::{Lang, fill};
 
@@ -106,9 +108,15 @@ pub fn log(
     };
     let total: i64 = filtered().count().get_result(conn)?;
     let q = if page.desc {
-        filtered().order((webhook_messages::created_at.desc(), webhook_messages::id.desc()))
+        filtered().order((
+            webhook_messages::created_at.desc(),
+            webhook_messages::id.desc(),
+        ))
     } else {
-        filtered().order((webhook_messages::created_at.asc(), webhook_messages::id.asc()))
+        filtered().order((
+            webhook_messages::created_at.asc(),
+            webhook_messages::id.asc(),
+        ))
     };
     let messages: Vec<Message> = q
         .limit(page.size)
@@ -118,7 +126,10 @@ pub fn log(
     let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
     let attempts: Vec<Attempt> = webhook_attempts::table
         .filter(webhook_attempts::message_id.eq_any(&ids))
-        .order((webhook_attempts::attempted_at.desc(), webhook_attempts::id.desc()))
+        .order((
+            webhook_attempts::attempted_at.desc(),
+            webhook_attempts::id.desc(),
+        ))
         .select(Attempt::as_select())
         .load(conn)?;
     let mut by_message: HashMap<String, Vec<Attempt>> = HashMap::new();
@@ -149,7 +160,10 @@ pub fn message(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<LogRow, App
         .first(conn)?;
     let attempts = webhook_attempts::table
         .filter(webhook_attempts::message_id.eq(id))
-        .order((webhook_attempts::attempted_at.desc(), webhook_attempts::id.desc()))
+        .order((
+            webhook_attempts::attempted_at.desc(),
+            webhook_attempts::id.desc(),
+        ))
         .select(Attempt::as_select())
         .load(conn)?;
     Ok(LogRow { message, attempts })
@@ -175,12 +189,17 @@ pub fn resend(
                 crate::error::ErrorCode::WebhookEndpointDisabled,
             )])));
         }
-        requeue(conn, now, &[m.id.clone()])?;
+        requeue(conn, now, std::slice::from_ref(&m.id))?;
         audit::record(
             conn,
             now,
             &who,
-            Event::new(Some(&org), "webhook.resent", "webhook", Some(&m.endpoint_id)),
+            Event::new(
+                Some(&org),
+                "webhook.resent",
+                "webhook",
+                Some(&m.endpoint_id),
+            ),
         )?;
         Ok(webhook_messages::table
             .find(id)
@@ -220,8 +239,10 @@ pub fn replay(
             conn,
             now,
             &who,
-            Event::new(Some(&org), "webhook.replayed", "webhook", Some(endpoint_id))
-                .values(None::<&()>, Some(&serde_json::json!({"since": since, "messages": ids.len()}))),
+            Event::new(Some(&org), "webhook.replayed", "webhook", Some(endpoint_id)).values(
+                None::<&()>,
+                Some(&serde_json::json!({"since": since, "messages": ids.len()})),
+            ),
         )?;
         Ok(ids.len())
     })

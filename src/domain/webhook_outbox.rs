@@ -101,6 +101,6 @@ mod tests {
             "customer.deleted"
         ));
         assert!(!wants("location.created", "location.deleted"));
-        assert!(!wants("location.created", "location.create"));
+        assert!(!wants("location.created", "location"));
     }
 }

@@ -1,5 +1,6 @@
 //! Housekeeping, once an hour across all instances: expired logins, old
-//! login attempts and client-authentication failures, used one-time views.
+//! login attempts and client-authentication failures, used one-time views,
+//! webhook messages and attempts past their 30 days.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -31,7 +32,8 @@ pub async fn run_if_due(state: &AppState) -> Option<usize> {
                     + domain::auth::purge_old_attempts(conn, now)?
                     + domain::oauth::purge(conn, now)?
                     + domain::once_views::purge(conn, now)?
-                    + domain::password_resets::purge(conn, now)?,
+                    + domain::password_resets::purge(conn, now)?
+                    + domain::webhook_deliveries::purge(conn, now)?,
             ))
         })
         .await;

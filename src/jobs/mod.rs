@@ -1,7 +1,7 @@
 //! Background work, all of it here: mail delivery ([`mail`]),
 //! housekeeping ([`housekeeping`]) and the subscriptions' lifecycle
-//! ([`subscriptions`]), invoice runs ([`invoices`]); webhook deliveries
-//! later, in the same shape.
+//! ([`subscriptions`]), invoice runs ([`invoices`]) and webhook deliveries
+//! ([`webhooks`], a loop of its own that keeps many attempts under way).
 //!
 //! Several instances may share one PostgreSQL database, so nothing runs
 //! because it is due: it runs because this instance **claimed** it. A row of
@@ -20,6 +20,7 @@ pub mod housekeeping;
 pub mod invoices;
 pub mod mail;
 pub mod subscriptions;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,6 +70,7 @@ impl Jobs {
 
 /// Run the background jobs until the process ends.
 pub async fn run(state: Data<AppState>) {
+    actix_web::rt::spawn(webhooks::run(state.clone()));
     loop {
         // Woken, or the poll interval has passed: either way, look.
         let _ = actix_web::rt::time::timeout(POLL, state.jobs.bell.notified()).await;

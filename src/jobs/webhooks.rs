@@ -1,0 +1,180 @@
+//! Webhook deliveries: due messages are claimed with a lease
+//! (`domain::webhook_deliveries::claim`), sent through the guarded client
+//! (`webhook_client`) and settled by their owner.
+//!
+//! The runner ([`run`]) keeps up to [`CONCURRENCY`] attempts under way and
+//! at most [`PER_ENDPOINT`] to one endpoint: a receiver that hangs for the
+//! whole timeout holds only its own share, and the claim leaves its
+//! messages alone while it is full, so other endpoints' messages go on.
+//! It looks for due messages every [`POLL`], at once when an attempt ends.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::web::Data;
+use tokio::sync::Notify;
+
+use crate::AppState;
+use crate::domain::webhook_deliveries::{self, Due, Outcome, Settled};
+use crate::error::AppError;
+
+/// Attempts under way at once, per instance.
+pub const CONCURRENCY: usize = 256;
+/// Attempts under way to one endpoint at once, per instance.
+pub const PER_ENDPOINT: usize = 16;
+/// Messages claimed at a time.
+pub const BATCH: i64 = 100;
+/// How often the runner looks when nothing wakes it.
+pub const POLL: Duration = Duration::from_millis(200);
+/// How long a claim holds: longer than an attempt can take (the client's
+/// timeout is 15 s), so a live instance never loses its claim.
+pub const LEASE_SECS: i64 = 60;
+
+/// Make one attempt on a claimed message and settle it.
+pub async fn attempt(state: &AppState, due: Due) -> Result<(Settled, Outcome), AppError> {
+    let now = state.clock.now();
+    let keys = due.endpoint.signing_keys(&state.data_key, now)?;
+    let mut outcome = state
+        .webhooks
+        .send(
+            &due.endpoint.url,
+            &due.message.id,
+            now.and_utc().timestamp(),
+            &due.message.body,
+            &keys,
+        )
+        .await;
+    outcome.jitter = u32::from_le_bytes(crate::crypto::random_bytes::<4>());
+    let (owner, settled_at) = (state.jobs.owner().to_string(), state.clock.now());
+    let recorded = outcome.clone();
+    let settled = state
+        .db(move |conn| {
+            Ok(webhook_deliveries::settle(
+                conn, settled_at, &owner, &due, &recorded,
+            )?)
+        })
+        .await?;
+    Ok((settled, outcome))
+}
+
+/// Claim what is due now (up to [`BATCH`]) and deliver it all, waiting
+/// for every attempt; returns how each was settled. The runner does not
+/// wait like this ([`run`]); tests and the command line do.
+pub async fn deliver_due(state: &AppState) -> Vec<Settled> {
+    let claimed = claim(state, BATCH, Vec::new()).await;
+    let attempts = claimed.into_iter().map(|due| attempt(state, due));
+    futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok((settled, _)) => Some(settled),
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a webhook attempt");
+                None
+            }
+        })
+        .collect()
+}
+
+async fn claim(state: &AppState, limit: i64, busy: Vec<String>) -> Vec<Due> {
+    let owner = state.jobs.owner().to_string();
+    let now = state.clock.now();
+    let until = now + chrono::Duration::seconds(LEASE_SECS);
+    let claimed = state
+        .db(move |conn| {
+            Ok(webhook_deliveries::claim(
+                conn, now, &owner, until, limit, &busy,
+            )?)
+        })
+        .await;
+    claimed.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not claim webhook messages");
+        Vec::new()
+    })
+}
+
+/// Deliver message `id` now, whatever its schedule (the test button; a
+/// resend that shows its answer): `None` when another attempt holds it.
+pub async fn deliver_now(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<(Settled, Outcome)>, AppError> {
+    let (id, owner, now) = (
+        id.to_string(),
+        state.jobs.owner().to_string(),
+        state.clock.now(),
+    );
+    let until = now + chrono::Duration::seconds(LEASE_SECS);
+    let due = state
+        .db(move |conn| {
+            Ok(webhook_deliveries::claim_one(
+                conn, &id, &owner, now, until,
+            )?)
+        })
+        .await?;
+    match due {
+        Some(due) => Ok(Some(attempt(state, due).await?)),
+        None => Ok(None),
+    }
+}
+
+/// What this instance has under way.
+#[derive(Default)]
+struct InFlight {
+    total: usize,
+    per_endpoint: HashMap<String, usize>,
+}
+
+/// Deliver webhook messages until the process ends.
+pub async fn run(state: Data<AppState>) {
+    let in_flight = Arc::new(Mutex::new(InFlight::default()));
+    let ended = Arc::new(Notify::new());
+    loop {
+        let (free, busy) = {
+            let f = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            let busy: Vec<String> = f
+                .per_endpoint
+                .iter()
+                .filter(|(_, n)| **n >= PER_ENDPOINT)
+                .map(|(e, _)| e.clone())
+                .collect();
+            (CONCURRENCY.saturating_sub(f.total), busy)
+        };
+        if free == 0 {
+            let _ = actix_web::rt::time::timeout(POLL, ended.notified()).await;
+            continue;
+        }
+        let limit = i64::try_from(free).unwrap_or(BATCH).min(BATCH);
+        let claimed = claim(&state, limit, busy).await;
+        if claimed.is_empty() {
+            let _ = actix_web::rt::time::timeout(POLL, ended.notified()).await;
+            continue;
+        }
+        for due in claimed {
+            let endpoint = due.endpoint.id.clone();
+            {
+                let mut f = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                f.total += 1;
+                *f.per_endpoint.entry(endpoint.clone()).or_default() += 1;
+            }
+            let (state, in_flight, ended) = (state.clone(), in_flight.clone(), ended.clone());
+            actix_web::rt::spawn(async move {
+                if let Err(e) = attempt(&state, due).await {
+                    tracing::error!(error = %e, "could not record a webhook attempt");
+                }
+                {
+                    let mut f = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    f.total -= 1;
+                    if let Some(n) = f.per_endpoint.get_mut(&endpoint) {
+                        *n -= 1;
+                        if *n == 0 {
+                            f.per_endpoint.remove(&endpoint);
+                        }
+                    }
+                }
+                ended.notify_one();
+            });
+        }
+    }
+}
