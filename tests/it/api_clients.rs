@@ -83,7 +83,7 @@ fn words(set: &str) -> Vec<&str> {
 
 const EVERYTHING: &str = "admin:organization admin:users admin:locations admin:meetings \
      admin:customers admin:subscriptions admin:invoices admin:languages admin:countries admin:audit \
-     admin:api-clients";
+     admin:api-clients admin:webhooks";
 
 /// The scope sets the matrix is checked for.
 const SETS: &[&str] = &[
@@ -97,6 +97,7 @@ const SETS: &[&str] = &[
     "write:customers write:customers:/contacts",
     "read:organization:/logo admin:organization:/icon read:meetings",
     "read:organization write:organization:/mail-footer read:countries write:languages",
+    "read:webhooks write:api-clients",
     EVERYTHING,
 ];
 
