@@ -208,6 +208,8 @@ pub enum ErrorCode {
     WebhookAddressInternal,
     /// Not a signing secret: `whsec_` and at least 24 bytes in base64.
     WebhookSecretInvalid,
+    /// A seller's logo that is not a PNG or JPEG picture.
+    LogoType,
     /// An event type the catalogue does not know.
     WebhookEventTypeUnknown(String),
     /// The endpoint is switched off (enable it first).
@@ -318,6 +320,7 @@ impl ErrorCode {
             ErrorCode::WebhookUrlHost => "webhook_url_host",
             ErrorCode::WebhookAddressInternal => "webhook_address_internal",
             ErrorCode::WebhookSecretInvalid => "webhook_secret_invalid",
+            ErrorCode::LogoType => "unsupported_image",
             ErrorCode::WebhookEventTypeUnknown(_) => "webhook_event_type_unknown",
             ErrorCode::WebhookEndpointDisabled => "webhook_endpoint_disabled",
         }
@@ -428,6 +431,7 @@ impl ErrorCode {
             ErrorCode::WebhookUrlHost => t.err_webhook_url_host.into(),
             ErrorCode::WebhookAddressInternal => t.err_webhook_address_internal.into(),
             ErrorCode::WebhookSecretInvalid => t.err_webhook_secret_invalid.into(),
+            ErrorCode::LogoType => t.err_logo_type.into(),
             ErrorCode::WebhookEventTypeUnknown(v) => fill(t.err_webhook_event_type_unknown, &[v]),
             ErrorCode::WebhookEndpointDisabled => t.err_webhook_endpoint_disabled.into(),
         }

@@ -621,6 +621,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    seller_logo (id) {
+        id -> Text,
+        content_type -> Text,
+        data -> Binary,
+        width -> Integer,
+        height -> Integer,
+        sha256 -> Text,
+        byte_size -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(webhook_messages -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_attempts -> webhook_messages (message_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
@@ -660,6 +673,7 @@ diesel::joinable!(organization_languages -> languages (language_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
     seller,
+    seller_logo,
     webhook_endpoints,
     webhook_messages,
     webhook_attempts,

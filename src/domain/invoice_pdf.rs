@@ -57,6 +57,63 @@ pub struct VatRow {
     pub vat_cents: i64,
 }
 
+/// The seller's logo, drawn top left (PNG or JPEG bytes, as uploaded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocLogo {
+    pub bytes: Vec<u8>,
+    pub jpeg: bool,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl DocLogo {
+    fn image(&self) -> Option<krilla::image::Image> {
+        let data = krilla::Data::from(self.bytes.clone());
+        if self.jpeg {
+            krilla::image::Image::from_jpeg(data, true).ok()
+        } else {
+            krilla::image::Image::from_png(data, true).ok()
+        }
+    }
+
+    /// Its size on the page (points): at most [`LOGO_W`] wide and
+    /// [`LOGO_H`] high, in its own proportions.
+    fn size(&self) -> (f32, f32) {
+        let (w, h) = (self.width.max(1) as f32, self.height.max(1) as f32);
+        let scale = (LOGO_W / w).min(LOGO_H / h);
+        (w * scale, h * scale)
+    }
+}
+
+/// Does a logo of `content_type` decode and draw? (An upload is checked
+/// whole once, so no invoice fails on it later.)
+pub fn logo_decodes(bytes: &[u8], content_type: &str) -> bool {
+    let logo = DocLogo {
+        bytes: bytes.to_vec(),
+        jpeg: content_type == "image/jpeg",
+        width: 1,
+        height: 1,
+    };
+    let Some(image) = logo.image() else {
+        return false;
+    };
+    let Some(settings) = PageSettings::from_wh(100.0, 100.0) else {
+        return false;
+    };
+    let Some(size) = krilla::geom::Size::from_wh(10.0, 10.0) else {
+        return false;
+    };
+    let mut document = Document::new();
+    {
+        let mut page = document.start_page_with(settings);
+        let mut surface = page.surface();
+        surface.draw_image(image, size);
+        surface.finish();
+        page.finish();
+    }
+    document.finish().is_ok()
+}
+
 /// An invoice, or a credit note of one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocKind {
@@ -79,6 +136,8 @@ pub struct InvoiceDoc {
     /// The date(s) of supply: the period, both dates inclusive.
     pub supply: (NaiveDate, NaiveDate),
     pub seller: Party,
+    /// The seller's logo, if it has one.
+    pub seller_logo: Option<DocLogo>,
     pub seller_iban: String,
     pub seller_bic: String,
     pub buyer: Party,
@@ -101,6 +160,7 @@ pub fn render(doc: &InvoiceDoc) -> Result<Vec<u8>, AppError> {
     let t = doc.lang.t();
     let count = pages.len();
     let footer = footer_text(doc);
+    let logo = doc.seller_logo.as_ref().and_then(DocLogo::image);
 
     let mut document = Document::new();
     document.set_metadata(
@@ -146,6 +206,15 @@ pub fn render(doc: &InvoiceDoc) -> Result<Vec<u8>, AppError> {
                         ..Stroke::default()
                     }));
                     surface.draw_path(&path);
+                }
+            }
+            Op::Logo { x, y, w, h } => {
+                if let (Some(image), Some(size)) =
+                    (logo.clone(), krilla::geom::Size::from_wh(*w, *h))
+                {
+                    surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
+                    surface.draw_image(image, size);
+                    surface.pop();
                 }
             }
             Op::Band { x, y, w, h, color } => {
@@ -432,6 +501,10 @@ fn glued(text: &str) -> String {
 
 /// A4 in points.
 const PAGE_W: f32 = 595.28;
+/// The logo's box (points) and its top.
+const LOGO_W: f32 = 170.0;
+const LOGO_H: f32 = 48.0;
+const LOGO_TOP: f32 = 26.0;
 const PAGE_H: f32 = 841.89;
 const LEFT: f32 = 56.0;
 const RIGHT: f32 = PAGE_W - 56.0;
@@ -472,6 +545,13 @@ enum Op {
         w: f32,
         h: f32,
         color: Color,
+    },
+    /// The seller's logo, its top left corner at (x, y).
+    Logo {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
     },
 }
 
@@ -583,7 +663,21 @@ impl<'a> Layout<'a> {
             h: 5.0,
             color: ACCENT,
         });
-        let seller_bottom = self.seller(64.0);
+        // The logo, when there is one, top left; the seller's name below it.
+        let seller_top = match &self.doc.seller_logo {
+            Some(logo) => {
+                let (w, h) = logo.size();
+                self.ops().push(Op::Logo {
+                    x: LEFT,
+                    y: LOGO_TOP,
+                    w,
+                    h,
+                });
+                LOGO_TOP + h + 22.0
+            }
+            None => 64.0,
+        };
+        let seller_bottom = self.seller(seller_top);
         let facts_bottom = self.facts(66.0);
         self.y = seller_bottom.max(facts_bottom) + 22.0;
         self.buyer();
@@ -955,6 +1049,7 @@ mod tests {
                 "NL859123456B01",
                 "81234567",
             ),
+            seller_logo: None,
             seller_iban: "NL91ABNA0417164300".into(),
             seller_bic: "ABNANL2A".into(),
             buyer: party(
@@ -1114,6 +1209,40 @@ mod tests {
 
     fn text_of(pdf: &[u8]) -> String {
         poppler("pdftotext", pdf, &["-layout", "-enc", "UTF-8"])
+    }
+
+    /// A 1×1 PNG.
+    const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+    #[test]
+    fn the_sellers_logo_is_drawn_and_a_broken_one_refused() {
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(PIXEL_PNG)
+            .unwrap();
+        assert!(logo_decodes(&png, "image/png"));
+        // A PNG's header with the picture cut off, or PNG bytes called JPEG.
+        assert!(!logo_decodes(&png[..40], "image/png"));
+        assert!(!logo_decodes(&png, "image/jpeg"));
+        let mut doc = dutch();
+        doc.seller_logo = Some(DocLogo {
+            bytes: png,
+            jpeg: false,
+            width: 300,
+            height: 100,
+        });
+        let (pdf, _) = complete(&doc);
+        // One image (its transparency is a mask beside it, not an image).
+        let images = |pdf: &[u8]| {
+            poppler("pdfimages", pdf, &["-list"])
+                .lines()
+                .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+                .count()
+        };
+        assert_eq!(images(&pdf), 1);
+        // Without a logo: no image at all.
+        let (plain, _) = complete(&dutch());
+        assert_eq!(images(&plain), 0);
     }
 
     fn pages_of(pdf: &[u8]) -> usize {

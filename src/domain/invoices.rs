@@ -533,15 +533,14 @@ fn issue(
         || seller.country_code.clone(),
         |c| c.name(doc.lang()).to_string(),
     );
-    let pdf = invoice_pdf::render(&document(
-        doc,
-        &lines,
-        seller,
-        &seller_country,
-        buyer,
-        credits,
-        tz,
-    ))?;
+    let mut document = document(doc, &lines, seller, &seller_country, buyer, credits, tz);
+    document.seller_logo = crate::domain::seller::logo(conn)?.map(|l| invoice_pdf::DocLogo {
+        jpeg: l.content_type == "image/jpeg",
+        width: u32::try_from(l.width).unwrap_or(1),
+        height: u32::try_from(l.height).unwrap_or(1),
+        bytes: l.data,
+    });
+    let pdf = invoice_pdf::render(&document)?;
     let sha = crate::crypto::sha256_hex(&pdf);
     diesel::insert_into(invoice_documents::table)
         .values((
@@ -651,6 +650,7 @@ pub fn document(
             kvk_number: Some(seller.kvk_number.clone()).filter(|k| !k.is_empty()),
             email: Some(seller.email.clone()).filter(|e| !e.is_empty()),
         },
+        seller_logo: None,
         seller_iban: crate::domain::iban::display(&seller.iban),
         seller_bic: seller.bic.clone(),
         buyer: Party {

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::seller;
+use crate::db::schema::{seller, seller_logo};
 use crate::db::{self, DbConn};
 use crate::domain::actor::AuditActor;
 use crate::domain::audit::{self, Event};
@@ -236,5 +236,123 @@ pub fn save(
                 .values(Some(&before), Some(&after)),
         )?;
         Ok(after)
+    })
+}
+
+/// The most pixels the seller's logo may have (it is embedded in every
+/// invoice's PDF).
+pub const LOGO_PIXELS: u64 = 4_000_000;
+
+/// The seller's logo: its type and size, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = seller_logo)]
+pub struct Logo {
+    pub content_type: String,
+    pub data: Vec<u8>,
+    pub width: i32,
+    pub height: i32,
+    pub sha256: String,
+    pub byte_size: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What the audit log keeps of a logo (not its bytes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogoView<'a> {
+    content_type: &'a str,
+    width: i32,
+    height: i32,
+    sha256: &'a str,
+    byte_size: i32,
+}
+
+impl Logo {
+    fn view(&self) -> LogoView<'_> {
+        LogoView {
+            content_type: &self.content_type,
+            width: self.width,
+            height: self.height,
+            sha256: &self.sha256,
+            byte_size: self.byte_size,
+        }
+    }
+}
+
+/// The seller's logo, if one is set.
+pub fn logo(conn: &mut DbConn) -> QueryResult<Option<Logo>> {
+    seller_logo::table
+        .find("seller")
+        .select(Logo::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Set the seller's logo from an upload: the bytes decide the type (PNG or
+/// JPEG, which every PDF reader shows), at most [`LOGO_PIXELS`]; audited.
+/// Invoices finalized from now on carry it; issued ones keep their PDF.
+pub fn store_logo(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    by: &AuditActor,
+    bytes: &[u8],
+) -> Result<Logo, AppError> {
+    let bad = |code| AppError::Validation(FieldErrors(vec![("file", code)]));
+    let sniffed = crate::domain::images::sniff(bytes)
+        .filter(|s| s.content_type != "image/webp")
+        .ok_or_else(|| bad(ErrorCode::LogoType))?;
+    if u64::from(sniffed.width) * u64::from(sniffed.height) > LOGO_PIXELS {
+        return Err(bad(ErrorCode::TooManyPixels { icon: false }));
+    }
+    // Decodable, as the PDF will need it (a header alone is not a picture).
+    if !crate::domain::invoice_pdf::logo_decodes(bytes, sniffed.content_type) {
+        return Err(bad(ErrorCode::LogoType));
+    }
+    let sha = crate::crypto::sha256_hex(bytes);
+    let size = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+    db::write(conn, |conn| {
+        let before = logo(conn)?;
+        diesel::delete(seller_logo::table.find("seller")).execute(conn)?;
+        diesel::insert_into(seller_logo::table)
+            .values((
+                seller_logo::id.eq("seller"),
+                seller_logo::content_type.eq(sniffed.content_type),
+                seller_logo::data.eq(bytes),
+                seller_logo::width.eq(i32::try_from(sniffed.width).unwrap_or(i32::MAX)),
+                seller_logo::height.eq(i32::try_from(sniffed.height).unwrap_or(i32::MAX)),
+                seller_logo::sha256.eq(&sha),
+                seller_logo::byte_size.eq(size),
+                seller_logo::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let after = logo(conn)?.ok_or(AppError::NotFound)?;
+        audit::record(
+            conn,
+            now,
+            by,
+            Event::new(None, "seller.logo_updated", "seller", Some("seller")).values(
+                before.as_ref().map(Logo::view).as_ref(),
+                Some(&after.view()),
+            ),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Remove the seller's logo; audited. Removing nothing is harmless.
+pub fn remove_logo(conn: &mut DbConn, now: NaiveDateTime, by: &AuditActor) -> Result<(), AppError> {
+    db::write(conn, |conn| {
+        let Some(before) = logo(conn)? else {
+            return Ok(());
+        };
+        diesel::delete(seller_logo::table.find("seller")).execute(conn)?;
+        audit::record(
+            conn,
+            now,
+            by,
+            Event::new(None, "seller.logo_removed", "seller", Some("seller"))
+                .values(Some(&before.view()), None::<&()>),
+        )?;
+        Ok(())
     })
 }

@@ -48,6 +48,8 @@ pub const AUDIT_KINDS: &[(&str, Option<&str>)] = &[
     ("coupon.created", None),
     ("coupon.archived", None),
     ("seller.updated", None),
+    ("seller.logo_updated", None),
+    ("seller.logo_removed", None),
     ("bank_statement.imported", None),
     // Reading data out (exports) changes nothing.
     ("location.exported", None),

@@ -67,6 +67,8 @@ pub enum Flash {
     CouponApplied,
     CouponCleared,
     SellerSaved,
+    SellerLogoSaved,
+    SellerLogoRemoved,
     InvoiceIssued,
     InvoiceDraftDeleted,
     InvoicePaid,
@@ -75,8 +77,10 @@ pub enum Flash {
 }
 
 impl Flash {
-    const ALL: [Flash; 58] = [
+    const ALL: [Flash; 60] = [
         Flash::SellerSaved,
+        Flash::SellerLogoSaved,
+        Flash::SellerLogoRemoved,
         Flash::InvoiceIssued,
         Flash::InvoiceDraftDeleted,
         Flash::InvoicePaid,
@@ -191,6 +195,8 @@ impl Flash {
             Flash::CouponApplied => "coupon_applied",
             Flash::CouponCleared => "coupon_cleared",
             Flash::SellerSaved => "seller_saved",
+            Flash::SellerLogoSaved => "seller_logo_saved",
+            Flash::SellerLogoRemoved => "seller_logo_removed",
             Flash::InvoiceIssued => "invoice_issued",
             Flash::InvoiceDraftDeleted => "invoice_draft_deleted",
             Flash::InvoicePaid => "invoice_paid",
@@ -255,6 +261,8 @@ impl Flash {
             Flash::CouponApplied => t.sub_flash_coupon_applied,
             Flash::CouponCleared => t.sub_flash_coupon_cleared,
             Flash::SellerSaved => t.pinv_flash_seller_saved,
+            Flash::SellerLogoSaved => t.pinv_flash_seller_logo_saved,
+            Flash::SellerLogoRemoved => t.pinv_flash_seller_logo_removed,
             Flash::InvoiceIssued => t.pinv_flash_issued,
             Flash::InvoiceDraftDeleted => t.pinv_flash_draft_deleted,
             Flash::InvoicePaid => t.pinv_flash_paid,

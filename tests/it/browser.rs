@@ -2780,6 +2780,11 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
         ),
         ("/platform/invoices/import".to_string(), "platform-import"),
         ("/platform/seller".to_string(), "platform-seller"),
+        ("/platform/seller/logo".to_string(), "platform-seller-logo"),
+        (
+            "/platform/seller/logo/remove".to_string(),
+            "platform-seller-logo-remove",
+        ),
     ];
     (screens, partner)
 }

@@ -1218,3 +1218,124 @@ async fn a_change_without_the_csrf_token_is_refused() {
     assert_eq!(app.db(|c| seller::get(c).unwrap()).await.city, "Utrecht");
     assert_eq!(audited(&app, "invoice.resent").await, 0);
 }
+
+/// A 1×1 PNG.
+const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+/// The images of a PDF (`pdfimages -list`; a transparency mask is not one).
+fn pdf_images(pdf: &[u8]) -> usize {
+    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::io::Write::write_all(&mut file, pdf).unwrap();
+    let out = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(file.path())
+        .output()
+        .expect("pdfimages (poppler-utils) must be installed");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .count()
+}
+
+#[actix_web::test]
+async fn the_sellers_logo_goes_on_invoices_issued_after_it() {
+    use base64::Engine;
+    let app = TestApp::demo().await;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(PIXEL_PNG)
+        .unwrap();
+    // Only the operator: everyone else gets 404, nothing stored.
+    for who in [ADMIN, STAFF] {
+        let mut c = app.login(who).await;
+        assert_eq!(
+            c.get("/platform/seller/logo").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let res = c
+            .upload("/platform/seller/logo", "logo.png", "image/png", &png)
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM seller_logo").await,
+        0
+    );
+
+    let mut c = app.login(OPERATOR).await;
+    let page = c.get("/platform/seller/logo").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Geen logo"), "{}", page.body);
+    // Not a picture (whatever its name says), or a picture cut short: a
+    // clear message, nothing stored.
+    for (name, bytes) in [
+        ("logo.png", b"GIF89a not a png".to_vec()),
+        ("logo.png", png[..40].to_vec()),
+    ] {
+        let res = c
+            .upload("/platform/seller/logo", name, "image/png", &bytes)
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("Kies een PNG- of JPEG-afbeelding."));
+        assert!(res.body.contains("aria-invalid=\"true\""));
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM seller_logo").await,
+        0
+    );
+
+    // An invoice issued before the logo has none; one issued after it has it.
+    let before = make_draft(&app, "before-logo", 1500).await;
+    assert_eq!(
+        c.post(&format!("{LIST}/{before}/finalize"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let res = c
+        .upload("/platform/seller/logo", "logo.png", "image/png", &png)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = c.get("/platform/seller/logo").await;
+    assert!(page.body.contains("Logo opgeslagen."));
+    let src = page
+        .body
+        .split("<img src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let image = c.get(&src).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.bytes, png);
+    assert_eq!(audited(&app, "seller.logo_updated").await, 1);
+    let after = make_draft(&app, "after-logo", 1500).await;
+    assert_eq!(
+        c.post(&format!("{LIST}/{after}/finalize"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let without_logo = c.get(&format!("{LIST}/{before}/pdf")).await.bytes;
+    assert_eq!(pdf_images(&without_logo), 0, "issued before");
+    let with_logo = c.get(&format!("{LIST}/{after}/pdf")).await.bytes;
+    assert_eq!(pdf_images(&with_logo), 1, "issued after");
+    assert!(crate::invoices::pdf_text(&with_logo).contains("Portaal B.V."));
+
+    // Removing asks first; then it is gone, audited.
+    let ask = c.get("/platform/seller/logo/remove").await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.body.contains("Uitgegeven facturen veranderen niet."));
+    let done = c
+        .post("/platform/seller/logo/remove", &[("confirmed", "1")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM seller_logo").await,
+        0
+    );
+    assert_eq!(audited(&app, "seller.logo_removed").await, 1);
+    assert_eq!(c.get(&src).await.status, StatusCode::NOT_FOUND);
+    // The invoice issued with it keeps its logo.
+    assert_eq!(pdf_images(&with_logo), 1);
+}

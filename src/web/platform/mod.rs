@@ -9,6 +9,7 @@ pub mod invoices;
 pub mod organizations;
 pub mod plans;
 pub mod seller;
+pub mod seller_logo;
 
 use actix_web::web;
 use askama::Template;
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     plans::routes(cfg);
     coupons::routes(cfg);
     invoices::routes(cfg);
+    seller_logo::routes(cfg);
     seller::routes(cfg);
 }
 
