@@ -702,3 +702,150 @@ async fn a_disabled_endpoint_refuses_resend_and_replay_until_switched_on() {
         0
     );
 }
+
+// ---------------------------------------------------------------- in a browser
+
+/// In a real browser (`PORTAAL_E2E=1`): the list, the form (refused, then
+/// saved), the secret once, reveal and test in place (htmx), the demo log
+/// with its attempts opened; each page checked (axe, CSP), in Dutch and
+/// English, wide and phone-sized (`PORTAAL_SCREENSHOTS=<dir>` keeps PNGs).
+#[actix_web::test]
+async fn in_the_browser() {
+    use crate::support::browser::*;
+    use fantoccini::Locator;
+    if !e2e_enabled("webhook_screens::in_the_browser") {
+        return;
+    }
+    let app = TestApp::demo_with(RawConfig {
+        webhook_allow_networks: Some("127.0.0.1".into()),
+        ..RawConfig::default()
+    })
+    .await;
+    let demo = demo_endpoint(&app).await;
+    let port = receiver(200, "{\"received\":true}");
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+
+    // The list, in both languages.
+    visit(c, &app, BASE).await;
+    check_page(c).await;
+    screenshot(c, "webhooks-nl").await;
+    screenshot_narrow(c, "webhooks-nl").await;
+    choose_language(c, "en").await;
+    check_page(c).await;
+    screenshot(c, "webhooks-en").await;
+    screenshot_narrow(c, "webhooks-en").await;
+    choose_language(c, "nl").await;
+
+    // A new endpoint: refused first, then saved.
+    click_link_and_wait(c, "Nieuw endpoint").await;
+    assert_eq!(path(c).await, format!("{BASE}/new"));
+    check_page(c).await;
+    screenshot(c, "webhook-new-nl").await;
+    screenshot_full(c, "webhook-new-nl").await;
+    screenshot_narrow(c, "webhook-new-nl").await;
+    let url = c.find(Locator::Css("#f-url")).await.unwrap();
+    url.send_keys("ftp://x").await.unwrap();
+    click_and_wait(c, "form.webhook-form button[type='submit']").await;
+    check_page(c).await;
+    assert!(text_of(c, "#f-url-error").await.len() > 5);
+    screenshot(c, "webhook-new-errors").await;
+    js(
+        c,
+        &format!(
+            "document.getElementById('f-url').value = 'http://127.0.0.1:{port}/hook'; return null;"
+        ),
+    )
+    .await;
+    c.find(Locator::Css("#f-description"))
+        .await
+        .unwrap()
+        .send_keys("Planning")
+        .await
+        .unwrap();
+    click(c, "label[for='type-meeting-created']").await;
+    click(c, "label[for='type-meeting-updated']").await;
+    click_and_wait(c, "form.webhook-form button[type='submit']").await;
+    assert!(path(c).await.ends_with("/secret"));
+    check_page(c).await;
+    click(c, "[data-copy='signing-secret']").await;
+    screenshot(c, "webhook-secret-nl").await;
+    screenshot_narrow(c, "webhook-secret-nl").await;
+
+    // Its page: reveal and test in place.
+    click_link_and_wait(c, "Naar het endpoint").await;
+    check_page(c).await;
+    mark_page(c).await;
+    click(c, "#secret-block button[type='submit']").await;
+    wait_js(c, "document.getElementById('signing-secret') !== null").await;
+    click(c, "form[action$='/test'] button[type='submit']").await;
+    wait_js(
+        c,
+        "document.querySelector('#test-result .test-answer') !== null",
+    )
+    .await;
+    // Both in place: the page was not replaced.
+    assert_eq!(js(c, "return window.__portaalOld === true;").await, true);
+    assert!(text_of(c, "#test-result").await.contains("Antwoord 200"));
+    check_page(c).await;
+    screenshot(c, "webhook-show-tested-nl").await;
+    screenshot_narrow(c, "webhook-show-tested-nl").await;
+
+    // The demo endpoint's log, every message's attempts opened.
+    visit(c, &app, &format!("{BASE}/{demo}")).await;
+    check_page(c).await;
+    js(
+        c,
+        "document.querySelectorAll('#log details').forEach(d => d.open = true); return null;",
+    )
+    .await;
+    check_page(c).await;
+    screenshot(c, "webhook-show-log-nl").await;
+    screenshot_full(c, "webhook-show-log-nl").await;
+    screenshot_narrow(c, "webhook-show-log-nl").await;
+    choose_language(c, "en").await;
+    js(
+        c,
+        "document.querySelectorAll('#log details').forEach(d => d.open = true); return null;",
+    )
+    .await;
+    screenshot_full(c, "webhook-show-log-en").await;
+    screenshot_narrow(c, "webhook-show-log-en").await;
+    visit(c, &app, &format!("{BASE}/{demo}/edit")).await;
+    check_page(c).await;
+    screenshot_full(c, "webhook-edit-en").await;
+    visit(c, &app, &format!("{BASE}/{demo}/rotate")).await;
+    check_page(c).await;
+    screenshot(c, "webhook-rotate-en").await;
+
+    // On a phone nothing scrolls sideways (every attempt opened), in
+    // Dutch (the longer words).
+    choose_language(c, "nl").await;
+    set_viewport(c, NARROW.0, NARROW.1).await;
+    let mut problems = Vec::new();
+    for page in [
+        BASE.to_string(),
+        format!("{BASE}/new"),
+        format!("{BASE}/{demo}"),
+        format!("{BASE}/{demo}/edit"),
+        format!("{BASE}/{demo}/secret"),
+    ] {
+        visit(c, &app, &page).await;
+        js(
+            c,
+            "document.querySelectorAll('main details').forEach(d => d.open = true); return null;",
+        )
+        .await;
+        let out = crate::browser::sideways_overflow(c).await;
+        if out.as_array().is_some_and(|a| !a.is_empty()) {
+            problems.push(format!("{page}: {out}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "wider than a phone:\n{}",
+        problems.join("\n")
+    );
+    browser.close().await;
+}
