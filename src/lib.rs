@@ -63,20 +63,42 @@ pub struct AppState {
     pub webhooks: webhook_client::WebhookClient,
 }
 
+/// The secret the session key and the data key are made from: the
+/// configured one, or the one kept in the database (made on first start).
+fn key_secret(
+    config: &Config,
+    pool: &DbPool,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<String> {
+    Ok(match &config.session_key {
+        Some(k) => k.clone(),
+        None => {
+            let mut conn = pool.get()?;
+            db::settings::get_or_insert(&mut conn, "session_key", now, || {
+                format!("{}{}", crypto::random_token(), crypto::random_token())
+            })?
+        }
+    })
+}
+
+/// The data key of this installation (as [`AppState::data_key`]), for the
+/// command line's work without an app state (the demo data).
+pub fn data_key_of(
+    config: &Config,
+    pool: &DbPool,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<domain::secret_box::DataKey> {
+    Ok(domain::secret_box::DataKey::derive(&key_secret(
+        config, pool, now,
+    )?))
+}
+
 impl AppState {
     /// Open the database (migrating it), settle the session key (and the
     /// data key made from the same secret), prepare the password service.
     pub fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pool = db::open(&config.database, config.pool_size)?;
-        let secret = match &config.session_key {
-            Some(k) => k.clone(),
-            None => {
-                let mut conn = pool.get()?;
-                db::settings::get_or_insert(&mut conn, "session_key", clock.now(), || {
-                    format!("{}{}", crypto::random_token(), crypto::random_token())
-                })?
-            }
-        };
+        let secret = key_secret(&config, &pool, clock.now())?;
         let mailer = match &config.smtp_url {
             Some(url) => {
                 Some(mailer::Mailer::new(url, &config.mail_from).map_err(|e| anyhow::anyhow!(e))?)

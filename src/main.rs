@@ -213,8 +213,15 @@ fn bench_seed(
     let pool = db::open(&config.database, 1)?;
     let mut conn = pool.get()?;
     let now = SystemClock.now();
-    domain::demo::ensure(&mut conn, now, &config.public_url, password::hash_blocking)
-        .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+    let key = portaal::data_key_of(config, &pool, now)?;
+    domain::demo::ensure(
+        &mut conn,
+        now,
+        &config.public_url,
+        &key,
+        password::hash_blocking,
+    )
+    .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
     let (l, m) = portaal::seed::seed(&mut conn, now, locations, meetings)?;
     let (c, k) = portaal::seed::seed_customers(&mut conn, now, customers, contacts)?;
     println!(
@@ -364,6 +371,7 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             &mut conn,
             clock.now(),
             &config.public_url,
+            &state.data_key,
             password::hash_blocking,
         )
         .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;

@@ -23,8 +23,12 @@ use crate::domain::operators;
 use crate::domain::payments;
 use crate::domain::proration::Interval;
 use crate::domain::scopes::Role;
+use crate::domain::secret_box::DataKey;
 use crate::domain::seller;
 use crate::domain::subscriptions;
+use crate::domain::webhook_deliveries::{self, Outcome};
+use crate::domain::webhook_events;
+use crate::domain::webhooks::{self, EndpointInput};
 use crate::domain::{members, organizations, reference, users};
 use crate::error::AppError;
 
@@ -101,12 +105,14 @@ pub const PASSWORD: &str = "demo-wachtwoord";
 pub const LANGUAGES: [&str; 3] = ["nl", "en", "de"];
 
 /// Create the demo organisations and users unless they exist. `hash` turns a
-/// password into a stored hash; `public_url` starts the invitation's link.
-/// Returns `true` when something was created.
+/// password into a stored hash; `public_url` starts the invitation's link;
+/// `key` seals the demo webhook's secret. Returns `true` when something was
+/// created.
 pub fn ensure(
     conn: &mut DbConn,
     now: NaiveDateTime,
     public_url: &str,
+    key: &DataKey,
     hash: impl Fn(&str) -> anyhow::Result<String>,
 ) -> Result<bool, AppError> {
     if organizations::find_by_slug(conn, ORG_SLUG)?.is_some() {
@@ -281,6 +287,8 @@ pub fn ensure(
         demo_customers(conn, now, &as_admin)?;
         week_of_meetings(conn, now, &as_admin, tz, &admin.id, &staff.id)?;
         invitation_that_bounced(conn, now, &as_admin, public_url)?;
+        // Last: an enabled endpoint would get a message for every change.
+        demo_webhook(conn, now, &as_admin, key)?;
         Ok(true)
     })
 }
@@ -681,5 +689,131 @@ fn invitation_that_bounced(
             mail_outbox::next_attempt_at.eq(Some(now + chrono::Duration::hours(2))),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A webhook endpoint switched off by hand (it points at an example
+/// address, so nothing is ever sent), with a few messages of the last
+/// hours in its log: delivered at once, failed (500, then no answer) and
+/// delivered after a retry, and a test.
+fn demo_webhook(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    as_admin: &Actor,
+    key: &DataKey,
+) -> Result<(), AppError> {
+    use chrono::Duration;
+    let valid = EndpointInput {
+        url: "https://hooks.example.com/portaal".into(),
+        description: "Boekhouding: klanten, contactpersonen en facturen.".into(),
+        event_types: [
+            "customer.created",
+            "customer.updated",
+            "contact.created",
+            "contact.updated",
+            "location.updated",
+            "meeting.created",
+            "invoice.issued",
+            "invoice.paid",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect(),
+    }
+    .validate(&[])
+    .map_err(AppError::Validation)?;
+    let created = webhooks::create(conn, now - Duration::days(3), as_admin, key, &valid)?;
+    let endpoint = created.endpoint;
+    let org = as_admin.organization_id.as_str();
+    let answer = |code: u16, ms: i32, excerpt: &str| Outcome {
+        status_code: Some(code),
+        duration_ms: ms,
+        excerpt: excerpt.into(),
+        ..Outcome::default()
+    };
+    let no_answer = |ms: i32, error: &str| Outcome {
+        duration_ms: ms,
+        error: Some(error.into()),
+        ..Outcome::default()
+    };
+    let ago = |minutes: i64| now - Duration::minutes(minutes);
+    let record = |event: &str, resource: &str, data: serde_json::Value, at: NaiveDateTime| {
+        webhook_events::body(
+            event,
+            at,
+            resource,
+            Some(&crate::db::new_id()),
+            None,
+            Some(&data),
+        )
+    };
+    let messages = [
+        (
+            "customer.created",
+            record(
+                "customer.created",
+                "customer",
+                serde_json::json!({"name": "Bakkerij De Korenaar", "type": "company"}),
+                ago(200),
+            ),
+            ago(200),
+            vec![(ago(200), answer(200, 142, "{\"received\":true}"))],
+        ),
+        (
+            "location.updated",
+            record(
+                "location.updated",
+                "location",
+                serde_json::json!({"name": "Vestiging Amsterdam", "officeOpenHour": 8}),
+                ago(150),
+            ),
+            ago(150),
+            vec![
+                (
+                    ago(150),
+                    answer(500, 87, "Internal Server Error: database unavailable"),
+                ),
+                (ago(149), no_answer(15_000, "no answer within 15 s")),
+            ],
+        ),
+        (
+            "meeting.created",
+            record(
+                "meeting.created",
+                "meeting",
+                serde_json::json!({"notes": "Kennismaking"}),
+                ago(95),
+            ),
+            ago(95),
+            vec![
+                (ago(95), answer(503, 35, "Service Unavailable")),
+                (ago(94), answer(204, 120, "")),
+            ],
+        ),
+        (
+            webhook_events::TEST,
+            webhook_events::test_body(ago(40), &endpoint.id),
+            ago(40),
+            vec![(ago(40), answer(200, 98, "ok"))],
+        ),
+    ];
+    for (event, body, at, attempts) in messages {
+        let status = if attempts.last().is_some_and(|(_, o)| o.succeeded()) {
+            crate::domain::webhook_outbox::DELIVERED
+        } else {
+            crate::domain::webhook_outbox::FAILED
+        };
+        webhook_deliveries::insert_logged(
+            conn,
+            org,
+            &endpoint.id,
+            event,
+            &body,
+            at,
+            status,
+            &attempts,
+        )?;
+    }
+    webhooks::set_enabled(conn, ago(30), as_admin, &endpoint.id, None, false)?;
     Ok(())
 }

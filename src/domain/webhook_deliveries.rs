@@ -285,6 +285,80 @@ pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     })
 }
 
+/// Demo data only (`domain::demo`): a message of endpoint `endpoint_id`
+/// made at `created_at`, as if it had had `attempts` (oldest first), and
+/// settled as `status` (delivered or failed: never pending, so nothing
+/// sends it). The endpoint's last success follows a successful attempt.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_logged(
+    conn: &mut DbConn,
+    organization_id: &str,
+    endpoint_id: &str,
+    event_type: &str,
+    body: &str,
+    created_at: NaiveDateTime,
+    status: &str,
+    attempts: &[(NaiveDateTime, Outcome)],
+) -> QueryResult<String> {
+    let status = if status == DELIVERED {
+        DELIVERED
+    } else {
+        FAILED
+    };
+    let id = crate::domain::webhook_outbox::insert(
+        conn,
+        created_at,
+        organization_id,
+        endpoint_id,
+        event_type,
+        body,
+    )?;
+    for (at, outcome) in attempts {
+        insert_attempt(conn, &id, endpoint_id, *at, outcome)?;
+        if outcome.succeeded() {
+            diesel::update(webhook_endpoints::table.find(endpoint_id))
+                .set(webhook_endpoints::last_success_at.eq(Some(*at)))
+                .execute(conn)?;
+        }
+    }
+    let last = attempts.last();
+    diesel::update(webhook_messages::table.find(&id))
+        .set((
+            webhook_messages::status.eq(status),
+            webhook_messages::attempts.eq(i32::try_from(attempts.len()).unwrap_or(i32::MAX)),
+            webhook_messages::next_attempt_at.eq(None::<NaiveDateTime>),
+            webhook_messages::last_status_code
+                .eq(last.and_then(|(_, o)| o.status_code.map(i32::from))),
+            webhook_messages::delivered_at
+                .eq(last.filter(|_| status == DELIVERED).map(|(at, _)| *at)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Record one attempt on message `message_id`.
+fn insert_attempt(
+    conn: &mut DbConn,
+    message_id: &str,
+    endpoint_id: &str,
+    at: NaiveDateTime,
+    outcome: &Outcome,
+) -> QueryResult<usize> {
+    diesel::insert_into(webhook_attempts::table)
+        .values((
+            webhook_attempts::id.eq(new_id()),
+            webhook_attempts::message_id.eq(message_id),
+            webhook_attempts::endpoint_id.eq(endpoint_id),
+            webhook_attempts::attempted_at.eq(at),
+            webhook_attempts::status_code.eq(outcome.status_code.map(i32::from)),
+            webhook_attempts::duration_ms.eq(outcome.duration_ms),
+            webhook_attempts::response_excerpt.eq(&outcome.excerpt),
+            webhook_attempts::error.eq(&outcome.error),
+            webhook_attempts::succeeded.eq(outcome.succeeded()),
+        ))
+        .execute(conn)
+}
+
 // --- The delivery job's side ---
 
 /// A claimed message, with what its attempt needs.
@@ -413,19 +487,7 @@ pub fn settle(
         if held == 0 {
             return Ok(Settled::Lost);
         }
-        diesel::insert_into(webhook_attempts::table)
-            .values((
-                webhook_attempts::id.eq(new_id()),
-                webhook_attempts::message_id.eq(&m.id),
-                webhook_attempts::endpoint_id.eq(&m.endpoint_id),
-                webhook_attempts::attempted_at.eq(now),
-                webhook_attempts::status_code.eq(outcome.status_code.map(i32::from)),
-                webhook_attempts::duration_ms.eq(outcome.duration_ms),
-                webhook_attempts::response_excerpt.eq(&outcome.excerpt),
-                webhook_attempts::error.eq(&outcome.error),
-                webhook_attempts::succeeded.eq(outcome.succeeded()),
-            ))
-            .execute(conn)?;
+        insert_attempt(conn, &m.id, &m.endpoint_id, now, outcome)?;
         let attempts = m.attempts + 1;
         let code = outcome.status_code.map(i32::from);
         let release = (

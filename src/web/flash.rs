@@ -74,10 +74,15 @@ pub enum Flash {
     InvoicePaid,
     InvoiceVoided,
     InvoiceResent,
+    WebhookSaved,
+    WebhookDeleted,
+    WebhookEnabled,
+    WebhookDisabled,
+    WebhookResent,
 }
 
 impl Flash {
-    const ALL: [Flash; 60] = [
+    const ALL: [Flash; 65] = [
         Flash::SellerSaved,
         Flash::SellerLogoSaved,
         Flash::SellerLogoRemoved,
@@ -138,6 +143,11 @@ impl Flash {
         Flash::ApiClientDeleted,
         Flash::LanguageEnabled,
         Flash::LanguageDisabled,
+        Flash::WebhookSaved,
+        Flash::WebhookDeleted,
+        Flash::WebhookEnabled,
+        Flash::WebhookDisabled,
+        Flash::WebhookResent,
     ];
 
     fn key(self) -> &'static str {
@@ -202,6 +212,11 @@ impl Flash {
             Flash::InvoicePaid => "invoice_paid",
             Flash::InvoiceVoided => "invoice_voided",
             Flash::InvoiceResent => "invoice_resent",
+            Flash::WebhookSaved => "webhook_saved",
+            Flash::WebhookDeleted => "webhook_deleted",
+            Flash::WebhookEnabled => "webhook_enabled",
+            Flash::WebhookDisabled => "webhook_disabled",
+            Flash::WebhookResent => "webhook_resent",
         }
     }
 
@@ -268,6 +283,11 @@ impl Flash {
             Flash::InvoicePaid => t.pinv_flash_paid,
             Flash::InvoiceVoided => t.pinv_flash_voided,
             Flash::InvoiceResent => t.pinv_flash_resent,
+            Flash::WebhookSaved => t.whs_flash_saved,
+            Flash::WebhookDeleted => t.whs_flash_deleted,
+            Flash::WebhookEnabled => t.whs_flash_enabled,
+            Flash::WebhookDisabled => t.whs_flash_disabled,
+            Flash::WebhookResent => t.whs_flash_resent,
         }
     }
 
@@ -289,7 +309,9 @@ impl Flash {
             | Flash::SubscriptionCanceled
             | Flash::CouponArchived
             | Flash::CouponCleared
-            | Flash::InvoiceDraftDeleted => "info",
+            | Flash::InvoiceDraftDeleted
+            | Flash::WebhookDeleted
+            | Flash::WebhookDisabled => "info",
             _ => "success",
         }
     }

@@ -26,6 +26,7 @@ pub enum Nav {
     Users,
     MailFooter,
     ApiClients,
+    Webhooks,
     AuditLog,
     Outbox,
     /// No area (a page that is not there).
@@ -47,6 +48,7 @@ impl Nav {
             ("/settings/users", Nav::Users),
             ("/settings/mail-footer", Nav::MailFooter),
             ("/settings/api-clients", Nav::ApiClients),
+            ("/settings/webhooks", Nav::Webhooks),
             ("/settings/audit-log", Nav::AuditLog),
             ("/settings/outbox", Nav::Outbox),
         ];
@@ -261,6 +263,12 @@ impl LayoutCtx {
                     t.nav_api_clients,
                     "/settings/api-clients",
                     Some(Operation::ApiClientList),
+                ),
+                (
+                    Nav::Webhooks,
+                    t.whs_nav,
+                    "/settings/webhooks",
+                    Some(Operation::WebhookList),
                 ),
                 (
                     Nav::AuditLog,

@@ -37,6 +37,7 @@ pub mod setup;
 pub mod shared_html;
 pub mod subscription;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -59,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     preferences::routes(cfg);
     api_clients::routes(cfg);
+    webhooks::routes(cfg);
     // Before `organization`: its `/settings/organization/{kind}` would
     // take `billing`.
     organization_billing::routes(cfg);

@@ -600,7 +600,7 @@ async fn mail_footer_preview_updates_while_typing() {
 /// sideways: the page's width and up to eight elements that stick out (a
 /// positioned element escapes a scrolling box that is not its containing
 /// block); empty when the page fits.
-async fn sideways_overflow(c: &Client) -> Value {
+pub(crate) async fn sideways_overflow(c: &Client) -> Value {
     js(
         c,
         "const w = document.documentElement.clientWidth;
@@ -2090,6 +2090,21 @@ async fn every_screen_passes_axe_in_both_languages() {
     let customer = format!("/customers/{}", ids.1);
     let client = format!("/settings/api-clients/{}", ids.2);
     let meeting = format!("/meetings/{}", ids.3);
+    let webhook = {
+        let org = org.clone();
+        let id: String = app
+            .db(move |c| {
+                use diesel::prelude::*;
+                use portaal::db::schema::webhook_endpoints;
+                webhook_endpoints::table
+                    .filter(webhook_endpoints::organization_id.eq(&org))
+                    .select(webhook_endpoints::id)
+                    .first(c)
+                    .unwrap()
+            })
+            .await;
+        format!("/settings/webhooks/{id}")
+    };
     let staff = membership(&app, STAFF, &org).await;
     admin
         .post(
@@ -2150,6 +2165,15 @@ async fn every_screen_passes_axe_in_both_languages() {
         &format!("{client}/edit"),
         &format!("{client}/delete"),
         &format!("{client}/disable"),
+        "/settings/webhooks",
+        "/settings/webhooks/new",
+        &webhook,
+        &format!("{webhook}?status=failed"),
+        &format!("{webhook}/edit"),
+        &format!("{webhook}/secret"),
+        &format!("{webhook}/rotate"),
+        &format!("{webhook}/disable"),
+        &format!("{webhook}/delete"),
         "/settings/audit-log",
         "/organizations/new",
         "/does-not-exist",

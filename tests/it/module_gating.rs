@@ -6,7 +6,9 @@
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
-use portaal::db::schema::{api_clients, contacts, customers, meetings, subscriptions};
+use portaal::db::schema::{
+    api_clients, contacts, customers, meetings, subscriptions, webhook_endpoints,
+};
 use portaal::domain::actor::Actor;
 use portaal::domain::entitlement::{InEffect, Status};
 use portaal::domain::modules::{Module, Modules};
@@ -88,6 +90,7 @@ struct Ids {
     contact: String,
     meeting: String,
     client: String,
+    webhook: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -109,11 +112,17 @@ async fn ids(app: &TestApp) -> Ids {
             .select(api_clients::id)
             .first(c)
             .unwrap();
+        let webhook = webhook_endpoints::table
+            .filter(webhook_endpoints::organization_id.eq(&org))
+            .select(webhook_endpoints::id)
+            .first(c)
+            .unwrap();
         Ids {
             customer,
             contact,
             meeting,
             client,
+            webhook,
         }
     })
     .await
@@ -122,7 +131,7 @@ async fn ids(app: &TestApp) -> Ids {
 /// Every backoffice route of a gated module (as in the modules' route
 /// tables: `web::customers`, `web::meetings`, `web::api_clients`).
 fn screen_routes(i: &Ids) -> Vec<(Module, &'static str, String)> {
-    let (cu, co, me, cl) = (&i.customer, &i.contact, &i.meeting, &i.client);
+    let (cu, co, me, cl, wh) = (&i.customer, &i.contact, &i.meeting, &i.client, &i.webhook);
     let mut r = vec![];
     for (m, method, path) in [
         (Module::Customers, "GET", "/customers".to_string()),
@@ -238,6 +247,60 @@ fn screen_routes(i: &Ids) -> Vec<(Module, &'static str, String)> {
             "GET",
             format!("/settings/api-clients/{cl}/test?operation=customer_list"),
         ),
+        (Module::Webhooks, "GET", "/settings/webhooks".to_string()),
+        (Module::Webhooks, "POST", "/settings/webhooks".to_string()),
+        (
+            Module::Webhooks,
+            "GET",
+            "/settings/webhooks/new".to_string(),
+        ),
+        (Module::Webhooks, "GET", format!("/settings/webhooks/{wh}")),
+        (Module::Webhooks, "POST", format!("/settings/webhooks/{wh}")),
+        (
+            Module::Webhooks,
+            "GET",
+            format!("/settings/webhooks/{wh}/edit"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/reveal"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/test"),
+        ),
+        (
+            Module::Webhooks,
+            "GET",
+            format!("/settings/webhooks/{wh}/rotate"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/rotate"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/enable"),
+        ),
+        (
+            Module::Webhooks,
+            "GET",
+            format!("/settings/webhooks/{wh}/delete"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/delete"),
+        ),
+        (
+            Module::Webhooks,
+            "POST",
+            format!("/settings/webhooks/{wh}/replay"),
+        ),
     ] {
         r.push((m, method, path));
     }
@@ -256,7 +319,12 @@ async fn every_screen_of_a_gated_module_answers_403_with_the_module_page_when_aw
         assert!(routes.iter().any(|r| r.0 == m), "{m:?} has screens");
     }
     // Before: the list screens open.
-    for path in ["/customers", "/meetings", "/settings/api-clients"] {
+    for path in [
+        "/customers",
+        "/meetings",
+        "/settings/api-clients",
+        "/settings/webhooks",
+    ] {
         assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
     }
     // The trial-like awaiting state: every module off.
@@ -284,7 +352,9 @@ async fn every_screen_of_a_gated_module_answers_403_with_the_module_page_when_aw
                 "admin {method} {path}: a link to the subscription"
             );
         }
-        if *method == "GET" && module != &Module::Api {
+        // API clients and webhooks are admins' only: staff are refused
+        // for their role first.
+        if *method == "GET" && !matches!(module, Module::Api | Module::Webhooks) {
             let res = staff.get(path).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "staff {path}");
             // Deleting is refused by the role first (staff may not delete).
@@ -326,6 +396,7 @@ async fn the_navigation_hides_the_links_of_modules_that_are_off() {
         "href=\"/meetings\"",
         "href=\"/customers\"",
         "href=\"/settings/api-clients\"",
+        "href=\"/settings/webhooks\"",
     ] {
         assert!(home.contains(link), "{link} while on");
     }
@@ -333,6 +404,7 @@ async fn the_navigation_hides_the_links_of_modules_that_are_off() {
         (Module::Meetings, "href=\"/meetings\""),
         (Module::Customers, "href=\"/customers\""),
         (Module::Api, "href=\"/settings/api-clients\""),
+        (Module::Webhooks, "href=\"/settings/webhooks\""),
     ] {
         set_subscription(&app, "active", Modules::ALL.without(module)).await;
         let home = admin.get("/locations").await.body;

@@ -802,12 +802,14 @@ async fn demo_data_is_created_once() {
     let before = demo_counts(&app).await;
     // Users: the admin, the staff member and the operator (in no organisation).
     assert_eq!((before.0, before.1, before.2), (3, 2, 3));
+    let key = app.state.data_key.clone();
     let created = app
-        .db(|c| {
+        .db(move |c| {
             portaal::domain::demo::ensure(
                 c,
                 chrono::Utc::now().naive_utc(),
                 "http://localhost:8080",
+                &key,
                 portaal::password::hash_blocking,
             )
         })

@@ -149,12 +149,14 @@ impl TestApp {
             let pool = state.pool.clone();
             let now = clock_now(&clock);
             let public_url = state.config.public_url.clone();
+            let key = state.data_key.clone();
             web::block(move || {
                 let mut conn = pool.get().unwrap();
                 domain::demo::ensure(
                     &mut conn,
                     now,
                     &public_url,
+                    &key,
                     portaal::password::hash_blocking,
                 )
                 .unwrap()
