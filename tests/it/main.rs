@@ -43,3 +43,4 @@ mod settings;
 mod subscription_lifecycle;
 mod subscription_screen;
 mod users;
+mod webhook_delivery;
