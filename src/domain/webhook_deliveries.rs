@@ -382,6 +382,27 @@ pub fn claim(
     load_due(conn, &ids)
 }
 
+/// Give back messages `ids` claimed by `owner` and not attempted (the
+/// runner took more of one endpoint than it sends to at once): others may
+/// claim them at once.
+pub fn release(conn: &mut DbConn, owner: &str, ids: &[String]) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    db::write(conn, |conn| {
+        diesel::update(
+            webhook_messages::table
+                .filter(webhook_messages::id.eq_any(ids))
+                .filter(webhook_messages::lease_owner.eq(owner)),
+        )
+        .set((
+            webhook_messages::lease_owner.eq(None::<String>),
+            webhook_messages::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+    })
+}
+
 /// Claim message `id` now (the test button and a resend that shows its
 /// answer), whatever its schedule; `None` when someone else holds it.
 pub fn claim_one(

@@ -151,13 +151,34 @@ pub async fn run(state: Data<AppState>) {
             let _ = actix_web::rt::time::timeout(POLL, ended.notified()).await;
             continue;
         }
-        for due in claimed {
-            let endpoint = due.endpoint.id.clone();
-            {
-                let mut f = in_flight.lock().unwrap_or_else(|p| p.into_inner());
-                f.total += 1;
-                *f.per_endpoint.entry(endpoint.clone()).or_default() += 1;
+        // A claim may hold more of one endpoint's messages than it may have
+        // under way (it leaves out only the endpoints full before it): the
+        // rest go back at once, for later or for another instance.
+        let (mut taken, mut excess) = (Vec::new(), Vec::new());
+        {
+            let mut f = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            for due in claimed {
+                let n = f.per_endpoint.entry(due.endpoint.id.clone()).or_default();
+                if *n >= PER_ENDPOINT {
+                    excess.push(due.message.id);
+                } else {
+                    *n += 1;
+                    f.total += 1;
+                    taken.push(due);
+                }
             }
+        }
+        if !excess.is_empty() {
+            let owner = state.jobs.owner().to_string();
+            if let Err(e) = state
+                .db(move |conn| Ok(webhook_deliveries::release(conn, &owner, &excess)?))
+                .await
+            {
+                tracing::warn!(error = %e, "could not release webhook messages");
+            }
+        }
+        for due in taken {
+            let endpoint = due.endpoint.id.clone();
             let (state, in_flight, ended) = (state.clone(), in_flight.clone(), ended.clone());
             actix_web::rt::spawn(async move {
                 if let Err(e) = attempt(&state, due).await {

@@ -44,3 +44,4 @@ mod subscription_lifecycle;
 mod subscription_screen;
 mod users;
 mod webhook_screens;
+mod webhook_delivery;
