@@ -83,7 +83,7 @@ fn words(set: &str) -> Vec<&str> {
 
 const EVERYTHING: &str = "admin:organization admin:users admin:locations admin:meetings \
      admin:customers admin:subscriptions admin:invoices admin:languages admin:countries admin:audit \
-     admin:api-clients";
+     admin:api-clients admin:webhooks";
 
 /// The scope sets the matrix is checked for.
 const SETS: &[&str] = &[
