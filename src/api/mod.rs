@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod organizations;
 pub mod reference;
 pub mod subscriptions;
+pub mod webhooks;
 
 use std::str::FromStr;
 
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         customers::routes(cfg);
         invoices::routes(cfg);
         subscriptions::routes(cfg);
+        webhooks::routes(cfg);
         cfg.route("", web::route().to(no_route));
         cfg.route("/{tail:.*}", web::route().to(no_route));
     }));

@@ -12,7 +12,10 @@ use crate::domain::modules::Module;
 use crate::domain::paging::{MAX_NUMBER, MAX_SIZE, SortSpec};
 use crate::domain::scopes::{Level, Operation, Resource, Scope};
 use crate::domain::subscriptions::{self, Status};
-use crate::domain::{contacts, customers, locations, meetings, phone, reference};
+use crate::domain::{
+    contacts, customers, locations, meetings, phone, reference, webhook_deliveries, webhook_events,
+    webhooks,
+};
 
 /// Routes outside the catalogue: they need a token but no scope.
 pub const EXTRA: &[(&str, &str)] = &[("GET", "/me"), ("GET", "/openapi.json")];
@@ -88,6 +91,18 @@ const COUPON_CLEAR_422: &str = "`coupon` (`no_coupon`: no coupon is applied).";
 const DRY_RUN: &str = "`true`: answer the preview of the change (`SubscriptionPreview`: what is \
     charged now, what waits for the period end, the next invoice) and change nothing. \
     Default `false`: make the change and answer the subscription.";
+
+const WEBHOOK_422: &str = "Invalid input, field by field: `url` (`webhook_url_invalid`: not a URL; \
+    `webhook_url_scheme`: not `https`, or plain `http` outside the networks the operator allows; \
+    `webhook_url_userinfo`: a user name or password in it; `webhook_url_host`: no usable host; \
+    `webhook_address_internal`: it is, or its name resolves to, an internal or reserved address; \
+    `too_long`), `description` (`too_long`), `eventTypes` (`webhook_event_type_unknown`), \
+    `enabled` and `version` (`invalid_type`), or a field the resource does not have.";
+const WEBHOOK_409: &str =
+    "`version` in the body is not the current one, or the endpoint changed while the request ran.";
+const WEBHOOK_STATUS: &str = "Only messages in this status: `pending`, `delivered` or `failed`.";
+const WEBHOOK_RESEND_422: &str = "`endpoint` (`webhook_endpoint_disabled`): its endpoint is \
+    switched off; switch it on first.";
 
 const ORG_SORT: SortSpec = SortSpec {
     fields: &["name"],
@@ -204,6 +219,27 @@ fn shape(op: Operation) -> Shape {
             extra: &[(409, CHANGED_MEANWHILE), (422, SUBSCRIPTION_UNDO_422)],
             ..read("Subscription")
         },
+        WebhookList => list("WebhookList", &webhooks::SORT),
+        WebhookGet => read("Webhook"),
+        WebhookCreate => Shape {
+            extra: &[(422, WEBHOOK_422)],
+            ..write("WebhookInput", 201, "WebhookCreated", JSON)
+        },
+        WebhookUpdate => Shape {
+            extra: &[(409, WEBHOOK_409), (422, WEBHOOK_422)],
+            ..write("WebhookChange", 200, "Webhook", PATCH)
+        },
+        WebhookDeliveries => Shape {
+            filters: &[("status", WEBHOOK_STATUS)],
+            ..list("WebhookMessageList", &webhook_deliveries::SORT)
+        },
+        WebhookTest => read("WebhookTestResult"),
+        WebhookRotateSecret => read("WebhookCreated"),
+        WebhookResend => Shape {
+            ok: (202, Some("WebhookMessage")),
+            extra: &[(422, WEBHOOK_RESEND_422)],
+            ..read("WebhookMessage")
+        },
         _ => gone(),
     }
 }
@@ -260,6 +296,11 @@ fn operation(op: Operation, method: &str) -> Value {
             json!({ "name": name, "in": "query", "description": description,
                             "schema": { "type": "string" } }),
         );
+    }
+    if op == Operation::WebhookDeliveries
+        && let Some(status) = params.last_mut()
+    {
+        status["schema"] = json!({ "type": "string", "enum": crate::api::webhooks::STATUSES });
     }
     let mut responses = Map::new();
     let ok = match s.ok {
@@ -668,10 +709,89 @@ fn core_schemas() -> Value {
                 "quantity": int(), "unitPrice": int(), "amount": int(),
                 "vatRate": { "type": "integer", "description": "Basis points: 2100 = 21 %." } } } } } });
     schemas["InvoiceList"] = list_of("Invoice");
+    webhook_schemas(&mut schemas);
     schemas["OrganizationInput"] = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
         "description": "A new organisation starts on a trial of the default plan; the person who created this client becomes its admin.",
         "properties": { "name": { "type": "string", "minLength": 1, "maxLength": crate::domain::validate::MAX_LINE } } });
     schemas
+}
+
+/// The webhook endpoints', their messages' and attempts' schemas.
+fn webhook_schemas(schemas: &mut Value) {
+    let t = || json!({ "type": "string" });
+    let opt_t = || json!({ "type": ["string", "null"] });
+    let time = || json!({ "type": "string", "format": "date-time" });
+    let opt_time = || json!({ "type": ["string", "null"], "format": "date-time" });
+    let int = || json!({ "type": "integer" });
+    let opt_int = || json!({ "type": ["integer", "null"] });
+    let boolean = || json!({ "type": "boolean" });
+    let types = || {
+        json!({ "type": "array", "items": { "type": "string", "enum": webhook_events::TYPES },
+                "description": "The event types it gets; empty: every type." })
+    };
+    schemas["Webhook"] = json!({ "type": "object",
+        "required": ["id", "url", "description", "eventTypes", "enabled", "disabledReason",
+                     "disabledAt", "failingSince", "lastSuccessAt", "successRate24h", "version",
+                     "createdAt", "updatedAt"],
+        "properties": {
+        "id": t(), "url": t(), "description": t(), "eventTypes": types(), "enabled": boolean(),
+        "disabledReason": { "type": ["string", "null"], "enum": ["manual", "failing", "gone", null],
+            "description": "Why it is off: switched off by hand, failing for 5 days without a success, or the receiver answered 410 Gone; null while enabled." },
+        "disabledAt": opt_time(),
+        "failingSince": { "type": ["string", "null"], "format": "date-time",
+                          "description": "The first failure since the last success." },
+        "lastSuccessAt": opt_time(),
+        "successRate24h": { "type": "object", "required": ["succeeded", "total"],
+            "description": "Attempts of the last 24 hours.",
+            "properties": { "succeeded": int(), "total": int() } },
+        "version": int(), "createdAt": time(), "updatedAt": time() } });
+    schemas["WebhookList"] = list_of("Webhook");
+    schemas["WebhookCreated"] = json!({ "allOf": [reference("Webhook"), { "type": "object",
+        "required": ["secret"], "properties": { "secret": { "type": "string", "pattern": "^whsec_",
+            "description": "The signing secret (`whsec_` and base64). Only in the answer to create and rotate: keep it." } } }] });
+    let url = || {
+        json!({ "type": "string", "maxLength": crate::domain::webhook_policy::MAX_URL_CHARS,
+                "examples": ["https://hooks.example.com/portaal"],
+                "description": "`https` (plain `http` only in networks the operator allows), no user name or password; no internal or reserved address." })
+    };
+    let description =
+        || json!({ "type": ["string", "null"], "maxLength": webhooks::MAX_DESCRIPTION });
+    let types_input = || {
+        json!({ "type": ["array", "null"], "items": { "type": "string", "enum": webhook_events::TYPES },
+                "description": "The event types it gets; empty or null: every type." })
+    };
+    schemas["WebhookInput"] = json!({ "type": "object", "required": ["url"], "properties": {
+        "url": url(), "description": description(), "eventTypes": types_input() } });
+    schemas["WebhookChange"] = json!({ "type": "object",
+        "description": "Only what changes; a field left out stays as it is.",
+        "properties": {
+        "url": url(), "description": description(), "eventTypes": types_input(),
+        "enabled": { "type": "boolean", "description": "Switch it on (clears the failure streak) or off (its waiting messages fail)." },
+        "version": { "type": ["integer", "null"], "description": "The version the change is based on: another one is 409." } } });
+    schemas["WebhookAttempt"] = json!({ "type": "object",
+        "required": ["id", "attemptedAt", "statusCode", "durationMs", "responseExcerpt", "error", "succeeded"],
+        "properties": {
+        "id": t(), "attemptedAt": time(), "statusCode": opt_int(), "durationMs": int(),
+        "responseExcerpt": { "type": "string", "description": "The first 1 KB of a textual answer." },
+        "error": opt_t(), "succeeded": boolean() } });
+    schemas["WebhookMessage"] = json!({ "type": "object",
+        "required": ["id", "webhook", "eventType", "status", "attemptCount", "nextAttemptAt",
+                     "lastStatusCode", "createdAt", "deliveredAt", "payload", "attempts"],
+        "properties": {
+        "id": { "type": "string", "description": "The `webhook-id` header of every attempt." },
+        "webhook": { "type": "string", "format": "iri-reference" }, "eventType": t(),
+        "status": { "type": "string", "enum": crate::api::webhooks::STATUSES },
+        "attemptCount": int(), "nextAttemptAt": opt_time(), "lastStatusCode": opt_int(),
+        "createdAt": time(), "deliveredAt": opt_time(),
+        "payload": { "type": ["object", "null"], "description": "The body as it is sent: `{type, timestamp, data}`." },
+        "attempts": { "type": "array", "items": reference("WebhookAttempt"), "description": "Newest first." } } });
+    schemas["WebhookMessageList"] = list_of("WebhookMessage");
+    schemas["WebhookTestResult"] = json!({ "type": "object",
+        "required": ["message", "statusCode", "durationMs", "responseExcerpt", "error", "succeeded"],
+        "properties": {
+        "message": { "type": "string", "description": "The test message's id (its `webhook-id`)." },
+        "statusCode": opt_int(), "durationMs": int(), "responseExcerpt": t(), "error": opt_t(),
+        "succeeded": { "type": "boolean", "description": "The receiver answered 2xx." } } });
 }
 
 /// The whole document.

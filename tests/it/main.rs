@@ -10,6 +10,7 @@ mod api_clients;
 mod api_coupons;
 mod api_invoices;
 mod api_subscriptions;
+mod api_webhooks;
 mod architecture;
 mod audit_log;
 mod billing_details;

@@ -28,6 +28,22 @@ impl Answer {
             .unwrap_or_default()
             .to_string()
     }
+
+    /// The field errors of a 422: (field, code).
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                        (text("field"), text("code"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 fn http() -> awc::Client {
