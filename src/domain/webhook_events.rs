@@ -348,6 +348,11 @@ pub fn public(value: &Value) -> Value {
                 {
                     continue;
                 }
+                // The API calls a customer's kind `type`.
+                if key == "customer_type" {
+                    out.insert("type".into(), public(v));
+                    continue;
+                }
                 if matches!(key, "country_code" | "countryCode") {
                     out.insert("country".into(), iri_or_null("countries", v));
                     continue;

@@ -91,6 +91,7 @@ async fn app() -> TestApp {
         ..RawConfig::default()
     })
     .await;
+    app.without_demo_webhooks().await;
     resolve_to(&app, IpAddr::V4(Ipv4Addr::new(93, 184, 215, 14)));
     app
 }

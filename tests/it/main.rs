@@ -44,5 +44,5 @@ mod settings;
 mod subscription_lifecycle;
 mod subscription_screen;
 mod users;
-mod webhook_screens;
 mod webhook_delivery;
+mod webhook_screens;

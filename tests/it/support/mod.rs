@@ -282,6 +282,20 @@ impl TestApp {
         self.db(move |c| diesel::sql_query(&sql).get_result::<N>(c).unwrap().n)
             .await
     }
+
+    /// Remove the demo's webhook endpoint and its log, for tests that count
+    /// every endpoint, message or attempt.
+    pub async fn without_demo_webhooks(&self) {
+        use diesel::RunQueryDsl;
+        self.db(|c| {
+            for table in ["webhook_attempts", "webhook_messages", "webhook_endpoints"] {
+                diesel::sql_query(format!("DELETE FROM {table}"))
+                    .execute(c)
+                    .unwrap();
+            }
+        })
+        .await
+    }
 }
 
 /// The time a test app's clock starts at: now, or `PORTAAL_TEST_NOW`
