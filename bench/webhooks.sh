@@ -102,8 +102,17 @@ TOKEN=$(curl -fsS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credential
 export TOKEN
 HANGING=$("$TOOL" endpoint "http://127.0.0.1:$HANG_PORT/hook" location.created)
 QUICK=$("$TOOL" endpoint "http://127.0.0.1:$RX_PORT/hook" location.created)
-"$TOOL" set "$HANGING" off
-"$TOOL" set "$QUICK" off
+# set ID on|off: switch an endpoint (again while SQLite is busy with the
+# runner's settles: a read that turns into a write is refused, not queued).
+set_endpoint() {
+    for ((try = 0; try < 20; try++)); do
+        "$TOOL" set "$1" "$2" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    die "could not switch endpoint $1 $2"
+}
+set_endpoint "$HANGING" off
+set_endpoint "$QUICK" off
 
 # measure NAME: one wrk run; appends "RPS P50 P99 BAD" to $TMP/NAME.
 measure() {
@@ -126,14 +135,14 @@ measure() {
 for ((r = 1; r <= ROUNDS; r++)); do
     log "round $r: no endpoint ..."
     measure none
-    "$TOOL" set "$HANGING" on
+    set_endpoint "$HANGING" on
     log "round $r: one endpoint, receiver never answers ..."
     measure hanging
-    "$TOOL" set "$HANGING" off
-    "$TOOL" set "$QUICK" on
+    set_endpoint "$HANGING" off
+    set_endpoint "$QUICK" on
     log "round $r: one endpoint, receiver answers at once ..."
     measure quick
-    "$TOOL" set "$QUICK" off
+    set_endpoint "$QUICK" off
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo "(a) POST /api/v1/locations, wrk -t$THREADS -c$CONNECTIONS, ${DURATION} s × $ROUNDS rounds (medians):"
@@ -155,7 +164,6 @@ for v in none hanging quick; do
     echo "| $name | $rps | $p50 | $p99 | $cost | $bad |"
 done
 echo
-"$TOOL" set "$QUICK" off
 kill "${PIDS[@]}" 2>/dev/null || true
 wait 2>/dev/null || true
 PIDS=()
