@@ -100,6 +100,22 @@ pub fn claim_webhook_messages(
         DbConn::Pg(_) => (["$1", "$2", "$3", "$4"], "FOR UPDATE OF m SKIP LOCKED"),
         DbConn::Sqlite(_) => (["?1", "?2", "?3", "?4"], ""),
     };
+    // Look before claiming: most polls find nothing due, and a read takes
+    // no write lock (SQLite's one writer stays free for the app's writes).
+    let look = format!(
+        "SELECT m.id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id \
+         WHERE m.status = 'pending' AND e.enabled {except}\
+         AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= {n}) \
+         AND (m.lease_until IS NULL OR m.lease_until <= {n}) LIMIT 1",
+        n = p[0],
+    );
+    let due: Vec<Claimed> = match conn {
+        DbConn::Pg(c) => diesel::sql_query(&look).bind::<Timestamp, _>(now).load(c),
+        DbConn::Sqlite(c) => diesel::sql_query(&look).bind::<Timestamp, _>(now).load(c),
+    }?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "UPDATE webhook_messages SET lease_owner = {o}, lease_until = {u} WHERE id IN (\
          SELECT m.id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id \
