@@ -7,7 +7,9 @@
 #
 #  (a) the cost of a write with one subscribed endpoint: wrk POSTs location
 #      creates to /api/v1/locations of `portaal serve` (bench/location_create.lua),
-#      ROUNDS times each, in turn: no endpoint; one endpoint wanting
+#      ROUNDS times each: first with the server's background work off
+#      (PORTAAL_JOBS=off), no endpoint and one subscribed endpoint: the
+#      write's own cost; then with it on, in turn: no endpoint; one endpoint wanting
 #      location.created whose receiver never answers (the write's own cost:
 #      the event insert, the runner holding its 16 attempts); one whose
 #      receiver answers at once (the write plus its delivery on the same
@@ -90,12 +92,18 @@ echo
 PIDS+=($!)
 "$TOOL" receiver "$HANG_PORT" 3600 >/dev/null 2>&1 &
 PIDS+=($!)
-"$PORTAAL_BIN" serve --bind "127.0.0.1:$PORT" >"$TMP/server.log" 2>&1 &
-PIDS+=($!)
-for ((i = 0; i < 240; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]] && break
-    sleep 0.25
-done
+# start_server on|off: `portaal serve` with its background work on or off
+# (off: the write's own cost, nothing delivered by this instance).
+start_server() {
+    PORTAAL_JOBS=$1 "$PORTAAL_BIN" serve --bind "127.0.0.1:$PORT" >"$TMP/server.log" 2>&1 &
+    SERVER=$!
+    PIDS+=($SERVER)
+    for ((i = 0; i < 240; i++)); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]] && break
+        sleep 0.25
+    done
+}
+start_server off
 TOKEN=$(curl -fsS -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials "$BASE/oauth/token" |
     sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 [[ -n $TOKEN ]] || die "no access token"
@@ -132,6 +140,20 @@ measure() {
         END { printf "%.1f %.2f %.2f %d\n", rps, p50, p99, bad }
     ' "$TMP/wrk.txt" >>"$TMP/$1"
 }
+# The write alone: the server runs no deliveries (PORTAAL_JOBS=off), so
+# what a subscribed endpoint adds is the event's insert in the write's
+# transaction (and the endpoint lookup).
+for ((r = 1; r <= ROUNDS; r++)); do
+    log "round $r (no deliveries): no endpoint ..."
+    measure alone-none
+    set_endpoint "$QUICK" on
+    log "round $r (no deliveries): one endpoint ..."
+    measure alone-one
+    set_endpoint "$QUICK" off
+done
+kill "$SERVER" 2>/dev/null || true
+wait "$SERVER" 2>/dev/null || true
+start_server on
 for ((r = 1; r <= ROUNDS; r++)); do
     log "round $r: no endpoint ..."
     measure none
@@ -149,14 +171,16 @@ echo "(a) POST /api/v1/locations, wrk -t$THREADS -c$CONNECTIONS, ${DURATION} s Ã
 echo
 echo "| endpoints | req/s | p50 ms | p99 ms | cost vs none | non-2xx |"
 echo "|---|---:|---:|---:|---:|---:|"
-base=$(cut -d' ' -f1 "$TMP/none" | median)
-for v in none hanging quick; do
+for v in alone-none alone-one none hanging quick; do
+    case $v in alone-*) base=$(cut -d' ' -f1 "$TMP/alone-none" | median) ;; *) base=$(cut -d' ' -f1 "$TMP/none" | median) ;; esac
     rps=$(cut -d' ' -f1 "$TMP/$v" | median)
     p50=$(cut -d' ' -f2 "$TMP/$v" | median)
     p99=$(cut -d' ' -f3 "$TMP/$v" | median)
     bad=$(awk '{ s += $4 } END { print s }' "$TMP/$v")
     cost=$(awk -v b="$base" -v r="$rps" 'BEGIN { printf "%+.1f %%", (b / r - 1) * 100 }')
     case $v in
+    alone-none) name="none, no deliveries on this instance" ;;
+    alone-one) name="1, no deliveries on this instance (the write's own cost: the event insert)" ;;
     none) name="none" ;;
     hanging) name="1, receiver never answers (the write's own cost)" ;;
     quick) name="1, receiver answers at once (write + delivery)" ;;

@@ -49,6 +49,10 @@ pub struct Config {
     pub token_lifetime_secs: i64,
     /// How long a new organisation's trial lasts, in days.
     pub trial_days: i64,
+    /// Does this instance run the background work (`PORTAAL_JOBS`, default
+    /// on)? Off: it only serves requests, and another instance on the same
+    /// database runs the jobs.
+    pub jobs: bool,
     /// Networks webhooks may reach although they are not public
     /// (`PORTAAL_WEBHOOK_ALLOW_NETWORKS`, CIDR list; plain `http` only there).
     pub webhook_allow_networks: Vec<crate::domain::webhook_policy::Network>,
@@ -69,6 +73,7 @@ pub struct RawConfig {
     pub mail_from: Option<String>,
     pub token_lifetime: Option<String>,
     pub trial_days: Option<String>,
+    pub jobs: Option<String>,
     pub webhook_allow_networks: Option<String>,
 }
 
@@ -89,6 +94,7 @@ impl RawConfig {
             mail_from: var("PORTAAL_MAIL_FROM"),
             token_lifetime: var("PORTAAL_TOKEN_LIFETIME"),
             trial_days: var("PORTAAL_TRIAL_DAYS"),
+            jobs: var("PORTAAL_JOBS"),
             webhook_allow_networks: var("PORTAAL_WEBHOOK_ALLOW_NETWORKS"),
         }
     }
@@ -192,6 +198,15 @@ impl Config {
                 }
             },
         };
+        let jobs = match raw.jobs.as_deref().map(str::trim) {
+            None | Some("on" | "1" | "true") => true,
+            Some("off" | "0" | "false") => false,
+            Some(v) => {
+                return Err(ConfigError::new(format!(
+                    "PORTAAL_JOBS: `{v}` is not on or off"
+                )));
+            }
+        };
         let mut webhook_allow_networks = Vec::new();
         for part in raw
             .webhook_allow_networks
@@ -220,6 +235,7 @@ impl Config {
         }
         Ok(Self {
             trial_days,
+            jobs,
             webhook_allow_networks,
             token_lifetime_secs,
             smtp_url: raw.smtp_url,

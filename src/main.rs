@@ -382,8 +382,10 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let state = web::Data::new(state);
     let bind = config.bind;
     actix_web::rt::System::new().block_on(async move {
-        let jobs = state.clone();
-        actix_web::rt::spawn(async move { portaal::jobs::run(jobs).await });
+        if config.jobs {
+            let jobs = state.clone();
+            actix_web::rt::spawn(async move { portaal::jobs::run(jobs).await });
+        }
         let server = HttpServer::new({
             let state = state.clone();
             move || portaal::app(state.clone())
