@@ -211,9 +211,10 @@ fn bench_seed(
     renewals: i64,
 ) -> anyhow::Result<()> {
     let pool = db::open(&config.database, 1)?;
-    let mut conn = pool.get()?;
     let now = SystemClock.now();
+    // Before taking the pool's one connection: the key may need it.
     let key = portaal::data_key_of(config, &pool, now)?;
+    let mut conn = pool.get()?;
     domain::demo::ensure(
         &mut conn,
         now,
