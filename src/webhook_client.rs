@@ -44,6 +44,10 @@ pub type Lookup = Arc<
         + Sync,
 >;
 
+/// How long the check on save waits for the resolver: a form (or an API
+/// call) should not hang on a name server that does not answer.
+const LOOKUP_ON_SAVE: Duration = Duration::from_secs(2);
+
 /// The system's resolver.
 fn system_lookup() -> Lookup {
     Arc::new(|host: String| {
@@ -182,14 +186,20 @@ impl WebhookClient {
                     .read()
                     .unwrap_or_else(|p| p.into_inner())
                     .clone();
-                match guarded_lookup(&lookup, &self.allowed, name).await {
-                    Ok(ips) => ips,
-                    Err(e) if e.is::<Refused>() && e.to_string().contains("refused") => {
+                let looked = tokio::time::timeout(
+                    LOOKUP_ON_SAVE,
+                    guarded_lookup(&lookup, &self.allowed, name),
+                )
+                .await;
+                match looked {
+                    Ok(Ok(ips)) => ips,
+                    Ok(Err(e)) if e.is::<Refused>() && e.to_string().contains("refused") => {
                         return Err(ErrorCode::WebhookAddressInternal);
                     }
-                    // A name that does not resolve (yet) may be saved: the
-                    // attempts will say so.
-                    Err(_) => return Ok(()),
+                    // A name that does not resolve (yet), or whose resolver
+                    // does not answer in time, may be saved: every attempt
+                    // checks again, and the log will say what it found.
+                    Ok(Err(_)) | Err(_) => return Ok(()),
                 }
             }
         };

@@ -119,6 +119,12 @@ impl Api {
         &self.state
     }
 
+    /// The application's state as a shared handle, for work that outlives
+    /// the request.
+    pub fn data(&self) -> &web::Data<AppState> {
+        &self.state
+    }
+
     /// Check the token, then that its client may do `op`, then `input` (a
     /// body or query that may not have been understood), and run `f` with
     /// it: so a client without the scope hears 403 whatever it sent.

@@ -26,6 +26,7 @@ use crate::domain::webhook_deliveries::{self, Attempt, LogRow};
 use crate::domain::webhook_outbox::{DELIVERED, FAILED, PENDING};
 use crate::domain::webhooks::{self, Endpoint, EndpointInput, ValidEndpoint};
 use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::jobs::webhooks::{ANSWER_WITHIN, Answer};
 
 /// Mount the webhook routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -460,11 +461,6 @@ async fn deliveries(
     Ok(json(StatusCode::OK, &ListBody::of(&page, MessageJson::of)))
 }
 
-/// How long the test waits for an attempt another holder of its message
-/// (this instance's runner, another instance) makes: past the client's
-/// timeout.
-const TEST_WAIT: Duration = Duration::from_secs(20);
-
 async fn test(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let message = api
         .call(
@@ -473,8 +469,9 @@ async fn test(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError>
             move |conn, actor, now, ()| webhooks::queue_test(conn, now, actor, &id),
         )
         .await?;
-    let result = match crate::jobs::webhooks::deliver_now(api.state(), &message).await? {
-        Some((_, o)) => TestResultJson {
+    let started = std::time::Instant::now();
+    let result = match crate::jobs::webhooks::deliver_now(api.data(), &message).await? {
+        Answer::Done(_, o) => TestResultJson {
             succeeded: o.succeeded(),
             message,
             status_code: o.status_code.map(i32::from),
@@ -482,15 +479,32 @@ async fn test(api: Api, id: web::Path<String>) -> Result<HttpResponse, AppError>
             response_excerpt: o.excerpt,
             error: o.error,
         },
+        Answer::StillRunning => under_way(message),
         // A runner claimed it first: its attempt, when it is recorded.
-        None => waited_attempt(&api, message).await?,
+        Answer::Held => waited_attempt(&api, message, started).await?,
     };
     Ok(json(StatusCode::OK, &result))
 }
 
-/// The first attempt of `message`, waiting up to [`TEST_WAIT`] for it.
-async fn waited_attempt(api: &Api, message: String) -> Result<TestResultJson, AppError> {
-    let started = std::time::Instant::now();
+/// The answer while the attempt goes on: the delivery log will have it.
+fn under_way(message: String) -> TestResultJson {
+    TestResultJson {
+        message,
+        status_code: None,
+        duration_ms: 0,
+        response_excerpt: String::new(),
+        error: Some("the attempt is still under way: see the delivery log".into()),
+        succeeded: false,
+    }
+}
+
+/// The first attempt of `message`, waiting until [`ANSWER_WITHIN`] after
+/// `started` for it.
+async fn waited_attempt(
+    api: &Api,
+    message: String,
+    started: std::time::Instant,
+) -> Result<TestResultJson, AppError> {
     loop {
         let id = message.clone();
         let row = api
@@ -508,15 +522,8 @@ async fn waited_attempt(api: &Api, message: String) -> Result<TestResultJson, Ap
                 succeeded: a.succeeded,
             });
         }
-        if started.elapsed() > TEST_WAIT {
-            return Ok(TestResultJson {
-                message,
-                status_code: None,
-                duration_ms: 0,
-                response_excerpt: String::new(),
-                error: Some("the attempt is still under way: see the delivery log".into()),
-                succeeded: false,
-            });
+        if started.elapsed() > ANSWER_WITHIN {
+            return Ok(under_way(message));
         }
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }

@@ -1225,6 +1225,7 @@ pub static MESSAGES: Messages = Messages {
     whs_test_answer: "Answer {} after {} ms",
     whs_test_no_answer: "No answer after {} ms",
     whs_test_busy: "An attempt for this message is under way already; try again in a moment.",
+    whs_test_running: "The receiver has not answered yet; the attempt goes on, and its answer will be in the delivery log below.",
     whs_test_ok: "Succeeded",
     whs_test_failed: "Failed",
     whs_enable: "Switch on",

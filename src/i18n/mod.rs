@@ -1487,6 +1487,7 @@ pub struct Messages {
     pub whs_test_answer: &'static str,
     pub whs_test_no_answer: &'static str,
     pub whs_test_busy: &'static str,
+    pub whs_test_running: &'static str,
     pub whs_test_ok: &'static str,
     pub whs_test_failed: &'static str,
     pub whs_enable: &'static str,

@@ -1226,6 +1226,7 @@ pub static MESSAGES: Messages = Messages {
     whs_test_answer: "Antwoord {} na {} ms",
     whs_test_no_answer: "Geen antwoord na {} ms",
     whs_test_busy: "Er loopt al een poging voor dit bericht; probeer het zo opnieuw.",
+    whs_test_running: "De ontvanger heeft nog niet geantwoord; de poging loopt door en het antwoord komt in het afleverlog hieronder.",
     whs_test_ok: "Geslaagd",
     whs_test_failed: "Mislukt",
     whs_enable: "Aanzetten",

@@ -94,12 +94,26 @@ async fn claim(state: &AppState, limit: i64, busy: Vec<String>) -> Vec<Due> {
     })
 }
 
+/// How long a caller waits for [`deliver_now`]'s answer: the attempt may
+/// take the client's whole timeout (15 s), longer than a person (or an
+/// API client's HTTP timeout) should wait for a page.
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(8);
+
+/// What [`deliver_now`] could say within [`ANSWER_WITHIN`].
+pub enum Answer {
+    /// The attempt ended and was settled.
+    Done(Settled, Outcome),
+    /// The attempt goes on in the background and settles itself.
+    StillRunning,
+    /// Another attempt holds the message.
+    Held,
+}
+
 /// Deliver message `id` now, whatever its schedule (the test button; a
-/// resend that shows its answer): `None` when another attempt holds it.
-pub async fn deliver_now(
-    state: &AppState,
-    id: &str,
-) -> Result<Option<(Settled, Outcome)>, AppError> {
+/// resend that shows its answer), and wait at most [`ANSWER_WITHIN`] for
+/// its answer. The attempt runs in its own task, so a caller that stops
+/// waiting (or goes away) never leaves it half done.
+pub async fn deliver_now(state: &Data<AppState>, id: &str) -> Result<Answer, AppError> {
     let (id, owner, now) = (
         id.to_string(),
         state.jobs.owner().to_string(),
@@ -113,9 +127,20 @@ pub async fn deliver_now(
             )?)
         })
         .await?;
-    match due {
-        Some(due) => Ok(Some(attempt(state, due).await?)),
-        None => Ok(None),
+    let Some(due) = due else {
+        return Ok(Answer::Held);
+    };
+    let task_state = state.clone();
+    let task = tokio::spawn(async move { attempt(&task_state, due).await });
+    match tokio::time::timeout(ANSWER_WITHIN, task).await {
+        Ok(Ok(done)) => {
+            let (settled, outcome) = done?;
+            Ok(Answer::Done(settled, outcome))
+        }
+        Ok(Err(e)) => Err(AppError::Internal(anyhow::anyhow!(
+            "webhook attempt task: {e}"
+        ))),
+        Err(_) => Ok(Answer::StillRunning),
     }
 }
 

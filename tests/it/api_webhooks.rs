@@ -800,3 +800,84 @@ async fn send_test(
     assert_eq!(header(&headers, "webhook-id"), msg);
     (headers, body, ts, msg)
 }
+
+/// A name server that never answers holds up neither a save (the check on
+/// save gives up after a moment and saves: every attempt checks again) nor
+/// the test message (its answer comes within `ANSWER_WITHIN`, saying the
+/// attempt goes on; the attempt then ends by itself and is in the log).
+#[actix_web::test]
+async fn a_silent_name_server_holds_up_neither_a_save_nor_the_test() {
+    let app = app().await;
+    app.state
+        .webhooks
+        .use_lookup(Arc::new(|_| Box::pin(std::future::pending())));
+    let answer_within = portaal::jobs::webhooks::ANSWER_WITHIN;
+    app.state
+        .webhooks
+        .use_timeout(answer_within + std::time::Duration::from_secs(2));
+    let t = token(&app, "write:webhooks").await;
+
+    let started = std::time::Instant::now();
+    let made = create(
+        &app,
+        &t,
+        json!({ "url": "https://hooks.example.com/portaal" }),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(4),
+        "the save took {took:?}"
+    );
+    let id = made.body["id"].as_str().unwrap().to_string();
+
+    let started = std::time::Instant::now();
+    let a = post(&app, &t, &format!("/api/v1/webhooks/{id}/test")).await;
+    let took = started.elapsed();
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert!(
+        took >= answer_within && took < answer_within + std::time::Duration::from_secs(2),
+        "the test answered after {took:?}"
+    );
+    assert_eq!(a.body["succeeded"], false);
+    assert!(a.body["statusCode"].is_null());
+    assert!(
+        a.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("still under way"),
+        "{}",
+        a.text
+    );
+    // The attempt ends by itself (the client's timeout) and is logged.
+    let message = a.body["message"].as_str().unwrap().to_string();
+    loop {
+        let m = call(
+            &app,
+            "GET",
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+            Some(&t),
+            None,
+        )
+        .await;
+        let row = m.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == message.as_str())
+            .cloned();
+        if let Some(attempt) = row.as_ref().and_then(|r| r["attempts"].get(0)) {
+            assert_eq!(attempt["succeeded"], false);
+            let error = attempt["error"].as_str().unwrap_or_default();
+            assert!(error.contains("no answer within"), "{error}");
+            break;
+        }
+        assert!(
+            started.elapsed() < answer_within + std::time::Duration::from_secs(10),
+            "the attempt was never logged: {}",
+            m.text
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -20,7 +20,7 @@ pub(super) async fn test(
         .await?;
     let answer = crate::jobs::webhooks::deliver_now(&state, &message).await?;
     let mut p = show_page(&m, &state, id, &LogQuery::default(), None).await?;
-    p.tested = Some(test_view(p.l.t, answer.as_ref()));
+    p.tested = Some(test_view(p.l.t, &answer));
     if Htmx::of(&req).request {
         return render_fragment(&p.as_test_result());
     }

@@ -4,11 +4,12 @@
 
 use chrono::NaiveDateTime;
 
-use crate::domain::webhook_deliveries::{Attempt, LogRow, Outcome, Settled};
+use crate::domain::webhook_deliveries::{Attempt, LogRow};
 use crate::domain::webhook_events;
 use crate::domain::webhook_outbox::{DELIVERED, FAILED, PENDING};
 use crate::domain::webhooks::{DisabledReason, Endpoint};
 use crate::i18n::{self, Lang, Messages, fill};
+use crate::jobs::webhooks::Answer;
 
 /// A badge: its text and its style (`success`, `danger`, …).
 pub struct Badge {
@@ -231,15 +232,17 @@ pub struct TestView {
 }
 
 /// The answer to a test (`None`: another attempt held the message).
-pub fn test_view(t: &Messages, answer: Option<&(Settled, Outcome)>) -> TestView {
+pub fn test_view(t: &Messages, answer: &Answer) -> TestView {
+    let waiting = |headline: &str| TestView {
+        ok: false,
+        headline: headline.into(),
+        excerpt: String::new(),
+        error: String::new(),
+    };
     match answer {
-        None => TestView {
-            ok: false,
-            headline: t.whs_test_busy.into(),
-            excerpt: String::new(),
-            error: String::new(),
-        },
-        Some((_, o)) => {
+        Answer::Held => waiting(t.whs_test_busy),
+        Answer::StillRunning => waiting(t.whs_test_running),
+        Answer::Done(_, o) => {
             let ok = o.succeeded();
             let verdict = if ok { t.whs_test_ok } else { t.whs_test_failed };
             let answer = match o.status_code {
