@@ -409,6 +409,14 @@ measure "GET /login" /login
 measure "GET / (dashboard)" / -H "$SESSION_COOKIE"
 measure "GET /locations (page 1 by name)" "/locations?sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
 measure "GET /locations (page 200 by name)" "/locations?pageNumber=200&sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
+# As people work: random pages, random searches, and pages mixed with writes
+# (mostly cache misses: the same URL over and over measures a cache hit).
+COOKIE=${SESSION_COOKIE#Cookie: } \
+    measure "GET /locations (random pages 1-400, sizes 10-50)" /locations -s bench/random_pages.lua
+COOKIE=${SESSION_COOKIE#Cookie: } \
+    measure "GET /locations?q= (random 3-digit searches)" /locations -s bench/random_search.lua
+COOKIE=${SESSION_COOKIE#Cookie: } TOKEN=$TOKEN \
+    measure "mix: 90 % random pages, 10 % POST /api/v1/locations" /locations -s bench/mix.lua
 if [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/meetings/week") == 200 ]]; then
     measure "GET /meetings/week" /meetings/week -H "$SESSION_COOKIE"
 fi

@@ -6,6 +6,7 @@
 pub mod executor;
 pub mod lease;
 pub mod schema;
+pub mod search;
 pub mod settings;
 pub mod stamp;
 pub mod url;
@@ -79,6 +80,7 @@ impl Manager {
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS)
                     .map_err(r2d2::Error::QueryError)?;
+                search::register(&mut conn).map_err(r2d2::Error::QueryError)?;
                 conn.set_instrumentation(StatementCounter);
                 Ok(DbConn::Sqlite(conn))
             }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::crypto;
 use crate::db::schema::{api_client_secrets, api_clients};
-use crate::db::{self, DbConn, new_id};
+use crate::db::{self, DbConn, new_id, search};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::local_time::day_start;
@@ -304,6 +304,13 @@ pub struct ListRow {
     pub secrets: Vec<Secret>,
 }
 
+/// What a search of API clients looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "api_clients",
+    index: "api_clients_search",
+    columns: &["name", "client_id"],
+};
+
 /// The organisation's clients, one page.
 pub fn list(
     conn: &mut DbConn,
@@ -316,13 +323,8 @@ pub fn list(
         let mut q = api_clients::table
             .filter(api_clients::organization_id.eq(org))
             .into_boxed();
-        if let Some(like) = page.like() {
-            q = q.filter(
-                db::lower(api_clients::name)
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(db::lower(api_clients::client_id).like(like).escape('\\')),
-            );
+        if let Some(term) = page.q.as_deref() {
+            q = q.filter(search::contains(&SEARCH, term));
         }
         q
     };

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{audit_events, contacts, countries, customers, meetings};
-use crate::db::{self, DbConn, lower, new_id};
+use crate::db::{self, DbConn, new_id, search};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
@@ -172,18 +172,20 @@ pub fn list(
     })
 }
 
+/// What a search of customers looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "customers",
+    index: "customers_search",
+    columns: &["name", "email"],
+};
+
 /// The organisation's customers that `page`'s search finds.
 fn filtered<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db::Backend> {
     let mut q = customers::table
         .filter(customers::organization_id.eq(org))
         .into_boxed();
-    if let Some(like) = page.like() {
-        q = q.filter(
-            lower(customers::name)
-                .like(like.clone())
-                .escape('\\')
-                .or(lower(customers::email).like(like).escape('\\')),
-        );
+    if let Some(term) = page.q.as_deref() {
+        q = q.filter(search::contains(&SEARCH, term));
     }
     q
 }

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{countries, locations, meetings};
-use crate::db::{self, DbConn, lower, new_id};
+use crate::db::{self, DbConn, new_id, search};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
@@ -152,6 +152,13 @@ pub const SORT: SortSpec = SortSpec {
     default_desc: false,
 };
 
+/// What a search of locations looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "locations",
+    index: "locations_search",
+    columns: &["name", "city"],
+};
+
 /// One page of the organisation's locations, searched by name or city.
 pub fn list(
     conn: &mut DbConn,
@@ -183,13 +190,8 @@ fn filtered<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, d
     let mut q = locations::table
         .filter(locations::organization_id.eq(org))
         .into_boxed();
-    if let Some(like) = page.like() {
-        q = q.filter(
-            lower(locations::name)
-                .like(like.clone())
-                .escape('\\')
-                .or(lower(locations::city).like(like).escape('\\')),
-        );
+    if let Some(term) = page.q.as_deref() {
+        q = q.filter(search::contains(&SEARCH, term));
     }
     q
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::crypto;
 use crate::db::schema::{invitations, mail_outbox, memberships, organizations, users};
-use crate::db::{self, DbConn, new_id};
+use crate::db::{self, DbConn, new_id, search};
 use crate::domain::actor::Actor;
 use crate::domain::actor::AuditActor;
 use crate::domain::audit::{self, Event};
@@ -45,6 +45,13 @@ pub const SORT: SortSpec = SortSpec {
     default_desc: false,
 };
 
+/// What a search of members looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "users",
+    index: "users_search",
+    columns: &["name", "email"],
+};
+
 /// One page of the organisation's members.
 pub fn list(
     conn: &mut DbConn,
@@ -58,13 +65,8 @@ pub fn list(
             .inner_join(users::table)
             .filter(memberships::organization_id.eq(org))
             .into_boxed();
-        if let Some(like) = page.like() {
-            q = q.filter(
-                users::name
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(users::email.like(like).escape('\\')),
-            );
+        if let Some(term) = page.q.as_deref() {
+            q = q.filter(search::contains(&SEARCH, term));
         }
         q
     };

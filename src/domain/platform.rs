@@ -10,7 +10,7 @@ use diesel::sql_types::BigInt;
 use serde::Serialize;
 
 use crate::db::schema::{organizations, plans, subscriptions};
-use crate::db::{self, DbConn, lower};
+use crate::db::{self, DbConn, search};
 use crate::domain::audit::{self, Event};
 use crate::domain::entitlement::{InEffect, in_effect};
 use crate::domain::modules::Modules;
@@ -141,6 +141,13 @@ fn member_count() -> diesel::expression::SqlLiteral<BigInt> {
     )
 }
 
+/// What a search of organisations looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "organizations",
+    index: "organizations_search",
+    columns: &["name"],
+};
+
 /// One page of the organisations whose name holds `page`'s search (any
 /// case), each with its member count and its current subscription and
 /// plan: one query for the page (the subscription and plan by a left join,
@@ -152,10 +159,9 @@ pub fn organizations(
     now: NaiveDateTime,
     page: PageRequest,
 ) -> Result<OrganizationsPage, AppError> {
-    let like = page.like();
     let mut count = organizations::table.into_boxed::<db::Backend>();
-    if let Some(like) = &like {
-        count = count.filter(lower(organizations::name).like(like.clone()).escape('\\'));
+    if let Some(term) = page.q.as_deref() {
+        count = count.filter(search::contains(&SEARCH, term));
     }
     let total: i64 = count.count().get_result(conn)?;
     let mut q = organizations::table
@@ -174,8 +180,8 @@ pub fn organizations(
             (plans::name_nl, plans::name_en).nullable(),
         ))
         .into_boxed::<db::Backend>();
-    if let Some(like) = &like {
-        q = q.filter(lower(organizations::name).like(like.clone()).escape('\\'));
+    if let Some(term) = page.q.as_deref() {
+        q = q.filter(search::contains(&SEARCH, term));
     }
     q = match (page.sort, page.desc) {
         ("createdAt", false) => q.order((organizations::created_at.asc(), organizations::id.asc())),

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::db::schema::{webhook_attempts, webhook_endpoints, webhook_messages};
-use crate::db::{self, DbConn, new_id};
+use crate::db::{self, DbConn, new_id, search};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::paging::{Page, PageRequest, SortSpec};
@@ -274,6 +274,13 @@ pub struct ListRow {
     pub last_day: (i64, i64),
 }
 
+/// What a search of webhook endpoints looks in.
+static SEARCH: search::Searched = search::Searched {
+    table: "webhook_endpoints",
+    index: "webhook_endpoints_search",
+    columns: &["url", "description"],
+};
+
 /// The organisation's endpoints, one page.
 pub fn list(
     conn: &mut DbConn,
@@ -287,15 +294,8 @@ pub fn list(
         let mut q = webhook_endpoints::table
             .filter(webhook_endpoints::organization_id.eq(org))
             .into_boxed();
-        if let Some(like) = page.like() {
-            q = q.filter(
-                db::lower(webhook_endpoints::url)
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(db::lower(webhook_endpoints::description)
-                        .like(like)
-                        .escape('\\')),
-            );
+        if let Some(term) = page.q.as_deref() {
+            q = q.filter(search::contains(&SEARCH, term));
         }
         q
     };

@@ -39,6 +39,7 @@ mod platform_billing;
 mod platform_invoices;
 mod preferences;
 mod reference;
+mod search;
 mod security;
 mod settings;
 mod subscription_lifecycle;
