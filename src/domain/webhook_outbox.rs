@@ -71,7 +71,7 @@ pub fn insert(
     event_type: &str,
     body: &str,
 ) -> QueryResult<String> {
-    let id = webhook_signing::new_message_id();
+    let id = webhook_signing::new_message_id(now);
     diesel::insert_into(webhook_messages::table)
         .values((
             webhook_messages::id.eq(&id),

@@ -132,13 +132,28 @@ pub fn verify(
         .any(|tag| expected.clone().verify_slice(&tag).is_ok())
 }
 
-/// A new message id: `msg_` and [`MESSAGE_ID_CHARS`] random characters of
-/// the URL-safe base64 alphabet (6 random bits each: 162 bits).
-pub fn new_message_id() -> String {
+/// Characters of a message id that tell its moment (base 36 milliseconds).
+const MESSAGE_ID_TIME_CHARS: usize = 9;
+
+/// A new message id made at `now`: `msg_`, the moment in
+/// [`MESSAGE_ID_TIME_CHARS`] base-36 digits (`0-9a-z`: later ids sort
+/// after earlier ones in every collation, so a new message's key goes at
+/// the end of the index instead of a random page of it) and random
+/// characters of the URL-safe base64 alphabet (6 random bits each: 108
+/// bits), [`MESSAGE_ID_CHARS`] characters after the prefix in all.
+pub fn new_message_id(now: chrono::NaiveDateTime) -> String {
+    const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let random = crypto::random_bytes::<MESSAGE_ID_CHARS>();
     let mut id = String::with_capacity(MESSAGE_ID_PREFIX.len() + MESSAGE_ID_CHARS);
     id.push_str(MESSAGE_ID_PREFIX);
+    let mut millis = u64::try_from(now.and_utc().timestamp_millis()).unwrap_or(0);
+    let mut time = [b'0'; MESSAGE_ID_TIME_CHARS];
+    for digit in time.iter_mut().rev() {
+        *digit = BASE36[usize::try_from(millis % 36).unwrap_or(0)];
+        millis /= 36;
+    }
+    id.extend(time.iter().map(|b| char::from(*b)));
+    let random = crypto::random_bytes::<{ MESSAGE_ID_CHARS - MESSAGE_ID_TIME_CHARS }>();
     // 64 divides 256: the low six bits of a random byte are uniform.
     id.extend(random.iter().map(|b| URL_SAFE[usize::from(b & 63)] as char));
     id
@@ -293,7 +308,7 @@ mod tests {
         let (old, new) = (new_secret(), new_secret());
         let (old_key, new_key) = (secret_key(&old).unwrap(), secret_key(&new).unwrap());
         let (id, ts, body) = (
-            new_message_id(),
+            new_message_id(chrono::DateTime::UNIX_EPOCH.naive_utc()),
             1_700_000_000,
             b"{\"type\":\"webhook.test\"}",
         );
@@ -344,14 +359,33 @@ mod tests {
     }
 
     #[test]
-    fn message_ids_are_url_safe_and_random() {
-        let id = new_message_id();
+    fn message_ids_are_url_safe_random_and_in_the_order_made() {
+        let at =
+            |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.3f").unwrap();
+        let now = at("2026-12-06 10:00:00.000");
+        let id = new_message_id(now);
         let tail = id.strip_prefix(MESSAGE_ID_PREFIX).unwrap();
         assert_eq!(tail.len(), MESSAGE_ID_CHARS);
         assert!(
             tail.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         );
-        assert_ne!(id, new_message_id());
+        assert_ne!(id, new_message_id(now), "random within a moment");
+        // Later ids sort after earlier ones, a millisecond or years apart.
+        let mut ids: Vec<String> = [
+            "1970-01-01 00:00:00.000",
+            "2026-12-06 10:00:00.000",
+            "2026-12-06 10:00:00.001",
+            "2026-12-06 10:00:00.036",
+            "2026-12-07 00:00:00.000",
+            "2099-12-31 23:59:59.999",
+        ]
+        .iter()
+        .map(|s| new_message_id(at(s)))
+        .collect();
+        let made = ids.clone();
+        ids.sort();
+        assert_eq!(ids, made);
+        assert!(new_message_id(at("2026-12-06 10:00:00.000")).starts_with("msg_0"));
     }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX webhook_messages_by_created ON webhook_messages (created_at);
