@@ -56,6 +56,9 @@ pub struct Config {
     /// Networks webhooks may reach although they are not public
     /// (`PORTAAL_WEBHOOK_ALLOW_NETWORKS`, CIDR list; plain `http` only there).
     pub webhook_allow_networks: Vec<crate::domain::webhook_policy::Network>,
+    /// The bound of the cache of pages and values (`PORTAAL_CACHE_MB`), in
+    /// bytes.
+    pub cache_bytes: u64,
 }
 
 /// The raw values as they came from flags or the environment.
@@ -75,6 +78,7 @@ pub struct RawConfig {
     pub trial_days: Option<String>,
     pub jobs: Option<String>,
     pub webhook_allow_networks: Option<String>,
+    pub cache_mb: Option<String>,
 }
 
 impl RawConfig {
@@ -96,6 +100,7 @@ impl RawConfig {
             trial_days: var("PORTAAL_TRIAL_DAYS"),
             jobs: var("PORTAAL_JOBS"),
             webhook_allow_networks: var("PORTAAL_WEBHOOK_ALLOW_NETWORKS"),
+            cache_mb: var("PORTAAL_CACHE_MB"),
         }
     }
 }
@@ -224,6 +229,17 @@ impl Config {
                 }
             }
         }
+        let cache_bytes = match raw.cache_mb.as_deref().map(str::trim) {
+            None => crate::domain::cache::DEFAULT_BYTES,
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if (1..=65_536).contains(&n) => n * 1024 * 1024,
+                _ => {
+                    return Err(ConfigError::new(format!(
+                        "PORTAAL_CACHE_MB: `{v}` is not a number of MiB from 1 to 65536"
+                    )));
+                }
+            },
+        };
         let mail_from = raw
             .mail_from
             .clone()
@@ -234,6 +250,7 @@ impl Config {
             crate::mailer::Mailer::new("smtp://localhost", &mail_from).map_err(ConfigError::new)?;
         }
         Ok(Self {
+            cache_bytes,
             trial_days,
             jobs,
             webhook_allow_networks,

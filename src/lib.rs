@@ -97,6 +97,7 @@ impl AppState {
     /// Open the database (migrating it), settle the session key (and the
     /// data key made from the same secret), prepare the password service.
     pub fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        domain::cache::configure(config.cache_bytes);
         let pool = db::open(&config.database, config.pool_size)?;
         let secret = key_secret(&config, &pool, clock.now())?;
         let mailer = match &config.smtp_url {

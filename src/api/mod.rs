@@ -185,6 +185,12 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> HttpResponse {
 /// customers, contacts), kept beside the page itself: at the same data
 /// version the same request is answered with the same bytes. `list` and
 /// `filters` name the list as the domain's `page_key` does.
+impl crate::domain::cache::Weigh for web::Bytes {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>() + self.len()
+    }
+}
+
 pub fn cached_list<I, T: Serialize>(
     actor: &Actor,
     list: &str,
@@ -263,7 +269,7 @@ pub fn check_version(wanted: Option<i32>, current: i32) -> Result<(), AppError> 
 
 /// A page of a list, as every list answers: `{items, pageNumber, pageSize,
 /// totalItems}`.
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListBody<T> {
     pub items: Vec<T>,

@@ -54,7 +54,7 @@ pub const SORT: SortSpec = SortSpec {
 };
 
 /// The billing details, as the subscription's `organizationAddress`.
-#[derive(Serialize, Clone)]
+#[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressJson {
     pub legal_name: String,
@@ -86,7 +86,7 @@ impl AddressJson {
 }
 
 /// The plan a subscription is on, as one of its `products`.
-#[derive(Serialize, Clone)]
+#[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductJson {
     pub code: String,
@@ -98,7 +98,7 @@ pub struct ProductJson {
 }
 
 /// A change waiting for the period end.
-#[derive(Serialize, Clone)]
+#[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledJson {
     /// The plan's code.
@@ -111,7 +111,7 @@ pub struct ScheduledJson {
 }
 
 /// The coupon applied to a subscription: what it takes off and since when.
-#[derive(Serialize, Clone)]
+#[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct CouponJson {
     #[serde(flatten)]
@@ -120,7 +120,7 @@ pub struct CouponJson {
 }
 
 /// A subscription as the API shows it.
-#[derive(Serialize, Clone)]
+#[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionJson {
     pub id: String,
@@ -153,6 +153,8 @@ pub struct SubscriptionJson {
     pub scheduled_changes: Option<ScheduledJson>,
     pub version: i32,
 }
+
+crate::domain::cache::weigh_by_debug!(ListBody<SubscriptionJson>);
 
 /// What a view needs besides the row: read in the same database job.
 fn view(

@@ -9,29 +9,165 @@
 //!
 //! Only values that depend on nothing but audited data may be cached here:
 //! not "now", not bookkeeping such as `last_used_at`.
+//!
+//! The cache is bounded in bytes (`PORTAAL_CACHE_MB`, [`configure`]): a
+//! [`moka`] cache weighs every value ([`Weigh`]: the bytes it holds, roughly)
+//! and evicts the least recently used across organisations. Values of an
+//! older version are never asked for again and age out first.
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+use moka::policy::EvictionPolicy;
 
 use crate::domain::actor::Actor;
 
-/// Most values kept per organisation; past this its values start over.
-const MAX_PER_ORGANIZATION: usize = 512;
-/// Most organisations kept; past this the whole cache starts over.
+/// The bound when nothing is configured: 64 MiB.
+pub const DEFAULT_BYTES: u64 = 64 * 1024 * 1024;
+/// Most organisations whose newest version is remembered; past this the
+/// memory starts over (values then wait for the next version they meet).
 const MAX_ORGANIZATIONS: usize = 4096;
+
+/// What a cached value holds in memory, roughly: its own size and the heap
+/// bytes it owns. The cache's bound is the sum of these.
+pub trait Weigh {
+    /// Bytes held.
+    fn weigh(&self) -> usize;
+}
+
+impl Weigh for String {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>() + self.capacity()
+    }
+}
+
+impl Weigh for i64 {
+    fn weigh(&self) -> usize {
+        8
+    }
+}
+
+impl<T: Weigh> Weigh for Vec<T> {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.iter().map(Weigh::weigh).sum::<usize>()
+            + (self.capacity() - self.len()) * std::mem::size_of::<T>()
+    }
+}
+
+impl<T: Weigh> Weigh for Option<T> {
+    fn weigh(&self) -> usize {
+        self.as_ref()
+            .map_or(std::mem::size_of::<Self>(), Weigh::weigh)
+    }
+}
+
+impl<A: Weigh, B: Weigh> Weigh for (A, B) {
+    fn weigh(&self) -> usize {
+        self.0.weigh() + self.1.weigh()
+    }
+}
+
+impl Weigh for chrono::NaiveDateTime {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>()
+    }
+}
+
+/// The weight of a record or a composite value, estimated: its size plus
+/// the length of its `Debug` text (about the bytes its strings hold, a
+/// little more for the field names: on the safe side of the bound).
+pub fn by_debug<T: std::fmt::Debug>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = std::fmt::write(&mut count, format_args!("{value:?}"));
+    std::mem::size_of::<T>() + count.0
+}
+
+/// [`Weigh`] by [`by_debug`] for each of the types named:
+/// `cache::weigh_by_debug!(Location);`.
+macro_rules! weigh_by_debug {
+    ($($t:ty),+ $(,)?) => {
+        $(impl $crate::domain::cache::Weigh for $t {
+            fn weigh(&self) -> usize {
+                $crate::domain::cache::by_debug(self)
+            }
+        })+
+    };
+}
+pub(crate) use weigh_by_debug;
 
 type Value = Arc<dyn Any + Send + Sync>;
 
-struct Entry {
-    version: i64,
-    values: HashMap<String, Value>,
+/// A kept value and its weight.
+#[derive(Clone)]
+struct Kept {
+    value: Value,
+    weight: u32,
 }
 
-static CACHE: LazyLock<Mutex<HashMap<String, Entry>>> = LazyLock::new(Default::default);
+/// The values: keys are `organisation \x1f version \x1f key`.
+type Values = moka::sync::Cache<String, Kept>;
 
-fn lock() -> std::sync::MutexGuard<'static, HashMap<String, Entry>> {
-    CACHE.lock().unwrap_or_else(|p| p.into_inner())
+static BYTES: OnceLock<u64> = OnceLock::new();
+
+static VALUES: LazyLock<Values> = LazyLock::new(|| new_values(bytes()));
+
+/// Each organisation's newest data version this process has seen: a value
+/// of an older version is neither served nor kept.
+static NEWEST: LazyLock<Mutex<HashMap<String, i64>>> = LazyLock::new(Default::default);
+
+/// Bound the cache to `bytes` (`PORTAAL_CACHE_MB`); the first call wins
+/// (one cache per process), and without one the bound is [`DEFAULT_BYTES`].
+pub fn configure(bytes: u64) {
+    let _ = BYTES.set(bytes);
+}
+
+fn bytes() -> u64 {
+    *BYTES.get_or_init(|| DEFAULT_BYTES)
+}
+
+fn new_values(bytes: u64) -> Values {
+    moka::sync::Cache::builder()
+        .max_capacity(bytes)
+        .weigher(|key: &String, kept: &Kept| {
+            u32::try_from(key.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(kept.weight)
+        })
+        .eviction_policy(EvictionPolicy::lru())
+        .build()
+}
+
+fn newest() -> std::sync::MutexGuard<'static, HashMap<String, i64>> {
+    NEWEST.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Is `version` older than the newest this process has seen (from a read
+/// or a write)? Remembers `version` when it is newer.
+fn outdated(organization_id: &str, version: i64) -> bool {
+    let mut newest = newest();
+    match newest.get_mut(organization_id) {
+        Some(v) if *v > version => true,
+        Some(v) => {
+            *v = version;
+            false
+        }
+        None => {
+            if newest.len() >= MAX_ORGANIZATIONS {
+                newest.clear();
+            }
+            newest.insert(organization_id.to_string(), version);
+            false
+        }
+    }
 }
 
 /// The value under `key` for `organization_id` at data `version`: cached, or
@@ -47,62 +183,43 @@ pub fn versioned<T, E>(
     load: impl FnOnce() -> Result<T, E>,
 ) -> Result<Arc<T>, E>
 where
-    T: Send + Sync + 'static,
+    T: Weigh + Send + Sync + 'static,
 {
     let Some(version) = version else {
         return load().map(Arc::new);
     };
-    if let Some(entry) = lock().get(organization_id)
-        && entry.version == version
-        && let Some(hit) = entry.values.get(&key)
-        && let Ok(hit) = hit.clone().downcast::<T>()
+    if outdated(organization_id, version) {
+        return load().map(Arc::new);
+    }
+    let full = format!("{organization_id}\u{1f}{version}\u{1f}{key}");
+    if let Some(hit) = VALUES.get(&full)
+        && let Ok(hit) = hit.value.downcast::<T>()
     {
         return Ok(hit);
     }
     // Loaded after the version was read: never older than that version.
     let value = Arc::new(load()?);
-    let mut cache = lock();
-    let entry = at_least(&mut cache, organization_id, version);
-    if entry.values.len() >= MAX_PER_ORGANIZATION {
-        entry.values.clear();
-    }
-    // A request that read an older version does not store its value.
-    if entry.version == version {
-        entry.values.insert(key, value.clone());
+    // A write in this process since then: not kept.
+    if !outdated(organization_id, version) {
+        let weight = u32::try_from(value.weigh()).unwrap_or(u32::MAX);
+        VALUES.insert(
+            full,
+            Kept {
+                value: value.clone(),
+                weight,
+            },
+        );
     }
     Ok(value)
 }
 
-/// The organisation's entry, raised to `version` (its values dropped) when
-/// it was older.
-fn at_least<'a>(
-    cache: &'a mut HashMap<String, Entry>,
-    organization_id: &str,
-    version: i64,
-) -> &'a mut Entry {
-    if cache.len() >= MAX_ORGANIZATIONS && !cache.contains_key(organization_id) {
-        cache.clear();
-    }
-    let entry = cache
-        .entry(organization_id.to_string())
-        .or_insert_with(|| Entry {
-            version,
-            values: HashMap::new(),
-        });
-    if entry.version < version {
-        entry.version = version;
-        entry.values.clear();
-    }
-    entry
-}
-
 /// A write in this process raised `organization_id`'s data version to
-/// `version`: values of older versions are dropped and never stored again,
-/// even by requests that read the old version before the write. (Should the
-/// write roll back, the cache only stays empty until a newer version is
-/// read.)
+/// `version`: values of older versions are never served or kept again,
+/// even for requests that read the old version before the write. (Should
+/// the write roll back, the cache only stays unused until a newer version
+/// is read.)
 pub fn saw_version(organization_id: &str, version: i64) {
-    at_least(&mut lock(), organization_id, version);
+    outdated(organization_id, version);
 }
 
 /// [`versioned`] in the actor's organisation at the version it read.
@@ -112,16 +229,23 @@ pub fn for_actor<T, E>(
     load: impl FnOnce() -> Result<T, E>,
 ) -> Result<Arc<T>, E>
 where
-    T: Send + Sync + 'static,
+    T: Weigh + Send + Sync + 'static,
 {
     versioned(&actor.organization_id, actor.data_version, key, load)
+}
+
+/// The cache's weight now, in bytes, and its bound (after pending
+/// evictions ran).
+pub fn weight() -> (u64, u64) {
+    VALUES.run_pending_tasks();
+    (VALUES.weighted_size(), bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn get(org: &str, version: i64, key: &str, value: i32) -> i32 {
+    fn get(org: &str, version: i64, key: &str, value: i64) -> i64 {
         *versioned::<_, ()>(org, Some(version), key.into(), || Ok(value)).unwrap()
     }
 
@@ -154,6 +278,53 @@ mod tests {
             *versioned::<_, ()>(&org, None, "a".into(), || Ok(99)).unwrap(),
             99,
             "no version: no cache"
+        );
+    }
+
+    /// 20,000 distinct pages of about 6 KB (120 MB in all) in a cache of
+    /// 4 MiB: it stays under its bound, keeps the most recent pages and
+    /// drops the least recently used, across organisations.
+    #[test]
+    fn twenty_thousand_pages_stay_under_the_bound() {
+        let bound = 4 * 1024 * 1024;
+        let values = new_values(bound);
+        let page = |n: usize| format!("<tr><td>{n}</td></tr>").repeat(300);
+        let kept = |s: String| Kept {
+            weight: u32::try_from(s.weigh()).unwrap(),
+            value: Arc::new(s),
+        };
+        for n in 0..20_000 {
+            let org = n % 7;
+            values.insert(format!("org-{org}\u{1f}1\u{1f}page-{n}"), kept(page(n)));
+            // Page 0 is asked for often: recently used, it stays.
+            if n % 100 == 0 {
+                let _ = values.get("org-0\u{1f}1\u{1f}page-0");
+            }
+            if n % 1000 == 0 {
+                values.run_pending_tasks();
+                assert!(
+                    values.weighted_size() <= bound,
+                    "{}",
+                    values.weighted_size()
+                );
+            }
+        }
+        values.run_pending_tasks();
+        let (weight, count) = (values.weighted_size(), values.entry_count());
+        assert!(weight <= bound, "{weight} > {bound}");
+        assert!(weight > bound / 2, "the cache is used: {weight}");
+        assert!(count > 100 && count < 2_000, "{count} pages kept");
+        assert!(
+            values.contains_key("org-6\u{1f}1\u{1f}page-19998"),
+            "the newest is kept"
+        );
+        assert!(
+            !values.contains_key("org-1\u{1f}1\u{1f}page-1"),
+            "the oldest is gone"
+        );
+        assert!(
+            values.contains_key("org-0\u{1f}1\u{1f}page-0"),
+            "a page in use stays"
         );
     }
 }

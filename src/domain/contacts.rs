@@ -50,6 +50,8 @@ pub struct Contact {
     pub extensions: Vec<String>,
 }
 
+crate::domain::cache::weigh_by_debug!(Contact);
+
 impl Contact {
     /// The mobile as people read it, in groups (see [`phone::display`]).
     pub fn mobile_display(&self) -> String {

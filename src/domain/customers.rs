@@ -39,6 +39,8 @@ pub struct Customer {
     pub updated_at: NaiveDateTime,
 }
 
+crate::domain::cache::weigh_by_debug!(Customer);
+
 /// Longest name.
 pub const MAX_NAME: usize = 200;
 /// Longest notes.

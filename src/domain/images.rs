@@ -177,6 +177,8 @@ pub struct ImageMeta {
     pub updated_at: NaiveDateTime,
 }
 
+crate::domain::cache::weigh_by_debug!(ImageMeta);
+
 /// The organisation's images' descriptions.
 pub fn metas(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<ImageMeta>> {
     organization_images::table

@@ -130,6 +130,8 @@ pub struct Invoice {
     pub updated_at: NaiveDateTime,
 }
 
+crate::domain::cache::weigh_by_debug!(Invoice);
+
 impl Invoice {
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Draft)

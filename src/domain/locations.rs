@@ -41,6 +41,8 @@ pub struct Location {
     pub updated_at: NaiveDateTime,
 }
 
+crate::domain::cache::weigh_by_debug!(Location);
+
 /// Longest name.
 pub const MAX_NAME: usize = 200;
 

@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+use crate::domain::cache::Weigh;
 use crate::error::{ErrorCode, FieldErrors};
 
 /// The page size when none is asked for.
@@ -199,6 +200,12 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub request: PageRequest,
     pub total: i64,
+}
+
+impl<T: Weigh> Weigh for Page<T> {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>() + self.items.weigh() + self.request.q.weigh()
+    }
 }
 
 impl<T> Page<T> {

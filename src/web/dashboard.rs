@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// How many customers "Customers you changed recently" lists.
 const MY_CUSTOMERS: usize = 5;
 
+#[derive(Debug)]
 struct ActivityRow {
     when: String,
     who: String,
@@ -48,7 +49,7 @@ struct ActivityRow {
 /// The member's own part of the dashboard, read from audited data only: kept
 /// per data version under the user's id and the week (never shared between
 /// users).
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Mine {
     /// The week's meetings of the member (`None`: may not see meetings).
     meetings: Option<Vec<MeetingRow>>,
@@ -56,6 +57,8 @@ struct Mine {
     /// see customers).
     customers: Option<Vec<(String, String)>>,
 }
+
+crate::domain::cache::weigh_by_debug!(ActivityRow, Mine);
 
 struct MeetingItem {
     when: String,

@@ -20,6 +20,12 @@ pub struct SharedHtml {
     pieces: Vec<String>,
 }
 
+impl crate::domain::cache::Weigh for SharedHtml {
+    fn weigh(&self) -> usize {
+        self.pieces.weigh()
+    }
+}
+
 impl SharedHtml {
     /// Render with `render(csrf)`, where `csrf` is the placeholder to put
     /// wherever the template puts the token.

@@ -127,7 +127,24 @@ async fn bad_settings_are_refused_with_one_line() {
             pool_size: Some("0".into()),
             ..Default::default()
         },
+        RawConfig {
+            cache_mb: Some("0".into()),
+            ..Default::default()
+        },
+        RawConfig {
+            cache_mb: Some("lots".into()),
+            ..Default::default()
+        },
     ];
+    let ok = RawConfig {
+        cache_mb: Some("16".into()),
+        ..Default::default()
+    };
+    assert_eq!(Config::from_raw(ok).unwrap().cache_bytes, 16 * 1024 * 1024);
+    assert_eq!(
+        Config::from_raw(RawConfig::default()).unwrap().cache_bytes,
+        64 * 1024 * 1024
+    );
     for raw in bad {
         let err = Config::from_raw(raw.clone()).expect_err(&format!("{raw:?} must be refused"));
         assert!(!err.0.contains('\n'), "one line: {err}");

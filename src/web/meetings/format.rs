@@ -63,10 +63,13 @@ pub(super) fn choices(all: &[(String, String)], selected: Option<&str>) -> Vec<C
 }
 
 /// The organisation's members and locations, for selects.
+#[derive(Debug)]
 pub(super) struct Choices {
     pub(super) employees: Vec<(String, String)>,
     pub(super) locations: Vec<(String, String)>,
 }
+
+crate::domain::cache::weigh_by_debug!(Choices);
 
 pub(super) async fn load_choices(state: &AppState, m: &Member) -> Result<Choices, AppError> {
     let actor = m.actor.clone();

@@ -101,6 +101,7 @@ pub struct SubscriptionPage {
 }
 
 /// What the screen reads, in one database job.
+#[derive(Debug)]
 struct Loaded {
     sub: Subscription,
     plans: Vec<PlanWithAddons>,
@@ -109,6 +110,8 @@ struct Loaded {
     billing_complete: bool,
     coupon: Option<(Coupon, chrono::NaiveDateTime)>,
 }
+
+crate::domain::cache::weigh_by_debug!(Loaded);
 
 /// Read what the screen shows (see [`page`] for when it is read again).
 fn load(
