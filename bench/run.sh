@@ -415,6 +415,8 @@ COOKIE=${SESSION_COOKIE#Cookie: } \
     measure "GET /locations (random pages 1-400, sizes 10-50)" /locations -s bench/random_pages.lua
 COOKIE=${SESSION_COOKIE#Cookie: } \
     measure "GET /locations?q= (random 3-digit searches)" /locations -s bench/random_search.lua
+COOKIE=${SESSION_COOKIE#Cookie: } SIZES=1 \
+    measure "GET /locations?q= (random 3-digit searches, random sizes: misses)" /locations -s bench/random_search.lua
 COOKIE=${SESSION_COOKIE#Cookie: } TOKEN=$TOKEN \
     measure "mix: 90 % random pages, 10 % POST /api/v1/locations" /locations -s bench/mix.lua
 if [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/meetings/week") == 200 ]]; then

@@ -16,7 +16,9 @@
 //!   database).
 //!
 //! One way to search: a list's `filtered()` adds
-//! `.filter(search::contains(&SEARCH, term))` with its table's [`Searched`].
+//! `.filter(search::contains(&SEARCH, term))` with its table's [`Searched`];
+//! a list of one tenant's rows uses [`in_tenant`] instead of its tenant
+//! filter when it searches.
 
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::pg::Pg;
@@ -42,6 +44,22 @@ pub const INDEXED_CHARS: usize = 3;
 
 /// Rows of `of` with `term` in one of its columns.
 pub fn contains(of: &'static Searched, term: &str) -> Contains {
+    contains_of(of, None, term)
+}
+
+/// Rows of `of` with `term` in one of its columns that belong to tenant
+/// `organization_id` (its column `organization_id`): the list's tenant
+/// filter and its search in one condition. On SQLite the tenant test is
+/// marked as letting nearly every row through (`likelihood(…, 0.99)`), so
+/// the planner finds the rows through the search index, not by walking
+/// the whole tenant's index and testing each row (without statistics it
+/// takes a tenant test for a selective one: 25 ms instead of 1 ms for a
+/// 3-digit search in 100,000 rows).
+pub fn in_tenant(of: &'static Searched, organization_id: &str, term: &str) -> Contains {
+    contains_of(of, Some(organization_id.to_string()), term)
+}
+
+fn contains_of(of: &'static Searched, tenant: Option<String>, term: &str) -> Contains {
     let folded = term.to_lowercase();
     let escaped = folded
         .replace('\\', "\\\\")
@@ -49,6 +67,7 @@ pub fn contains(of: &'static Searched, term: &str) -> Contains {
         .replace('_', "\\_");
     Contains {
         of,
+        tenant,
         indexed: term.chars().count() >= INDEXED_CHARS,
         phrase: format!("\"{}\"", term.replace('"', "\"\"")),
         pattern: format!("%{escaped}%"),
@@ -59,6 +78,8 @@ pub fn contains(of: &'static Searched, term: &str) -> Contains {
 #[derive(Debug, Clone)]
 pub struct Contains {
     of: &'static Searched,
+    /// The tenant the rows must belong to, if the condition holds it.
+    tenant: Option<String>,
     indexed: bool,
     /// The term as an FTS5 phrase (SQLite, indexed).
     phrase: String,
@@ -67,6 +88,31 @@ pub struct Contains {
 }
 
 impl Contains {
+    /// `t.organization_id = ? AND ` (`likely`: wrapped in SQLite's
+    /// `likelihood(…, 0.99)`), when the condition holds the tenant.
+    fn walk_tenant<'b, DB>(&'b self, likely: bool, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text>,
+        String: diesel::serialize::ToSql<Text, DB>,
+    {
+        let Some(tenant) = &self.tenant else {
+            return Ok(());
+        };
+        if likely {
+            out.push_sql("likelihood(");
+        }
+        out.push_identifier(self.of.table)?;
+        out.push_sql(".");
+        out.push_identifier("organization_id")?;
+        out.push_sql(" = ");
+        out.push_bind_param::<Text, String>(tenant)?;
+        if likely {
+            out.push_sql(", 0.99)");
+        }
+        out.push_sql(" AND ");
+        Ok(())
+    }
+
     /// `(fold(t.c1) LIKE ? ESCAPE '\' OR fold(t.c2) LIKE ? …)`.
     fn walk_like<'b, DB>(&'b self, fold: &str, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>
     where
@@ -94,9 +140,15 @@ impl Contains {
 
 impl QueryFragment<Sqlite> for Contains {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql("(");
         if !self.indexed {
-            return self.walk_like("casefold", &mut out);
+            // A scan either way: the tenant's index narrows it.
+            self.walk_tenant(false, &mut out)?;
+            self.walk_like("casefold", &mut out)?;
+            out.push_sql(")");
+            return Ok(());
         }
+        self.walk_tenant(true, &mut out)?;
         out.push_identifier(self.of.table)?;
         out.push_sql(".rowid IN (SELECT rowid FROM ");
         out.push_identifier(self.of.index)?;
@@ -104,14 +156,18 @@ impl QueryFragment<Sqlite> for Contains {
         out.push_identifier(self.of.index)?;
         out.push_sql(" MATCH ");
         out.push_bind_param::<Text, String>(&self.phrase)?;
-        out.push_sql(")");
+        out.push_sql("))");
         Ok(())
     }
 }
 
 impl QueryFragment<Pg> for Contains {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        self.walk_like("lower", &mut out)
+        out.push_sql("(");
+        self.walk_tenant(false, &mut out)?;
+        self.walk_like("lower", &mut out)?;
+        out.push_sql(")");
+        Ok(())
     }
 }
 

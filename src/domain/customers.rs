@@ -183,13 +183,12 @@ static SEARCH: search::Searched = search::Searched {
 
 /// The organisation's customers that `page`'s search finds.
 fn filtered<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db::Backend> {
-    let mut q = customers::table
-        .filter(customers::organization_id.eq(org))
-        .into_boxed();
-    if let Some(term) = page.q.as_deref() {
-        q = q.filter(search::contains(&SEARCH, term));
+    let q = customers::table.into_boxed();
+    match page.q.as_deref() {
+        // The tenant and the search in one condition (see `in_tenant`).
+        Some(term) => q.filter(search::in_tenant(&SEARCH, org, term)),
+        None => q.filter(customers::organization_id.eq(org)),
     }
-    q
 }
 
 /// [`filtered`] in `page`'s order (the id last, so the order is total).

@@ -189,13 +189,12 @@ pub fn list(
 
 /// The organisation's locations that `page`'s search finds.
 fn filtered<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, db::Backend> {
-    let mut q = locations::table
-        .filter(locations::organization_id.eq(org))
-        .into_boxed();
-    if let Some(term) = page.q.as_deref() {
-        q = q.filter(search::contains(&SEARCH, term));
+    let q = locations::table.into_boxed();
+    match page.q.as_deref() {
+        // The tenant and the search in one condition (see `in_tenant`).
+        Some(term) => q.filter(search::in_tenant(&SEARCH, org, term)),
+        None => q.filter(locations::organization_id.eq(org)),
     }
-    q
 }
 
 /// [`filtered`] in `page`'s order (the id last, so the order is total).

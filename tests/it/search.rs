@@ -119,15 +119,38 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
             (format!("search-{i:05}"), name, city)
         })
         .collect();
-    let inserted = rows.clone();
-    let o = org.clone();
+    // Another organisation has rows like these (200 of them, a word added):
+    // no search of Demo BV's may show one.
+    app.other_admin().await;
+    let other: String = app
+        .db(|c| {
+            organizations::table
+                .filter(organizations::name.eq("Ander BV"))
+                .select(organizations::id)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let mut inserted: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|(id, name, city)| (org.clone(), id.clone(), name.clone(), city.clone()))
+        .collect();
+    inserted.extend((0..200).map(|i| {
+        let (_, name, city) = &rows[i * 50];
+        (
+            other.clone(),
+            format!("foreign-{i:03}"),
+            format!("{name} {}", WORDS[i % WORDS.len()]),
+            city.clone(),
+        )
+    }));
     app.db(move |c| {
         c.transaction(|c| {
-            for (id, name, city) in &inserted {
+            for (o, id, name, city) in &inserted {
                 diesel::insert_into(locations::table)
                     .values((
                         locations::id.eq(id),
-                        locations::organization_id.eq(&o),
+                        locations::organization_id.eq(o),
                         locations::name.eq(name),
                         locations::address_line1.eq(""),
                         locations::address_line2.eq(""),
