@@ -10,7 +10,7 @@
 //!   substring, found through the index. A shorter term has no trigram: it
 //!   is a scan of the table's rows with `casefold()`, the Unicode
 //!   lower-casing this module registers on every connection.
-//! - **PostgreSQL**: GIN `pg_trgm` indexes on `lower(column)`; `LIKE` on
+//! - **PostgreSQL**: a GIN `pg_trgm` index on each `lower(column)`; `LIKE` on
 //!   `lower(column)` uses them for terms of three characters or more and
 //!   scans for shorter ones (`lower()` folds every letter in a UTF-8
 //!   database).

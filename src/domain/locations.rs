@@ -174,11 +174,16 @@ pub fn list(
             filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
-        let items = sorted(org, &page)
-            .limit(page.size)
-            .offset(page.offset())
-            .select(Location::as_select())
-            .load(conn)?;
+        let items = match page.window(total) {
+            None => Vec::new(),
+            Some(w) => w.in_order(
+                sorted(org, &w.request)
+                    .limit(w.limit)
+                    .offset(w.offset)
+                    .select(Location::as_select())
+                    .load(conn)?,
+            ),
+        };
         Ok(Page {
             items,
             request: page.clone(),

@@ -57,6 +57,35 @@ impl PageRequest {
         (self.number - 1).saturating_mul(self.size)
     }
 
+    /// How to read this page of a list of `total` rows with the least
+    /// walking: nothing past the end; a page in the list's second half
+    /// from the other end (the order reversed, the rows read reversed
+    /// back), so no page walks more than half the list's index.
+    pub fn window(&self, total: i64) -> Option<Window> {
+        let offset = self.offset();
+        let rows = self.size.min(total - offset);
+        if rows <= 0 {
+            return None;
+        }
+        let from_end = total - offset - rows;
+        if from_end < offset {
+            let mut request = self.clone();
+            request.desc = !request.desc;
+            return Some(Window {
+                request,
+                offset: from_end,
+                limit: rows,
+                reversed: true,
+            });
+        }
+        Some(Window {
+            request: self.clone(),
+            offset,
+            limit: rows,
+            reversed: false,
+        })
+    }
+
     /// The cache key (see `domain::cache`) of this list's total: the list's
     /// name, the filters that decide the total, and the search text.
     pub fn count_key(&self, list: &str, filters: &[&str]) -> String {
@@ -194,6 +223,27 @@ impl ListParams {
     }
 }
 
+/// What [`PageRequest::window`] says to read: `limit` rows after `offset`
+/// in `request`'s order; when `reversed`, that order is the list's turned
+/// round, and the rows read are to be turned back.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub request: PageRequest,
+    pub offset: i64,
+    pub limit: i64,
+    pub reversed: bool,
+}
+
+impl Window {
+    /// The rows read, in the list's order.
+    pub fn in_order<T>(&self, mut rows: Vec<T>) -> Vec<T> {
+        if self.reversed {
+            rows.reverse();
+        }
+        rows
+    }
+}
+
 /// One page of a list, with what paging links need.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -224,6 +274,45 @@ mod tests {
         default: "name",
         default_desc: false,
     };
+
+    #[test]
+    fn a_window_walks_at_most_half_the_list() {
+        let page = |n: &str, s: &str| params(n, s, "", "").lenient(&SPEC);
+        // 95 rows, pages of 10: page 1 from the start, page 10 (5 rows)
+        // from the end, nothing past the end.
+        let w = page("1", "10").window(95).unwrap();
+        assert_eq!(
+            (w.offset, w.limit, w.reversed, w.request.desc),
+            (0, 10, false, false)
+        );
+        let w = page("10", "10").window(95).unwrap();
+        assert_eq!(
+            (w.offset, w.limit, w.reversed, w.request.desc),
+            (0, 5, true, true)
+        );
+        let w = page("7", "10").window(95).unwrap();
+        assert_eq!((w.offset, w.limit, w.reversed), (25, 10, true));
+        assert!(page("11", "10").window(95).is_none());
+        assert!(page("1", "10").window(0).is_none());
+        // Every row of every page comes out once, in order.
+        let list: Vec<i64> = (0..95).collect();
+        let mut seen = vec![];
+        for n in 1..=10 {
+            let w = page(&n.to_string(), "10").window(95).unwrap();
+            let order: Vec<i64> = if w.reversed {
+                list.iter().rev().copied().collect()
+            } else {
+                list.clone()
+            };
+            let rows = order
+                .into_iter()
+                .skip(usize::try_from(w.offset).unwrap())
+                .take(usize::try_from(w.limit).unwrap())
+                .collect();
+            seen.extend(w.in_order(rows));
+        }
+        assert_eq!(seen, list);
+    }
 
     fn params(n: &str, s: &str, by: &str, dir: &str) -> ListParams {
         let o = |v: &str| (!v.is_empty()).then(|| v.to_string());

@@ -254,6 +254,55 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
             assert!(wanted.contains(id.as_str()), "{term:?} found {id}");
         }
     }
+    // Pages: every page of every order (the second half read from the
+    // end, `PageRequest::window`) together are the whole list once, in
+    // the order one plain query gives.
+    for (sort, desc) in [
+        ("name", false),
+        ("name", true),
+        ("city", false),
+        ("city", true),
+        ("createdAt", false),
+        ("createdAt", true),
+    ] {
+        let (a, o) = (actor.clone(), org.clone());
+        let (paged, whole) = app
+            .db(move |c| {
+                let mut paged: Vec<String> = vec![];
+                for n in 1..=101 {
+                    let page = ListParams {
+                        page_number: Some(n.to_string()),
+                        page_size: Some("100".into()),
+                        sort_by: Some(sort.into()),
+                        sort_direction: Some(if desc { "DESC" } else { "ASC" }.into()),
+                        ..ListParams::default()
+                    }
+                    .lenient(&locs::SORT);
+                    let p = locs::list(c, &a, page).unwrap();
+                    paged.extend(p.items.iter().map(|l| l.id.clone()));
+                }
+                let q = locations::table
+                    .filter(locations::organization_id.eq(o))
+                    .select(locations::id)
+                    .into_boxed();
+                let q = match (sort, desc) {
+                    ("name", false) => q.order((locations::name.asc(), locations::id.asc())),
+                    ("name", true) => q.order((locations::name.desc(), locations::id.desc())),
+                    ("city", false) => q.order((locations::city.asc(), locations::id.asc())),
+                    ("city", true) => q.order((locations::city.desc(), locations::id.desc())),
+                    (_, false) => q.order((locations::created_at.asc(), locations::id.asc())),
+                    (_, true) => q.order((locations::created_at.desc(), locations::id.desc())),
+                };
+                (paged, q.load::<String>(c).unwrap())
+            })
+            .await;
+        assert_eq!(paged.len(), whole.len(), "{sort} {desc}");
+        assert!(
+            paged == whole,
+            "the pages by {sort} (desc: {desc}) are the list"
+        );
+    }
+
     // Diacritics as typed, every letter folded.
     assert_eq!(searched(&app, &actor, "zoe").await.0, 0);
     assert!(searched(&app, &actor, "école").await.0 > 0);

@@ -1,6 +1,11 @@
-DROP INDEX locations_search;
-DROP INDEX customers_search;
-DROP INDEX users_search;
-DROP INDEX api_clients_search;
-DROP INDEX organizations_search;
-DROP INDEX webhook_endpoints_search;
+DROP INDEX locations_search_name;
+DROP INDEX locations_search_city;
+DROP INDEX customers_search_name;
+DROP INDEX customers_search_email;
+DROP INDEX users_search_name;
+DROP INDEX users_search_email;
+DROP INDEX api_clients_search_name;
+DROP INDEX api_clients_search_client_id;
+DROP INDEX organizations_search_name;
+DROP INDEX webhook_endpoints_search_url;
+DROP INDEX webhook_endpoints_search_description;
