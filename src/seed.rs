@@ -202,6 +202,15 @@ pub fn seed_customers(
     Ok((add_customers, add_contacts))
 }
 
+/// Refresh PostgreSQL's planner statistics after a bulk load (what
+/// autovacuum does a little later); SQLite plans without them.
+pub fn analyze(conn: &mut DbConn) -> anyhow::Result<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")?;
+    }
+    Ok(())
+}
+
 /// The benchmark's API client ("Bench", every scope of the demo
 /// organisation) with a fresh secret; returns `(client id,
 /// secret)`. An existing one gets its secret rotated (the old one ends now).

@@ -163,6 +163,10 @@ impl QueryFragment<Sqlite> for Contains {
 
 impl QueryFragment<Pg> for Contains {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // Planned for its own pattern every time: a plan kept for any
+        // pattern (`LIKE $2`) cannot tell a rare term from a common one
+        // and scans the table.
+        out.unsafe_to_cache_prepared();
         out.push_sql("(");
         self.walk_tenant(false, &mut out)?;
         self.walk_like("lower", &mut out)?;
