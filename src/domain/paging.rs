@@ -214,12 +214,18 @@ impl ListParams {
         }
     }
 
+    /// The search text: control characters (a NUL, which neither a
+    /// PostgreSQL text nor an FTS5 query can hold) dropped, trimmed, at
+    /// most 100 characters; none when nothing is left.
     fn search(&self) -> Option<String> {
-        self.q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(|q| q.chars().take(100).collect())
+        let q: String = self
+            .q
+            .as_deref()?
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        let q = q.trim();
+        (!q.is_empty()).then(|| q.chars().take(100).collect())
     }
 }
 
@@ -274,6 +280,21 @@ mod tests {
         default: "name",
         default_desc: false,
     };
+
+    #[test]
+    fn the_search_text_holds_no_control_characters() {
+        let q = |text: &str| {
+            ListParams {
+                q: Some(text.into()),
+                ..ListParams::default()
+            }
+            .lenient(&SPEC)
+            .q
+        };
+        assert_eq!(q(" a\u{0}b\u{8}c\n ").as_deref(), Some("abc"));
+        assert_eq!(q("\u{0}\t"), None);
+        assert_eq!(q("  Zoë ").as_deref(), Some("Zoë"));
+    }
 
     #[test]
     fn a_window_walks_at_most_half_the_list() {
