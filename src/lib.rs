@@ -41,6 +41,9 @@ use crate::password::Passwords;
 pub struct AppState {
     /// The database pool.
     pub pool: DbPool,
+    /// The login and token checks this instance keeps while it hears the
+    /// database's change notices (PostgreSQL; see `domain::logins`).
+    pub logins: Arc<LoginChecks>,
     /// The threads that run database work (see [`AppState::db`]).
     pub executor: db::Executor,
     /// "Now", for everything that depends on time.
@@ -62,6 +65,10 @@ pub struct AppState {
     /// The way out to webhook receivers (never inside the network).
     pub webhooks: webhook_client::WebhookClient,
 }
+
+/// What an instance keeps of login and token checks.
+pub type LoginChecks =
+    domain::logins::Logins<domain::sessions::KeptLogin, domain::oauth::KeptToken>;
 
 /// The secret the session key and the data key are made from: the
 /// configured one, or the one kept in the database (made on first start).
@@ -111,13 +118,21 @@ impl AppState {
         } else {
             db::Wake::WhenBehind
         };
+        let logins = Arc::new(LoginChecks::new());
+        let listening = config.database.is_postgres();
         let executor = db::Executor::start(
             pool.clone(),
             config.database.clone(),
             config.pool_size as usize,
             wake,
+            listening.then(|| logins.fence()),
         )?;
+        if let db::DatabaseUrl::Postgres(url) = &config.database {
+            let sink: Arc<dyn db::notices::Sink> = logins.clone();
+            db::notices::listen(url.clone(), Arc::downgrade(&sink), logins.fence())?;
+        }
         Ok(Self {
+            logins,
             jobs: jobs::Jobs::new(),
             webhooks: webhook_client::WebhookClient::new(config.webhook_allow_networks.clone()),
             mailer,

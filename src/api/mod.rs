@@ -156,13 +156,16 @@ impl Api {
             return Err(AppError::InvalidToken);
         };
         let (now, ip) = (self.state.clock.now(), self.ip.clone());
+        let kept = self.state.logins.clone();
         // `f` runs once: a job is run again only when its first statement
-        // (the token's) found the connection dead, before `f` was reached.
+        // found the connection dead; that is the token's unless the check
+        // was kept (then the caller sees the error).
         let mut f = Some(f);
         self.state
             .db(move |conn| {
-                let (actor, _) = tokens::actor_for_token(conn, &token, now, Some(ip.clone()))?
-                    .ok_or(AppError::InvalidToken)?;
+                let (actor, _) =
+                    tokens::actor_for_token(conn, &kept, &token, now, Some(ip.clone()))?
+                        .ok_or(AppError::InvalidToken)?;
                 // The whole door belongs to the `api` module.
                 actor.require_module(crate::domain::modules::Module::Api)?;
                 let f = f

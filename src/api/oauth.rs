@@ -324,8 +324,9 @@ async fn introspect(
         return invalid_request("token is missing").response();
     };
     let now = state.clock.now();
+    let kept = state.logins.clone();
     let info = state
-        .db(move |conn| Ok(oauth::introspect(conn, now, &auth.client, &token)?))
+        .db(move |conn| Ok(oauth::introspect(conn, &kept, now, &auth.client, &token)?))
         .await;
     let body = match info {
         Ok(Some(i)) => serde_json::json!({

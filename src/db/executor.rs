@@ -167,6 +167,7 @@ impl Executor {
         url: DatabaseUrl,
         threads: usize,
         wake: Wake,
+        fence: Option<Arc<super::notices::Fence>>,
     ) -> std::io::Result<Self> {
         let threads = threads.max(1);
         let queue = Arc::new(Queue {
@@ -185,11 +186,14 @@ impl Executor {
             threads: Vec::with_capacity(threads),
         };
         for n in 0..threads {
-            let (queue, pool) = (queue.clone(), pool.clone());
+            let (queue, pool, fence) = (queue.clone(), pool.clone(), fence.clone());
             handle.threads.push(
                 std::thread::Builder::new()
                     .name(format!("portaal-db-{n}"))
-                    .spawn(move || work(&queue, &pool, n))?,
+                    .spawn(move || {
+                        super::notices::fence_this_thread(fence);
+                        work(&queue, &pool, n)
+                    })?,
             );
         }
         Ok(Self {
@@ -297,7 +301,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("t.db").to_string_lossy().into_owned());
         let pool = crate::db::open(&url, threads as u32).unwrap();
-        let ex = Executor::start(pool, url, threads, wake).unwrap();
+        let ex = Executor::start(pool, url, threads, wake, None).unwrap();
         // Until every thread has started and sleeps.
         while Jobs::lock(&ex.handle.queue.jobs).sleeping.len() < threads {
             std::thread::sleep(Duration::from_millis(1));

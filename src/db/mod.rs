@@ -5,6 +5,7 @@
 
 pub mod executor;
 pub mod lease;
+pub mod notices;
 pub mod schema;
 pub mod search;
 pub mod settings;
@@ -121,6 +122,28 @@ pub fn mark_lost() {
     LOST.set(true);
 }
 
+/// Does `conn` look connected, as far as can be told without a trip? On
+/// PostgreSQL this reads whatever the server sent (a non-blocking read): a
+/// connection the server ended shows as closed. A job that skips its first
+/// query (a kept login check) asks this first, so a dead pooled connection
+/// still fails before anything ran and the job is run again on a new one.
+pub fn still_connected(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        // Nobody listens on a pooled connection: there is nothing to read
+        // but an error. Twice: the first read may take the server's last
+        // message, the second then meets the closed socket.
+        for _ in 0..2 {
+            if let Some(Err(e)) = c.notifications_iter().next() {
+                return Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection,
+                    Box::new(e.to_string()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Counts the statements that ran without an error, on every connection.
 struct StatementCounter;
 
@@ -201,8 +224,9 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
 static SQLITE_WRITER: Mutex<()> = Mutex::new(());
 
 thread_local! {
-    /// Set while this thread holds `SQLITE_WRITER`, so a nested `write`
-    /// (a savepoint) does not wait for itself.
+    /// Set while this thread is in a [`write`]: a nested one is a
+    /// savepoint (and on SQLite does not wait for `SQLITE_WRITER`, which
+    /// this thread holds).
     static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -212,16 +236,25 @@ pub fn write<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConn::Sqlite(_) if !IN_WRITE.get() => {
-            let _guard = SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner());
-            IN_WRITE.set(true);
-            let result = conn.transaction(f);
-            IN_WRITE.set(false);
-            result
-        }
-        _ => conn.transaction(f),
+    if IN_WRITE.get() {
+        return conn.transaction(f);
     }
+    let _guard = matches!(conn, DbConn::Sqlite(_))
+        .then(|| SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner()));
+    struct Writing;
+    impl Drop for Writing {
+        fn drop(&mut self) {
+            IN_WRITE.set(false);
+        }
+    }
+    IN_WRITE.set(true);
+    let writing = Writing;
+    let result = conn.transaction(f);
+    drop(writing);
+    if result.is_ok() {
+        notices::committed();
+    }
+    result
 }
 
 /// Run `f` in one read transaction that sees the database as it was at its

@@ -23,6 +23,7 @@ pub mod invoice_pdf;
 pub mod invoices;
 pub mod local_time;
 pub mod locations;
+pub mod logins;
 pub mod mail;
 pub mod markdown;
 pub mod meetings;

@@ -21,6 +21,7 @@ use crate::domain::actor::Actor;
 use crate::domain::api_clients::{ApiClient, Status};
 use crate::domain::auth::{self, Checks};
 use crate::domain::entitlement::{InEffect, Status as SubscriptionStatus, in_effect};
+use crate::domain::logins::{Kept, Key, Logins};
 use crate::domain::modules::Modules;
 use crate::domain::scopes::ScopeSet;
 use crate::error::AppError;
@@ -405,6 +406,7 @@ type TokenRow = (
     NaiveDateTime,
     String,
     Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
     Option<i64>,
     (
         Option<String>,
@@ -415,73 +417,51 @@ type TokenRow = (
 );
 
 /// The live token `token`, in one query (with the client, the secret's last
-/// use and the organisation's data version). "Last used" is written at most
-/// once a minute, so the check is a read on almost every request. With
-/// `of_client`, another client's token is `None` and nothing of it is
-/// touched (introspection by another client is not a use).
-pub fn live_token(
+/// use and the organisation's data version); on PostgreSQL kept (`kept`,
+/// see `domain::logins`) until a change notice says otherwise. "Last used"
+/// is written at most once a minute, so the check is a read on almost every
+/// request. With `of_client`, another client's token is `None` and nothing
+/// of it is touched (introspection by another client is not a use).
+pub fn live_token<L: Kept>(
     conn: &mut DbConn,
+    kept: &Logins<L, KeptToken>,
     token: &str,
     now: NaiveDateTime,
     of_client: Option<&str>,
 ) -> QueryResult<Option<TokenInfo>> {
     let id = crypto::sha256_hex(token.as_bytes());
-    let row: Option<TokenRow> = crate::db::direct!(conn, |c| access_tokens::table
-        .inner_join(api_clients::table)
-        .inner_join(api_client_secrets::table)
-        .left_join(
-            data_versions::table
-                .on(data_versions::organization_id.eq(api_clients::organization_id)),
-        )
-        .left_join(
-            subscriptions::table.on(subscriptions::organization_id
-                .eq(api_clients::organization_id)
-                .and(subscriptions::is_current.eq(true))),
-        )
-        .filter(access_tokens::id.eq(id))
-        .filter(access_tokens::expires_at.gt(Stamp(now)))
-        .filter(access_tokens::revoked_at.is_null())
-        .filter(api_clients::disabled.eq(false))
-        .filter(
-            api_clients::expires_at
-                .is_null()
-                .or(api_clients::expires_at.gt(Stamp(now))),
-        )
-        .filter(
-            api_client_secrets::expires_at
-                .is_null()
-                .or(api_client_secrets::expires_at.gt(Stamp(now))),
-        )
-        .select((
-            ApiClient::as_select(),
-            access_tokens::scopes,
-            access_tokens::created_at,
-            access_tokens::expires_at,
-            access_tokens::secret_id,
-            api_client_secrets::last_used_at,
-            data_versions::version.nullable(),
-            (
-                subscriptions::status.nullable(),
-                subscriptions::modules.nullable(),
-                subscriptions::trial_end.nullable(),
-                subscriptions::cancel_at.nullable(),
-            ),
-        ))
-        .first(c)
-        .optional())?;
-    let Some((
+    let row = match kept.token(&id, now) {
+        Some(k) => {
+            crate::db::still_connected(conn)?;
+            let mut row = k.0.clone();
+            row.7 = kept.version(&row.0.organization_id, row.7);
+            row
+        }
+        None => {
+            let reading = kept.reading();
+            let Some(row) = read_token(conn, &id, now)? else {
+                return Ok(None);
+            };
+            let versions: Vec<(&str, i64)> = row
+                .7
+                .map(|v| (row.0.organization_id.as_str(), v))
+                .into_iter()
+                .collect();
+            kept.keep_token(reading, &id, KeptToken(row.clone()), &versions);
+            row
+        }
+    };
+    let (
         client,
         scopes,
         issued_at,
         expires_at,
         secret_id,
         secret_used,
+        _,
         data_version,
         (status, modules, trial_end, cancel_at),
-    )) = row
-    else {
-        return Ok(None);
-    };
+    ) = row;
     let entitlement = match status.as_deref().and_then(SubscriptionStatus::parse) {
         Some(status) => in_effect(
             status,
@@ -521,15 +501,87 @@ pub fn live_token(
     }))
 }
 
+/// A live token as read from the database (and kept).
+#[derive(Debug, Clone)]
+pub struct KeptToken(TokenRow);
+
+impl Kept for KeptToken {
+    fn valid_until(&self) -> NaiveDateTime {
+        let (client, _, _, expires_at, _, _, secret_expires, ..) = &self.0;
+        [client.expires_at, *secret_expires]
+            .into_iter()
+            .flatten()
+            .fold(*expires_at, NaiveDateTime::min)
+    }
+
+    fn depends_on(&self, key: &Key<'_>) -> bool {
+        match *key {
+            Key::Client(c) => c == self.0.0.id,
+            Key::Organization(o) => o == self.0.0.organization_id,
+            _ => false,
+        }
+    }
+}
+
+/// The live token whose id is `id`, in one query.
+fn read_token(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<TokenRow>> {
+    let row: Option<TokenRow> = crate::db::direct!(conn, |c| access_tokens::table
+        .inner_join(api_clients::table)
+        .inner_join(api_client_secrets::table)
+        .left_join(
+            data_versions::table
+                .on(data_versions::organization_id.eq(api_clients::organization_id)),
+        )
+        .left_join(
+            subscriptions::table.on(subscriptions::organization_id
+                .eq(api_clients::organization_id)
+                .and(subscriptions::is_current.eq(true))),
+        )
+        .filter(access_tokens::id.eq(id))
+        .filter(access_tokens::expires_at.gt(Stamp(now)))
+        .filter(access_tokens::revoked_at.is_null())
+        .filter(api_clients::disabled.eq(false))
+        .filter(
+            api_clients::expires_at
+                .is_null()
+                .or(api_clients::expires_at.gt(Stamp(now))),
+        )
+        .filter(
+            api_client_secrets::expires_at
+                .is_null()
+                .or(api_client_secrets::expires_at.gt(Stamp(now))),
+        )
+        .select((
+            ApiClient::as_select(),
+            access_tokens::scopes,
+            access_tokens::created_at,
+            access_tokens::expires_at,
+            access_tokens::secret_id,
+            api_client_secrets::last_used_at,
+            api_client_secrets::expires_at,
+            data_versions::version.nullable(),
+            (
+                subscriptions::status.nullable(),
+                subscriptions::modules.nullable(),
+                subscriptions::trial_end.nullable(),
+                subscriptions::cancel_at.nullable(),
+            ),
+        ))
+        .first(c)
+        .optional())?;
+    Ok(row)
+}
+
 /// The actor of an API request with bearer `token`, or `None` when the token
 /// is unknown, expired, revoked or its client or secret no longer live.
-pub fn actor_for_token(
+pub fn actor_for_token<L: Kept>(
     conn: &mut DbConn,
+    kept: &Logins<L, KeptToken>,
     token: &str,
     now: NaiveDateTime,
     ip: Option<String>,
 ) -> QueryResult<Option<(Actor, TokenInfo)>> {
-    Ok(live_token(conn, token, now, None)?.map(|info| {
+    Ok(live_token(conn, kept, token, now, None)?.map(|info| {
         let c = &info.client;
         let mut actor = Actor::api_client(
             c.organization_id.clone(),
@@ -570,13 +622,14 @@ pub fn revoke(
 
 /// The live token `token` if it belongs to `client` (RFC 7662: another
 /// client's token is reported inactive).
-pub fn introspect(
+pub fn introspect<L: Kept>(
     conn: &mut DbConn,
+    kept: &Logins<L, KeptToken>,
     now: NaiveDateTime,
     client: &ApiClient,
     token: &str,
 ) -> QueryResult<Option<TokenInfo>> {
-    live_token(conn, token, now, Some(&client.id))
+    live_token(conn, kept, token, now, Some(&client.id))
 }
 
 /// Forget tokens expired for a day and failures older than a day.

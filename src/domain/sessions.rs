@@ -13,6 +13,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConn, Stamp};
 use crate::domain::entitlement::{InEffect, Status, in_effect};
+use crate::domain::logins::{Kept, Key, Logins};
 use crate::domain::modules::Modules;
 use crate::domain::scopes::Role;
 use crate::i18n::Lang;
@@ -68,20 +69,68 @@ pub fn previous_login_at(conn: &mut DbConn, token: &str) -> QueryResult<Option<N
 }
 
 /// The user of a live login with every organisation they belong to (by
-/// name, with the role and data version there), in one query: the lookup
-/// every page makes. `None` when the token is unknown or expired; a user in
-/// no organisation comes with an empty list. Sorted here, not by the
-/// database: SQLite would build a temporary b-tree for a few rows on every
-/// request.
-pub fn login_of(
+/// name, with the role and data version there): the check every page
+/// makes. `None` when the token is unknown or expired; a user in no
+/// organisation comes with an empty list. On PostgreSQL a check is kept
+/// (`kept`, see `domain::logins`) until a change notice says otherwise, so
+/// most requests make no database trip for it.
+pub fn login_of<T: Kept>(
     conn: &mut DbConn,
+    kept: &Logins<KeptLogin, T>,
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(LoginUser, Vec<MembershipChoice>)>> {
     let id = crypto::sha256_hex(token.as_bytes());
+    if let Some(k) = kept.login(&id, now) {
+        crate::db::still_connected(conn)?;
+        let mut memberships = k.memberships.clone();
+        for m in &mut memberships {
+            m.data_version = kept.version(&m.organization_id, m.data_version);
+        }
+        return Ok(Some((k.user.clone(), memberships)));
+    }
+    let reading = kept.reading();
+    let Some(found) = read_login(conn, &id, now)? else {
+        return Ok(None);
+    };
+    let versions: Vec<(&str, i64)> = found
+        .memberships
+        .iter()
+        .filter_map(|m| Some((m.organization_id.as_str(), m.data_version?)))
+        .collect();
+    kept.keep_login(reading, &id, found.clone(), &versions);
+    Ok(Some((found.user, found.memberships)))
+}
+
+/// A login as read from the database (and kept).
+#[derive(Debug, Clone)]
+pub struct KeptLogin {
+    user: LoginUser,
+    memberships: Vec<MembershipChoice>,
+    expires_at: NaiveDateTime,
+}
+
+impl Kept for KeptLogin {
+    fn valid_until(&self) -> NaiveDateTime {
+        self.expires_at
+    }
+
+    fn depends_on(&self, key: &Key<'_>) -> bool {
+        match *key {
+            Key::User(u) => u == self.user.id,
+            Key::Organization(o) => self.memberships.iter().any(|m| m.organization_id == o),
+            _ => false,
+        }
+    }
+}
+
+/// The live login whose session id is `id`, in one query. Sorted here, not
+/// by the database: SQLite would build a temporary b-tree for a few rows on
+/// every request.
+fn read_login(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<KeptLogin>> {
     // Flat left joins: SQLite plans a nested join by materialising it (every
     // membership of every user), flat ones as index lookups.
-    let rows: Vec<(LoginUser, Option<MembershipChoice>)> =
+    let rows: Vec<(LoginUser, NaiveDateTime, Option<MembershipChoice>)> =
         crate::db::direct!(conn, |c| sessions::table
             .inner_join(users::table)
             .left_join(
@@ -94,20 +143,28 @@ pub fn login_of(
                 data_versions::table.on(data_versions::organization_id.eq(organizations::id)),
             )
             .left_join(subscriptions_current())
-            .filter(sessions::id.eq(&id))
+            .filter(sessions::id.eq(id))
             .filter(sessions::expires_at.gt(Stamp(now)))
-            .select((LoginUser::as_select(), membership_columns().nullable(),))
+            .select((
+                LoginUser::as_select(),
+                sessions::expires_at,
+                membership_columns().nullable(),
+            ))
             .load(c))?;
     let mut rows = rows.into_iter();
-    let Some((user, first)) = rows.next() else {
+    let Some((user, expires_at, first)) = rows.next() else {
         return Ok(None);
     };
     let mut memberships: Vec<MembershipChoice> = first
         .into_iter()
-        .chain(rows.filter_map(|(_, m)| m))
+        .chain(rows.filter_map(|(_, _, m)| m))
         .collect();
     sort_by_name(&mut memberships);
-    Ok(Some((user, memberships)))
+    Ok(Some(KeptLogin {
+        user,
+        memberships,
+        expires_at,
+    }))
 }
 
 /// End one login.

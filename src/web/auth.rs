@@ -190,7 +190,11 @@ async fn logout(
         Err(AppError::NoOrganization) => {
             if let Some(token) = session.get::<String>(SID_KEY).unwrap_or(None) {
                 state
-                    .db(move |conn| Ok(crate::domain::sessions::end(conn, &token)?))
+                    .db(move |conn| {
+                        Ok(crate::db::write(conn, |conn| {
+                            crate::domain::sessions::end(conn, &token)
+                        })?)
+                    })
                     .await?;
             }
         }

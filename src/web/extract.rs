@@ -31,8 +31,9 @@ pub async fn load_login(req: &HttpRequest) -> Result<Option<LoginUser>, AppError
     };
     let state = state(req)?;
     let now = state.clock.now();
+    let kept = state.logins.clone();
     state
-        .db(move |conn| Ok(sessions::login_of(conn, &token, now)?.map(|(user, _)| user)))
+        .db(move |conn| Ok(sessions::login_of(conn, &kept, &token, now)?.map(|(user, _)| user)))
         .await
 }
 
@@ -102,12 +103,15 @@ where
     let asked = request_lang(req);
     let loaded = {
         let token = token.clone();
+        let kept = state.logins.clone();
         // `f` runs once: a job is run again only when its first statement
-        // (the login's) found the connection dead, before `f` was reached.
+        // found the connection dead; that is the login's unless the check
+        // was kept (then the caller sees the error).
         let mut f = Some(f);
         state
             .db(move |conn| {
-                let Some((user, memberships)) = sessions::login_of(conn, &token, now)? else {
+                let Some((user, memberships)) = sessions::login_of(conn, &kept, &token, now)?
+                else {
                     return Ok(None);
                 };
                 let Some(current) = current_of(&memberships, wanted_org.as_deref()).cloned() else {
@@ -227,10 +231,11 @@ where
     let state = state(req)?;
     let now = state.clock.now();
     let ip = ClientIp::of(req).0;
+    let kept = state.logins.clone();
     let mut f = Some(f);
     let (user, in_organization, operator, out) = state
         .db(move |conn| {
-            let Some((user, memberships)) = sessions::login_of(conn, &token, now)? else {
+            let Some((user, memberships)) = sessions::login_of(conn, &kept, &token, now)? else {
                 return Err(AppError::NotFound);
             };
             let operator = operators::Operator::of(&user, Some(ip.clone()))?;

@@ -241,7 +241,7 @@ async fn requests_survive_the_database_ending_every_connection() {
     let mut admin = PgConnection::establish(admin_url).unwrap();
     admin
         .batch_execute(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity \
              WHERE datname = '{name}' AND pid <> pg_backend_pid()"
         ))
         .unwrap();

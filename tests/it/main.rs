@@ -26,6 +26,7 @@ mod images;
 mod invoice_screens;
 mod invoices;
 mod jobs;
+mod kept_logins;
 mod languages;
 mod locations;
 mod mail_delivery;

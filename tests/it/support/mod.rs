@@ -165,19 +165,7 @@ impl TestApp {
             .unwrap();
         }
         let state = web::Data::new(state);
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
-        let server = {
-            let state = state.clone();
-            actix_web::HttpServer::new(move || portaal::app(state.clone()))
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run()
-        };
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        let (addr, handle) = serve(&state);
         TestApp {
             addr,
             state,
@@ -198,6 +186,15 @@ impl TestApp {
                 .unwrap()
                 .expect("second instance"),
         )
+    }
+
+    /// Another instance of Portaal on this test's database that serves
+    /// HTTP too: its address and state (its server stops with the test's
+    /// runtime).
+    pub async fn second_server(&self) -> (String, web::Data<AppState>) {
+        let state = self.second_instance().await;
+        let (addr, _) = serve(&state);
+        (addr, state)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -262,9 +259,14 @@ impl TestApp {
         f: impl FnOnce(&mut portaal::db::DbConn) -> T + Send + 'static,
     ) -> T {
         let pool = self.state.pool.clone();
+        // What the test writes here, this instance wrote: its next request
+        // must not use a login check kept from before (see db::notices).
+        let fence = self.state.logins.fence();
         web::block(move || {
             let mut conn = pool.get().unwrap();
-            f(&mut conn)
+            let out = f(&mut conn);
+            fence.raise();
+            out
         })
         .await
         .unwrap()
@@ -296,6 +298,25 @@ impl TestApp {
         })
         .await
     }
+}
+
+/// Serve `state` on a free port of this machine: its address and the
+/// server's handle.
+fn serve(state: &web::Data<AppState>) -> (String, actix_web::dev::ServerHandle) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let server = {
+        let state = state.clone();
+        actix_web::HttpServer::new(move || portaal::app(state.clone()))
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+    };
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    (addr, handle)
 }
 
 /// The time a test app's clock starts at: now, or `PORTAAL_TEST_NOW`
@@ -371,6 +392,19 @@ pub struct Client {
 }
 
 impl Client {
+    /// The same browser (its cookies) talking to another server.
+    pub fn towards(&self, addr: &str) -> Client {
+        Client {
+            base: addr.to_string(),
+            http: awc::Client::builder()
+                .disable_redirects()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            jar: self.jar.clone(),
+            headers: self.headers.clone(),
+        }
+    }
+
     fn cookie_header(&self) -> String {
         self.jar
             .iter()

@@ -1,0 +1,10 @@
+DROP TRIGGER api_client_secrets_notice ON api_client_secrets;
+DROP TRIGGER api_clients_notice ON api_clients;
+DROP TRIGGER access_tokens_notice ON access_tokens;
+DROP TRIGGER data_versions_notice ON data_versions;
+DROP TRIGGER subscriptions_notice ON subscriptions;
+DROP TRIGGER organizations_notice ON organizations;
+DROP TRIGGER memberships_notice ON memberships;
+DROP TRIGGER users_notice ON users;
+DROP TRIGGER sessions_notice ON sessions;
+DROP FUNCTION portaal_notice();
