@@ -24,6 +24,12 @@
 #                        seed sizes (default 10000, 50000, 20000 and 200000)
 #   ROWS                 a regular expression: only the plain rows whose name
 #                        matches are measured (the storms always run)
+#   SOAK                 seconds: run only the soak instead — the 90/10 mix
+#                        (bench/mix.lua) for that long with the server's
+#                        memory (VmRSS) sampled every 10 s, then 2,000
+#                        connections (wrk -c2000) on random pages for
+#                        DURATION, sampled the same way; a table of the
+#                        samples, requests, errors and the peak (VmHWM)
 #   EXPORT               1: measure only the CSV export of the locations
 #                        instead (100, 10,000 and all rows, one download
 #                        each): time, bytes and the server's peak memory
@@ -401,6 +407,62 @@ measure_once() {
     note_errors "$name" "$TMP/wrk-$RUN.txt" "$bad" "$sock"
 }
 
+# --- the soak (SOAK=seconds) ---------------------------------------------------
+
+# sample_memory SECONDS LABEL: print "| LABEL | t | RSS MiB |" every 10 s for
+# SECONDS (to stdout), while something else loads the server.
+sample_memory() {
+    local t
+    for ((t = 10; t <= $1; t += 10)); do
+        sleep 10
+        kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited during the soak"
+        printf '| %s | %d s | %d |\n' "$2" "$t" "$(($(vm_kib VmRSS) / 1024))"
+    done
+}
+
+# soak_run NAME SECONDS CONNECTIONS OUTFILE [wrk args...]: one long wrk run
+# with the memory sampled beside it; the samples go to stdout.
+soak_run() {
+    local name=$1 secs=$2 conns=$3 out=$4
+    shift 4
+    log "soak: $name, ${secs}s at $conns connections ..."
+    wrk -t "$THREADS" -c "$conns" -d "${secs}s" --timeout 10s --latency "$@" >"$out" 2>&1 &
+    local wrk_pid=$!
+    sample_memory "$secs" "$name"
+    wait "$wrk_pid" || die "wrk failed: $(tail -n 3 "$out")"
+}
+
+if [[ -n ${SOAK:-} ]]; then
+    [[ $SOAK =~ ^[1-9][0-9]*$ ]] || die "SOAK must be a number of seconds, got '$SOAK'"
+    # 2,000 connections need as many descriptors on both sides.
+    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    echo "Backend: $BACKEND; $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); cache bound ${PORTAAL_CACHE_MB:-64} MiB."
+    echo "Server RSS before the soak (started, logged in): $(($(vm_kib VmRSS) / 1024)) MiB."
+    echo
+    echo "| run | time | server RSS MiB |"
+    echo "|---|---:|---:|"
+    COOKIE=${SESSION_COOKIE#Cookie: } TOKEN=$TOKEN \
+        soak_run "mix 90/10, 64 connections" "$SOAK" "$CONNECTIONS" "$TMP/soak-mix.txt" \
+        -s bench/mix.lua "$BASE/locations"
+    COOKIE=${SESSION_COOKIE#Cookie: } \
+        soak_run "random pages, 2,000 connections" "$DURATION" 2000 "$TMP/soak-c2000.txt" \
+        -s bench/random_pages.lua "$BASE/locations"
+    echo
+    echo "| run | requests | req/s | p50 ms | p99 ms | status >= 400 | socket errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for run in mix c2000; do
+        read -r rps p50 p99 bad sock < <(parse_wrk "$TMP/soak-$run.txt")
+        total=$(awk '/ requests in / { print $1 }' "$TMP/soak-$run.txt")
+        errs=$(grep 'Socket errors:' "$TMP/soak-$run.txt" | sed 's/^ *Socket errors: *//' || true)
+        echo "| $run | $total | $rps | $p50 | $p99 | $bad | $sock${errs:+ ($errs)} |"
+    done
+    echo
+    echo "Server peak memory (VmHWM): $(($(vm_kib VmHWM) / 1024)) MiB; RSS at the end: $(($(vm_kib VmRSS) / 1024)) MiB."
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/locations")
+    echo "GET /locations after the soak: $code."
+    exit 0
+fi
+
 # Plain runs. /healthz itself once, for the table; every other row brings
 # its own /healthz runs.
 measure_once "GET /healthz" /healthz
@@ -424,7 +486,8 @@ if [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$SESSION_COOKIE" "$BASE/meeti
 fi
 measure "GET /customers (search, by name)" "/customers?q=klant%2012&sortBy=name&sortDirection=ASC" -H "$SESSION_COOKIE"
 measure "GET /customers (page 100 by email)" "/customers?pageNumber=100&sortBy=email&sortDirection=DESC" -H "$SESSION_COOKIE"
-BIG=$(curl -s -H "$SESSION_COOKIE" "$BASE/customers?q=500%20contactpersonen" | grep -o 'href="/customers/[0-9a-f]*"' | head -n 1 | sed 's/href="//; s/"$//')
+# (None when no customers were seeded: grep finds nothing.)
+BIG=$(curl -s -H "$SESSION_COOKIE" "$BASE/customers?q=500%20contactpersonen" | { grep -o 'href="/customers/[0-9a-f]*"' || true; } | head -n 1 | sed 's/href="//; s/"$//')
 if [[ -n $BIG ]]; then
     measure "GET customer page (500 contacts)" "$BIG" -H "$SESSION_COOKIE"
 fi

@@ -14,7 +14,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::export;
-use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::paging::{self, Page, PageRequest, SortSpec};
 use crate::domain::phone;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -161,16 +161,15 @@ pub fn list(
             filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
-        let items = match page.window(total) {
-            None => Vec::new(),
-            Some(w) => w.in_order(
-                sorted(org, &w.request)
-                    .limit(w.limit)
-                    .offset(w.offset)
-                    .select(Customer::as_select())
-                    .load(conn)?,
-            ),
-        };
+        let items = paging::page_rows!(
+            conn,
+            &page,
+            total,
+            |p| sorted(org, p),
+            seek,
+            customers::id,
+            Customer
+        );
         Ok(Page {
             items,
             request: page.clone(),
@@ -206,6 +205,27 @@ fn sorted<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db:
         ("createdAt", true) => q.order((customers::created_at.desc(), customers::id.desc())),
         (_, false) => q.order((customers::name.asc(), customers::id.asc())),
         (_, true) => q.order((customers::name.desc(), customers::id.desc())),
+    }
+}
+
+/// `q` (in `page`'s order) from the row after `anchor`.
+fn seek<'a>(
+    q: customers::BoxedQuery<'a, db::Backend>,
+    page: &PageRequest,
+    anchor: Customer,
+) -> customers::BoxedQuery<'a, db::Backend> {
+    let (id, desc) = (anchor.id, page.desc);
+    match page.sort {
+        "email" => paging::seek!(q, customers::email, customers::id, anchor.email, id, desc),
+        "createdAt" => paging::seek!(
+            q,
+            customers::created_at,
+            customers::id,
+            anchor.created_at,
+            id,
+            desc
+        ),
+        _ => paging::seek!(q, customers::name, customers::id, anchor.name, id, desc),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::export;
-use crate::domain::paging::{Page, PageRequest, SortSpec};
+use crate::domain::paging::{self, Page, PageRequest, SortSpec};
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -174,16 +174,15 @@ pub fn list(
             filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
-        let items = match page.window(total) {
-            None => Vec::new(),
-            Some(w) => w.in_order(
-                sorted(org, &w.request)
-                    .limit(w.limit)
-                    .offset(w.offset)
-                    .select(Location::as_select())
-                    .load(conn)?,
-            ),
-        };
+        let items = paging::page_rows!(
+            conn,
+            &page,
+            total,
+            |p| sorted(org, p),
+            seek,
+            locations::id,
+            Location
+        );
         Ok(Page {
             items,
             request: page.clone(),
@@ -212,6 +211,27 @@ fn sorted<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, db:
         ("createdAt", true) => q.order((locations::created_at.desc(), locations::id.desc())),
         (_, false) => q.order((locations::name.asc(), locations::id.asc())),
         (_, true) => q.order((locations::name.desc(), locations::id.desc())),
+    }
+}
+
+/// `q` (in `page`'s order) from the row after `anchor`.
+fn seek<'a>(
+    q: locations::BoxedQuery<'a, db::Backend>,
+    page: &PageRequest,
+    anchor: Location,
+) -> locations::BoxedQuery<'a, db::Backend> {
+    let (id, desc) = (anchor.id, page.desc);
+    match page.sort {
+        "city" => paging::seek!(q, locations::city, locations::id, anchor.city, id, desc),
+        "createdAt" => paging::seek!(
+            q,
+            locations::created_at,
+            locations::id,
+            anchor.created_at,
+            id,
+            desc
+        ),
+        _ => paging::seek!(q, locations::name, locations::id, anchor.name, id, desc),
     }
 }
 

@@ -28,6 +28,9 @@ pub struct ListParams {
     pub sort_by: Option<String>,
     pub sort_direction: Option<String>,
     pub q: Option<String>,
+    /// The backoffice's "next" links: the id of the last row of the page
+    /// before, to seek from (see [`PageRequest::after`]).
+    pub after: Option<String>,
 }
 
 /// What a list may be sorted by, and how it is sorted by default.
@@ -49,6 +52,12 @@ pub struct PageRequest {
     pub desc: bool,
     /// Trimmed search text, if any.
     pub q: Option<String>,
+    /// Seek: this page starts after the row with this id (of the same
+    /// list, search and order: the last row of the page before), read by
+    /// the index from there instead of counted from the start. Where the
+    /// row is gone, the page is read by its number. The backoffice's "next"
+    /// links carry it; the API pages by number only.
+    pub after: Option<String>,
 }
 
 impl PageRequest {
@@ -101,12 +110,13 @@ impl PageRequest {
     /// page and the sort.
     pub fn page_key(&self, list: &str, filters: &[&str]) -> String {
         format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.count_key(list, filters),
             self.number,
             self.size,
             self.sort,
-            self.desc
+            self.desc,
+            self.after.as_deref().unwrap_or("")
         )
     }
 
@@ -176,6 +186,7 @@ impl ListParams {
             sort,
             desc,
             q: self.search(),
+            after: None,
         })
     }
 
@@ -205,12 +216,20 @@ impl ListParams {
             Some("DESC") => true,
             _ => spec.default_desc,
         };
+        // An id as Portaal makes them (a seek from anything else is no
+        // seek: the page is read by its number).
+        let after = self.after.as_deref().map(str::trim).filter(|a| {
+            !a.is_empty()
+                && a.len() <= 64
+                && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
         PageRequest {
             number,
             size,
             sort,
             desc,
             q: self.search(),
+            after: after.map(str::to_string),
         }
     }
 
@@ -228,6 +247,60 @@ impl ListParams {
         (!q.is_empty()).then(|| q.chars().take(100).collect())
     }
 }
+
+/// Seek past the row whose sort value is `$value` and id `$id` in a boxed
+/// query sorted by (`$col`, `$id_col`), ascending or (`$desc`) descending:
+/// the rows after it in that order. Written as a range on the sort column
+/// (which the list's index serves) and a test of the tie.
+macro_rules! seek {
+    ($q:expr, $col:expr, $id_col:expr, $value:expr, $id:expr, $desc:expr) => {{
+        let (value, id) = ($value, $id);
+        if $desc {
+            $q.filter($col.le(value.clone()))
+                .filter($col.lt(value).or($id_col.lt(id)))
+        } else {
+            $q.filter($col.ge(value.clone()))
+                .filter($col.gt(value).or($id_col.gt(id)))
+        }
+    }};
+}
+pub(crate) use seek;
+
+/// The rows of `$page` (a `&PageRequest`) of a list of `$total` rows, read
+/// with the least walking: from the row its `after` names (`$seek`, where
+/// that row is still in the list), else by [`PageRequest::window`].
+/// `$sorted` makes the list's query in a request's order, `$row` is what a
+/// row is read as, `$id` the table's id column.
+macro_rules! page_rows {
+    ($conn:expr, $page:expr, $total:expr, $sorted:expr, $seek:expr, $id:expr, $row:ty) => {{
+        let page: &$crate::domain::paging::PageRequest = $page;
+        let anchor = match &page.after {
+            Some(after) => $sorted(page)
+                .filter($id.eq(after))
+                .select(<$row>::as_select())
+                .first($conn)
+                .optional()?,
+            None => None,
+        };
+        match (anchor, page.window($total)) {
+            // A "next" link: from the last row of the page before, by the
+            // index (however deep the page).
+            (Some(a), _) => $seek($sorted(page), page, a)
+                .limit(page.size)
+                .select(<$row>::as_select())
+                .load($conn)?,
+            (None, None) => Vec::new(),
+            (None, Some(w)) => w.in_order(
+                $sorted(&w.request)
+                    .limit(w.limit)
+                    .offset(w.offset)
+                    .select(<$row>::as_select())
+                    .load($conn)?,
+            ),
+        }
+    }};
+}
+pub(crate) use page_rows;
 
 /// What [`PageRequest::window`] says to read: `limit` rows after `offset`
 /// in `request`'s order; when `reversed`, that order is the list's turned
@@ -343,6 +416,7 @@ mod tests {
             sort_by: o(by),
             sort_direction: o(dir),
             q: None,
+            after: None,
         }
     }
 

@@ -57,6 +57,19 @@ impl Pager {
     pub fn within(self, target: &'static str) -> Self {
         Self { target, ..self }
     }
+
+    /// "Next" seeks from `last` (the id of this page's last row) instead of
+    /// counting from the start, for lists that can (`PageRequest::after`).
+    pub fn seeking(self, last: Option<&str>) -> Self {
+        let next = match (self.next, last) {
+            (Some(next), Some(id)) => Some(format!(
+                "{next}&{}",
+                serde_urlencoded::to_string([("after", id)]).unwrap_or_default()
+            )),
+            (next, _) => next,
+        };
+        Self { next, ..self }
+    }
 }
 
 /// The URL of `base` with these list settings.

@@ -104,7 +104,7 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
 
 fn list_section(t: &'static Messages, page: &Page<Location>, can_create: bool) -> ListSection {
     let r = &page.request;
-    let pager = pager(BASE, page);
+    let pager = pager(BASE, page).seeking(page.items.last().map(|l| l.id.as_str()));
     ListSection {
         t,
         showing: fill(t.showing, &[&pager.from, &pager.to, &pager.total]),

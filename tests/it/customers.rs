@@ -1357,3 +1357,26 @@ async fn the_customer_page_lists_its_upcoming_meetings() {
     let page = other.get(&format!("/customers/{theirs}")).await.body;
     assert!(page.contains("Geen komende afspraken."), "{page}");
 }
+
+#[actix_web::test]
+async fn next_seeks_from_the_last_row_and_shows_the_next_page() {
+    let app = TestApp::demo().await;
+    let mut c = app.login(ADMIN).await;
+    // Ties in every sort: the id decides between them.
+    for n in 0..25 {
+        let (name, email) = (
+            format!("Garage {}", n % 6),
+            format!("garage{}@example.test", n % 4),
+        );
+        let res = c
+            .post("/customers", &customer(&name, "company", &email, "0"))
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    crate::locations::next_is_the_second_page(
+        &mut c,
+        "/customers",
+        &["name", "email", "createdAt"],
+    )
+    .await;
+}

@@ -268,19 +268,33 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
         let (a, o) = (actor.clone(), org.clone());
         let (paged, whole) = app
             .db(move |c| {
-                let mut paged: Vec<String> = vec![];
-                for n in 1..=101 {
-                    let page = ListParams {
+                let page = |n: usize, after: Option<String>| {
+                    ListParams {
                         page_number: Some(n.to_string()),
                         page_size: Some("100".into()),
                         sort_by: Some(sort.into()),
                         sort_direction: Some(if desc { "DESC" } else { "ASC" }.into()),
+                        after,
                         ..ListParams::default()
                     }
-                    .lenient(&locs::SORT);
-                    let p = locs::list(c, &a, page).unwrap();
+                    .lenient(&locs::SORT)
+                };
+                let mut paged: Vec<String> = vec![];
+                for n in 1..=101 {
+                    let p = locs::list(c, &a, page(n, None)).unwrap();
                     paged.extend(p.items.iter().map(|l| l.id.clone()));
                 }
+                // Following "next" links: each page seeks from the last
+                // row of the one before (ties in the sort broken by id).
+                let mut seeked: Vec<String> = vec![];
+                for n in 1..=101 {
+                    let p = locs::list(c, &a, page(n, seeked.last().cloned())).unwrap();
+                    seeked.extend(p.items.iter().map(|l| l.id.clone()));
+                }
+                assert!(
+                    seeked == paged,
+                    "seeking by {sort} (desc: {desc}) walks the list"
+                );
                 let q = locations::table
                     .filter(locations::organization_id.eq(o))
                     .select(locations::id)

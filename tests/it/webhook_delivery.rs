@@ -1171,6 +1171,7 @@ async fn an_endpoint_down_for_five_days_is_switched_off_and_its_admins_told() {
                     sort: "url",
                     desc: false,
                     q: None,
+                    after: None,
                 },
             )
             .unwrap()

@@ -66,7 +66,7 @@ pub(super) fn list_section(
     can_create: bool,
 ) -> ListSection {
     let r = &page.request;
-    let pager = pager(BASE, page);
+    let pager = pager(BASE, page).seeking(page.items.last().map(|c| c.id.as_str()));
     ListSection {
         t,
         showing: fill(t.showing, &[&pager.from, &pager.to, &pager.total]),
