@@ -1,8 +1,10 @@
 //! The screen itself: what the subscription is, what the next invoice will
 //! say, and (admins) the form to start or change it.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::OrderInput;
@@ -20,7 +22,7 @@ use crate::domain::scopes::Operation;
 use crate::domain::subscriptions::{self, NextInvoice, Status, Subscription};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::fill;
-use crate::web::extract::Member;
+use crate::web::extract::{Member, member_with};
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::platform::coupons::{duration_words, off_words};
@@ -139,6 +141,23 @@ fn load(
     })
 }
 
+/// What the screen shows of the organisation, read once per data version,
+/// plans' version (an operator's plan change raises no organisation's
+/// version) and the status at this instant (a trial that ends).
+fn read(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<Arc<Loaded>, AppError> {
+    let admin = actor.can(Operation::SubscriptionCreate);
+    let status = actor.entitlement().status;
+    let key = format!(
+        "subscription#screen#{admin}#{status:?}#{:?}",
+        plans::catalogue_version(conn)?
+    );
+    cache::for_actor(actor, key, || load(conn, actor, now, admin))
+}
+
 /// The screen, with `input` in the form (a link's or a post's) and the
 /// `errors` of a refused action.
 pub async fn page(
@@ -148,20 +167,19 @@ pub async fn page(
     errors: Option<&FieldErrors>,
 ) -> Result<SubscriptionPage, AppError> {
     let (now, actor) = (state.clock.now(), m.actor.clone());
-    let admin = actor.can(Operation::SubscriptionCreate);
-    // Everything here changes with an audited change (the data version),
-    // a plan's change (the plans' version) or the moment the status turns
-    // (a trial that ends): read once per the three.
-    let status = actor.entitlement().status;
-    let loaded = state
-        .db(move |conn| {
-            let key = format!(
-                "subscription#screen#{admin}#{status:?}#{:?}",
-                plans::catalogue_version(conn)?
-            );
-            cache::for_actor(&actor, key, || load(conn, &actor, now, admin))
-        })
-        .await?;
+    let loaded = state.db(move |conn| read(conn, &actor, now)).await?;
+    Ok(build(m, now, &loaded, input, errors))
+}
+
+/// The screen from what was read.
+fn build(
+    m: &Member,
+    now: chrono::NaiveDateTime,
+    loaded: &Loaded,
+    input: Option<&OrderInput>,
+    errors: Option<&FieldErrors>,
+) -> SubscriptionPage {
+    let admin = m.actor.can(Operation::SubscriptionCreate);
     let l = LayoutCtx::new(m, Nav::Subscription);
     let t = l.t;
     let w = Words {
@@ -196,9 +214,9 @@ pub async fn page(
         Status::Trialing | Status::Awaiting | Status::Canceled
     );
     let form = if starting && admin {
-        Some(order_form(&w, s, &loaded, input, true))
+        Some(order_form(&w, s, loaded, input, true))
     } else if running && s.cancel_at.is_none() && may_change {
-        Some(order_form(&w, s, &loaded, input, false))
+        Some(order_form(&w, s, loaded, input, false))
     } else {
         None
     };
@@ -261,7 +279,7 @@ pub async fn page(
     if let Some(errors) = errors {
         with_errors(&mut p, errors);
     }
-    Ok(p)
+    p
 }
 
 fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
@@ -434,12 +452,18 @@ fn order_form(
 /// `GET /settings/subscription` (a link may pre-fill the form:
 /// `?seats=6`).
 pub async fn show(
-    m: Member,
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    m.actor.require(Operation::SubscriptionGet)?;
+    // The login's check and the screen's reading in one database job.
+    let now = state.clock.now();
+    let (m, loaded) = member_with(&req, move |conn, actor, _| {
+        actor.require(Operation::SubscriptionGet)?;
+        read(conn, actor, now)
+    })
+    .await?;
     let input = OrderInput::from_pairs(&query);
     let input = input.given().then_some(&input);
-    render(StatusCode::OK, &page(&m, &state, input, None).await?)
+    render(StatusCode::OK, &build(&m, now, &loaded, input, None))
 }
