@@ -219,6 +219,7 @@ pub fn app(
         .wrap(sessions)
         .wrap(from_fn(http::security::https_only))
         .wrap(http::security::security_headers())
+        .wrap(from_fn(http::in_turn::in_turn))
         .wrap(from_fn(http::access_log::log))
 }
 

@@ -6,6 +6,7 @@
 
 pub mod access_log;
 pub mod errors;
+pub mod in_turn;
 pub mod request;
 pub mod security;
 pub mod tagged;
