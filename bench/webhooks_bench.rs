@@ -7,11 +7,13 @@
 //!   HANG_SECS) until killed.
 //! - `deliver RATE SECONDS ENDPOINTS [HANGING]`: receivers and endpoints in
 //!   this process (plus HANGING endpoints whose receiver hangs 15 s), the
-//!   real delivery runner (`jobs::webhooks::run`), and messages queued one
-//!   write at a time at RATE a second for SECONDS, spread over the
-//!   endpoints (RATE 0: SECONDS × 1000 messages queued at once, a backlog);
-//!   prints deliveries a second and the enqueue-to-delivery percentiles of
-//!   the quick endpoints.
+//!   real delivery runner (`jobs::webhooks::run`), and RATE messages a
+//!   second for SECONDS made by real changes (a location created: audited,
+//!   queued in its transaction, made into one message per endpoint by the
+//!   runner), so RATE / endpoints writes a second; RATE 0: SECONDS × 1000
+//!   messages queued at once, a backlog. Endpoints of earlier runs are
+//!   switched off first. Prints deliveries a second and the change-to-
+//!   delivery percentiles of the quick endpoints.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,7 +25,7 @@ use diesel::prelude::*;
 use portaal::AppState;
 use portaal::clock::{Clock, SystemClock};
 use portaal::config::{Config, RawConfig};
-use portaal::db::schema::{organizations, users, webhook_messages};
+use portaal::db::schema::{organizations, users, webhook_endpoints, webhook_messages};
 use portaal::domain::actor::Actor;
 use portaal::domain::scopes::Role;
 use portaal::domain::webhooks::{self, EndpointInput};
@@ -117,6 +119,13 @@ fn deliver(rate: u64, seconds: u64, endpoints: usize, hanging: usize) -> anyhow:
         actix_web::rt::spawn(server);
         let (slow_port, slow) = receiver(0, Duration::from_secs(15), Arc::default())?;
         actix_web::rt::spawn(slow);
+        {
+            let mut conn = state.pool.get()?;
+            diesel::update(webhook_endpoints::table)
+                .filter(webhook_endpoints::organization_id.eq(&actor.organization_id))
+                .set(webhook_endpoints::enabled.eq(false))
+                .execute(&mut conn)?;
+        }
         let mut ids = Vec::new();
         for i in 0..endpoints {
             ids.push(endpoint(&state, &actor, &format!("http://127.0.0.1:{port}/q{i}"), &[])?);
@@ -134,12 +143,12 @@ fn deliver(rate: u64, seconds: u64, endpoints: usize, hanging: usize) -> anyhow:
         let total = if backlog { seconds * 1000 } else { rate * seconds };
         let mut quick_total = 0u64;
         let queue_for = |n: u64| &all[(n as usize) % all.len()];
-        for n in 0..total {
-            if ids.contains(queue_for(n)) {
-                quick_total += 1;
-            }
-        }
         if backlog {
+            for n in 0..total {
+                if ids.contains(queue_for(n)) {
+                    quick_total += 1;
+                }
+            }
             let mut conn = state.pool.get()?;
             let now = SystemClock.now();
             portaal::db::write(&mut conn, |c| {
@@ -149,23 +158,35 @@ fn deliver(rate: u64, seconds: u64, endpoints: usize, hanging: usize) -> anyhow:
                 QueryResult::Ok(())
             })?;
         }
+        // Steady: real changes (a location created, audited, queued in its
+        // transaction), each wanted by every endpoint, so `rate` messages a
+        // second are `rate / endpoints` writes a second.
+        let writes = total / all.len() as u64;
+        if !backlog {
+            quick_total = writes * ids.len() as u64;
+        }
         let started = Instant::now();
         actix_web::rt::spawn(portaal::jobs::webhooks::run(state.clone()));
         if !backlog {
-            // One write a message, at the rate, from a thread of its own.
-            let (pool, all, org) = (state.pool.clone(), all.clone(), org.clone());
+            // The writes at their rate, from a thread of their own.
+            let (pool, actor) = (state.pool.clone(), actor.clone());
+            let per_second = rate as f64 / all.len() as f64;
             std::thread::spawn(move || {
                 let mut conn = pool.get().unwrap();
-                let every = Duration::from_secs_f64(1.0 / rate as f64);
-                for n in 0..total {
+                let every = Duration::from_secs_f64(1.0 / per_second);
+                for n in 0..writes {
                     let due = started + every * u32::try_from(n).unwrap();
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
                         std::thread::sleep(wait);
                     }
-                    let endpoint = &all[(n as usize) % all.len()];
                     let now = SystemClock.now();
+                    let input = portaal::domain::locations::LocationInput {
+                        name: format!("Bench {n}"),
+                        city: "Gouda".into(),
+                        ..Default::default()
+                    };
                     portaal::db::write(&mut conn, |c| {
-                        webhook_outbox::insert(c, now, &org, endpoint, "location.updated", &body(n))
+                        portaal::domain::locations::create(c, now, &actor, &input).map(|_| ())
                     })
                     .unwrap();
                 }

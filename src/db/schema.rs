@@ -608,6 +608,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_outbox (seq) {
+        seq -> BigInt,
+        audit_event_id -> Text,
+        endpoint_ids -> Text,
+    }
+}
+
+diesel::table! {
     webhook_attempts (id) {
         id -> Text,
         message_id -> Text,
@@ -675,6 +683,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     seller,
     seller_logo,
     webhook_endpoints,
+    webhook_outbox,
     webhook_messages,
     webhook_attempts,
     vat_rates,

@@ -63,24 +63,10 @@ pub fn record(
         "audit action {} is not in webhook_events::AUDIT_KINDS",
         event.action
     );
-    if let Some(org) = event.organization_id {
-        raise_data_version(conn, org)?;
-        // Its webhook messages, in this transaction: they exist exactly
-        // when the change committed.
-        webhook_outbox::enqueue(
-            conn,
-            now,
-            org,
-            event.action,
-            event.resource_type,
-            event.resource_id,
-            event.before.as_ref(),
-            event.after.as_ref(),
-        )?;
-    }
+    let id = new_id();
     diesel::insert_into(audit_events::table)
         .values((
-            audit_events::id.eq(new_id()),
+            audit_events::id.eq(&id),
             audit_events::organization_id.eq(event.organization_id),
             audit_events::actor_type.eq(actor.kind),
             audit_events::actor_id.eq(actor.id.as_deref()),
@@ -94,6 +80,13 @@ pub fn record(
             audit_events::created_at.eq(now),
         ))
         .execute(conn)?;
+    if let Some(org) = event.organization_id {
+        raise_data_version(conn, org)?;
+        // Queued for its webhook endpoints in this transaction: it exists
+        // exactly when the change committed (the message is made from
+        // this audit event by the delivery runner).
+        webhook_outbox::enqueue(conn, org, event.action, &id)?;
+    }
     Ok(())
 }
 

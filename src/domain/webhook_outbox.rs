@@ -1,15 +1,27 @@
-//! Events into messages: called by [`crate::domain::audit::record`] in the
-//! transaction of every audited change, so a message exists exactly when
-//! its change committed. One message per enabled endpoint of the
-//! organisation that wants the event's type; the delivery job
-//! (`jobs::webhooks`) sends them.
+//! Events into messages, in two steps.
+//!
+//! 1. [`enqueue`], called by [`crate::domain::audit::record`] in the
+//!    transaction of every audited change: when an enabled endpoint of the
+//!    organisation wants the event's type, one small row goes into the
+//!    `webhook_outbox` table (the audit event's id and the endpoints that
+//!    wanted it). It exists exactly when its change committed, and it is
+//!    all the change pays: one append, no body made, no message indexes.
+//! 2. [`expand`], run by the delivery runner (`jobs::webhooks`) before it
+//!    claims: it takes queued rows (claimed and deleted in one statement,
+//!    `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances never
+//!    take the same row), makes each event's body from its audit event and
+//!    writes one message per endpoint that wanted it and still exists, all
+//!    in one transaction. A failure rolls the rows back into the queue.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use serde_json::Value;
 
 use crate::db::DbConn;
-use crate::db::schema::{webhook_endpoints, webhook_messages};
+use crate::db::schema::{audit_events, webhook_endpoints, webhook_messages, webhook_outbox};
 use crate::domain::webhook_events;
 use crate::domain::webhook_signing;
 
@@ -18,6 +30,9 @@ pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
+/// Queued events turned into messages at a time.
+pub const EXPAND_BATCH: i64 = 500;
+
 /// Does an endpoint asking for `wanted` (space-separated; empty: all)
 /// want `event_type`?
 pub fn wants(wanted: &str, event_type: &str) -> bool {
@@ -25,19 +40,15 @@ pub fn wants(wanted: &str, event_type: &str) -> bool {
     wanted.is_empty() || wanted.split_whitespace().any(|t| t == event_type)
 }
 
-/// The audited change `action` on a record (values `before` and `after`):
-/// queue its message for each enabled endpoint of `organization_id` that
-/// wants its type. Nothing when the action is not sent or nobody listens.
-#[allow(clippy::too_many_arguments)]
+/// The audited change `action` of `organization_id`, recorded as audit
+/// event `audit_event_id` in this transaction: queue it for the enabled
+/// endpoints that want its type. Returns how many want it (0: nothing
+/// queued, the action is not sent or nobody listens).
 pub fn enqueue(
     conn: &mut DbConn,
-    now: NaiveDateTime,
     organization_id: &str,
     action: &str,
-    resource_type: &str,
-    resource_id: Option<&str>,
-    before: Option<&Value>,
-    after: Option<&Value>,
+    audit_event_id: &str,
 ) -> QueryResult<usize> {
     let Some(event_type) = webhook_events::type_of(action) else {
         return Ok(0);
@@ -47,19 +58,135 @@ pub fn enqueue(
         .filter(webhook_endpoints::enabled.eq(true))
         .select((webhook_endpoints::id, webhook_endpoints::event_types))
         .load(conn)?;
-    let targets: Vec<&String> = endpoints
+    let targets: Vec<&str> = endpoints
         .iter()
         .filter(|(_, wanted)| wants(wanted, event_type))
-        .map(|(id, _)| id)
+        .map(|(id, _)| id.as_str())
         .collect();
     if targets.is_empty() {
         return Ok(0);
     }
-    let body = webhook_events::body(event_type, now, resource_type, resource_id, before, after);
-    for endpoint in &targets {
-        insert(conn, now, organization_id, endpoint, event_type, &body)?;
-    }
+    diesel::insert_into(webhook_outbox::table)
+        .values((
+            webhook_outbox::audit_event_id.eq(audit_event_id),
+            webhook_outbox::endpoint_ids.eq(targets.join(" ")),
+        ))
+        .execute(conn)?;
     Ok(targets.len())
+}
+
+#[derive(QueryableByName)]
+struct Queued {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Text)]
+    audit_event_id: String,
+    #[diesel(sql_type = Text)]
+    endpoint_ids: String,
+}
+
+/// The audit event a queued row tells about.
+type Recorded = (
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+/// Turn up to `limit` queued events into messages (oldest first); returns
+/// how many events were taken. Nothing queued: one read, no write lock.
+pub fn expand(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
+    let queued: Option<i64> = webhook_outbox::table
+        .select(webhook_outbox::seq)
+        .first(conn)
+        .optional()?;
+    if queued.is_none() {
+        return Ok(0);
+    }
+    crate::db::write(conn, |conn| {
+        let mut taken = take(conn, limit)?;
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        taken.sort_by_key(|q| q.seq);
+        let ids: Vec<&str> = taken.iter().map(|q| q.audit_event_id.as_str()).collect();
+        let events: HashMap<String, Recorded> = audit_events::table
+            .filter(audit_events::id.eq_any(&ids))
+            .select((
+                audit_events::id,
+                audit_events::organization_id,
+                audit_events::action,
+                audit_events::resource_type,
+                audit_events::resource_id,
+                audit_events::before_json,
+                audit_events::after_json,
+                audit_events::created_at,
+            ))
+            .load::<Recorded>(conn)?
+            .into_iter()
+            .map(|e| (e.0.clone(), e))
+            .collect();
+        let wanted: HashSet<&str> = taken
+            .iter()
+            .flat_map(|q| q.endpoint_ids.split_whitespace())
+            .collect();
+        let existing: HashSet<String> = webhook_endpoints::table
+            .filter(webhook_endpoints::id.eq_any(wanted.into_iter().collect::<Vec<_>>()))
+            .select(webhook_endpoints::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        for q in &taken {
+            let Some((_, Some(org), action, resource_type, resource_id, before, after, at)) =
+                events.get(&q.audit_event_id)
+            else {
+                continue;
+            };
+            let Some(event_type) = webhook_events::type_of(action) else {
+                continue;
+            };
+            let parse = |v: &Option<String>| -> Option<Value> {
+                v.as_deref().and_then(|s| serde_json::from_str(s).ok())
+            };
+            let (before, after) = (parse(before), parse(after));
+            let body = webhook_events::body(
+                event_type,
+                *at,
+                resource_type,
+                resource_id.as_deref(),
+                before.as_ref(),
+                after.as_ref(),
+            );
+            for endpoint in q.endpoint_ids.split_whitespace() {
+                if existing.contains(endpoint) {
+                    insert(conn, *at, org, endpoint, event_type, &body)?;
+                }
+            }
+        }
+        Ok(taken.len())
+    })
+}
+
+/// Claim and delete up to `limit` queued rows in one statement.
+fn take(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Queued>> {
+    const PICK: &str = "SELECT seq FROM webhook_outbox ORDER BY seq LIMIT";
+    const RETURNING: &str = "RETURNING seq, audit_event_id, endpoint_ids";
+    match conn {
+        DbConn::Pg(c) => diesel::sql_query(format!(
+            "DELETE FROM webhook_outbox WHERE seq IN ({PICK} $1 FOR UPDATE SKIP LOCKED) {RETURNING}"
+        ))
+        .bind::<BigInt, _>(limit)
+        .load(c),
+        DbConn::Sqlite(c) => diesel::sql_query(format!(
+            "DELETE FROM webhook_outbox WHERE seq IN ({PICK} ?) {RETURNING}"
+        ))
+        .bind::<BigInt, _>(limit)
+        .load(c),
+    }
 }
 
 /// Queue one message (its `webhook-id` made here); returns its id.

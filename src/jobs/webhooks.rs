@@ -1,4 +1,5 @@
-//! Webhook deliveries: due messages are claimed with a lease
+//! Webhook deliveries: queued events are first made into messages
+//! (`domain::webhook_outbox::expand`), then due messages are claimed with a lease
 //! (`domain::webhook_deliveries::claim`), sent through the guarded client
 //! (`webhook_client`) and settled by their owner.
 //!
@@ -17,6 +18,7 @@ use tokio::sync::Notify;
 
 use crate::AppState;
 use crate::domain::webhook_deliveries::{self, Due, Outcome, Settled};
+use crate::domain::webhook_outbox;
 use crate::error::AppError;
 
 /// Attempts under way at once, per instance.
@@ -62,6 +64,7 @@ pub async fn attempt(state: &AppState, due: Due) -> Result<(Settled, Outcome), A
 /// for every attempt; returns how each was settled. The runner does not
 /// wait like this ([`run`]); tests and the command line do.
 pub async fn deliver_due(state: &AppState) -> Vec<Settled> {
+    expand(state).await;
     let claimed = claim(state, BATCH, Vec::new()).await;
     let attempts = claimed.into_iter().map(|due| attempt(state, due));
     futures_util::future::join_all(attempts)
@@ -75,6 +78,23 @@ pub async fn deliver_due(state: &AppState) -> Vec<Settled> {
             }
         })
         .collect()
+}
+
+/// Make the queued events into messages (as many batches as are waiting).
+pub async fn expand(state: &AppState) {
+    loop {
+        let taken = state
+            .db(|conn| Ok(webhook_outbox::expand(conn, webhook_outbox::EXPAND_BATCH)?))
+            .await;
+        match taken {
+            Ok(n) if usize::try_from(webhook_outbox::EXPAND_BATCH).is_ok_and(|b| n >= b) => {}
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not make webhook messages");
+                return;
+            }
+        }
+    }
 }
 
 async fn claim(state: &AppState, limit: i64, busy: Vec<String>) -> Vec<Due> {
@@ -170,6 +190,7 @@ pub async fn run(state: Data<AppState>) {
             let _ = actix_web::rt::time::timeout(POLL, ended.notified()).await;
             continue;
         }
+        expand(&state).await;
         let limit = i64::try_from(free).unwrap_or(BATCH).min(BATCH);
         let claimed = claim(&state, limit, busy).await;
         if claimed.is_empty() {

@@ -239,8 +239,25 @@ async fn queue_many(app: &TestApp, id: &str, n: usize) -> Vec<String> {
     .await
 }
 
-/// The messages of endpoint `id`, oldest first.
+/// The queued events made into messages, as the delivery runner does
+/// before it claims.
+async fn expand(app: &TestApp) {
+    app.db(|c| while webhook_outbox::expand(c, 2).unwrap() > 0 {})
+        .await;
+}
+
+/// How many messages there are, once the queued events are made into
+/// messages.
+async fn message_count(app: &TestApp) -> i64 {
+    expand(app).await;
+    app.count("SELECT COUNT(*) AS n FROM webhook_messages")
+        .await
+}
+
+/// The messages of endpoint `id`, oldest first (the queued events made
+/// into messages first).
 async fn messages(app: &TestApp, id: &str) -> Vec<Message> {
+    expand(app).await;
     let id = id.to_string();
     app.db(move |c| {
         webhook_messages::table
@@ -299,8 +316,8 @@ async fn a_change_queues_one_message_per_interested_enabled_endpoint_in_its_tran
         app.db(move |c| webhooks::set_enabled(c, now, &actor, &off, None, false).unwrap())
             .await;
     }
-    let count = "SELECT COUNT(*) AS n FROM webhook_messages";
-    let before = app.count(count).await;
+    let before = message_count(&app).await;
+    let queued = "SELECT COUNT(*) AS n FROM webhook_outbox";
 
     // A write that is rolled back queues nothing.
     let input = portaal::domain::locations::LocationInput {
@@ -323,8 +340,9 @@ async fn a_change_queues_one_message_per_interested_enabled_endpoint_in_its_tran
             "the location was made, then rolled back: {r:?}"
         );
     }
+    assert_eq!(app.count(queued).await, 0, "nothing of a rolled-back write");
     assert_eq!(
-        app.count(count).await,
+        message_count(&app).await,
         before,
         "nothing of a rolled-back write"
     );
@@ -338,7 +356,7 @@ async fn a_change_queues_one_message_per_interested_enabled_endpoint_in_its_tran
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.count(count).await, before);
+    assert_eq!(message_count(&app).await, before);
 
     // A location created through the API: one message for `all` and one
     // for `created`; none for the customers-only and the disabled one.
@@ -352,7 +370,11 @@ async fn a_change_queues_one_message_per_interested_enabled_endpoint_in_its_tran
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let location = made.body["id"].as_str().unwrap().to_string();
-    assert_eq!(app.count(count).await, before + 2);
+    // The write itself queued one small row for both endpoints; the
+    // runner makes the messages from it.
+    assert_eq!(app.count(queued).await, 1, "one row in the write");
+    assert_eq!(message_count(&app).await, before + 2);
+    assert_eq!(app.count(queued).await, 0, "taken once");
     for (id, n) in [(&all, 1), (&created, 1), (&customers, 0), (&off, 0)] {
         assert_eq!(messages(&app, id).await.len(), n, "{id}");
     }
@@ -391,7 +413,7 @@ async fn a_change_queues_one_message_per_interested_enabled_endpoint_in_its_tran
     )
     .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
-    assert_eq!(app.count(count).await, before + 3);
+    assert_eq!(message_count(&app).await, before + 3);
     let updated = messages(&app, &all)
         .await
         .into_iter()
@@ -1238,6 +1260,73 @@ async fn two_instances_attempt_every_message_exactly_once() {
         .await,
         300
     );
+}
+
+#[actix_web::test]
+async fn two_instances_make_each_queued_event_into_its_messages_once() {
+    let app = app().await;
+    app.without_demo_webhooks().await;
+    let other = app.second_instance().await;
+    let rx = Receiver::start(vec![]).await;
+    let (a, _) = endpoint(&app, &rx.url("/a"), &[]).await;
+    let (b, _) = endpoint(&app, &rx.url("/b"), &["location.created"]).await;
+    let (actor, now) = (admin(&app).await, app.clock.now());
+    app.db(move |c| {
+        for i in 0..120 {
+            let input = portaal::domain::locations::LocationInput {
+                name: format!("Vestiging {i}"),
+                city: "Gouda".into(),
+                ..Default::default()
+            };
+            portaal::db::write(c, |c| {
+                portaal::domain::locations::create(c, now, &actor, &input).map(|_| ())
+            })
+            .unwrap();
+        }
+    })
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM webhook_outbox").await,
+        120
+    );
+    // Both instances take small batches at the same time.
+    let take = |state: &actix_web::web::Data<portaal::AppState>| {
+        let state = state.clone();
+        async move {
+            let mut taken = 0;
+            loop {
+                let n = state
+                    .db(|c| Ok(webhook_outbox::expand(c, 7)?))
+                    .await
+                    .unwrap();
+                if n == 0 {
+                    return taken;
+                }
+                taken += n;
+            }
+        }
+    };
+    let (x, y) = tokio::join!(take(&app.state), take(&other));
+    assert_eq!(x + y, 120, "{x} + {y}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM webhook_outbox").await,
+        0
+    );
+    for id in [&a, &b] {
+        let got = messages(&app, id).await;
+        assert_eq!(got.len(), 120, "{id}");
+        let mut names: Vec<String> = got
+            .iter()
+            .map(|m| {
+                let body: Value = serde_json::from_str(&m.body).unwrap();
+                assert_eq!(body["type"], "location.created");
+                body["data"]["name"].as_str().unwrap().to_string()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 120, "each event once for {id}");
+    }
 }
 
 #[actix_web::test]

@@ -290,7 +290,12 @@ impl TestApp {
     pub async fn without_demo_webhooks(&self) {
         use diesel::RunQueryDsl;
         self.db(|c| {
-            for table in ["webhook_attempts", "webhook_messages", "webhook_endpoints"] {
+            for table in [
+                "webhook_outbox",
+                "webhook_attempts",
+                "webhook_messages",
+                "webhook_endpoints",
+            ] {
                 diesel::sql_query(format!("DELETE FROM {table}"))
                     .execute(c)
                     .unwrap();
