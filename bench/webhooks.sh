@@ -182,7 +182,7 @@ for v in alone-none alone-one none hanging quick; do
     alone-none) name="none, no deliveries on this instance" ;;
     alone-one) name="1, no deliveries on this instance (the write's own cost: the event insert)" ;;
     none) name="none" ;;
-    hanging) name="1, receiver never answers (the write's own cost)" ;;
+    hanging) name="1, receiver never answers (the write, and its message made by this instance's runner)" ;;
     quick) name="1, receiver answers at once (write + delivery)" ;;
     esac
     echo "| $name | $rps | $p50 | $p99 | $cost | $bad |"

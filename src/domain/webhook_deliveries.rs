@@ -527,19 +527,22 @@ pub fn settle(
             webhook_messages::lease_owner.eq(None::<String>),
             webhook_messages::lease_until.eq(None::<NaiveDateTime>),
         );
+        // The endpoint's row before the message's, in both ways out: the
+        // order `webhooks::disable` takes them in (its endpoint, then its
+        // waiting messages), so the two never wait for each other.
         if outcome.succeeded() {
+            diesel::update(webhook_endpoints::table.find(&m.endpoint_id))
+                .set((
+                    webhook_endpoints::failing_since.eq(None::<NaiveDateTime>),
+                    webhook_endpoints::last_success_at.eq(Some(now)),
+                ))
+                .execute(conn)?;
             diesel::update(webhook_messages::table.find(&m.id))
                 .set((
                     release,
                     webhook_messages::status.eq(DELIVERED),
                     webhook_messages::delivered_at.eq(Some(now)),
                     webhook_messages::next_attempt_at.eq(None::<NaiveDateTime>),
-                ))
-                .execute(conn)?;
-            diesel::update(webhook_endpoints::table.find(&m.endpoint_id))
-                .set((
-                    webhook_endpoints::failing_since.eq(None::<NaiveDateTime>),
-                    webhook_endpoints::last_success_at.eq(Some(now)),
                 ))
                 .execute(conn)?;
             return Ok(Settled::Delivered);
