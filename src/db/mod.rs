@@ -6,6 +6,7 @@
 pub mod executor;
 pub mod lease;
 pub mod notices;
+pub mod outbox;
 pub mod schema;
 pub mod search;
 pub mod settings;

@@ -17,11 +17,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use serde_json::Value;
 
-use crate::db::DbConn;
 use crate::db::schema::{audit_events, webhook_endpoints, webhook_messages, webhook_outbox};
+use crate::db::{DbConn, outbox};
 use crate::domain::webhook_events;
 use crate::domain::webhook_signing;
 
@@ -33,56 +32,21 @@ pub const FAILED: &str = "failed";
 /// Queued events turned into messages at a time.
 pub const EXPAND_BATCH: i64 = 500;
 
-/// Does an endpoint asking for `wanted` (space-separated; empty: all)
-/// want `event_type`?
-pub fn wants(wanted: &str, event_type: &str) -> bool {
-    let wanted = wanted.trim();
-    wanted.is_empty() || wanted.split_whitespace().any(|t| t == event_type)
-}
-
 /// The audited change `action` of `organization_id`, recorded as audit
 /// event `audit_event_id` in this transaction: queue it for the enabled
-/// endpoints that want its type. Returns how many want it (0: nothing
-/// queued, the action is not sent or nobody listens).
+/// endpoints that want its type, in one statement (`db::outbox::queue`),
+/// as many as the change makes without any endpoint. Returns whether it
+/// was queued (not when the action is not sent or nobody listens).
 pub fn enqueue(
     conn: &mut DbConn,
     organization_id: &str,
     action: &str,
     audit_event_id: &str,
-) -> QueryResult<usize> {
-    let Some(event_type) = webhook_events::type_of(action) else {
-        return Ok(0);
-    };
-    let endpoints: Vec<(String, String)> = webhook_endpoints::table
-        .filter(webhook_endpoints::organization_id.eq(organization_id))
-        .filter(webhook_endpoints::enabled.eq(true))
-        .select((webhook_endpoints::id, webhook_endpoints::event_types))
-        .load(conn)?;
-    let targets: Vec<&str> = endpoints
-        .iter()
-        .filter(|(_, wanted)| wants(wanted, event_type))
-        .map(|(id, _)| id.as_str())
-        .collect();
-    if targets.is_empty() {
-        return Ok(0);
+) -> QueryResult<bool> {
+    match webhook_events::type_of(action) {
+        Some(event_type) => outbox::queue(conn, organization_id, event_type, audit_event_id),
+        None => Ok(false),
     }
-    diesel::insert_into(webhook_outbox::table)
-        .values((
-            webhook_outbox::audit_event_id.eq(audit_event_id),
-            webhook_outbox::endpoint_ids.eq(targets.join(" ")),
-        ))
-        .execute(conn)?;
-    Ok(targets.len())
-}
-
-#[derive(QueryableByName)]
-struct Queued {
-    #[diesel(sql_type = BigInt)]
-    seq: i64,
-    #[diesel(sql_type = Text)]
-    audit_event_id: String,
-    #[diesel(sql_type = Text)]
-    endpoint_ids: String,
 }
 
 /// The audit event a queued row tells about.
@@ -108,11 +72,10 @@ pub fn expand(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
         return Ok(0);
     }
     crate::db::write(conn, |conn| {
-        let mut taken = take(conn, limit)?;
+        let taken = outbox::take(conn, limit)?;
         if taken.is_empty() {
             return Ok(0);
         }
-        taken.sort_by_key(|q| q.seq);
         let ids: Vec<&str> = taken.iter().map(|q| q.audit_event_id.as_str()).collect();
         let events: HashMap<String, Recorded> = audit_events::table
             .filter(audit_events::id.eq_any(&ids))
@@ -171,24 +134,6 @@ pub fn expand(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
     })
 }
 
-/// Claim and delete up to `limit` queued rows in one statement.
-fn take(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Queued>> {
-    const PICK: &str = "SELECT seq FROM webhook_outbox ORDER BY seq LIMIT";
-    const RETURNING: &str = "RETURNING seq, audit_event_id, endpoint_ids";
-    match conn {
-        DbConn::Pg(c) => diesel::sql_query(format!(
-            "DELETE FROM webhook_outbox WHERE seq IN ({PICK} $1 FOR UPDATE SKIP LOCKED) {RETURNING}"
-        ))
-        .bind::<BigInt, _>(limit)
-        .load(c),
-        DbConn::Sqlite(c) => diesel::sql_query(format!(
-            "DELETE FROM webhook_outbox WHERE seq IN ({PICK} ?) {RETURNING}"
-        ))
-        .bind::<BigInt, _>(limit)
-        .load(c),
-    }
-}
-
 /// Queue one message (its `webhook-id` made here); returns its id.
 pub fn insert(
     conn: &mut DbConn,
@@ -213,21 +158,4 @@ pub fn insert(
         ))
         .execute(conn)?;
     Ok(id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wants;
-
-    #[test]
-    fn none_wanted_means_all() {
-        assert!(wants("", "location.created"));
-        assert!(wants("  ", "location.created"));
-        assert!(wants(
-            "location.created customer.deleted",
-            "customer.deleted"
-        ));
-        assert!(!wants("location.created", "location.deleted"));
-        assert!(!wants("location.created", "location"));
-    }
 }
