@@ -556,17 +556,16 @@ async fn list(
             request,
             move |conn, actor, now, request| {
                 // The JSON changes with an audited change (the data
-                // version), a plan's change (the plans' version) and the
-                // moment the current subscription's status turns (a trial
-                // that ends): read once per the three.
+                // version; an operator's change of a plan raises every
+                // organisation's) and the moment the current subscription's
+                // status turns (a trial that ends): read once per the two.
                 let key = format!(
-                    "api#subscriptions#{}#{}#{}#{}#{:?}#{:?}",
+                    "api#subscriptions#{}#{}#{}#{}#{:?}",
                     lang.code(),
                     request.offset(),
                     request.size,
                     request.desc,
                     actor.entitlement().status,
-                    plans::catalogue_version(conn)?,
                 );
                 cache::for_actor(actor, key, || -> Result<_, AppError> {
                     let mut all = subscriptions::list(conn, actor)?;

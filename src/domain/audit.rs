@@ -559,6 +559,29 @@ pub fn facets(conn: &mut DbConn, organization_id: &str) -> QueryResult<Facets> {
     Ok((actors, kinds))
 }
 
+/// Raise every organisation's data version: for a change that shows in
+/// every organisation (an operator's change of a plan), so what each keeps
+/// per version is read again. An organisation that has changed nothing yet
+/// gets its row here.
+pub fn raise_every_data_version(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(data_versions::table)
+        .set(data_versions::version.eq(data_versions::version + 1))
+        .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO data_versions (organization_id, version) \
+         SELECT id, 1 FROM organizations \
+         WHERE id NOT IN (SELECT organization_id FROM data_versions)",
+    )
+    .execute(conn)?;
+    let versions: Vec<(String, i64)> = data_versions::table
+        .select((data_versions::organization_id, data_versions::version))
+        .load(conn)?;
+    for (org, version) in versions {
+        crate::domain::cache::saw_version(&org, version);
+    }
+    Ok(())
+}
+
 /// Raise `org`'s data version (inside the caller's write transaction): what
 /// is cached of its data is outdated. [`record`] does this for the event's
 /// organisation; a change that shows in other organisations as well (a

@@ -123,16 +123,6 @@ fn with_addons(conn: &mut DbConn, plan: Plan) -> QueryResult<PlanWithAddons> {
     Ok(PlanWithAddons { plan, addons })
 }
 
-/// The plans' version: when a plan last changed (plans are archived, never
-/// deleted; every change of a plan or its add-ons moves its `updated_at`).
-/// What shows plans is cached per organisation data version *and* this,
-/// since an operator's change of a plan raises no organisation's version.
-pub fn catalogue_version(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
-    plans::table
-        .select(diesel::dsl::max(plans::updated_at))
-        .first(conn)
-}
-
 /// The plan new organisations try (`None` only if the operator left none).
 pub fn default_plan(conn: &mut DbConn) -> QueryResult<Option<PlanWithAddons>> {
     let plan = plans::table
@@ -432,6 +422,9 @@ fn audited(
     before: Option<&PlanWithAddons>,
     after: &PlanWithAddons,
 ) -> QueryResult<()> {
+    // Every organisation shows plans (its subscription, the prices on
+    // offer): what each keeps per data version is read again.
+    audit::raise_every_data_version(conn)?;
     audit::record(
         conn,
         now,

@@ -604,3 +604,31 @@ async fn archive_keeps_subscriptions_but_offers_the_plan_no_more_and_the_default
         );
     }
 }
+
+/// Organisations keep their subscription screen per data version; an
+/// operator's change of the plans raises every organisation's, so a new
+/// plan is on offer at once, also on a screen seen (and kept) before.
+#[actix_web::test]
+async fn a_plan_change_shows_at_once_on_every_organisations_kept_screen() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let before = admin.get("/settings/subscription").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(!before.body.contains("id=\"plan-groot\""));
+    // Seen again: now kept.
+    assert!(
+        !admin
+            .get("/settings/subscription")
+            .await
+            .body
+            .contains("plan-groot")
+    );
+    let mut op = app.login(OPERATOR).await;
+    let made = op
+        .post("/platform/plans", &plan_form("groot", "12,50"))
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let after = admin.get("/settings/subscription").await;
+    assert!(after.body.contains("id=\"plan-groot\""), "{}", after.body);
+    assert!(after.body.contains("Groot"));
+}

@@ -595,12 +595,12 @@ async fn staff_see_the_banner_without_the_start_link() {
     );
 }
 
-/// The screen is read once per data version, plans' version and status: an
-/// operator's change of a plan (which raises no organisation's version)
-/// and a trial that ends both show at once.
+/// The screen is kept per data version and status: an operator's change of
+/// a plan (which raises every organisation's version) and a trial that ends
+/// both show at once.
 #[actix_web::test]
 async fn the_screen_shows_a_plan_change_and_a_trial_end_at_once() {
-    use portaal::db::schema::plans;
+    use portaal::domain::plans;
     let app = TestApp::demo().await;
     let mut c = app.login(ADMIN).await;
     let before = c.get(PATH).await;
@@ -609,18 +609,16 @@ async fn the_screen_shows_a_plan_change_and_a_trial_end_at_once() {
         "{}",
         before.body
     );
-    let later = {
+    let now = {
         use portaal::clock::Clock;
-        app.clock.now() + Duration::seconds(1)
+        app.clock.now()
     };
     app.db(move |c| {
-        diesel::update(plans::table.filter(plans::code.eq("basis")))
-            .set((
-                plans::seat_price_month.eq(1234),
-                plans::updated_at.eq(later),
-            ))
-            .execute(c)
-            .unwrap();
+        let basis = plans::by_code(c, "basis").unwrap().unwrap();
+        let mut input = plans::PlanInput::of(&basis);
+        input.seat_price_month = "12,34".into();
+        let operator = portaal::domain::actor::AuditActor::system("Olga Operator");
+        plans::update(c, now, &operator, &basis.plan.id, &input).unwrap();
     })
     .await;
     let after = c.get(PATH).await;
@@ -657,4 +655,44 @@ async fn the_screen_shows_a_plan_change_and_a_trial_end_at_once() {
     assert_eq!(ended.status, StatusCode::OK);
     assert!(!ended.body.contains("nog 5 dagen"), "{}", ended.body);
     assert!(ended.body.contains("afgelopen"), "{}", ended.body);
+}
+
+/// The screen's body is kept as HTML once per data version: every browser
+/// still gets its own CSRF token in every form, and a change shows at once
+/// in every browser.
+#[actix_web::test]
+async fn the_kept_body_carries_each_browsers_token_and_shows_a_change_at_once() {
+    let app = TestApp::demo().await;
+    let mut a = app.login(ADMIN).await;
+    let mut b = app.login(ADMIN).await;
+    let (ta, tb) = (a.csrf().await, b.csrf().await);
+    assert_ne!(ta, tb, "two browsers, two tokens");
+    for (c, token, other) in [(&mut a, &ta, &tb), (&mut b, &tb, &ta)] {
+        let page = c.get(PATH).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let forms = page.body.matches("name=\"_csrf\"").count();
+        assert!(forms >= 3, "the layout's and the body's forms: {forms}");
+        assert_eq!(
+            page.body
+                .matches(&format!("name=\"_csrf\" value=\"{token}\""))
+                .count(),
+            forms,
+            "every form carries this browser's token"
+        );
+        assert!(!page.body.contains(other.as_str()), "never the other's");
+    }
+    let sub = current(&app, "demo-bv").await;
+    let seats = (sub.seats + 1).to_string();
+    let res = a
+        .post(
+            "/settings/subscription/change",
+            &order(&seats, &sub.version.to_string()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let used = format!("van {seats} in gebruik");
+    for c in [&mut a, &mut b] {
+        let page = c.get(PATH).await.body;
+        assert!(page.contains(&used), "{used}: {page}");
+    }
 }

@@ -26,7 +26,7 @@ pub async fn refused(
     input: Option<&OrderInput>,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let p = show::page(m, state, input, Some(errors)).await?;
+    let p = show::page(m, state, input, Some(errors)).await?.page()?;
     render(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 

@@ -64,10 +64,10 @@ pub async fn apply(
                 );
             }
             let mut p = show::page(&m, &state, None, Some(&e)).await?;
-            if let Some(f) = &mut p.coupon_field {
+            if let Some(f) = &mut p.body.coupon_field {
                 f.value = code;
             }
-            render(StatusCode::UNPROCESSABLE_ENTITY, &p)
+            render(StatusCode::UNPROCESSABLE_ENTITY, &p.page()?)
         }
         Err(e) => Err(e),
     }
@@ -112,7 +112,7 @@ pub async fn clear(m: Member, state: web::Data<AppState>) -> Result<HttpResponse
     {
         Ok(_) => Ok(Flash::CouponCleared.redirect(PATH)),
         Err(AppError::Validation(e)) => {
-            let p = show::page(&m, &state, None, Some(&e)).await?;
+            let p = show::page(&m, &state, None, Some(&e)).await?.page()?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e),

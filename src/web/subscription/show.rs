@@ -21,12 +21,14 @@ use crate::domain::proration::Interval;
 use crate::domain::scopes::Operation;
 use crate::domain::subscriptions::{self, NextInvoice, Status, Subscription};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::Messages;
 use crate::i18n::fill;
 use crate::web::extract::{Member, member_with};
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
 use crate::web::platform::coupons::{duration_words, off_words};
 use crate::web::render;
+use crate::web::shared_html::SharedHtml;
 
 /// The next invoice as shown.
 pub struct InvoiceView {
@@ -71,10 +73,39 @@ pub struct OrderForm {
     pub version: i32,
 }
 
+/// The screen: the layout around its body, the body kept as HTML.
 #[derive(Template)]
 #[template(path = "subscription/show.html")]
 pub struct SubscriptionPage {
     pub l: LayoutCtx,
+    pub body: Arc<SharedHtml>,
+}
+
+/// The screen before it is written out: a refused action's answer fills
+/// in its fields and errors first.
+pub struct Screen {
+    pub l: LayoutCtx,
+    pub body: SubscriptionBody,
+}
+
+impl Screen {
+    /// Written out (its body rendered now, not kept).
+    pub fn page(mut self) -> Result<SubscriptionPage, AppError> {
+        let body = self.body.shared()?;
+        Ok(SubscriptionPage {
+            l: self.l,
+            body: Arc::new(body),
+        })
+    }
+}
+
+/// What the screen says, without the layout (`subscription/_body.html`).
+#[derive(Template)]
+#[template(path = "subscription/_body.html")]
+pub struct SubscriptionBody {
+    pub t: &'static Messages,
+    /// The CSRF token's place (see `web::shared_html`).
+    pub csrf: String,
     pub plan_name: String,
     pub status: String,
     pub badge: &'static str,
@@ -100,6 +131,15 @@ pub struct SubscriptionPage {
     pub can_clear_coupon: bool,
     /// The link to the invoices (admins).
     pub invoices: bool,
+}
+
+impl SubscriptionBody {
+    fn shared(&mut self) -> Result<SharedHtml, AppError> {
+        SharedHtml::render(|csrf| {
+            self.csrf = csrf.to_string();
+            self.render()
+        })
+    }
 }
 
 /// What the screen reads, in one database job.
@@ -141,21 +181,20 @@ fn load(
     })
 }
 
-/// What the screen shows of the organisation, read once per data version,
-/// plans' version (an operator's plan change raises no organisation's
-/// version) and the status at this instant (a trial that ends).
+/// What the screen shows of the organisation, read once per data version
+/// (an operator's change of a plan raises every organisation's) and the
+/// status at this instant (a trial that ends); with the key it is kept
+/// under.
 fn read(
     conn: &mut DbConn,
     actor: &Actor,
     now: chrono::NaiveDateTime,
-) -> Result<Arc<Loaded>, AppError> {
+) -> Result<(Arc<Loaded>, String), AppError> {
     let admin = actor.can(Operation::SubscriptionCreate);
     let status = actor.entitlement().status;
-    let key = format!(
-        "subscription#screen#{admin}#{status:?}#{:?}",
-        plans::catalogue_version(conn)?
-    );
-    cache::for_actor(actor, key, || load(conn, actor, now, admin))
+    let key = format!("subscription#screen#{admin}#{status:?}");
+    let loaded = cache::for_actor(actor, key.clone(), || load(conn, actor, now, admin))?;
+    Ok((loaded, key))
 }
 
 /// The screen, with `input` in the form (a link's or a post's) and the
@@ -165,9 +204,9 @@ pub async fn page(
     state: &AppState,
     input: Option<&OrderInput>,
     errors: Option<&FieldErrors>,
-) -> Result<SubscriptionPage, AppError> {
+) -> Result<Screen, AppError> {
     let (now, actor) = (state.clock.now(), m.actor.clone());
-    let loaded = state.db(move |conn| read(conn, &actor, now)).await?;
+    let (loaded, _) = state.db(move |conn| read(conn, &actor, now)).await?;
     Ok(build(m, now, &loaded, input, errors))
 }
 
@@ -178,7 +217,7 @@ fn build(
     loaded: &Loaded,
     input: Option<&OrderInput>,
     errors: Option<&FieldErrors>,
-) -> SubscriptionPage {
+) -> Screen {
     let admin = m.actor.can(Operation::SubscriptionCreate);
     let l = LayoutCtx::new(m, Nav::Subscription);
     let t = l.t;
@@ -240,8 +279,10 @@ fn build(
     });
     let can_clear_coupon =
         loaded.coupon.is_some() && m.actor.can(Operation::SubscriptionClearCoupon);
-    let mut p =
-        SubscriptionPage {
+    let body =
+        SubscriptionBody {
+            t,
+            csrf: String::new(),
             coupon,
             coupon_field,
             can_clear_coupon,
@@ -274,16 +315,17 @@ fn build(
             read_only: !admin,
             invoices: m.actor.can(Operation::SubscriptionInvoices),
             form,
-            l,
         };
+    let mut screen = Screen { l, body };
     if let Some(errors) = errors {
-        with_errors(&mut p, errors);
+        with_errors(&mut screen, errors);
     }
-    p
+    screen
 }
 
-fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
-    let t = p.l.t;
+fn with_errors(screen: &mut Screen, errors: &FieldErrors) {
+    let (l, p) = (&mut screen.l, &mut screen.body);
+    let t = l.t;
     let mut fields: Vec<&mut Field> = Vec::new();
     if let Some(f) = &mut p.form {
         fields.push(&mut f.seats);
@@ -291,7 +333,7 @@ fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
     if let Some(c) = &mut p.coupon_field {
         fields.push(c);
     }
-    apply_errors(&mut p.l.errors, &mut fields, errors, t);
+    apply_errors(&mut l.errors, &mut fields, errors, t);
     if let Some(f) = &mut p.form {
         f.plan_error = errors.get("plan").map(|c| c.message(t));
         f.interval_error = errors.get("interval").map(|c| c.message(t));
@@ -303,7 +345,7 @@ fn with_errors(p: &mut SubscriptionPage, errors: &FieldErrors) {
     }
     p.status_error = errors.get("status").map(|c| c.message(t));
     order_summary(
-        &mut p.l.errors,
+        &mut l.errors,
         &[
             ("status", t.sub_status),
             ("organizationAddress", ""),
@@ -458,12 +500,47 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     // The login's check and the screen's reading in one database job.
     let now = state.clock.now();
-    let (m, loaded) = member_with(&req, move |conn, actor, _| {
+    let (m, (loaded, key)) = member_with(&req, move |conn, actor, _| {
         actor.require(Operation::SubscriptionGet)?;
         read(conn, actor, now)
     })
     .await?;
     let input = OrderInput::from_pairs(&query);
-    let input = input.given().then_some(&input);
-    render(StatusCode::OK, &build(&m, now, &loaded, input, None))
+    if input.given() {
+        return render(
+            StatusCode::OK,
+            &build(&m, now, &loaded, Some(&input), None).page()?,
+        );
+    }
+    // The body as HTML, kept with what it was read under and everything
+    // else it depends on: the language and time zone it is written in,
+    // what this member may do there, and the status in words at this
+    // instant (a trial's days left).
+    let (status, _) = Words {
+        lang: m.lang,
+        tz: m.tz,
+        plans: &loaded.plans,
+    }
+    .status(&loaded.sub, now);
+    let may = [
+        Operation::SubscriptionUpdate,
+        Operation::SubscriptionCancel,
+        Operation::SubscriptionUndoCancel,
+        Operation::SubscriptionApplyCoupon,
+        Operation::SubscriptionClearCoupon,
+        Operation::SubscriptionInvoices,
+    ]
+    .map(|op| if m.actor.can(op) { '1' } else { '0' });
+    let key = format!(
+        "{key}#html#{}#{}#{}#{status}#{:?}",
+        m.lang.code(),
+        m.tz,
+        may.iter().collect::<String>(),
+        loaded.sub.in_effect(now),
+    );
+    let body = cache::for_actor(&m.actor, key, || {
+        build(&m, now, &loaded, None, None).body.shared()
+    })?;
+    let l = LayoutCtx::new(&m, Nav::Subscription);
+    render(StatusCode::OK, &SubscriptionPage { l, body })
 }
