@@ -97,10 +97,11 @@ pub fn expand(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
             .iter()
             .flat_map(|q| q.endpoint_ids.split_whitespace())
             .collect();
-        let existing: HashSet<String> = webhook_endpoints::table
+        // The endpoints still there, and whether each is still on.
+        let existing: HashMap<String, bool> = webhook_endpoints::table
             .filter(webhook_endpoints::id.eq_any(wanted.into_iter().collect::<Vec<_>>()))
-            .select(webhook_endpoints::id)
-            .load::<String>(conn)?
+            .select((webhook_endpoints::id, webhook_endpoints::enabled))
+            .load::<(String, bool)>(conn)?
             .into_iter()
             .collect();
         for q in &taken {
@@ -125,8 +126,19 @@ pub fn expand(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
                 after.as_ref(),
             );
             for endpoint in q.endpoint_ids.split_whitespace() {
-                if existing.contains(endpoint) {
-                    insert(conn, *at, org, endpoint, event_type, &body)?;
+                let Some(enabled) = existing.get(endpoint) else {
+                    continue;
+                };
+                let id = insert(conn, *at, org, endpoint, event_type, &body)?;
+                if !enabled {
+                    // Switched off since the change: failed, as switching
+                    // off fails the messages waiting (a replay sends it).
+                    diesel::update(webhook_messages::table.find(&id))
+                        .set((
+                            webhook_messages::status.eq(FAILED),
+                            webhook_messages::next_attempt_at.eq(None::<NaiveDateTime>),
+                        ))
+                        .execute(conn)?;
                 }
             }
         }

@@ -1329,6 +1329,48 @@ async fn two_instances_make_each_queued_event_into_its_messages_once() {
     }
 }
 
+/// An endpoint switched off between a change and the runner making its
+/// message: the message is made failed, as switching off fails the
+/// waiting ones, and nothing is sent; an endpoint deleted meanwhile gets
+/// none.
+#[actix_web::test]
+async fn an_endpoint_switched_off_before_its_message_is_made_gets_it_failed() {
+    let app = app().await;
+    app.without_demo_webhooks().await;
+    let rx = Receiver::start(vec![]).await;
+    let (off, _) = endpoint(&app, &rx.url("/off"), &[]).await;
+    let (gone, _) = endpoint(&app, &rx.url("/gone"), &[]).await;
+    let (actor, now) = (admin(&app).await, app.clock.now());
+    {
+        let (actor, off, gone) = (actor.clone(), off.clone(), gone.clone());
+        app.db(move |c| {
+            let input = portaal::domain::locations::LocationInput {
+                name: "Tussendoor".into(),
+                city: "Gouda".into(),
+                ..Default::default()
+            };
+            portaal::db::write(c, |c| {
+                portaal::domain::locations::create(c, now, &actor, &input).map(|_| ())
+            })
+            .unwrap();
+            webhooks::set_enabled(c, now, &actor, &off, None, false).unwrap();
+            webhooks::delete(c, now, &actor, &gone).unwrap();
+        })
+        .await;
+    }
+    let made = messages(&app, &off).await;
+    let created: Vec<&Message> = made
+        .iter()
+        .filter(|m| m.event_type == "location.created")
+        .collect();
+    assert_eq!(created.len(), 1, "{made:?}");
+    assert_eq!(created[0].status, "failed");
+    assert_eq!(created[0].next_attempt_at, None);
+    assert!(messages(&app, &gone).await.is_empty());
+    assert!(jobs::webhooks::deliver_due(&app.state).await.is_empty());
+    assert!(rx.received().is_empty(), "nothing sent");
+}
+
 #[actix_web::test]
 async fn a_dead_instances_messages_go_out_when_its_lease_ends() {
     let app = app().await;
