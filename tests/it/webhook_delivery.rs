@@ -1371,6 +1371,56 @@ async fn an_endpoint_switched_off_before_its_message_is_made_gets_it_failed() {
     assert!(rx.received().is_empty(), "nothing sent");
 }
 
+/// Which endpoints want a type (`db::outbox::queue`, one statement per
+/// backend): an empty list wants all, else only a listed type, whole.
+#[actix_web::test]
+async fn an_endpoint_wants_only_the_types_it_lists_whole_or_all_when_none() {
+    let app = app().await;
+    app.without_demo_webhooks().await;
+    let rx = Receiver::start(vec![]).await;
+    let org = org_id(&app, false).await;
+    let (two, _) = endpoint(
+        &app,
+        &rx.url("/two"),
+        &["location.created", "customer.deleted"],
+    )
+    .await;
+    let queue = |t: &'static str| {
+        let org = org.clone();
+        app.db(move |c| portaal::db::outbox::queue(c, &org, t, "audit-x").unwrap())
+    };
+    assert!(queue("customer.deleted").await, "the second of two listed");
+    assert!(queue("location.created").await, "the first of two listed");
+    assert!(!queue("location.deleted").await, "not listed");
+    assert!(!queue("location").await, "a prefix is not a type");
+    assert!(!queue("created").await, "nor a suffix");
+    // Off: wants nothing.
+    let (actor, now) = (admin(&app).await, app.clock.now());
+    {
+        let (actor, two) = (actor.clone(), two.clone());
+        app.db(move |c| webhooks::set_enabled(c, now, &actor, &two, None, false).unwrap())
+            .await;
+    }
+    assert!(!queue("customer.deleted").await, "switched off");
+    // An empty list wants every type.
+    let (all, _) = endpoint(&app, &rx.url("/all"), &[]).await;
+    assert!(queue("location.deleted").await, "none listed: all");
+    let ids: Vec<String> = app
+        .db(|c| {
+            portaal::db::schema::webhook_outbox::table
+                .select(portaal::db::schema::webhook_outbox::endpoint_ids)
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        ids.last(),
+        Some(&all),
+        "only the one that wants it: {ids:?}"
+    );
+    assert_eq!(ids[0], two);
+}
+
 #[actix_web::test]
 async fn a_dead_instances_messages_go_out_when_its_lease_ends() {
     let app = app().await;
