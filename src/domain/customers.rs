@@ -157,12 +157,15 @@ pub fn list(
     actor.require(Operation::CustomerList)?;
     let org = actor.organization_id.as_str();
     cache::for_actor(actor, page.page_key("customers", &[]), || {
-        let total = cache::for_actor(actor, page.count_key("customers", &[]), || {
+        let count_key = page.count_key("customers", &[]);
+        let total = cache::for_actor(actor, count_key.clone(), || {
             filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
         let items = paging::page_rows!(
             conn,
+            actor,
+            count_key,
             &page,
             total,
             |p| sorted(org, p),
@@ -216,16 +219,33 @@ fn seek<'a>(
 ) -> customers::BoxedQuery<'a, db::Backend> {
     let (id, desc) = (anchor.id, page.desc);
     match page.sort {
-        "email" => paging::seek!(q, customers::email, customers::id, anchor.email, id, desc),
+        "email" => paging::seek!(
+            q,
+            customers::email,
+            customers::id,
+            diesel::sql_types::Text,
+            anchor.email,
+            id,
+            desc
+        ),
         "createdAt" => paging::seek!(
             q,
             customers::created_at,
             customers::id,
+            diesel::sql_types::Timestamp,
             anchor.created_at,
             id,
             desc
         ),
-        _ => paging::seek!(q, customers::name, customers::id, anchor.name, id, desc),
+        _ => paging::seek!(
+            q,
+            customers::name,
+            customers::id,
+            diesel::sql_types::Text,
+            anchor.name,
+            id,
+            desc
+        ),
     }
 }
 

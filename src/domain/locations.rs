@@ -170,12 +170,15 @@ pub fn list(
     actor.require(Operation::LocationList)?;
     let org = actor.organization_id.as_str();
     cache::for_actor(actor, page.page_key("locations", &[]), || {
-        let total = cache::for_actor(actor, page.count_key("locations", &[]), || {
+        let count_key = page.count_key("locations", &[]);
+        let total = cache::for_actor(actor, count_key.clone(), || {
             filtered(org, &page).count().get_result(conn)
         })
         .map(|t| *t)?;
         let items = paging::page_rows!(
             conn,
+            actor,
+            count_key,
             &page,
             total,
             |p| sorted(org, p),
@@ -222,16 +225,33 @@ fn seek<'a>(
 ) -> locations::BoxedQuery<'a, db::Backend> {
     let (id, desc) = (anchor.id, page.desc);
     match page.sort {
-        "city" => paging::seek!(q, locations::city, locations::id, anchor.city, id, desc),
+        "city" => paging::seek!(
+            q,
+            locations::city,
+            locations::id,
+            diesel::sql_types::Text,
+            anchor.city,
+            id,
+            desc
+        ),
         "createdAt" => paging::seek!(
             q,
             locations::created_at,
             locations::id,
+            diesel::sql_types::Timestamp,
             anchor.created_at,
             id,
             desc
         ),
-        _ => paging::seek!(q, locations::name, locations::id, anchor.name, id, desc),
+        _ => paging::seek!(
+            q,
+            locations::name,
+            locations::id,
+            diesel::sql_types::Text,
+            anchor.name,
+            id,
+            desc
+        ),
     }
 }
 

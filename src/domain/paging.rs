@@ -5,9 +5,13 @@
 //! The API is strict (a bad value is a 422 naming the field); the backoffice
 //! is lenient (a bad value falls back to the default).
 
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use serde::Deserialize;
 
-use crate::domain::cache::Weigh;
+use crate::domain::actor::Actor;
+use crate::domain::cache::{self, Weigh};
 use crate::error::{ErrorCode, FieldErrors};
 
 /// The page size when none is asked for.
@@ -248,41 +252,57 @@ impl ListParams {
     }
 }
 
-/// Seek past the row whose sort value is `$value` and id `$id` in a boxed
-/// query sorted by (`$col`, `$id_col`), ascending or (`$desc`) descending:
-/// the rows after it in that order. Written as a range on the sort column
-/// (which the list's index serves) and a test of the tie.
+/// Seek past the row whose sort value is `$value` (of SQL type `$st`) and id
+/// `$id` in a boxed query sorted by (`$col`, `$id_col`), ascending or
+/// (`$desc`) descending: the rows after it in that order. Written as a row
+/// comparison, `(col, id) > (value, id)`, which both databases read as a
+/// range of the list's index on (organisation, col, id): a test of the tie
+/// beside a range on `col` alone would walk every row that shares the
+/// value (a city, a creation moment) before the first one past it.
 macro_rules! seek {
-    ($q:expr, $col:expr, $id_col:expr, $value:expr, $id:expr, $desc:expr) => {{
-        let (value, id) = ($value, $id);
-        if $desc {
-            $q.filter($col.le(value.clone()))
-                .filter($col.lt(value).or($id_col.lt(id)))
-        } else {
-            $q.filter($col.ge(value.clone()))
-                .filter($col.gt(value).or($id_col.gt(id)))
-        }
+    ($q:expr, $col:path, $id_col:path, $st:ty, $value:expr, $id:expr, $desc:expr) => {{
+        let after = format!(
+            "({}, {}) {} (",
+            <$col as diesel::Column>::NAME,
+            <$id_col as diesel::Column>::NAME,
+            if $desc { "<" } else { ">" }
+        );
+        $q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(&after)
+                .bind::<$st, _>($value)
+                .sql(", ")
+                .bind::<diesel::sql_types::Text, _>($id)
+                .sql(")"),
+        )
     }};
 }
 pub(crate) use seek;
 
 /// The rows of `$page` (a `&PageRequest`) of a list of `$total` rows, read
 /// with the least walking: from the row its `after` names (`$seek`, where
-/// that row is still in the list), else by [`PageRequest::window`].
-/// `$sorted` makes the list's query in a request's order, `$row` is what a
-/// row is read as, `$id` the table's id column.
+/// that row is still in the list), else by [`PageRequest::window`], from
+/// the list's [`Anchors`] where it has them. `$actor` is who reads (the
+/// anchors are kept at the data version it read), `$count_key` the list's
+/// [`PageRequest::count_key`], `$sorted` makes the list's query in a
+/// request's order, `$row` is what a row is read as, `$id` the table's id
+/// column.
 macro_rules! page_rows {
-    ($conn:expr, $page:expr, $total:expr, $sorted:expr, $seek:expr, $id:expr, $row:ty) => {{
+    ($conn:expr, $actor:expr, $count_key:expr, $page:expr, $total:expr, $sorted:expr, $seek:expr, $id:expr, $row:ty) => {{
         let page: &$crate::domain::paging::PageRequest = $page;
-        let anchor = match &page.after {
-            Some(after) => $sorted(page)
-                .filter($id.eq(after))
+        let anchor = |conn: &mut $crate::db::DbConn,
+                      after: &str,
+                      request: &$crate::domain::paging::PageRequest| {
+            $sorted(request)
+                .filter($id.eq(after.to_string()))
                 .select(<$row>::as_select())
-                .first($conn)
-                .optional()?,
+                .first(conn)
+                .optional()
+        };
+        let after = match &page.after {
+            Some(after) => anchor($conn, after, page)?,
             None => None,
         };
-        match (anchor, page.window($total)) {
+        match (after, page.window($total)) {
             // A "next" link: from the last row of the page before, by the
             // index (however deep the page).
             (Some(a), _) => $seek($sorted(page), page, a)
@@ -290,17 +310,115 @@ macro_rules! page_rows {
                 .select(<$row>::as_select())
                 .load($conn)?,
             (None, None) => Vec::new(),
-            (None, Some(w)) => w.in_order(
-                $sorted(&w.request)
-                    .limit(w.limit)
-                    .offset(w.offset)
-                    .select(<$row>::as_select())
-                    .load($conn)?,
-            ),
+            (None, Some(w)) => {
+                let from = $crate::domain::paging::Anchors::seek_for(
+                    $actor,
+                    &$count_key,
+                    &w,
+                    $total,
+                    || $sorted(&w.request).select($id).load::<String>($conn),
+                )?;
+                let from = match from {
+                    Some((id, skip)) => anchor($conn, &id, &w.request)?.map(|a| (a, skip)),
+                    None => None,
+                };
+                w.in_order(match from {
+                    // Fewer than `ANCHOR_EVERY` rows walked past the anchor.
+                    Some((a, skip)) => $seek($sorted(&w.request), &w.request, a)
+                        .limit(w.limit)
+                        .offset(skip)
+                        .select(<$row>::as_select())
+                        .load($conn)?,
+                    None => $sorted(&w.request)
+                        .limit(w.limit)
+                        .offset(w.offset)
+                        .select(<$row>::as_select())
+                        .load($conn)?,
+                })
+            }
         }
     }};
 }
 pub(crate) use page_rows;
+
+/// Rows from one anchor to the next.
+pub const ANCHOR_EVERY: i64 = 64;
+
+/// The ids of every [`ANCHOR_EVERY`]th row of a list in one order (the rows
+/// at positions 63, 127, 191, …), kept per data version with the list's
+/// pages: a deep page seeks from the anchor before it by the list's index
+/// and walks fewer than [`ANCHOR_EVERY`] rows, where it would otherwise
+/// walk up to half the list.
+///
+/// Making them reads the whole list once, so they are made only when the
+/// pages read in that order at that version have walked as many rows as
+/// that: a list that changes every few pages (each write is a new version)
+/// never pays for anchors it would not use, and one that is paged through
+/// pays at most twice what the walks would have cost.
+pub struct Anchors {
+    /// Rows walked in this order at this version while there were no anchors.
+    walked: AtomicI64,
+    ids: OnceLock<Vec<String>>,
+    /// What the ids will weigh, known from the list's length.
+    weight: usize,
+}
+
+impl Weigh for Anchors {
+    fn weigh(&self) -> usize {
+        self.weight
+    }
+}
+
+impl Anchors {
+    /// Where to read `w` (of a list of `total` rows whose count is kept
+    /// under `count_key`) from: an anchor's id and the rows to skip after
+    /// it, or `None` to walk from the start. `all_ids` reads the ids of the
+    /// whole list in `w.request`'s order, when the anchors are to be made.
+    pub fn seek_for<E>(
+        actor: &Actor,
+        count_key: &str,
+        w: &Window,
+        total: i64,
+        all_ids: impl FnOnce() -> Result<Vec<String>, E>,
+    ) -> Result<Option<(String, i64)>, E> {
+        let n = w.offset / ANCHOR_EVERY;
+        if n == 0 {
+            return Ok(None);
+        }
+        let key = format!(
+            "{count_key}\u{1f}anchors\u{1f}{}\u{1f}{}",
+            w.request.sort, w.request.desc
+        );
+        let Ok(anchors) = cache::for_actor(actor, key, || {
+            Ok::<_, std::convert::Infallible>(Anchors {
+                walked: AtomicI64::new(0),
+                ids: OnceLock::new(),
+                weight: std::mem::size_of::<Self>()
+                    + usize::try_from(total / ANCHOR_EVERY + 1).unwrap_or(0) * 64,
+            })
+        });
+        let ids = match anchors.ids.get() {
+            Some(ids) => ids,
+            None => {
+                let walked = anchors.walked.fetch_add(w.offset, Ordering::Relaxed) + w.offset;
+                if walked < total {
+                    return Ok(None);
+                }
+                let every = usize::try_from(ANCHOR_EVERY).unwrap_or(64);
+                let ids = all_ids()?
+                    .into_iter()
+                    .skip(every - 1)
+                    .step_by(every)
+                    .collect();
+                anchors.ids.get_or_init(|| ids)
+            }
+        };
+        let Some(id) = usize::try_from(n - 1).ok().and_then(|i| ids.get(i)) else {
+            return Ok(None);
+        };
+        Ok(Some((id.clone(), w.offset - n * ANCHOR_EVERY)))
+    }
+}
 
 /// What [`PageRequest::window`] says to read: `limit` rows after `offset`
 /// in `request`'s order; when `reversed`, that order is the list's turned

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 use portaal::clock::Clock;
-use portaal::db::schema::{locations, organizations};
+use portaal::db::schema::{data_versions, locations, organizations};
 use portaal::domain::actor::Actor;
 use portaal::domain::locations as locs;
 use portaal::domain::paging::ListParams;
@@ -257,15 +257,35 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
     // Pages: every page of every order (the second half read from the
     // end, `PageRequest::window`) together are the whole list once, in
     // the order one plain query gives.
-    for (sort, desc) in [
+    // With and without a search; read twice: without a data version (every page walks from the start
+    // or the end), and at the organisation's version, where the deep pages
+    // seek from the list's kept anchors once the walks have read the list
+    // once (`paging::Anchors`).
+    let o = org.clone();
+    let version: i64 = app
+        .db(move |c| {
+            data_versions::table
+                .find(o)
+                .select(data_versions::version)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let mut kept = actor.clone();
+    kept.data_version = Some(version);
+    for (((sort, desc), a), term) in [
         ("name", false),
         ("name", true),
         ("city", false),
         ("city", true),
         ("createdAt", false),
         ("createdAt", true),
-    ] {
-        let (a, o) = (actor.clone(), org.clone());
+    ]
+    .into_iter()
+    .flat_map(|order| [(order, actor.clone()), (order, kept.clone())])
+    .flat_map(|read| [(read.clone(), None), (read, Some("Locatie"))])
+    {
+        let o = org.clone();
         let (paged, whole) = app
             .db(move |c| {
                 let page = |n: usize, after: Option<String>| {
@@ -275,7 +295,7 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
                         sort_by: Some(sort.into()),
                         sort_direction: Some(if desc { "DESC" } else { "ASC" }.into()),
                         after,
-                        ..ListParams::default()
+                        q: term.map(str::to_string),
                     }
                     .lenient(&locs::SORT)
                 };
@@ -295,10 +315,14 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
                     seeked == paged,
                     "seeking by {sort} (desc: {desc}) walks the list"
                 );
-                let q = locations::table
+                let mut q = locations::table
                     .filter(locations::organization_id.eq(o))
                     .select(locations::id)
                     .into_boxed();
+                if let Some(term) = term {
+                    // Only names hold it, in this case.
+                    q = q.filter(locations::name.like(format!("%{term}%")));
+                }
                 let q = match (sort, desc) {
                     ("name", false) => q.order((locations::name.asc(), locations::id.asc())),
                     ("name", true) => q.order((locations::name.desc(), locations::id.desc())),
@@ -310,10 +334,10 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
                 (paged, q.load::<String>(c).unwrap())
             })
             .await;
-        assert_eq!(paged.len(), whole.len(), "{sort} {desc}");
+        assert_eq!(paged.len(), whole.len(), "{sort} {desc} {term:?}");
         assert!(
             paged == whole,
-            "the pages by {sort} (desc: {desc}) are the list"
+            "the pages by {sort} (desc: {desc}, search: {term:?}) are the list"
         );
     }
 
