@@ -450,8 +450,22 @@ pub struct Page<T> {
 }
 
 impl<T: Weigh> Weigh for Page<T> {
+    /// The rows weighed by a sample (the first, middle and last, each
+    /// weighed as one row — an estimate, see [`Weigh`]) times their
+    /// number: weighing a record can mean writing it out, and a page's
+    /// rows are alike.
     fn weigh(&self) -> usize {
-        std::mem::size_of::<Self>() + self.items.weigh() + self.request.q.weigh()
+        let items = &self.items;
+        let sample = [0, items.len() / 2, items.len().saturating_sub(1)];
+        let rows = if items.len() <= sample.len() {
+            items.iter().map(Weigh::weigh).sum()
+        } else {
+            sample.iter().map(|&i| items[i].weigh()).sum::<usize>() * items.len() / sample.len()
+        };
+        std::mem::size_of::<Self>()
+            + rows
+            + (items.capacity() - items.len()) * std::mem::size_of::<T>()
+            + self.request.q.weigh()
     }
 }
 
