@@ -217,6 +217,18 @@ where
     Ok(value)
 }
 
+/// The value under `key` at the actor's version, if one is kept (nothing
+/// is loaded).
+pub fn kept<T: Send + Sync + 'static>(actor: &Actor, key: &str) -> Option<Arc<T>> {
+    let version = actor.data_version?;
+    let org = actor.organization_id.as_str();
+    if outdated(org, version) {
+        return None;
+    }
+    let hit = VALUES.get(&format!("{org}\u{1f}{version}\u{1f}{key}"))?;
+    hit.value.downcast::<T>().ok()
+}
+
 /// A write in this process raised `organization_id`'s data version to
 /// `version`: values of older versions are never served or kept again,
 /// even for requests that read the old version before the write. (Should

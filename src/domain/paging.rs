@@ -5,7 +5,6 @@
 //! The API is strict (a bad value is a 422 naming the field); the backoffice
 //! is lenient (a bad value falls back to the default).
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde::Deserialize;
@@ -363,17 +362,22 @@ const ANCHORS_COST_IN_WALKS: i64 = 8;
 /// anchors made after one list's worth of walking took a third of the
 /// server's time — and one that is paged through pays at most about twice
 /// what the walks would have cost.
-pub struct Anchors {
-    /// Rows walked in this order at this version while there were no anchors.
-    walked: AtomicI64,
-    ids: OnceLock<Vec<String>>,
-    /// What the ids will weigh, known from the list's length.
-    weight: usize,
-}
+pub struct Anchors(Vec<String>);
 
 impl Weigh for Anchors {
     fn weigh(&self) -> usize {
-        self.weight
+        self.0.weigh()
+    }
+}
+
+/// Rows walked in one order at one version while there were no anchors
+/// (kept apart from the anchors, so that a version that never gets them
+/// weighs next to nothing in the cache).
+struct Walked(AtomicI64);
+
+impl Weigh for Walked {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<Self>()
     }
 }
 
@@ -397,31 +401,25 @@ impl Anchors {
             "{count_key}\u{1f}anchors\u{1f}{}\u{1f}{}",
             w.request.sort, w.request.desc
         );
-        let Ok(anchors) = cache::for_actor(actor, key, || {
-            Ok::<_, std::convert::Infallible>(Anchors {
-                walked: AtomicI64::new(0),
-                ids: OnceLock::new(),
-                weight: std::mem::size_of::<Self>()
-                    + usize::try_from(total / ANCHOR_EVERY + 1).unwrap_or(0) * 64,
-            })
-        });
-        let ids = match anchors.ids.get() {
-            Some(ids) => ids,
+        let anchors = match cache::kept::<Anchors>(actor, &key) {
+            Some(anchors) => anchors,
             None => {
-                let walked = anchors.walked.fetch_add(w.offset, Ordering::Relaxed) + w.offset;
+                let Ok(walked) = cache::for_actor(actor, format!("{key}\u{1f}walked"), || {
+                    Ok::<_, std::convert::Infallible>(Walked(AtomicI64::new(0)))
+                });
+                let walked = walked.0.fetch_add(w.offset, Ordering::Relaxed) + w.offset;
                 if walked < total.saturating_mul(ANCHORS_COST_IN_WALKS) {
                     return Ok(None);
                 }
                 let every = usize::try_from(ANCHOR_EVERY).unwrap_or(64);
-                let ids = all_ids()?
-                    .into_iter()
-                    .skip(every - 1)
-                    .step_by(every)
-                    .collect();
-                anchors.ids.get_or_init(|| ids)
+                cache::for_actor(actor, key, || {
+                    all_ids().map(|ids| {
+                        Anchors(ids.into_iter().skip(every - 1).step_by(every).collect())
+                    })
+                })?
             }
         };
-        let Some(id) = usize::try_from(n - 1).ok().and_then(|i| ids.get(i)) else {
+        let Some(id) = usize::try_from(n - 1).ok().and_then(|i| anchors.0.get(i)) else {
             return Ok(None);
         };
         Ok(Some((id.clone(), w.offset - n * ANCHOR_EVERY)))
