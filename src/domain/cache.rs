@@ -195,7 +195,7 @@ where
     if outdated(organization_id, version) {
         return load().map(Arc::new);
     }
-    let full = format!("{organization_id}\u{1f}{version}\u{1f}{key}");
+    let full = full_key(organization_id, version, &key);
     if let Some(hit) = VALUES.get(&full)
         && let Ok(hit) = hit.value.downcast::<T>()
     {
@@ -217,6 +217,11 @@ where
     Ok(value)
 }
 
+/// Where a value is kept: `organisation \x1f version \x1f key`.
+fn full_key(organization_id: &str, version: i64, key: &str) -> String {
+    format!("{organization_id}\u{1f}{version}\u{1f}{key}")
+}
+
 /// The value under `key` at the actor's version, if one is kept (nothing
 /// is loaded).
 pub fn kept<T: Send + Sync + 'static>(actor: &Actor, key: &str) -> Option<Arc<T>> {
@@ -225,7 +230,7 @@ pub fn kept<T: Send + Sync + 'static>(actor: &Actor, key: &str) -> Option<Arc<T>
     if outdated(org, version) {
         return None;
     }
-    let hit = VALUES.get(&format!("{org}\u{1f}{version}\u{1f}{key}"))?;
+    let hit = VALUES.get(&full_key(org, version, key))?;
     hit.value.downcast::<T>().ok()
 }
 
