@@ -37,7 +37,9 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub mobile: Option<String>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -35,7 +35,9 @@ pub struct Customer {
     pub country_code: Option<String>,
     pub notes: String,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -37,7 +37,9 @@ pub struct Location {
     pub office_open_hour: Option<i32>,
     pub office_close_hour: Option<i32>,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -32,11 +32,15 @@ pub struct Meeting {
     pub organization_id: String,
     pub employee_id: String,
     pub location_id: Option<String>,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub date_from: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub date_to: NaiveDateTime,
     pub notes: String,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::Stamp)]
     pub updated_at: NaiveDateTime,
     /// What it is about (may be empty: see [`Meeting::title`]).
     pub subject: String,

@@ -43,11 +43,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/locations/{id}/delete", web::post().to(delete));
 }
 
-struct Row {
-    id: String,
-    name: String,
+struct Row<'a> {
+    id: &'a str,
+    name: &'a str,
     address: String,
-    city: String,
+    city: &'a str,
     hours: String,
 }
 
@@ -63,9 +63,9 @@ struct ListPage {
 /// The `#list` section: search, table and paging.
 #[derive(Template)]
 #[template(path = "locations/_list_section.html")]
-struct ListSection {
+struct ListSection<'a> {
     t: &'static Messages,
-    rows: Vec<Row>,
+    rows: Vec<Row<'a>>,
     pager: Pager,
     showing: String,
     q: String,
@@ -102,7 +102,11 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
     render(StatusCode::OK, &p)
 }
 
-fn list_section(t: &'static Messages, page: &Page<Location>, can_create: bool) -> ListSection {
+fn list_section<'a>(
+    t: &'static Messages,
+    page: &'a Page<Location>,
+    can_create: bool,
+) -> ListSection<'a> {
     let r = &page.request;
     let pager = pager(BASE, page).seeking(page.items.last().map(|l| l.id.as_str()));
     ListSection {
@@ -112,14 +116,14 @@ fn list_section(t: &'static Messages, page: &Page<Location>, can_create: bool) -
             .items
             .iter()
             .map(|loc| Row {
-                id: loc.id.clone(),
-                name: loc.name.clone(),
-                address: [loc.address_line1.as_str(), loc.postal_code.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                city: loc.city.clone(),
+                id: &loc.id,
+                name: &loc.name,
+                address: match (loc.address_line1.as_str(), loc.postal_code.as_str()) {
+                    ("", code) => code.to_string(),
+                    (line, "") => line.to_string(),
+                    (line, code) => format!("{line}, {code}"),
+                },
+                city: &loc.city,
                 hours: hours(loc),
             })
             .collect(),
