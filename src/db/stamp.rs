@@ -147,18 +147,29 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
+    /// Times of one day with each length of fraction (hour, minute,
+    /// second, nanosecond).
+    const TIMES: [(u32, u32, u32, u32); 8] = [
+        (0, 0, 0, 0),
+        (23, 59, 59, 0),
+        (7, 5, 3, 120_000_000),
+        (7, 5, 3, 1_000_000),
+        (7, 5, 3, 123_456_000),
+        (7, 5, 3, 1_000),
+        (7, 5, 3, 123_456_789),
+        (7, 5, 3, 1),
+    ];
+
+    fn on_a_day((h, m, s, nano): (u32, u32, u32, u32)) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, 9)
+            .unwrap()
+            .and_hms_nano_opt(h, m, s, nano)
+            .unwrap()
+    }
+
     #[test]
     fn reads_what_it_writes_and_what_chrono_reads() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
-        for (h, m, s, nano) in [
-            (0, 0, 0, 0),
-            (23, 59, 59, 0),
-            (7, 5, 3, 120_000_000),
-            (7, 5, 3, 123_456_000),
-            (7, 5, 3, 123_456_789),
-            (7, 5, 3, 1),
-        ] {
-            let t = day.and_hms_nano_opt(h, m, s, nano).unwrap();
+        for t in TIMES.map(on_a_day) {
             assert_eq!(parse_sqlite_text(&sqlite_text(t)), Some(t), "{t:?}");
         }
         for text in [
@@ -189,19 +200,12 @@ mod tests {
 
     #[test]
     fn writes_what_chrono_writes() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
-        for (h, m, s, nano) in [
-            (0, 0, 0, 0),
-            (23, 59, 59, 0),
-            (7, 5, 3, 120_000_000),
-            (7, 5, 3, 1_000_000),
-            (7, 5, 3, 123_456_000),
-            (7, 5, 3, 1_000),
-            (7, 5, 3, 123_456_789),
-            (7, 5, 3, 1),
-            (23, 59, 59, 1_500_000_000),
-        ] {
-            let t = day.and_hms_nano_opt(h, m, s, nano).unwrap();
+        // And a leap second, which chrono writes.
+        for t in TIMES
+            .map(on_a_day)
+            .into_iter()
+            .chain([on_a_day((23, 59, 59, 1_500_000_000))])
+        {
             assert_eq!(sqlite_text(t), t.format("%F %T%.f").to_string(), "{t:?}");
         }
         for year in [1, 999, 9999, 10_000, -1] {
