@@ -232,6 +232,19 @@ thread_local! {
     /// savepoint (and on SQLite does not wait for `SQLITE_WRITER`, which
     /// this thread holds).
     static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What to do once this thread's [`write`] has committed
+    /// ([`after_commit`]).
+    static AFTER_COMMIT: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Inside a [`write`]: run `f` once the write has committed, before any
+/// other write of this process can commit on SQLite (its writer lock is
+/// still held), so such steps run in commit order there. Nothing runs when
+/// the write rolls back, nor for a savepoint that rolled back.
+pub fn after_commit(f: impl FnOnce() + 'static) {
+    debug_assert!(IN_WRITE.get(), "after_commit outside a write");
+    AFTER_COMMIT.with_borrow_mut(|steps| steps.push(Box::new(f)));
 }
 
 /// Run `f` in a write transaction: everything in it (the change and its audit
@@ -241,7 +254,12 @@ where
     E: From<diesel::result::Error>,
 {
     if IN_WRITE.get() {
-        return conn.transaction(f);
+        let mark = AFTER_COMMIT.with_borrow(Vec::len);
+        let result = conn.transaction(f);
+        if result.is_err() {
+            AFTER_COMMIT.with_borrow_mut(|steps| steps.truncate(mark));
+        }
+        return result;
     }
     let _guard = matches!(conn, DbConn::Sqlite(_))
         .then(|| SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner()));
@@ -251,12 +269,18 @@ where
             IN_WRITE.set(false);
         }
     }
+    // Nothing left over from a write that panicked.
+    drop(AFTER_COMMIT.take());
     IN_WRITE.set(true);
     let writing = Writing;
     let result = conn.transaction(f);
     drop(writing);
+    let steps = AFTER_COMMIT.take();
     if result.is_ok() {
         notices::committed();
+        for step in steps {
+            step();
+        }
     }
     result
 }

@@ -58,6 +58,17 @@ pub fn record(
     actor: &AuditActor,
     event: Event<'_>,
 ) -> QueryResult<()> {
+    record_raising(conn, now, actor, event).map(|_| ())
+}
+
+/// [`record`], saying which data version the event's organisation (if it
+/// has one) now has: the version before it plus this transaction's change.
+pub fn record_raising(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &AuditActor,
+    event: Event<'_>,
+) -> QueryResult<Option<i64>> {
     debug_assert!(
         webhook_events::is_catalogued(event.action),
         "audit action {} is not in webhook_events::AUDIT_KINDS",
@@ -80,14 +91,15 @@ pub fn record(
             audit_events::created_at.eq(now),
         ))
         .execute(conn)?;
-    if let Some(org) = event.organization_id {
-        raise_data_version(conn, org)?;
-        // Queued for its webhook endpoints in this transaction: it exists
-        // exactly when the change committed (the message is made from
-        // this audit event by the delivery runner).
-        webhook_outbox::enqueue(conn, org, event.action, &id)?;
-    }
-    Ok(())
+    let Some(org) = event.organization_id else {
+        return Ok(None);
+    };
+    let version = raise_data_version(conn, org)?;
+    // Queued for its webhook endpoints in this transaction: it exists
+    // exactly when the change committed (the message is made from this
+    // audit event by the delivery runner).
+    webhook_outbox::enqueue(conn, org, event.action, &id)?;
+    Ok(Some(version))
 }
 
 /// How long after a deletion its Undo works.
@@ -586,7 +598,7 @@ pub fn raise_every_data_version(conn: &mut DbConn) -> QueryResult<()> {
 /// is cached of its data is outdated. [`record`] does this for the event's
 /// organisation; a change that shows in other organisations as well (a
 /// user's name, in every organisation the user belongs to) raises theirs.
-pub fn raise_data_version(conn: &mut DbConn, org: &str) -> QueryResult<()> {
+pub fn raise_data_version(conn: &mut DbConn, org: &str) -> QueryResult<i64> {
     let raised = diesel::update(data_versions::table.find(org))
         .set(data_versions::version.eq(data_versions::version + 1))
         .execute(conn)?;
@@ -606,7 +618,7 @@ pub fn raise_data_version(conn: &mut DbConn, org: &str) -> QueryResult<()> {
         .select(data_versions::version)
         .first(conn)?;
     crate::domain::cache::saw_version(org, version);
-    Ok(())
+    Ok(version)
 }
 
 #[cfg(test)]

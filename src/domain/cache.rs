@@ -234,6 +234,35 @@ pub fn kept<T: Send + Sync + 'static>(actor: &Actor, key: &str) -> Option<Arc<T>
     hit.value.downcast::<T>().ok()
 }
 
+/// The value kept under `key` for `organization_id` at `version`, if any,
+/// however old the version (for carrying it to the next: see
+/// `paging::carry_added`).
+pub fn at<T: Send + Sync + 'static>(
+    organization_id: &str,
+    version: i64,
+    key: &str,
+) -> Option<Arc<T>> {
+    let hit = VALUES.get(&full_key(organization_id, version, key))?;
+    hit.value.downcast::<T>().ok()
+}
+
+/// Keep `value` under `key` for `organization_id` at `version` (made by
+/// whoever knows it is exact at that version), unless a newer version was
+/// seen.
+pub fn keep<T>(organization_id: &str, version: i64, key: String, value: Arc<T>)
+where
+    T: Weigh + Send + Sync + 'static,
+{
+    if outdated(organization_id, version) {
+        return;
+    }
+    let weight = u32::try_from(value.weigh()).unwrap_or(u32::MAX);
+    VALUES.insert(
+        full_key(organization_id, version, &key),
+        Kept { value, weight },
+    );
+}
+
 /// A write in this process raised `organization_id`'s data version to
 /// `version`: values of older versions are never served or kept again,
 /// even for requests that read the old version before the write. (Should

@@ -14,7 +14,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::export;
-use crate::domain::paging::{self, Page, PageRequest, SortSpec};
+use crate::domain::paging::{self, Page, PageRequest, SortSpec, SortValue};
 use crate::domain::phone;
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
@@ -172,6 +172,7 @@ pub fn list(
             total,
             |p| sorted(org, p),
             seek,
+            sort_value,
             customers::id,
             Customer
         );
@@ -213,38 +214,48 @@ fn sorted<'a>(org: &'a str, page: &PageRequest) -> customers::BoxedQuery<'a, db:
     }
 }
 
-/// `q` (in `page`'s order) from the row after `anchor`.
+/// `customer`'s value in the column the list is sorted by for `sort`.
+fn sort_value(customer: &Customer, sort: &str) -> SortValue {
+    match sort {
+        "email" => SortValue::Text(customer.email.clone()),
+        "createdAt" => SortValue::Stamp(customer.created_at),
+        _ => SortValue::Text(customer.name.clone()),
+    }
+}
+
+/// `q` (in `page`'s order) from after the row with sort value `value` and
+/// id `id`.
 fn seek<'a>(
     q: customers::BoxedQuery<'a, db::Backend>,
     page: &PageRequest,
-    anchor: Customer,
+    (value, id): paging::Place,
 ) -> customers::BoxedQuery<'a, db::Backend> {
-    let (id, desc) = (anchor.id, page.desc);
-    match page.sort {
-        "email" => paging::seek!(
-            q,
-            customers::email,
-            customers::id,
-            diesel::sql_types::Text,
-            anchor.email,
-            id,
-            desc
-        ),
-        "createdAt" => paging::seek!(
+    let desc = page.desc;
+    match value {
+        SortValue::Stamp(at) => paging::seek!(
             q,
             customers::created_at,
             customers::id,
             diesel::sql_types::Timestamp,
-            anchor.created_at,
+            at,
             id,
             desc
         ),
-        _ => paging::seek!(
+        SortValue::Text(text) if page.sort == "email" => paging::seek!(
+            q,
+            customers::email,
+            customers::id,
+            diesel::sql_types::Text,
+            text,
+            id,
+            desc
+        ),
+        SortValue::Text(text) => paging::seek!(
             q,
             customers::name,
             customers::id,
             diesel::sql_types::Text,
-            anchor.name,
+            text,
             id,
             desc
         ),

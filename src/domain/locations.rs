@@ -15,7 +15,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{self, Event};
 use crate::domain::cache;
 use crate::domain::export;
-use crate::domain::paging::{self, Page, PageRequest, SortSpec};
+use crate::domain::paging::{self, Page, PageRequest, SortSpec, SortValue};
 use crate::domain::scopes::Operation;
 use crate::domain::validate;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -185,6 +185,7 @@ pub fn list(
             total,
             |p| sorted(org, p),
             seek,
+            sort_value,
             locations::id,
             Location
         );
@@ -219,38 +220,58 @@ fn sorted<'a>(org: &'a str, page: &PageRequest) -> locations::BoxedQuery<'a, db:
     }
 }
 
-/// `q` (in `page`'s order) from the row after `anchor`.
+/// Every order of the list (sort and descending), as `sorted` makes them.
+pub const ORDERS: [(&str, bool); 6] = [
+    ("name", false),
+    ("name", true),
+    ("city", false),
+    ("city", true),
+    ("createdAt", false),
+    ("createdAt", true),
+];
+
+/// `location`'s value in the column the list is sorted by for `sort`.
+fn sort_value(location: &Location, sort: &str) -> SortValue {
+    match sort {
+        "city" => SortValue::Text(location.city.clone()),
+        "createdAt" => SortValue::Stamp(location.created_at),
+        _ => SortValue::Text(location.name.clone()),
+    }
+}
+
+/// `q` (in `page`'s order) from after the row with sort value `value` and
+/// id `id`.
 fn seek<'a>(
     q: locations::BoxedQuery<'a, db::Backend>,
     page: &PageRequest,
-    anchor: Location,
+    (value, id): paging::Place,
 ) -> locations::BoxedQuery<'a, db::Backend> {
-    let (id, desc) = (anchor.id, page.desc);
-    match page.sort {
-        "city" => paging::seek!(
-            q,
-            locations::city,
-            locations::id,
-            diesel::sql_types::Text,
-            anchor.city,
-            id,
-            desc
-        ),
-        "createdAt" => paging::seek!(
+    let desc = page.desc;
+    match value {
+        SortValue::Stamp(at) => paging::seek!(
             q,
             locations::created_at,
             locations::id,
             diesel::sql_types::Timestamp,
-            anchor.created_at,
+            at,
             id,
             desc
         ),
-        _ => paging::seek!(
+        SortValue::Text(text) if page.sort == "city" => paging::seek!(
+            q,
+            locations::city,
+            locations::id,
+            diesel::sql_types::Text,
+            text,
+            id,
+            desc
+        ),
+        SortValue::Text(text) => paging::seek!(
             q,
             locations::name,
             locations::id,
             diesel::sql_types::Text,
-            anchor.name,
+            text,
             id,
             desc
         ),
@@ -336,13 +357,26 @@ pub fn create(
             ))
             .execute(conn)?;
         let after = find(conn, &org, &id)?;
-        audit::record(
+        let version = audit::record_raising(
             conn,
             now,
             &actor.audit(),
             Event::new(Some(&org), "location.created", "location", Some(&id))
                 .values(None::<&()>, Some(&after)),
         )?;
+        // SQLite compares the sort values as `SortValue` does.
+        if let (DbConn::Sqlite(_), Some(version)) = (&*conn, version) {
+            let added = after.clone();
+            db::after_commit(move || {
+                paging::carry_added(
+                    &added.organization_id,
+                    version,
+                    &paging::count_key("locations", &[], None),
+                    &ORDERS,
+                    |sort| (sort_value(&added, sort), added.id.clone()),
+                );
+            });
+        }
         Ok(after)
     })
 }

@@ -101,12 +101,7 @@ impl PageRequest {
     /// The cache key (see `domain::cache`) of this list's total: the list's
     /// name, the filters that decide the total, and the search text.
     pub fn count_key(&self, list: &str, filters: &[&str]) -> String {
-        let mut key = format!("{list}#count");
-        for part in filters.iter().copied().chain(self.q.as_deref()) {
-            key.push('\u{1f}');
-            key.push_str(part);
-        }
-        key
+        count_key(list, filters, self.q.as_deref())
     }
 
     /// The cache key of this page of the list: the total's key plus the
@@ -251,31 +246,97 @@ impl ListParams {
     }
 }
 
+/// The cache key of a list's total, with its filters and search (see
+/// [`PageRequest::count_key`]).
+pub fn count_key(list: &str, filters: &[&str], q: Option<&str>) -> String {
+    let mut key = format!("{list}#count");
+    for part in filters.iter().copied().chain(q) {
+        key.push('\u{1f}');
+        key.push_str(part);
+    }
+    key
+}
+
 /// Seek past the row whose sort value is `$value` (of SQL type `$st`) and id
 /// `$id` in a boxed query sorted by (`$col`, `$id_col`), ascending or
-/// (`$desc`) descending: the rows after it in that order. Written as a row
-/// comparison, `(col, id) > (value, id)`, which both databases read as a
-/// range of the list's index on (organisation, col, id): a test of the tie
-/// beside a range on `col` alone would walk every row that shares the
-/// value (a city, a creation moment) before the first one past it.
+/// (`$desc`) descending: the rows after it in that order (see [`After`]).
 macro_rules! seek {
     ($q:expr, $col:path, $id_col:path, $st:ty, $value:expr, $id:expr, $desc:expr) => {{
-        let after = format!(
-            "({}, {}) {} (",
-            <$col as diesel::Column>::NAME,
-            <$id_col as diesel::Column>::NAME,
-            if $desc { "<" } else { ">" }
-        );
-        $q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(&after)
-                .bind::<$st, _>($value)
-                .sql(", ")
-                .bind::<diesel::sql_types::Text, _>($id)
-                .sql(")"),
-        )
+        $q.filter($crate::domain::paging::After::<_, _, $st, _> {
+            column: $col,
+            id_column: $id_col,
+            value: $value,
+            id: $id,
+            desc: $desc,
+            sql_type: std::marker::PhantomData,
+        })
     }};
 }
 pub(crate) use seek;
+
+/// The rows after one in a list sorted by (`column`, `id_column`): a row
+/// comparison, `(column, id) > (value, id)` (`<` when `desc`), which both
+/// databases read as a range of the list's index on (organisation, column,
+/// id) — a test of the tie beside a range on `column` alone would walk
+/// every row that shares the value (a city, a creation moment) before the
+/// first one past it. Its SQL depends only on the columns and the
+/// direction, so the prepared statement is kept and used again (diesel
+/// prepares a query with a `sql()` piece anew every time).
+#[derive(Debug, Clone)]
+pub struct After<C, I, ST, V> {
+    pub column: C,
+    pub id_column: I,
+    pub value: V,
+    pub id: String,
+    pub desc: bool,
+    pub sql_type: std::marker::PhantomData<ST>,
+}
+
+impl<C, I, ST, V> diesel::Expression for After<C, I, ST, V> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<C, I, ST, V, QS> diesel::AppearsOnTable<QS> for After<C, I, ST, V>
+where
+    C: diesel::AppearsOnTable<QS>,
+    I: diesel::AppearsOnTable<QS>,
+{
+}
+
+impl<C, I, ST, V> diesel::expression::ValidGrouping<()> for After<C, I, ST, V> {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl<C, I, ST, V> diesel::query_builder::QueryId for After<C, I, ST, V> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C, I, ST, V, DB> diesel::query_builder::QueryFragment<DB> for After<C, I, ST, V>
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<ST>,
+    C: diesel::query_builder::QueryFragment<DB>,
+    I: diesel::query_builder::QueryFragment<DB>,
+    V: diesel::serialize::ToSql<ST, DB>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    ST: 'static,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("(");
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(", ");
+        self.id_column.walk_ast(out.reborrow())?;
+        out.push_sql(if self.desc { ") < (" } else { ") > (" });
+        out.push_bind_param::<ST, V>(&self.value)?;
+        out.push_sql(", ");
+        out.push_bind_param::<diesel::sql_types::Text, String>(&self.id)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
 
 /// The rows of `$page` (a `&PageRequest`) of a list of `$total` rows, read
 /// with the least walking: from the row its `after` names (`$seek`, where
@@ -283,22 +344,19 @@ pub(crate) use seek;
 /// the list's [`Anchors`] where it has them. `$actor` is who reads (the
 /// anchors are kept at the data version it read), `$count_key` the list's
 /// [`PageRequest::count_key`], `$sorted` makes the list's query in a
-/// request's order, `$row` is what a row is read as, `$id` the table's id
-/// column.
+/// request's order, `$seek` its query from after a row's
+/// [`SortValue`] and id, `$value` a row's sort value in an order, `$row`
+/// is what a row is read as, `$id` the table's id column.
 macro_rules! page_rows {
-    ($conn:expr, $actor:expr, $count_key:expr, $page:expr, $total:expr, $sorted:expr, $seek:expr, $id:expr, $row:ty) => {{
+    ($conn:expr, $actor:expr, $count_key:expr, $page:expr, $total:expr, $sorted:expr, $seek:expr, $value:expr, $id:expr, $row:ty) => {{
         let page: &$crate::domain::paging::PageRequest = $page;
-        let anchor = |conn: &mut $crate::db::DbConn,
-                      after: &str,
-                      request: &$crate::domain::paging::PageRequest| {
-            $sorted(request)
+        let after = match &page.after {
+            Some(after) => $sorted(page)
                 .filter($id.eq(after.to_string()))
                 .select(<$row>::as_select())
-                .first(conn)
-                .optional()
-        };
-        let after = match &page.after {
-            Some(after) => anchor($conn, after, page)?,
+                .first($conn)
+                .optional()?
+                .map(|row: $row| ($value(&row, page.sort), row.id)),
             None => None,
         };
         match (after, page.window($total)) {
@@ -311,18 +369,28 @@ macro_rules! page_rows {
             (None, None) => Vec::new(),
             (None, Some(w)) => {
                 let from = $crate::domain::paging::Anchors::seek_for(
+                    $conn,
                     $actor,
                     &$count_key,
                     &w,
                     $total,
-                    || $sorted(&w.request).select($id).load::<String>($conn),
+                    |conn: &mut $crate::db::DbConn| {
+                        $sorted(&w.request).select($id).load::<String>(conn)
+                    },
+                    |conn: &mut $crate::db::DbConn, ids: Vec<String>| {
+                        $sorted(&w.request)
+                            .filter($id.eq_any(ids))
+                            .select(<$row>::as_select())
+                            .load(conn)
+                            .map(|rows: Vec<$row>| {
+                                rows.into_iter()
+                                    .map(|row| ($value(&row, w.request.sort), row.id))
+                                    .collect::<Vec<_>>()
+                            })
+                    },
                 )?;
-                let from = match from {
-                    Some((id, skip)) => anchor($conn, &id, &w.request)?.map(|a| (a, skip)),
-                    None => None,
-                };
                 w.in_order(match from {
-                    // Fewer than `ANCHOR_EVERY` rows walked past the anchor.
+                    // Fewer rows walked past the anchor than lie between two.
                     Some((a, skip)) => $seek($sorted(&w.request), &w.request, a)
                         .limit(w.limit)
                         .offset(skip)
@@ -340,39 +408,81 @@ macro_rules! page_rows {
 }
 pub(crate) use page_rows;
 
-/// Rows from one anchor to the next.
+/// A row's value in the column a list is sorted by, as the list's seek
+/// binds it and (SQLite) as the database compares it: text in byte order
+/// (SQLite's `BINARY` collation, which Rust's `Ord` for `str` is), a
+/// timestamp in time order (SQLite keeps it as chrono's `%F %T%.f` text,
+/// whose byte order is time order: fixed-width fields, the fraction's
+/// digits without trailing zeros).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortValue {
+    Text(String),
+    Stamp(chrono::NaiveDateTime),
+}
+
+/// A row's place in one order of a list: its sort value, then its id
+/// (which breaks ties).
+pub type Place = (SortValue, String);
+
+/// Rows from one anchor to the next, when the anchors are made.
 pub const ANCHOR_EVERY: i64 = 64;
+
+/// The most rows between two anchors (or before the first, or after the
+/// last) that rows added since they were made may leave: past this a
+/// page could walk as far as the anchors save, so they are dropped and
+/// made again.
+const MOST_BETWEEN: i64 = 4 * ANCHOR_EVERY;
 
 /// Making a list's anchors reads every row's id (a string each) and costs
 /// about what walking the whole list this many times costs (skipping a row
 /// of an index is far cheaper than reading one out).
 const ANCHORS_COST_IN_WALKS: i64 = 8;
 
-/// The ids of every [`ANCHOR_EVERY`]th row of a list in one order (the rows
-/// at positions 63, 127, 191, …), kept per data version with the list's
-/// pages: a deep page seeks from the anchor before it by the list's index
-/// and walks fewer than [`ANCHOR_EVERY`] rows, where it would otherwise
-/// walk up to half the list.
+/// Every [`ANCHOR_EVERY`]th row of a list in one order (the rows at
+/// positions 63, 127, 191, … when made), with its place, sort value and
+/// id, kept per data version with the list's pages: a deep page seeks
+/// from the anchor before it by the list's index and walks fewer rows
+/// than lie between two anchors, where it would otherwise walk up to half
+/// the list.
 ///
 /// Making them reads the whole list, so they are made only when the pages
-/// read in that order at that version have walked about as much as making
-/// them costs ([`ANCHORS_COST_IN_WALKS`] times the list): a list that
-/// changes every few pages (each write is a new version) never pays for
-/// anchors it would not use — in the benchmark's mix of pages and writes,
-/// anchors made after one list's worth of walking took a third of the
-/// server's time — and one that is paged through pays at most about twice
-/// what the walks would have cost.
-pub struct Anchors(Vec<String>);
+/// read in that order have walked about as much as making them costs
+/// ([`ANCHORS_COST_IN_WALKS`] times the list): a list that is read a page
+/// at a time never pays for anchors it would not use, and one that is
+/// paged through pays at most about twice what the walks would have cost.
+///
+/// A write that adds a row to the list carries them, and the walks
+/// counted, to the version it makes ([`carry_added`]), so a list that
+/// gains rows while it is paged through keeps them: in the benchmark's
+/// mix of pages and creates every create is a new version, and without
+/// this most of the server's time went to walking the index to the page.
+pub struct Anchors(Vec<Anchor>);
+
+/// One anchor: the row at `at` (from 0) in the list's order.
+#[derive(Clone)]
+struct Anchor {
+    at: i64,
+    row: std::sync::Arc<Place>,
+}
 
 impl Weigh for Anchors {
     fn weigh(&self) -> usize {
-        self.0.weigh()
+        std::mem::size_of::<Self>()
+            + self.0.capacity() * std::mem::size_of::<Anchor>()
+            + self
+                .0
+                .iter()
+                .map(|a| match &a.row.0 {
+                    SortValue::Text(t) => t.weigh(),
+                    SortValue::Stamp(_) => 0,
+                } + a.row.1.weigh() + 16)
+                .sum::<usize>()
     }
 }
 
-/// Rows walked in one order at one version while there were no anchors
-/// (kept apart from the anchors, so that a version that never gets them
-/// weighs next to nothing in the cache).
+/// Rows walked in one order while there were no anchors (kept apart from
+/// the anchors, so that a version that never gets them weighs next to
+/// nothing in the cache; carried with the anchors to the next version).
 struct Walked(AtomicI64);
 
 impl Weigh for Walked {
@@ -381,26 +491,30 @@ impl Weigh for Walked {
     }
 }
 
+/// Where the anchors of `count_key`'s list in one order are kept.
+pub fn anchors_key(count_key: &str, sort: &str, desc: bool) -> String {
+    format!("{count_key}\u{1f}anchors\u{1f}{sort}\u{1f}{desc}")
+}
+
 impl Anchors {
     /// Where to read `w` (of a list of `total` rows whose count is kept
-    /// under `count_key`) from: an anchor's id and the rows to skip after
-    /// it, or `None` to walk from the start. `all_ids` reads the ids of the
-    /// whole list in `w.request`'s order, when the anchors are to be made.
-    pub fn seek_for<E>(
+    /// under `count_key`) from: an anchor's sort value and id, and the
+    /// rows to skip after it; or `None` to walk from the start. When the
+    /// anchors are to be made, `all_ids` reads the ids of the whole list in
+    /// `w.request`'s order and `rows` the sort values of some of them.
+    pub fn seek_for<C, E>(
+        conn: &mut C,
         actor: &Actor,
         count_key: &str,
         w: &Window,
         total: i64,
-        all_ids: impl FnOnce() -> Result<Vec<String>, E>,
-    ) -> Result<Option<(String, i64)>, E> {
-        let n = w.offset / ANCHOR_EVERY;
-        if n == 0 {
+        all_ids: impl FnOnce(&mut C) -> Result<Vec<String>, E>,
+        rows: impl FnOnce(&mut C, Vec<String>) -> Result<Vec<Place>, E>,
+    ) -> Result<Option<(Place, i64)>, E> {
+        if w.offset < ANCHOR_EVERY {
             return Ok(None);
         }
-        let key = format!(
-            "{count_key}\u{1f}anchors\u{1f}{}\u{1f}{}",
-            w.request.sort, w.request.desc
-        );
+        let key = anchors_key(count_key, w.request.sort, w.request.desc);
         let anchors = match cache::kept::<Anchors>(actor, &key) {
             Some(anchors) => anchors,
             None => {
@@ -411,18 +525,119 @@ impl Anchors {
                 if walked < total.saturating_mul(ANCHORS_COST_IN_WALKS) {
                     return Ok(None);
                 }
-                let every = usize::try_from(ANCHOR_EVERY).unwrap_or(64);
-                cache::for_actor(actor, key, || {
-                    all_ids().map(|ids| {
-                        Anchors(ids.into_iter().skip(every - 1).step_by(every).collect())
-                    })
-                })?
+                cache::for_actor(actor, key, || Self::make(conn, all_ids, rows))?
             }
         };
-        let Some(id) = usize::try_from(n - 1).ok().and_then(|i| anchors.0.get(i)) else {
+        // The last anchor before the page's first row.
+        let before = anchors.0.partition_point(|a| a.at < w.offset);
+        let Some(a) = before.checked_sub(1).and_then(|i| anchors.0.get(i)) else {
             return Ok(None);
         };
-        Ok(Some((id.clone(), w.offset - n * ANCHOR_EVERY)))
+        Ok(Some((a.row.as_ref().clone(), w.offset - a.at - 1)))
+    }
+
+    /// Every [`ANCHOR_EVERY`]th row of the list.
+    fn make<C, E>(
+        conn: &mut C,
+        all_ids: impl FnOnce(&mut C) -> Result<Vec<String>, E>,
+        rows: impl FnOnce(&mut C, Vec<String>) -> Result<Vec<Place>, E>,
+    ) -> Result<Self, E> {
+        let every = usize::try_from(ANCHOR_EVERY).unwrap_or(64);
+        let at: std::collections::HashMap<String, i64> = all_ids(conn)?
+            .into_iter()
+            .zip(0..)
+            .skip(every - 1)
+            .step_by(every)
+            .collect();
+        // Read apart from the ids: a row gone meanwhile is no anchor.
+        let mut anchors: Vec<Anchor> = rows(conn, at.keys().cloned().collect())?
+            .into_iter()
+            .filter_map(|row| {
+                Some(Anchor {
+                    at: *at.get(&row.1)?,
+                    row: std::sync::Arc::new(row),
+                })
+            })
+            .collect();
+        anchors.sort_by_key(|a| a.at);
+        Ok(Self(anchors))
+    }
+
+    /// These anchors once `added` (the sort value and id of a new row) is
+    /// in the list, sorted descending when `desc`; `None` when that leaves
+    /// more than [`MOST_BETWEEN`] rows from its neighbouring anchors (or
+    /// the list's ends, of a list of `total` rows now).
+    fn with_added(&self, added: &Place, desc: bool, total: i64) -> Option<Self> {
+        // The anchors that stay before the new row.
+        let stay = self.0.partition_point(|a| {
+            let before = a.row.as_ref() < added;
+            before != desc
+        });
+        let from = stay.checked_sub(1).map_or(-1, |i| self.0[i].at);
+        let to = self.0.get(stay).map_or(total, |a| a.at + 1);
+        if to - from - 1 > MOST_BETWEEN {
+            return None;
+        }
+        let mut anchors = self.0.clone();
+        for a in &mut anchors[stay..] {
+            a.at += 1;
+        }
+        Some(Self(anchors))
+    }
+}
+
+/// A write added one row to `list` (of [`PageRequest::count_key`]
+/// `count_key`, with no search or filter), in the organisation
+/// `organization_id`, and raised its data version to `version`: what this
+/// process keeps of the list at the version before — its total, and in
+/// each of `orders` (a sort and whether descending) its anchors and the
+/// rows walked — is carried to `version`, the new row counted in.
+/// `added` gives the new row's sort value in an order, with its id.
+///
+/// Only where the database compares sort values as [`SortValue`] does
+/// (SQLite: on PostgreSQL text sorts by the column's collation), and in
+/// commit order (after the write committed, while no other write of this
+/// process can: `db::after_commit`). A version reached some other way (a
+/// write of another instance) finds nothing of the version before and
+/// starts afresh.
+pub fn carry_added(
+    organization_id: &str,
+    version: i64,
+    count_key: &str,
+    orders: &[(&str, bool)],
+    added: impl Fn(&str) -> Place,
+) {
+    let before = version - 1;
+    let Some(total) = cache::at::<i64>(organization_id, before, count_key) else {
+        return;
+    };
+    let total = *total + 1;
+    cache::keep(
+        organization_id,
+        version,
+        count_key.to_string(),
+        std::sync::Arc::new(total),
+    );
+    for &(sort, desc) in orders {
+        let key = anchors_key(count_key, sort, desc);
+        let walked_key = format!("{key}\u{1f}walked");
+        if let Some(anchors) = cache::at::<Anchors>(organization_id, before, &key) {
+            match anchors.with_added(&added(sort), desc, total) {
+                Some(anchors) => {
+                    cache::keep(organization_id, version, key, std::sync::Arc::new(anchors));
+                }
+                // Made again once pages have walked as much again.
+                None => cache::keep(
+                    organization_id,
+                    version,
+                    walked_key,
+                    std::sync::Arc::new(Walked(AtomicI64::new(0))),
+                ),
+            }
+        } else if let Some(walked) = cache::at::<Walked>(organization_id, before, &walked_key) {
+            // The same counter: walks at either version count.
+            cache::keep(organization_id, version, walked_key, walked);
+        }
     }
 }
 

@@ -19,6 +19,7 @@ mod coupon_screens;
 mod coupons;
 mod customers;
 mod dashboard;
+mod deep_pages;
 mod error_summary;
 mod export;
 mod foundation;

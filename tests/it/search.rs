@@ -42,10 +42,10 @@ const WORDS: &[&str] = &[
 ];
 
 /// A small deterministic generator (the same rows on every run).
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
+    pub(crate) fn next(&mut self, n: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -91,9 +91,8 @@ async fn searched(app: &TestApp, actor: &Actor, term: &str) -> (i64, Vec<String>
     .await
 }
 
-#[actix_web::test]
-async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
-    let app = TestApp::demo().await;
+/// The demo admin in Demo BV, as an actor without a data version.
+pub(crate) async fn demo_admin(app: &TestApp) -> Actor {
     let (org, admin) = app
         .db(|c| {
             let org: String = organizations::table
@@ -107,8 +106,63 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
             (org, admin)
         })
         .await;
+    Actor::member(org, admin.id, admin.name, Role::Backoffice, None)
+}
+
+/// `q` in the locations list's order by `sort` (descending when `desc`),
+/// written out plainly.
+pub(crate) fn in_plain_order<'a>(
+    q: locations::BoxedQuery<'a, portaal::db::Backend, diesel::sql_types::Text>,
+    sort: &str,
+    desc: bool,
+) -> locations::BoxedQuery<'a, portaal::db::Backend, diesel::sql_types::Text> {
+    match (sort, desc) {
+        ("name", false) => q.order((locations::name.asc(), locations::id.asc())),
+        ("name", true) => q.order((locations::name.desc(), locations::id.desc())),
+        ("city", false) => q.order((locations::city.asc(), locations::id.asc())),
+        ("city", true) => q.order((locations::city.desc(), locations::id.desc())),
+        (_, false) => q.order((locations::created_at.asc(), locations::id.asc())),
+        (_, true) => q.order((locations::created_at.desc(), locations::id.desc())),
+    }
+}
+
+/// Write `rows` (organisation, id, name, city, created) straight to the
+/// locations table, in one transaction (no audit event, no new version).
+pub(crate) async fn insert_locations(
+    app: &TestApp,
+    rows: Vec<(String, String, String, String, chrono::NaiveDateTime)>,
+) {
+    app.db(move |c| {
+        c.transaction(|c| {
+            for (o, id, name, city, at) in &rows {
+                diesel::insert_into(locations::table)
+                    .values((
+                        locations::id.eq(id),
+                        locations::organization_id.eq(o),
+                        locations::name.eq(name),
+                        locations::address_line1.eq(""),
+                        locations::address_line2.eq(""),
+                        locations::postal_code.eq(""),
+                        locations::city.eq(city),
+                        locations::version.eq(1),
+                        locations::created_at.eq(at),
+                        locations::updated_at.eq(at),
+                    ))
+                    .execute(c)?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap();
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
+    let app = TestApp::demo().await;
     // Without a data version: every list is read from the database.
-    let actor = Actor::member(org.clone(), admin.id, admin.name, Role::Backoffice, None);
+    let actor = demo_admin(&app).await;
+    let org = actor.organization_id.clone();
 
     // 10,000 rows (plus the demo's own), written straight to the table.
     let now = app.clock.now();
@@ -144,29 +198,11 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
             city.clone(),
         )
     }));
-    app.db(move |c| {
-        c.transaction(|c| {
-            for (o, id, name, city) in &inserted {
-                diesel::insert_into(locations::table)
-                    .values((
-                        locations::id.eq(id),
-                        locations::organization_id.eq(o),
-                        locations::name.eq(name),
-                        locations::address_line1.eq(""),
-                        locations::address_line2.eq(""),
-                        locations::postal_code.eq(""),
-                        locations::city.eq(city),
-                        locations::version.eq(1),
-                        locations::created_at.eq(now),
-                        locations::updated_at.eq(now),
-                    ))
-                    .execute(c)?;
-            }
-            diesel::QueryResult::Ok(())
-        })
-        .unwrap();
-    })
-    .await;
+    let inserted = inserted
+        .into_iter()
+        .map(|(o, id, name, city)| (o, id, name, city, now))
+        .collect();
+    insert_locations(&app, inserted).await;
     let o = org.clone();
     let all: Vec<(String, String, String)> = app
         .db(move |c| {
@@ -273,17 +309,10 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
         .await;
     let mut kept = actor.clone();
     kept.data_version = Some(version);
-    for (((sort, desc), a), term) in [
-        ("name", false),
-        ("name", true),
-        ("city", false),
-        ("city", true),
-        ("createdAt", false),
-        ("createdAt", true),
-    ]
-    .into_iter()
-    .flat_map(|order| [(order, actor.clone()), (order, kept.clone())])
-    .flat_map(|read| [(read.clone(), None), (read, Some("Locatie"))])
+    for (((sort, desc), a), term) in locs::ORDERS
+        .into_iter()
+        .flat_map(|order| [(order, actor.clone()), (order, kept.clone())])
+        .flat_map(|read| [(read.clone(), None), (read, Some("Locatie"))])
     {
         let o = org.clone();
         let (paged, whole) = app
@@ -323,15 +352,10 @@ async fn the_indexed_search_finds_what_a_scan_finds_for_every_letter() {
                     // Only names hold it, in this case.
                     q = q.filter(locations::name.like(format!("%{term}%")));
                 }
-                let q = match (sort, desc) {
-                    ("name", false) => q.order((locations::name.asc(), locations::id.asc())),
-                    ("name", true) => q.order((locations::name.desc(), locations::id.desc())),
-                    ("city", false) => q.order((locations::city.asc(), locations::id.asc())),
-                    ("city", true) => q.order((locations::city.desc(), locations::id.desc())),
-                    (_, false) => q.order((locations::created_at.asc(), locations::id.asc())),
-                    (_, true) => q.order((locations::created_at.desc(), locations::id.desc())),
-                };
-                (paged, q.load::<String>(c).unwrap())
+                (
+                    paged,
+                    in_plain_order(q, sort, desc).load::<String>(c).unwrap(),
+                )
             })
             .await;
         assert_eq!(paged.len(), whole.len(), "{sort} {desc} {term:?}");
