@@ -428,10 +428,13 @@ pub type Place = (SortValue, String);
 pub const ANCHOR_EVERY: i64 = 64;
 
 /// The most rows between two anchors (or before the first, or after the
-/// last) that rows added since they were made may leave: past this a
-/// page could walk as far as the anchors save, so they are dropped and
-/// made again.
-const MOST_BETWEEN: i64 = 4 * ANCHOR_EVERY;
+/// last) that rows added since they were made may leave: past this they
+/// are dropped and made again. Rows added in one place (a run of names
+/// with the same start, the newest moment) all land between the same two
+/// anchors, so this is a trade: a page there walks up to this many rows,
+/// and the anchors are made again (reading the whole list) once per this
+/// many creates there.
+pub const MOST_BETWEEN: i64 = 16 * ANCHOR_EVERY;
 
 /// Making a list's anchors reads every row's id (a string each) and costs
 /// about what walking the whole list this many times costs (skipping a row
@@ -626,12 +629,15 @@ pub fn carry_added(
                 Some(anchors) => {
                     cache::keep(organization_id, version, key, std::sync::Arc::new(anchors));
                 }
-                // Made again once pages have walked as much again.
+                // Made again once pages have walked the list once more
+                // (it is paged through: it had anchors).
                 None => cache::keep(
                     organization_id,
                     version,
                     walked_key,
-                    std::sync::Arc::new(Walked(AtomicI64::new(0))),
+                    std::sync::Arc::new(Walked(AtomicI64::new(
+                        total.saturating_mul(ANCHORS_COST_IN_WALKS - 1),
+                    ))),
                 ),
             }
         } else if let Some(walked) = cache::at::<Walked>(organization_id, before, &walked_key) {

@@ -235,11 +235,11 @@ async fn a_create_carries_the_lists_anchors_and_every_page_stays_exact() {
         }
     }
 
-    // Many rows between the same two anchors: past four anchors' spacing
-    // the anchors of that order are dropped (and made again once walked
-    // for), and the pages stay the list.
-    for i in 0..300 {
-        create(&app, &actor, format!("ZZZ {i:03}"), rng.city(), now).await;
+    // Many rows between the same two anchors: past `MOST_BETWEEN` the
+    // anchors of that order are dropped (and made again once walked for),
+    // and the pages stay the list.
+    for i in 0..=paging::MOST_BETWEEN {
+        create(&app, &actor, format!("ZZZ {i:04}"), rng.city(), now).await;
     }
     let v = version(&app, &org).await;
     actor.data_version = Some(v);
