@@ -158,30 +158,19 @@ pub fn list(
 ) -> Result<Arc<Page<Customer>>, AppError> {
     actor.require(Operation::CustomerList)?;
     let org = actor.organization_id.as_str();
-    cache::for_actor(actor, page.page_key("customers", &[]), || {
-        let count_key = page.count_key("customers", &[]);
-        let total = cache::for_actor(actor, count_key.clone(), || {
-            filtered(org, &page).count().get_result(conn)
-        })
-        .map(|t| *t)?;
-        let items = paging::page_rows!(
-            conn,
-            actor,
-            count_key,
-            &page,
-            total,
-            |p| sorted(org, p),
-            seek,
-            sort_value,
-            customers::id,
-            Customer
-        );
-        Ok(Page {
-            items,
-            request: page.clone(),
-            total,
-        })
-    })
+    paging::list_page!(
+        conn,
+        actor,
+        &page,
+        "customers",
+        page.page_key("customers", &[]),
+        |p| filtered(org, p),
+        |p| sorted(org, p),
+        seek,
+        sort_value,
+        customers::id,
+        Customer
+    )
 }
 
 /// What a search of customers looks in.

@@ -408,6 +408,36 @@ macro_rules! page_rows {
 }
 pub(crate) use page_rows;
 
+/// One page (`$page`, a `&PageRequest`) of the list `$list` as `$row`s,
+/// kept under `$page_key` at the actor's data version: its total counted
+/// by `$filtered` (kept per search and version), its rows read by
+/// [`page_rows!`] (`$sorted`, `$seek`, `$value` and `$id` as there).
+macro_rules! list_page {
+    ($conn:expr, $actor:expr, $page:expr, $list:expr, $page_key:expr, $filtered:expr, $sorted:expr, $seek:expr, $value:expr, $id:expr, $row:ty) => {{
+        let (conn, actor, page): (
+            &mut $crate::db::DbConn,
+            &$crate::domain::actor::Actor,
+            &$crate::domain::paging::PageRequest,
+        ) = ($conn, $actor, $page);
+        $crate::domain::cache::for_actor(actor, $page_key, || {
+            let count_key = page.count_key($list, &[]);
+            let total = $crate::domain::cache::for_actor(actor, count_key.clone(), || {
+                $filtered(page).count().get_result(conn)
+            })
+            .map(|t| *t)?;
+            let items = $crate::domain::paging::page_rows!(
+                conn, actor, count_key, page, total, $sorted, $seek, $value, $id, $row
+            );
+            Ok($crate::domain::paging::Page {
+                items,
+                request: page.clone(),
+                total,
+            })
+        })
+    }};
+}
+pub(crate) use list_page;
+
 /// A row's value in the column a list is sorted by, as the list's seek
 /// binds it and (SQLite) as the database compares it: text in byte order
 /// (SQLite's `BINARY` collation, which Rust's `Ord` for `str` is), a

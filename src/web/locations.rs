@@ -11,7 +11,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::domain::locations::{self, Location, LocationInput};
+use crate::domain::locations::{self, ListedLocation, Location, LocationInput};
 use crate::domain::meetings::With;
 use crate::domain::paging::{ListParams, Page};
 use crate::domain::reference;
@@ -76,7 +76,7 @@ struct ListSection<'a> {
     export: String,
 }
 
-fn hours(l: &Location) -> String {
+fn hours(l: &ListedLocation) -> String {
     match (l.office_open_hour, l.office_close_hour) {
         (Some(o), Some(c)) => format!("{o:02}:00–{c:02}:00"),
         _ => String::new(),
@@ -87,7 +87,7 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
     let request = params.lenient(&locations::SORT);
     let asked = request.clone();
     let (m, page) = member_with(&req, move |conn, actor, _| {
-        locations::list(conn, actor, request)
+        locations::list_for_screen(conn, actor, request)
     })
     .await?;
     let can_create = m.actor.can(Operation::LocationCreate);
@@ -104,7 +104,7 @@ async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpRe
 
 fn list_section<'a>(
     t: &'static Messages,
-    page: &'a Page<Location>,
+    page: &'a Page<ListedLocation>,
     can_create: bool,
 ) -> ListSection<'a> {
     let r = &page.request;
