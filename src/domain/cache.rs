@@ -7,6 +7,14 @@
 //! version the request read is therefore exact, on every instance, without
 //! any invalidation message between instances.
 //!
+//! A request that read a version older than the newest this process has
+//! seen (a write committed while it ran) is served what is kept at the
+//! newest instead, and keeps nothing: a value kept at version n was read
+//! after n committed, so it is at least as new as what the request read,
+//! and it holds every write this process made up to n (the request's own
+//! write, too). Under a steady stream of writes most requests would
+//! otherwise find nothing kept at their own version.
+//!
 //! Only values that depend on nothing but audited data may be cached here:
 //! not "now", not bookkeeping such as `last_used_at`.
 //!
@@ -122,8 +130,9 @@ static BYTES: OnceLock<u64> = OnceLock::new();
 
 static VALUES: LazyLock<Values> = LazyLock::new(|| new_values(bytes()));
 
-/// Each organisation's newest data version this process has seen: a value
-/// of an older version is neither served nor kept.
+/// Each organisation's newest data version this process has seen: nothing
+/// is kept at an older version, and a request that read one is served what
+/// is kept at the newest.
 static NEWEST: LazyLock<Mutex<Newest>> = LazyLock::new(Default::default);
 
 type Newest = HashMap<String, i64, foldhash::quality::RandomState>;
@@ -154,24 +163,29 @@ fn newest() -> std::sync::MutexGuard<'static, Newest> {
     NEWEST.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Is `version` older than the newest this process has seen (from a read
-/// or a write)? Remembers `version` when it is newer.
-fn outdated(organization_id: &str, version: i64) -> bool {
+/// The newest version this process has seen (from a read or a write), when
+/// it is newer than `version`. Remembers `version` when it is the newest.
+fn newer(organization_id: &str, version: i64) -> Option<i64> {
     let mut newest = newest();
     match newest.get_mut(organization_id) {
-        Some(v) if *v > version => true,
+        Some(v) if *v > version => Some(*v),
         Some(v) => {
             *v = version;
-            false
+            None
         }
         None => {
             if newest.len() >= MAX_ORGANIZATIONS {
                 newest.clear();
             }
             newest.insert(organization_id.to_string(), version);
-            false
+            None
         }
     }
+}
+
+/// Is `version` older than the newest this process has seen?
+fn outdated(organization_id: &str, version: i64) -> bool {
+    newer(organization_id, version).is_some()
 }
 
 /// The value under `key` for `organization_id` at data `version`: cached, or
@@ -192,14 +206,17 @@ where
     let Some(version) = version else {
         return load().map(Arc::new);
     };
-    if outdated(organization_id, version) {
-        return load().map(Arc::new);
-    }
-    let full = full_key(organization_id, version, &key);
+    // Outdated: what is kept at the newest version, or a fresh load (not
+    // kept: it may predate the newest version's commit).
+    let at = newer(organization_id, version).unwrap_or(version);
+    let full = full_key(organization_id, at, &key);
     if let Some(hit) = VALUES.get(&full)
         && let Ok(hit) = hit.value.downcast::<T>()
     {
         return Ok(hit);
+    }
+    if at != version {
+        return load().map(Arc::new);
     }
     // Loaded after the version was read: never older than that version.
     let value = Arc::new(load()?);
@@ -222,15 +239,13 @@ fn full_key(organization_id: &str, version: i64, key: &str) -> String {
     format!("{organization_id}\u{1f}{version}\u{1f}{key}")
 }
 
-/// The value under `key` at the actor's version, if one is kept (nothing
-/// is loaded).
+/// The value under `key` at the actor's version (or the newest, when that
+/// is newer: see the module's comment), if one is kept (nothing is loaded).
 pub fn kept<T: Send + Sync + 'static>(actor: &Actor, key: &str) -> Option<Arc<T>> {
     let version = actor.data_version?;
     let org = actor.organization_id.as_str();
-    if outdated(org, version) {
-        return None;
-    }
-    let hit = VALUES.get(&full_key(org, version, key))?;
+    let at = newer(org, version).unwrap_or(version);
+    let hit = VALUES.get(&full_key(org, at, key))?;
     hit.value.downcast::<T>().ok()
 }
 
@@ -265,9 +280,9 @@ where
 
 /// A write in this process raised `organization_id`'s data version to
 /// `version`: values of older versions are never served or kept again,
-/// even for requests that read the old version before the write. (Should
-/// the write roll back, the cache only stays unused until a newer version
-/// is read.)
+/// even for requests that read the old version before the write (they are
+/// served what is kept at `version` once it committed). Should the write
+/// roll back, nothing is kept at `version` until a write commits it.
 pub fn saw_version(organization_id: &str, version: i64) {
     outdated(organization_id, version);
 }
@@ -307,21 +322,23 @@ mod tests {
         assert_eq!(get(&org, 1, "b", 20), 20, "another key");
         assert_eq!(get(&org, 2, "a", 12), 12, "a new version loads again");
         assert_eq!(get(&org, 2, "a", 13), 12);
-        assert_eq!(get(&org, 1, "a", 14), 14, "an older version is not served");
         assert_eq!(
-            get(&org, 2, "a", 15),
+            get(&org, 1, "a", 14),
             12,
-            "nor does it replace the newer value"
+            "a request that read an older version is served the newest"
         );
+        assert_eq!(get(&org, 1, "c", 40), 40, "or loads, when none is kept");
+        assert_eq!(get(&org, 2, "c", 41), 41, "and keeps nothing");
         saw_version(&org, 5);
         assert_eq!(
             get(&org, 2, "a", 16),
             16,
-            "a write here outdates version 2 at once"
+            "a write here outdates version 2 at once (none kept at 5)"
         );
         assert_eq!(get(&org, 2, "a", 17), 17, "and it is not stored again");
         assert_eq!(get(&org, 5, "a", 18), 18);
         assert_eq!(get(&org, 5, "a", 19), 18);
+        assert_eq!(get(&org, 2, "a", 20), 18, "version 5's, once kept");
         let other = crate::db::new_id();
         assert_eq!(get(&other, 2, "a", 30), 30, "organisations are apart");
         assert_eq!(
