@@ -163,7 +163,7 @@ pub fn list(
         actor,
         &page,
         "customers",
-        page.page_key("customers", &[]),
+        Some(page.page_key("customers", &[])),
         |p| filtered(org, p),
         |p| sorted(org, p),
         seek,

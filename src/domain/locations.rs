@@ -217,7 +217,7 @@ pub fn list(
         actor,
         &page,
         "locations",
-        page.page_key("locations", &[]),
+        Some(page.page_key("locations", &[])),
         |p| filtered(org, p),
         |p| sorted(org, p),
         seek,
@@ -227,8 +227,9 @@ pub fn list(
     )
 }
 
-/// [`list`] as the list screen shows it (its pages kept apart; the total
-/// and the anchors are the list's).
+/// [`list`] as the list screen shows it: the columns it shows, and not
+/// kept (the screen keeps its HTML; the total and the anchors are the
+/// list's).
 pub fn list_for_screen(
     conn: &mut DbConn,
     actor: &Actor,
@@ -241,7 +242,7 @@ pub fn list_for_screen(
         actor,
         &page,
         "locations",
-        format!("{}\u{1f}screen", page.page_key("locations", &[])),
+        None,
         |p| filtered(org, p),
         |p| sorted(org, p),
         seek,

@@ -409,17 +409,20 @@ macro_rules! page_rows {
 pub(crate) use page_rows;
 
 /// One page (`$page`, a `&PageRequest`) of the list `$list` as `$row`s,
-/// kept under `$page_key` at the actor's data version: its total counted
-/// by `$filtered` (kept per search and version), its rows read by
-/// [`page_rows!`] (`$sorted`, `$seek`, `$value` and `$id` as there).
+/// kept under `$page_key` (an `Option<String>`; `None` keeps the page
+/// nowhere, for callers that keep what they make of it) at the actor's data
+/// version: its total counted by `$filtered` (kept per search and version),
+/// its rows read by [`page_rows!`] (`$sorted`, `$seek`, `$value` and `$id`
+/// as there).
 macro_rules! list_page {
     ($conn:expr, $actor:expr, $page:expr, $list:expr, $page_key:expr, $filtered:expr, $sorted:expr, $seek:expr, $value:expr, $id:expr, $row:ty) => {{
-        let (conn, actor, page): (
+        let (conn, actor, page, page_key): (
             &mut $crate::db::DbConn,
             &$crate::domain::actor::Actor,
             &$crate::domain::paging::PageRequest,
-        ) = ($conn, $actor, $page);
-        $crate::domain::cache::for_actor(actor, $page_key, || {
+            Option<String>,
+        ) = ($conn, $actor, $page, $page_key);
+        let mut load = || {
             let count_key = page.count_key($list, &[]);
             let total = $crate::domain::cache::for_actor(actor, count_key.clone(), || {
                 $filtered(page).count().get_result(conn)
@@ -433,7 +436,11 @@ macro_rules! list_page {
                 request: page.clone(),
                 total,
             })
-        })
+        };
+        match page_key {
+            Some(key) => $crate::domain::cache::for_actor(actor, key, load),
+            None => load().map(std::sync::Arc::new),
+        }
     }};
 }
 pub(crate) use list_page;

@@ -160,28 +160,58 @@ pub fn sort_header(base: &str, r: &PageRequest, field: &str) -> SortHeader {
     }
 }
 
-/// A list's `#list` section (search, table, paging) as HTML, made by `render`
-/// once per data version and kept while nothing it shows changes: the page
-/// of `list` that `request` asks for (search, page, size, sort), the
-/// language, and `flags` (whatever the viewer's role adds or removes, such
-/// as a "new" button). A section may hold nothing of one browser's (no CSRF
-/// token): everyone in the organisation with the same flags gets the same
-/// bytes.
-pub fn cached_section(
-    actor: &Actor,
-    list: &str,
-    request: &PageRequest,
-    lang: Lang,
-    flags: &[bool],
-    render: impl FnOnce() -> Result<String, AppError>,
-) -> Result<Arc<String>, AppError> {
-    let mut key = request.page_key(&format!("{list}-html"), &[]);
-    key.push('\u{1f}');
-    key.push_str(lang.code());
-    for flag in flags {
-        key.push(if *flag { '1' } else { '0' });
+/// A list's `#list` section (search, table, paging) as HTML, kept once per
+/// data version while nothing it shows changes: the page of the list that
+/// the request asks for (search, page, size, sort), the language, and
+/// `flags` (whatever the viewer's role adds or removes, such as a "new"
+/// button). A section holds nothing of one browser's (no CSRF token):
+/// everyone in the organisation with the same flags gets the same bytes.
+///
+/// Only the HTML is kept, not the rows it was made from: on the database
+/// thread [`Section::kept_or`] looks for the section and reads the page's
+/// rows only when it is not kept; [`Section::html`] then renders and keeps
+/// it.
+pub enum Section<T> {
+    /// The section was kept.
+    Kept(Arc<String>),
+    /// Not kept: the rows to make it from, and where to keep it.
+    Load { key: String, rows: T },
+}
+
+impl<T> Section<T> {
+    /// The section of `list` for `request` in `lang` with `flags`, if kept
+    /// at the actor's data version (or a newer one), else `load`'s rows.
+    pub fn kept_or(
+        actor: &Actor,
+        list: &str,
+        request: &PageRequest,
+        lang: Lang,
+        flags: &[bool],
+        load: impl FnOnce() -> Result<T, AppError>,
+    ) -> Result<Self, AppError> {
+        let mut key = request.page_key(&format!("{list}-html"), &[]);
+        key.push('\u{1f}');
+        key.push_str(lang.code());
+        for flag in flags {
+            key.push(if *flag { '1' } else { '0' });
+        }
+        match cache::kept::<String>(actor, &key) {
+            Some(html) => Ok(Section::Kept(html)),
+            None => Ok(Section::Load { key, rows: load()? }),
+        }
     }
-    cache::for_actor(actor, key, render)
+
+    /// The section's HTML: as kept, or rendered from the rows (and kept).
+    pub fn html(
+        self,
+        actor: &Actor,
+        render: impl FnOnce(T) -> Result<String, AppError>,
+    ) -> Result<Arc<String>, AppError> {
+        match self {
+            Section::Kept(html) => Ok(html),
+            Section::Load { key, rows } => cache::for_actor(actor, key, || render(rows)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +228,64 @@ mod tests {
         // Past the end (an old link): the ends only.
         assert_eq!(numbers(50, 10), [1, 10]);
         assert_eq!(numbers(i64::MAX, 2), [1, 2]);
+    }
+
+    /// A section is rendered from rows once per version, language and
+    /// flags; once kept, its rows are not read again.
+    #[test]
+    fn a_kept_section_reads_no_rows() {
+        use crate::domain::scopes::Role;
+        let org = crate::db::new_id();
+        let at = |version| {
+            Actor::member(org.clone(), "u".into(), "U".into(), Role::Access, None)
+                .with_data_version(version)
+        };
+        let request = PageRequest {
+            number: 2,
+            size: 10,
+            sort: "name",
+            desc: false,
+            q: Some("ams".into()),
+            after: None,
+        };
+        let section = |actor: &Actor, lang, flag, rows: &'static str| {
+            let mut read = false;
+            let html = Section::kept_or(actor, "/x", &request, lang, &[flag], || {
+                read = true;
+                Ok(rows)
+            })
+            .unwrap()
+            .html(actor, |rows| Ok(format!("<p>{rows}</p>")))
+            .unwrap();
+            (html.to_string(), read)
+        };
+        let v1 = at(1);
+        assert_eq!(section(&v1, Lang::En, true, "a"), ("<p>a</p>".into(), true));
+        assert_eq!(
+            section(&v1, Lang::En, true, "b"),
+            ("<p>a</p>".into(), false),
+            "kept: no rows read"
+        );
+        assert_eq!(section(&v1, Lang::Nl, true, "c"), ("<p>c</p>".into(), true));
+        assert_eq!(
+            section(&v1, Lang::En, false, "d"),
+            ("<p>d</p>".into(), true)
+        );
+        let v2 = at(2);
+        assert_eq!(
+            section(&v2, Lang::En, true, "e"),
+            ("<p>e</p>".into(), true),
+            "a new version reads its rows again"
+        );
+        let unversioned = Actor::member(org.clone(), "u".into(), "U".into(), Role::Access, None);
+        assert_eq!(
+            section(&unversioned, Lang::En, true, "f"),
+            ("<p>f</p>".into(), true)
+        );
+        assert_eq!(
+            section(&unversioned, Lang::En, true, "g"),
+            ("<p>g</p>".into(), true),
+            "no version: nothing kept"
+        );
     }
 }

@@ -25,7 +25,7 @@ use crate::web::extract::{Member, member_with};
 use crate::web::flash::Flash;
 use crate::web::form::{Field, apply_errors, order_summary};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, cached_section, export_href, pager, sort_header};
+use crate::web::list::{Pager, Section, SortHeader, export_href, pager, sort_header};
 use crate::web::meetings::upcoming::{self, UpcomingCard};
 use crate::web::{render, render_html};
 
@@ -85,13 +85,20 @@ fn hours(l: &ListedLocation) -> String {
 
 async fn list(req: HttpRequest, params: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&locations::SORT);
-    let asked = request.clone();
-    let (m, page) = member_with(&req, move |conn, actor, _| {
-        locations::list_for_screen(conn, actor, request)
+    let (m, section) = member_with(&req, move |conn, actor, locale| {
+        let can_create = actor.can(Operation::LocationCreate);
+        Section::kept_or(
+            actor,
+            BASE,
+            &request.clone(),
+            locale.lang,
+            &[can_create],
+            || locations::list_for_screen(conn, actor, request),
+        )
     })
     .await?;
     let can_create = m.actor.can(Operation::LocationCreate);
-    let list_html = cached_section(&m.actor, BASE, &asked, m.lang, &[can_create], || {
+    let list_html = section.html(&m.actor, |page| {
         render_html(&list_section(m.lang.t(), &page, can_create))
     })?;
     let p = ListPage {

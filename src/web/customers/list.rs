@@ -43,13 +43,20 @@ pub(super) async fn list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = params.lenient(&customers::SORT);
-    let asked = request.clone();
-    let (m, page) = member_with(&req, move |conn, actor, _| {
-        customers::list(conn, actor, request)
+    let (m, section) = member_with(&req, move |conn, actor, locale| {
+        let can_create = actor.can(Operation::CustomerCreate);
+        Section::kept_or(
+            actor,
+            BASE,
+            &request.clone(),
+            locale.lang,
+            &[can_create],
+            || customers::list(conn, actor, request),
+        )
     })
     .await?;
     let can_create = m.actor.can(Operation::CustomerCreate);
-    let list_html = cached_section(&m.actor, BASE, &asked, m.lang, &[can_create], || {
+    let list_html = section.html(&m.actor, |page| {
         render_html(&list_section(m.lang.t(), &page, can_create))
     })?;
     let p = ListPage {

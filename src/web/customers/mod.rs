@@ -39,7 +39,7 @@ use crate::web::form::Choice;
 use crate::web::form::{ErrorLink, Field, apply_errors, order_summary};
 use crate::web::htmx::{Htmx, fragment, render_fragment};
 use crate::web::layout::{LayoutCtx, Nav};
-use crate::web::list::{Pager, SortHeader, cached_section, export_href, pager, sort_header};
+use crate::web::list::{Pager, Section, SortHeader, export_href, pager, sort_header};
 use crate::web::shared_html::SharedHtml;
 use crate::web::{render, render_html, see_other};
 use contacts::*;
