@@ -229,3 +229,12 @@ document.addEventListener("htmx:afterSettle", htmxIdle);
 document.addEventListener("htmx:afterRequest", function (event) {
   if (!event.detail.successful) htmxIdle();
 });
+
+// A search that narrows a select inside a form that saves
+// (<input data-keep-enter>): Enter does not submit the form; the options
+// follow the typing already.
+document.addEventListener("keydown", function (event) {
+  if (event.key === "Enter" && event.target.matches("input[data-keep-enter]")) {
+    event.preventDefault();
+  }
+});

@@ -174,7 +174,7 @@ pub fn list(
 }
 
 /// What a search of customers looks in.
-static SEARCH: search::Searched = search::Searched {
+pub(crate) static SEARCH: search::Searched = search::Searched {
     table: "customers",
     index: "customers_search",
     columns: &["name", "email"],

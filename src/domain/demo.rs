@@ -426,9 +426,9 @@ fn week_of_meetings(
     staff: &str,
 ) -> Result<(), AppError> {
     let monday = local_time::monday_of(local_time::utc_to_local(tz, now).date());
-    let locations = meetings::location_choices(conn, as_admin)?;
+    let locations = meetings::location_choices(conn, as_admin, None, None)?.items;
     // The first contact of each demo customer, in the customers' order.
-    let mut contacts = meetings::contact_choices(conn, as_admin, None)?;
+    let mut contacts = meetings::contact_choices(conn, as_admin, None)?.items;
     contacts.dedup_by(|a, b| a.customer_id == b.customer_id);
     // Which meetings are with which customer: (subject, n-th customer).
     let with = [

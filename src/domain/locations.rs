@@ -198,7 +198,7 @@ pub const SORT: SortSpec = SortSpec {
 };
 
 /// What a search of locations looks in.
-static SEARCH: search::Searched = search::Searched {
+pub(crate) static SEARCH: search::Searched = search::Searched {
     table: "locations",
     index: "locations_search",
     columns: &["name", "city"],

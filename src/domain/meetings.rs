@@ -639,30 +639,108 @@ pub fn employee_choices(
         .load(conn)?)
 }
 
-/// The organisation's locations: `(id, name)` by name.
+/// The most choices of one kind a select offers at once. Past it the
+/// screens add a search that narrows them: an organisation with 20,000
+/// customers does not get a form of megabytes.
+pub const MAX_OFFERED: usize = 100;
+
+/// What a select offers: the first [`MAX_OFFERED`] that match, always with
+/// the chosen one, and whether more match than are offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offered<T> {
+    pub items: Vec<T>,
+    pub more: bool,
+}
+
+impl<T> Default for Offered<T> {
+    fn default() -> Self {
+        Offered {
+            items: vec![],
+            more: false,
+        }
+    }
+}
+
+impl<T> Offered<T> {
+    /// `items` as read with a limit of one past [`MAX_OFFERED`].
+    fn of(mut items: Vec<T>) -> Self {
+        let more = items.len() > MAX_OFFERED;
+        items.truncate(MAX_OFFERED);
+        Offered { items, more }
+    }
+}
+
+/// `(id, name)` choices: the first [`MAX_OFFERED`] by name whose name (or
+/// city, or e-mail: what the list's search looks in) holds `term`, and the
+/// chosen row first when it is not among them.
+macro_rules! offered {
+    ($conn:expr, $actor:expr, $table:ident, $search:expr, $term:expr, $chosen:expr) => {{
+        let (conn, org, term, chosen): (&mut DbConn, &str, Option<&str>, Option<&str>) =
+            ($conn, &$actor.organization_id, $term, $chosen);
+        let q = $table::table.into_boxed();
+        let q = match term.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(term) => q.filter(db::search::in_tenant($search, org, term)),
+            None => q.filter($table::organization_id.eq(org)),
+        };
+        let mut offered = Offered::of(
+            q.order(($table::name.asc(), $table::id.asc()))
+                .limit(MAX_OFFERED as i64 + 1)
+                .select(($table::id, $table::name))
+                .load::<(String, String)>(conn)?,
+        );
+        if let Some(id) = chosen
+            && !offered.items.iter().any(|(i, _)| i == id)
+            && let Some(row) = $table::table
+                .filter($table::organization_id.eq(org))
+                .filter($table::id.eq(id))
+                .select(($table::id, $table::name))
+                .first::<(String, String)>(conn)
+                .optional()?
+        {
+            offered.items.insert(0, row);
+        }
+        offered
+    }};
+}
+
+/// The organisation's locations a select offers (see [`Offered`]): those
+/// whose name or city holds `term` (all without one), by name, with
+/// `chosen`.
 pub fn location_choices(
     conn: &mut DbConn,
     actor: &Actor,
-) -> Result<Vec<(String, String)>, AppError> {
+    term: Option<&str>,
+    chosen: Option<&str>,
+) -> Result<Offered<(String, String)>, AppError> {
     actor.require(Operation::MeetingList)?;
-    Ok(locations::table
-        .filter(locations::organization_id.eq(&actor.organization_id))
-        .order((locations::name.asc(), locations::id.asc()))
-        .select((locations::id, locations::name))
-        .load(conn)?)
+    Ok(offered!(
+        conn,
+        actor,
+        locations,
+        &crate::domain::locations::SEARCH,
+        term,
+        chosen
+    ))
 }
 
-/// The organisation's customers a meeting can be with: `(id, name)` by name.
+/// The organisation's customers a select offers (see [`Offered`]): those
+/// whose name or e-mail holds `term` (all without one), by name, with
+/// `chosen`.
 pub fn customer_choices(
     conn: &mut DbConn,
     actor: &Actor,
-) -> Result<Vec<(String, String)>, AppError> {
+    term: Option<&str>,
+    chosen: Option<&str>,
+) -> Result<Offered<(String, String)>, AppError> {
     actor.require(Operation::MeetingList)?;
-    Ok(customers::table
-        .filter(customers::organization_id.eq(&actor.organization_id))
-        .order((customers::name.asc(), customers::id.asc()))
-        .select((customers::id, customers::name))
-        .load(conn)?)
+    Ok(offered!(
+        conn,
+        actor,
+        customers,
+        &crate::domain::customers::SEARCH,
+        term,
+        chosen
+    ))
 }
 
 /// A contact a meeting can be with, and its customer.
@@ -675,48 +753,72 @@ pub struct ContactChoice {
     pub customer_name: String,
 }
 
-/// The contacts of `customer` (of every customer when `None`) a meeting can
-/// be with, by customer and then by last and first name. Another
-/// organisation's customer has none.
+/// The contacts of `customer` a meeting can be with, by customer and then
+/// by last and first name; without a customer, every customer's, unless
+/// there are more than [`MAX_OFFERED`]: then none, and `more` (choosing the
+/// customer offers its own). Another organisation's customer has none.
 pub fn contact_choices(
     conn: &mut DbConn,
     actor: &Actor,
     customer: Option<&str>,
-) -> Result<Vec<ContactChoice>, AppError> {
+) -> Result<Offered<ContactChoice>, AppError> {
     actor.require(Operation::MeetingList)?;
     let mut q = contacts::table
         .inner_join(customers::table)
         .filter(contacts::organization_id.eq(&actor.organization_id))
         .filter(customers::organization_id.eq(&actor.organization_id))
         .into_boxed();
-    if let Some(c) = customer {
-        q = q.filter(contacts::customer_id.eq(c.to_string()));
+    match customer {
+        Some(c) => q = q.filter(contacts::customer_id.eq(c.to_string())),
+        None => {
+            // Through the customers (by their index on the organisation,
+            // then the contacts' on the customer): a short walk however
+            // many contacts other organisations have.
+            let some: Vec<String> = contacts::table
+                .inner_join(customers::table)
+                .filter(customers::organization_id.eq(&actor.organization_id))
+                .filter(contacts::organization_id.eq(&actor.organization_id))
+                .select(contacts::id)
+                .limit(MAX_OFFERED as i64 + 1)
+                .load(conn)?;
+            if some.len() > MAX_OFFERED {
+                return Ok(Offered {
+                    items: vec![],
+                    more: true,
+                });
+            }
+        }
     }
-    Ok(q.order((
-        customers::name.asc(),
-        customers::id.asc(),
-        contacts::lastname.asc(),
-        contacts::firstname.asc(),
-        contacts::id.asc(),
-    ))
-    .select((
-        contacts::id,
-        contacts::firstname,
-        contacts::lastname,
-        customers::id,
-        customers::name,
-    ))
-    .load::<(String, String, String, String, String)>(conn)?
-    .into_iter()
-    .map(
-        |(id, first, last, customer_id, customer_name)| ContactChoice {
-            id,
-            name: format!("{first} {last}"),
-            customer_id,
-            customer_name,
-        },
-    )
-    .collect())
+    let all = q
+        .order((
+            customers::name.asc(),
+            customers::id.asc(),
+            contacts::lastname.asc(),
+            contacts::firstname.asc(),
+            contacts::id.asc(),
+        ))
+        .select((
+            contacts::id,
+            contacts::firstname,
+            contacts::lastname,
+            customers::id,
+            customers::name,
+        ))
+        .load::<(String, String, String, String, String)>(conn)?
+        .into_iter()
+        .map(
+            |(id, first, last, customer_id, customer_name)| ContactChoice {
+                id,
+                name: format!("{first} {last}"),
+                customer_id,
+                customer_name,
+            },
+        )
+        .collect();
+    Ok(Offered {
+        items: all,
+        more: false,
+    })
 }
 
 /// Whose meetings [`upcoming`] lists.

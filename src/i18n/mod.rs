@@ -362,6 +362,8 @@ pub struct Messages {
     pub dash_my_meetings: &'static str,
     pub dash_today: &'static str,
     pub dash_later_this_week: &'static str,
+    /// Past the dashboard's first meetings: `{}` more, a link to the week.
+    pub dash_more_meetings: &'static str,
     pub dash_no_meetings_today: &'static str,
     pub dash_no_meetings_week: &'static str,
     pub dash_plan_meeting: &'static str,
@@ -883,6 +885,13 @@ pub struct Messages {
     pub meet_contact_hint: &'static str,
     /// The list filter's empty customer choice.
     pub meet_all_customers: &'static str,
+    /// The search above a select that offers only the first choices.
+    pub meet_find_location: &'static str,
+    pub meet_find_customer: &'static str,
+    /// Its hint; `{}`: how many are offered.
+    pub meet_choices_first: &'static str,
+    /// The contact select without a customer, when there are too many.
+    pub meet_contact_choose_customer: &'static str,
     /// The link from a meeting to its customer's page ({0}: the name).
     pub meet_view_customer: &'static str,
     /// The card of upcoming meetings on a customer's or location's page.

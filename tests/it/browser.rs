@@ -2812,3 +2812,101 @@ async fn platform_screens(app: &TestApp) -> (Vec<(String, &'static str)>, String
     ];
     (screens, partner)
 }
+
+/// An organisation with more locations than a select offers: on the week
+/// view typing in the search narrows the location select (htmx) and the
+/// filter finds the one chosen; in the meeting form Enter in the search
+/// does not save the form. axe on both, in both languages.
+#[actix_web::test]
+async fn a_search_narrows_a_long_location_select() {
+    if !e2e_enabled("a_search_narrows_a_long_location_select") {
+        return;
+    }
+    let app = TestApp::demo().await;
+    app.db(|c| {
+        use diesel::prelude::*;
+        use portaal::db::schema::{locations, organizations};
+        let org: String = organizations::table
+            .filter(organizations::name.eq("Demo BV"))
+            .select(organizations::id)
+            .first(c)
+            .unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        for n in 0..150 {
+            diesel::insert_into(locations::table)
+                .values((
+                    locations::id.eq(portaal::db::new_id()),
+                    locations::organization_id.eq(&org),
+                    locations::name.eq(format!("Filiaal {n:03}")),
+                    locations::created_at.eq(now),
+                    locations::updated_at.eq(now),
+                ))
+                .execute(c)
+                .unwrap();
+        }
+    })
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    log_in_as_dutch_admin(c, &app).await;
+
+    visit(c, &app, "/meetings/week").await;
+    check_page(c).await;
+    screenshot(c, "week-location-search").await;
+    screenshot_narrow(c, "week-location-search").await;
+    let count = "document.querySelectorAll('#f-location option').length";
+    assert_eq!(js(c, &format!("return {count};")).await, json!(101));
+    mark_page(c).await;
+    c.find(Locator::Css("#f-location-q"))
+        .await
+        .expect("the location search")
+        .send_keys("iaal 14")
+        .await
+        .expect("type");
+    wait_js(c, &format!("{count} === 11")).await;
+    assert_same_page(c, "typing in the location search").await;
+    c.find(Locator::Css("#f-location option:last-child"))
+        .await
+        .expect("the last option")
+        .click()
+        .await
+        .expect("choose it");
+    click_and_wait(c, ".filters button[type=submit]").await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('#f-location option:checked').textContent;"
+        )
+        .await,
+        json!("Filiaal 149")
+    );
+    check_page(c).await;
+
+    visit(c, &app, "/meetings/new").await;
+    check_page(c).await;
+    mark_page(c).await;
+    c.find(Locator::Css("#f-location_id-q"))
+        .await
+        .expect("the form's location search")
+        .send_keys("iaal 03\u{e007}")
+        .await
+        .expect("type and press Enter");
+    wait_js(
+        c,
+        "document.querySelectorAll('#f-location_id option').length === 11",
+    )
+    .await;
+    assert_same_page(c, "Enter in the form's location search").await;
+    assert_eq!(path(c).await, "/meetings/new");
+
+    choose_language(c, "en").await;
+    visit(c, &app, "/meetings/week").await;
+    check_page(c).await;
+    assert!(
+        text_of(c, "label[for=f-location-q]")
+            .await
+            .contains("Find a location")
+    );
+    screenshot(c, "week-location-search-en").await;
+    browser.close().await;
+}

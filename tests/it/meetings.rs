@@ -2005,3 +2005,158 @@ async fn undo_brings_a_meeting_back_with_its_customer() {
         (Some(bakker.as_str()), Some(kees.as_str()))
     );
 }
+
+/// The options of the select `id` in `html`.
+fn options_of(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<select id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no select {id}"));
+    let end = start + html[start..].find("</select>").unwrap();
+    html[start..end]
+        .split("<option")
+        .skip(1)
+        .map(|o| {
+            o.split('>')
+                .nth(1)
+                .unwrap_or_default()
+                .trim_end_matches("</option")
+                .to_string()
+        })
+        .collect()
+}
+
+/// An organisation with more locations and contacts than a select offers:
+/// the first 100 by name, a search that finds the others (on the page and
+/// as htmx's options), the chosen one always offered, another
+/// organisation's never; a small organisation sees no search.
+#[actix_web::test]
+async fn many_locations_are_offered_through_a_search() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let org = org_of(&app, "Demo BV").await;
+    let mut other = other_org(&app).await;
+    let their_org = org_of(&app, "Ander BV").await;
+    let their_room = add_location(&app, &their_org, "Hun zaal").await;
+    let customer = portaal::db::new_id();
+    let (o, c_id) = (org.clone(), customer.clone());
+    let last = app
+        .db(move |c| {
+            use portaal::db::schema::{contacts, customers};
+            let now = at("2026-11-23 12:00");
+            let mut last = String::new();
+            for n in 0..120 {
+                last = portaal::db::new_id();
+                diesel::insert_into(locations::table)
+                    .values((
+                        locations::id.eq(&last),
+                        locations::organization_id.eq(&o),
+                        locations::name.eq(format!("Filiaal {n:03}")),
+                        locations::created_at.eq(now),
+                        locations::updated_at.eq(now),
+                    ))
+                    .execute(c)
+                    .unwrap();
+            }
+            diesel::insert_into(customers::table)
+                .values((
+                    customers::id.eq(&c_id),
+                    customers::organization_id.eq(&o),
+                    customers::name.eq("Groothandel Veel"),
+                    customers::customer_type.eq("company"),
+                    customers::created_at.eq(now),
+                    customers::updated_at.eq(now),
+                ))
+                .execute(c)
+                .unwrap();
+            for n in 0..120 {
+                diesel::insert_into(contacts::table)
+                    .values((
+                        contacts::id.eq(portaal::db::new_id()),
+                        contacts::organization_id.eq(&o),
+                        contacts::customer_id.eq(&c_id),
+                        contacts::firstname.eq("Contact"),
+                        contacts::lastname.eq(format!("{n:03}")),
+                        contacts::version.eq(1),
+                        contacts::created_at.eq(now),
+                        contacts::updated_at.eq(now),
+                    ))
+                    .execute(c)
+                    .unwrap();
+            }
+            last
+        })
+        .await;
+
+    // The week: the first 100 by name and a search; the last one is not
+    // among them until searched for or chosen.
+    let week = admin.get("/meetings/week").await;
+    assert_eq!(week.status, StatusCode::OK);
+    assert!(week.body.contains("name=\"location_q\""), "a search");
+    let offered = options_of(&week.body, "f-location");
+    assert_eq!(offered.len(), 101, "all locations and the first 100");
+    assert_eq!(offered[0], "Alle locaties");
+    assert!(!offered.contains(&"Filiaal 119".to_string()));
+    let found = admin.get("/meetings/week?location_q=iaal+119").await;
+    assert_eq!(
+        options_of(&found.body, "f-location"),
+        ["Alle locaties", "Filiaal 119"]
+    );
+    let chosen = admin.get(&format!("/meetings/week?location={last}")).await;
+    assert!(
+        chosen.body.contains(&format!(
+            "<option value=\"{last}\" selected>Filiaal 119</option>"
+        )),
+        "the chosen one is offered, selected"
+    );
+
+    // The list: the same search for its location filter.
+    let list = admin.get("/meetings?location_q=Filiaal+11").await;
+    assert_eq!(options_of(&list.body, "f-location").len(), 11);
+
+    // The form: the search may not submit it, and offers the contacts only
+    // once a customer is chosen (120 are too many to offer all).
+    let new = admin.get("/meetings/new").await;
+    assert!(new.body.contains("name=\"location_id_q\""));
+    assert!(new.body.contains("data-keep-enter"));
+    assert_eq!(options_of(&new.body, "f-location_id").len(), 101);
+    assert_eq!(options_of(&new.body, "f-contact_id"), ["— geen —"]);
+    assert!(new.body.contains("Kies eerst een klant"));
+    let contacts = admin
+        .get(&format!("/meetings/contacts?customer_id={customer}"))
+        .await;
+    assert_eq!(options_of(&contacts.body, "f-contact_id").len(), 121);
+
+    // htmx's options as the user types: the chosen one stays.
+    let typed = admin
+        .get(&format!(
+            "/meetings/choices/location_id?location_id_q=iaal+00&location_id={last}"
+        ))
+        .await;
+    assert_eq!(typed.status, StatusCode::OK);
+    let typed: Vec<&str> = typed.body.split("<option").skip(1).collect();
+    assert_eq!(typed.len(), 1 + 1 + 10, "none, the chosen, Filiaal 000-009");
+    assert!(typed[1].contains("selected>Filiaal 119"));
+    let found = admin
+        .get("/meetings/choices/customer?customer_q=veel")
+        .await;
+    assert!(found.body.contains("Groothandel Veel"));
+    // Another organisation's location is never offered, chosen or found.
+    let theirs = admin
+        .get(&format!(
+            "/meetings/choices/location?location_q=zaal&location={their_room}"
+        ))
+        .await;
+    assert!(!theirs.body.contains("Hun zaal"), "{}", theirs.body);
+    assert_eq!(
+        admin.get("/meetings/choices/elsewhere").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A small organisation: every location, no search.
+    let small = other.get("/meetings/week").await;
+    assert!(!small.body.contains("location_q"));
+    assert_eq!(
+        options_of(&small.body, "f-location"),
+        ["Alle locaties", "Hun zaal"]
+    );
+}

@@ -106,12 +106,15 @@ pub(super) struct StaleView {
 
 /// The customers and contacts a meeting can be with.
 pub(super) struct Parties {
-    pub(super) customers: Vec<(String, String)>,
-    /// The chosen customer's contacts, or every customer's when none is.
-    pub(super) contacts: Vec<ContactChoice>,
+    /// The customers offered, the chosen one among them.
+    pub(super) customers: meetings::Offered<(String, String)>,
+    /// The chosen customer's contacts, or every customer's when none is
+    /// (none, and `more`, when they are too many).
+    pub(super) contacts: meetings::Offered<ContactChoice>,
 }
 
-/// Read the customers and the contacts of `customer` (of all, when `None`).
+/// Read the customers offered (with `customer`) and the contacts of
+/// `customer` (of all, when `None`).
 pub(super) fn read_parties(
     conn: &mut crate::db::DbConn,
     actor: &Actor,
@@ -121,12 +124,12 @@ pub(super) fn read_parties(
     // is (hidden) and offers none.
     if !actor.can(Operation::CustomerList) {
         return Ok(Parties {
-            customers: vec![],
-            contacts: vec![],
+            customers: meetings::Offered::default(),
+            contacts: meetings::Offered::default(),
         });
     }
     Ok(Parties {
-        customers: meetings::customer_choices(conn, actor)?,
+        customers: meetings::customer_choices(conn, actor, None, customer)?,
         contacts: meetings::contact_choices(conn, actor, customer)?,
     })
 }
@@ -153,18 +156,21 @@ pub(super) struct ContactGroup {
 /// without JavaScript; with htmx a change of customer reloads it).
 pub(super) struct ContactSelect {
     pub(super) groups: Vec<ContactGroup>,
+    /// Too many contacts to offer without a customer: the hint asks for
+    /// one first.
+    pub(super) choose_customer: bool,
     pub(super) error: Option<String>,
     pub(super) focus: bool,
 }
 
 impl ContactSelect {
     pub(super) fn of(
-        all: &[ContactChoice],
+        offered: &meetings::Offered<ContactChoice>,
         customer: Option<&str>,
         selected: Option<&str>,
     ) -> Self {
         let mut groups: Vec<ContactGroup> = vec![];
-        for c in all {
+        for c in &offered.items {
             let choice = Choice {
                 value: c.id.clone(),
                 label: c.name.clone(),
@@ -181,6 +187,7 @@ impl ContactSelect {
         }
         Self {
             groups,
+            choose_customer: offered.more,
             error: None,
             focus: false,
         }
@@ -209,9 +216,11 @@ pub(super) struct FormPage {
     pub(super) employee_error: Option<String>,
     pub(super) employee_focus: bool,
     pub(super) locations: Vec<Choice>,
+    pub(super) location_search: Option<ChoiceSearch>,
     pub(super) location_error: Option<String>,
     pub(super) location_focus: bool,
     pub(super) customers: Vec<Choice>,
+    pub(super) customer_search: Option<ChoiceSearch>,
     pub(super) customer_error: Option<String>,
     pub(super) customer_focus: bool,
     /// The stored customer's page: (address, link text).
@@ -264,10 +273,24 @@ pub(super) fn form_page(
         employees: choices(&options.employees, Some(input.employee_id.trim())),
         employee_error: None,
         employee_focus: false,
-        locations: choices(&options.locations, input.location_id.as_deref()),
+        locations: choices(&options.locations.items, input.location_id.as_deref()),
+        location_search: choice_search(
+            t,
+            "location_id",
+            t.meet_find_location,
+            options.locations.more,
+            None,
+        ),
         location_error: None,
         location_focus: false,
-        customers: choices(&parties.customers, input.customer_id.as_deref()),
+        customers: choices(&parties.customers.items, input.customer_id.as_deref()),
+        customer_search: choice_search(
+            t,
+            "customer_id",
+            t.meet_find_customer,
+            parties.customers.more,
+            None,
+        ),
         customer_error: None,
         customer_focus: false,
         customer_link: editing.and_then(|r| {
@@ -396,7 +419,7 @@ pub(super) async fn new_form(
             let now = utc_to_local(m.tz, state.clock.now());
             now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now) + Duration::hours(1)
         });
-    let options = load_choices(&state, &m).await?;
+    let options = load_choices(&state, &m, None).await?;
     let parties = load_parties(&state, &m, None).await?;
     // Most people plan their own meetings: themselves, when they can be chosen.
     let me = options
@@ -435,7 +458,7 @@ pub(super) async fn edit_form(
     query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let row = load(&state, &m, id.into_inner()).await?;
-    let options = load_choices(&state, &m).await?;
+    let options = load_choices(&state, &m, row.meeting.location_id.clone()).await?;
     let parties = load_parties(&state, &m, row.meeting.customer_id.as_deref()).await?;
     let back = Back::parse(query.back.as_deref());
     render(
@@ -475,7 +498,7 @@ pub(super) async fn answer(
         Some(id) => Some(load(state, m, id).await?),
         None => None,
     };
-    let options = load_choices(state, m).await?;
+    let options = load_choices(state, m, input.location_id.clone()).await?;
     let parties = load_parties(state, m, input.customer_id.as_deref()).await?;
     let mut p = form_page(m, current.as_ref(), input, &options, &parties, back);
     p.overlaps = overlaps
@@ -584,6 +607,53 @@ pub(super) async fn contact_options(
         contact: &contact,
     })?;
     Ok(fragment(html))
+}
+
+/// The options of a select that a [`ChoiceSearch`] narrows: htmx's answer
+/// as the user types. `name` is the select's (`location`, `location_id`,
+/// `customer` or `customer_id`); the query holds the search (`{name}_q`)
+/// and the chosen value (`{name}`), which stays among the options.
+pub(super) async fn choice_options(
+    m: Member,
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+    query: web::Query<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    m.actor.require(Operation::MeetingList)?;
+    let t = m.lang.t();
+    let name = name.into_inner();
+    let (locations, empty) = match name.as_str() {
+        "location" => (true, t.meet_all_locations),
+        "location_id" => (true, t.meet_no_location),
+        "customer" => (false, t.meet_all_customers),
+        "customer_id" => (false, t.meet_no_customer),
+        _ => return Err(AppError::NotFound),
+    };
+    let term = query.get(&format!("{name}_q")).cloned();
+    let chosen = query
+        .get(&name)
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    let (actor, which) = (m.actor.clone(), chosen.clone());
+    let offered = state
+        .db(move |conn| match locations {
+            true => meetings::location_choices(conn, &actor, term.as_deref(), which.as_deref()),
+            false => meetings::customer_choices(conn, &actor, term.as_deref(), which.as_deref()),
+        })
+        .await?;
+    let html = crate::web::render_html(&ChoiceOptions {
+        empty,
+        choices: choices(&offered.items, chosen.as_deref()),
+    })?;
+    Ok(fragment(html))
+}
+
+/// A select's options: the htmx answer to a [`ChoiceSearch`].
+#[derive(Template)]
+#[template(path = "meetings/_choice_options.html")]
+pub(super) struct ChoiceOptions {
+    pub(super) empty: &'static str,
+    pub(super) choices: Vec<Choice>,
 }
 
 // ---------------------------------------------------------------- delete

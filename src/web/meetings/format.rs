@@ -62,22 +62,61 @@ pub(super) fn choices(all: &[(String, String)], selected: Option<&str>) -> Vec<C
         .collect()
 }
 
-/// The organisation's members and locations, for selects.
+/// The search that narrows a select offering only the first choices (see
+/// `meetings::Offered`): shown then, or while a search is under way. It
+/// asks for the select's options as the user types (htmx); without
+/// JavaScript a filter form's submit narrows them the same way.
+pub(crate) struct ChoiceSearch {
+    /// The select's name; the search's is `{name}_q`, its id `f-{name}-q`.
+    pub(crate) name: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) hint: String,
+    pub(crate) q: String,
+    /// In a form that saves (POST): Enter in the search must not submit it.
+    pub(crate) keeps_enter: bool,
+}
+
+/// The search for the select `name`, when it is needed (`more` choices
+/// than offered, or a search `q` under way).
+pub(super) fn choice_search(
+    t: &Messages,
+    name: &'static str,
+    label: &'static str,
+    more: bool,
+    q: Option<&str>,
+) -> Option<ChoiceSearch> {
+    let q = q.map(str::trim).unwrap_or("");
+    (more || !q.is_empty()).then(|| ChoiceSearch {
+        name,
+        label,
+        hint: fill(t.meet_choices_first, &[&meetings::MAX_OFFERED]),
+        q: q.to_string(),
+        keeps_enter: name.ends_with("_id"),
+    })
+}
+
+/// The organisation's members and the locations offered, for selects.
 #[derive(Debug)]
 pub(super) struct Choices {
     pub(super) employees: Vec<(String, String)>,
-    pub(super) locations: Vec<(String, String)>,
+    pub(super) locations: meetings::Offered<(String, String)>,
 }
 
 crate::domain::cache::weigh_by_debug!(Choices);
 
-pub(super) async fn load_choices(state: &AppState, m: &Member) -> Result<Choices, AppError> {
+/// The choices of the meeting form: the locations offered with `location`
+/// (the meeting's) among them.
+pub(super) async fn load_choices(
+    state: &AppState,
+    m: &Member,
+    location: Option<String>,
+) -> Result<Choices, AppError> {
     let actor = m.actor.clone();
     state
         .db(move |conn| {
             Ok(Choices {
                 employees: meetings::employee_choices(conn, &actor)?,
-                locations: meetings::location_choices(conn, &actor)?,
+                locations: meetings::location_choices(conn, &actor, None, location.as_deref())?,
             })
         })
         .await

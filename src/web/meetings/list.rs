@@ -12,6 +12,10 @@ pub(super) struct ListQuery {
     pub(super) employee: Option<String>,
     pub(super) location: Option<String>,
     pub(super) customer: Option<String>,
+    /// The searches that narrow the location and customer selects (see
+    /// [`ChoiceSearch`]).
+    pub(super) location_q: Option<String>,
+    pub(super) customer_q: Option<String>,
     pub(super) from: Option<String>,
     pub(super) to: Option<String>,
 }
@@ -58,7 +62,9 @@ pub(super) struct ListPage {
     pub(super) rows: Vec<RowView>,
     pub(super) employees: Vec<Choice>,
     pub(super) locations: Vec<Choice>,
+    pub(super) location_search: Option<ChoiceSearch>,
     pub(super) customers: Vec<Choice>,
+    pub(super) customer_search: Option<ChoiceSearch>,
     pub(super) from: String,
     pub(super) to: String,
     pub(super) filtered: bool,
@@ -162,15 +168,22 @@ pub(super) async fn list(
     let (period, filter) = q.filter(m.tz, today);
     let request = q.list.lenient(&meetings::SORT);
     let (actor, f) = (m.actor.clone(), filter.clone());
+    let (location_q, customer_q) = (nonempty(&q.location_q), nonempty(&q.customer_q));
+    let (lq, cq) = (location_q.clone(), customer_q.clone());
     let (page, options, customers) = state
         .db(move |conn| {
             Ok((
                 meetings::list(conn, &actor, now, &f, request.clone())?,
                 Choices {
                     employees: meetings::employee_choices(conn, &actor)?,
-                    locations: meetings::location_choices(conn, &actor)?,
+                    locations: meetings::location_choices(
+                        conn,
+                        &actor,
+                        lq.as_deref(),
+                        f.location_id.as_deref(),
+                    )?,
                 },
-                meetings::customer_choices(conn, &actor)?,
+                meetings::customer_choices(conn, &actor, cq.as_deref(), f.customer_id.as_deref())?,
             ))
         })
         .await?;
@@ -224,8 +237,22 @@ pub(super) async fn list(
             })
             .collect(),
         employees: choices(&options.employees, filter.employee_id.as_deref()),
-        locations: choices(&options.locations, filter.location_id.as_deref()),
-        customers: choices(&customers, filter.customer_id.as_deref()),
+        locations: choices(&options.locations.items, filter.location_id.as_deref()),
+        location_search: choice_search(
+            l.t,
+            "location",
+            l.t.meet_find_location,
+            options.locations.more,
+            location_q.as_deref(),
+        ),
+        customers: choices(&customers.items, filter.customer_id.as_deref()),
+        customer_search: choice_search(
+            l.t,
+            "customer",
+            l.t.meet_find_customer,
+            customers.more,
+            customer_q.as_deref(),
+        ),
         filtered: !people.is_empty(),
         can_create: m.actor.can(Operation::MeetingCreate),
         from: period.from.map(|d| d.to_string()).unwrap_or_default(),

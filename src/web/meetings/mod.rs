@@ -59,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/week", web::get().to(week))
             .route("/undo", web::post().to(undo))
             .route("/contacts", web::get().to(contact_options))
+            .route("/choices/{name}", web::get().to(choice_options))
             .route("/{id}", web::get().to(edit_form))
             .route("/{id}", web::post().to(update))
             .route("/{id}/delete", web::get().to(confirm_delete))

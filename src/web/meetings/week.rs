@@ -14,6 +14,8 @@ pub(super) struct WeekQuery {
     pub(super) employee: Option<String>,
     /// Only the meetings at this location.
     pub(super) location: Option<String>,
+    /// The search that narrows the location select (see [`ChoiceSearch`]).
+    pub(super) location_q: Option<String>,
 }
 
 /// The filters as a query string tail (`&employee=…&location=…`), for the
@@ -49,6 +51,7 @@ pub(super) struct WeekPage {
     pub(super) week: String,
     pub(super) employees: Vec<Choice>,
     pub(super) locations: Vec<Choice>,
+    pub(super) location_search: Option<ChoiceSearch>,
     pub(super) filtered: bool,
 }
 
@@ -110,7 +113,7 @@ pub(super) async fn week(
         ..Filter::default()
     };
     let f = filter.clone();
-    let (m, (grid_html, unreadable, monday, options)) =
+    let (m, (grid_html, unreadable, monday, (options, location_q))) =
         member_with(&req, move |conn, actor, locale| {
             actor.require(Operation::MeetingList)?;
             let tz = locale.tz;
@@ -147,13 +150,24 @@ pub(super) async fn week(
                     .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
             })?;
             // The filters' choices change only with audited data.
-            let options = cache::for_actor(actor, "meetings#choices".into(), || {
+            let location_q = nonempty(&query.location_q);
+            let key = format!(
+                "meetings#choices\u{1f}{}\u{1f}{}",
+                location_q.as_deref().unwrap_or_default(),
+                f.location_id.as_deref().unwrap_or_default(),
+            );
+            let options = cache::for_actor(actor, key, || {
                 Ok::<_, AppError>(Choices {
                     employees: meetings::employee_choices(conn, actor)?,
-                    locations: meetings::location_choices(conn, actor)?,
+                    locations: meetings::location_choices(
+                        conn,
+                        actor,
+                        location_q.as_deref(),
+                        f.location_id.as_deref(),
+                    )?,
                 })
             })?;
-            Ok((grid, unreadable, monday, options))
+            Ok((grid, unreadable, monday, (options, location_q)))
         })
         .await?;
     // htmx asks for the grid only; a history restore wants the whole page.
@@ -162,6 +176,7 @@ pub(super) async fn week(
     }
     let mut res = {
         let l = LayoutCtx::new(&m, Nav::Meetings);
+        let t = l.t;
         let p = WeekPage {
             notice: unreadable.then_some(l.t.meet_week_unreadable),
             l,
@@ -169,7 +184,14 @@ pub(super) async fn week(
             can_create: m.actor.can(Operation::MeetingCreate),
             week: week_key(monday),
             employees: choices(&options.employees, filter.employee_id.as_deref()),
-            locations: choices(&options.locations, filter.location_id.as_deref()),
+            locations: choices(&options.locations.items, filter.location_id.as_deref()),
+            location_search: choice_search(
+                t,
+                "location",
+                t.meet_find_location,
+                options.locations.more,
+                location_q.as_deref(),
+            ),
             filtered: filter.employee_id.is_some() || filter.location_id.is_some(),
         };
         render(StatusCode::OK, &p)?
