@@ -71,8 +71,15 @@ struct MeetingItem {
 
 struct MyMeetings {
     today: Vec<MeetingItem>,
+    /// Today's past the first [`MY_MEETINGS`]: a link to the week.
+    today_more: Option<Link>,
     later: Vec<MeetingItem>,
+    later_more: Option<Link>,
 }
+
+/// The most meetings each of the dashboard's two lists shows; the rest are
+/// a link to the member's week.
+const MY_MEETINGS: usize = 10;
 
 #[derive(Clone)]
 struct Link {
@@ -297,7 +304,7 @@ async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
         meetings: mine
             .meetings
             .as_deref()
-            .map(|rows| my_meetings(lang, tz, now, rows)),
+            .map(|rows| my_meetings(lang, tz, now, rows, &member.user.id)),
         can_plan: actor.can(Operation::MeetingCreate),
         customers: mine.customers.as_ref().map(|rows| {
             rows.iter()
@@ -430,7 +437,13 @@ fn mine(
 
 /// The week's meetings split into today's (every one that touches today)
 /// and those of the days after it.
-fn my_meetings(lang: Lang, tz: Tz, now: NaiveDateTime, rows: &[MeetingRow]) -> MyMeetings {
+fn my_meetings(
+    lang: Lang,
+    tz: Tz,
+    now: NaiveDateTime,
+    rows: &[MeetingRow],
+    user_id: &str,
+) -> MyMeetings {
     let t = lang.t();
     let today = utc_to_local(tz, now).date();
     let (today_start, tomorrow_start) = (
@@ -465,15 +478,31 @@ fn my_meetings(lang: Lang, tz: Tz, now: NaiveDateTime, rows: &[MeetingRow]) -> M
             href: format!("/meetings/{}", m.id),
         }
     };
+    let today: Vec<&MeetingRow> = rows
+        .iter()
+        .filter(|r| r.meeting.date_from < tomorrow_start && r.meeting.date_to > today_start)
+        .collect();
+    let later: Vec<&MeetingRow> = rows
+        .iter()
+        .filter(|r| r.meeting.date_from >= tomorrow_start)
+        .collect();
+    let more = |n: usize| {
+        (n > MY_MEETINGS).then(|| Link {
+            label: fill(t.dash_more_meetings, &[&(n - MY_MEETINGS)]),
+            href: format!("/meetings/week?employee={user_id}"),
+        })
+    };
     MyMeetings {
-        today: rows
+        today_more: more(today.len()),
+        later_more: more(later.len()),
+        today: today
             .iter()
-            .filter(|r| r.meeting.date_from < tomorrow_start && r.meeting.date_to > today_start)
+            .take(MY_MEETINGS)
             .map(|r| item(r, false))
             .collect(),
-        later: rows
+        later: later
             .iter()
-            .filter(|r| r.meeting.date_from >= tomorrow_start)
+            .take(MY_MEETINGS)
             .map(|r| item(r, true))
             .collect(),
     }

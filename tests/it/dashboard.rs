@@ -523,3 +523,38 @@ async fn a_password_change_keeps_the_previous_login() {
     let body = c.get("/").await.body;
     assert!(shown(&body), "after the change, still {first_at}: {body}");
 }
+
+/// A full day shows its first ten meetings and links the rest in the
+/// member's week: the dashboard stays short however busy the week.
+#[actix_web::test]
+async fn a_full_day_shows_ten_meetings_and_links_the_week() {
+    let app = TestApp::demo().await;
+    let mut admin = app.login(ADMIN).await;
+    let mut staff = app.login(STAFF).await;
+    let mo = user_id(&app, STAFF).await;
+    let today = local_day(&app, 0);
+    // The demo's own meetings of today (at most a few, later in the day).
+    let before = list_of(&staff.get("/").await.body, "my-today")
+        .matches("<li>")
+        .count();
+    for n in 0..13 {
+        let subject = format!("Overleg {n:02}");
+        plan(&mut admin, &mo, today, ("06:00", "06:30"), &subject, "").await;
+    }
+    let page = staff.get("/").await.body;
+    let listed = list_of(&page, "my-today");
+    assert_eq!(listed.matches("<li>").count(), 10, "{listed}");
+    assert!(listed.contains(">Overleg 00</a>"));
+    assert!(!listed.contains(">Overleg 10</a>"));
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/meetings/week?employee={mo}\">Nog {} in uw week</a>",
+            before + 13 - 10
+        )),
+        "{}",
+        card(&page, "my-meetings")
+    );
+    // Bea has only the demo's few meetings today: no link.
+    let page = admin.get("/").await.body;
+    assert!(!page.contains("in uw week</a>"));
+}
