@@ -371,29 +371,49 @@ pub struct Filter {
     pub until: Option<NaiveDateTime>,
 }
 
-/// One page of the organisation's meetings, with names, in one query.
+crate::domain::cache::weigh_by_debug!(MeetingRow);
+
+/// One page of the organisation's meetings, with names, in one query (and
+/// its total in another), kept per data version. Without a period the list
+/// is the upcoming meetings, which changes with the clock: those are read
+/// as of the start of the minute and kept for that minute.
 pub fn list(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
     filter: &Filter,
     page: PageRequest,
-) -> Result<Page<MeetingRow>, AppError> {
+) -> Result<std::sync::Arc<Page<MeetingRow>>, AppError> {
+    use chrono::Timelike;
     actor.require(Operation::MeetingList)?;
     let org = actor.organization_id.as_str();
-    let total: i64 = filtered(org, now, filter).count().get_result(conn)?;
-    let items = sorted(filtered(org, now, filter), &page)
-        .limit(page.size)
-        .offset(page.offset())
-        .select(row_columns!())
-        .load::<Joined>(conn)?
-        .into_iter()
-        .map(row)
-        .collect();
-    Ok(Page {
-        items,
-        request: page,
-        total,
+    let now = now
+        .with_nanosecond(0)
+        .and_then(|t| t.with_second(0))
+        .unwrap_or(now);
+    let upcoming_at = match (filter.from, filter.until) {
+        (None, None) => now.to_string(),
+        _ => String::new(),
+    };
+    let key = format!(
+        "{}\u{1f}{filter:?}\u{1f}{upcoming_at}",
+        page.page_key("meetings", &[])
+    );
+    crate::domain::cache::for_actor(actor, key, || {
+        let total: i64 = filtered(org, now, filter).count().get_result(conn)?;
+        let items = sorted(filtered(org, now, filter), &page)
+            .limit(page.size)
+            .offset(page.offset())
+            .select(row_columns!())
+            .load::<Joined>(conn)?
+            .into_iter()
+            .map(row)
+            .collect();
+        Ok(Page {
+            items,
+            request: page,
+            total,
+        })
     })
 }
 

@@ -1695,3 +1695,69 @@ async fn a_meeting_names_its_customer_and_contact() {
         (Value::Null, Value::Null)
     );
 }
+
+/// The notes of the upcoming meetings (the API's list without a period).
+async fn upcoming(app: &TestApp, t: &str) -> Vec<String> {
+    let list = call(app, "GET", "/api/v1/meetings?pageSize=100", Some(t), None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["notes"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The upcoming meetings (no period) are kept per data version and minute:
+/// asked again they are the same, a new meeting shows at once, and a
+/// meeting leaves the list in the minute after it ends.
+#[actix_web::test]
+async fn upcoming_meetings_follow_the_clock_and_the_data() {
+    let app = TestApp::demo().await;
+    let t = token(&app, "admin:meetings").await;
+    let employee: String = app
+        .db(|c| {
+            portaal::domain::users::find_by_email(c, STAFF)
+                .unwrap()
+                .unwrap()
+                .id
+        })
+        .await;
+    let now = app.clock.now();
+    let iso = |d: chrono::NaiveDateTime| d.format("%Y-%m-%dT%H:%M:00Z").to_string();
+    let plan = |notes: &str, minutes: i64| {
+        let (from, to) = (now - Duration::hours(1), now + Duration::minutes(minutes));
+        json!({ "employee": employee, "dateFrom": iso(from), "dateTo": iso(to), "notes": notes })
+    };
+    let soon = call(
+        &app,
+        "POST",
+        "/api/v1/meetings",
+        Some(&t),
+        Some(plan("ends soon", 3)),
+    )
+    .await;
+    assert_eq!(soon.status, StatusCode::CREATED, "{}", soon.text);
+    let listed = upcoming(&app, &t).await;
+    assert!(listed.contains(&"ends soon".to_string()), "{listed:?}");
+    assert_eq!(upcoming(&app, &t).await, listed, "the same, kept");
+    let later = call(
+        &app,
+        "POST",
+        "/api/v1/meetings",
+        Some(&t),
+        Some(plan("ends later", 90)),
+    )
+    .await;
+    assert_eq!(later.status, StatusCode::CREATED, "{}", later.text);
+    let listed = upcoming(&app, &t).await;
+    assert!(
+        listed.contains(&"ends later".to_string()),
+        "a new one at once"
+    );
+    // Five minutes on, the data unchanged: the first has ended.
+    app.clock.advance(Duration::minutes(5));
+    let listed = upcoming(&app, &t).await;
+    assert!(!listed.contains(&"ends soon".to_string()), "{listed:?}");
+    assert!(listed.contains(&"ends later".to_string()));
+}
