@@ -690,6 +690,15 @@ impl<T> Offered<T> {
     }
 }
 
+/// A search for choices as typed, bounded as the lists' searches are:
+/// control characters dropped, trimmed, at most 100 characters; `None`
+/// when nothing is left.
+pub fn choice_term(q: Option<&str>) -> Option<String> {
+    let q: String = q?.chars().filter(|c| !c.is_control()).collect();
+    let q = q.trim();
+    (!q.is_empty()).then(|| q.chars().take(100).collect())
+}
+
 /// `(id, name)` choices: the first [`MAX_OFFERED`] by name whose name (or
 /// city, or e-mail: what the list's search looks in) holds `term`, and the
 /// chosen row first when it is not among them.
@@ -698,8 +707,8 @@ macro_rules! offered {
         let (conn, org, term, chosen): (&mut DbConn, &str, Option<&str>, Option<&str>) =
             ($conn, &$actor.organization_id, $term, $chosen);
         let q = $table::table.into_boxed();
-        let q = match term.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(term) => q.filter(db::search::in_tenant($search, org, term)),
+        let q = match choice_term(term) {
+            Some(term) => q.filter(db::search::in_tenant($search, org, &term)),
             None => q.filter($table::organization_id.eq(org)),
         };
         let mut offered = Offered::of(

@@ -2109,6 +2109,18 @@ async fn many_locations_are_offered_through_a_search() {
         "the chosen one is offered, selected"
     );
 
+    // A search is bounded as the lists' are (100 characters).
+    let long = admin
+        .get(&format!("/meetings/week?location_q={}", "x".repeat(300)))
+        .await;
+    assert_eq!(long.status, StatusCode::OK);
+    let value = long
+        .body
+        .split("name=\"location_q\" value=\"")
+        .nth(1)
+        .unwrap();
+    assert_eq!(value[..value.find('"').unwrap()], "x".repeat(100));
+
     // The list: the same search for its location filter.
     let list = admin.get("/meetings?location_q=Filiaal+11").await;
     assert_eq!(options_of(&list.body, "f-location").len(), 11);

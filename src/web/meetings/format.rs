@@ -85,12 +85,12 @@ pub(super) fn choice_search(
     more: bool,
     q: Option<&str>,
 ) -> Option<ChoiceSearch> {
-    let q = q.map(str::trim).unwrap_or("");
+    let q = meetings::choice_term(q).unwrap_or_default();
     (more || !q.is_empty()).then(|| ChoiceSearch {
         name,
         label,
         hint: fill(t.meet_choices_first, &[&meetings::MAX_OFFERED]),
-        q: q.to_string(),
+        q,
         keeps_enter: name.ends_with("_id"),
     })
 }

@@ -168,7 +168,10 @@ pub(super) async fn list(
     let (period, filter) = q.filter(m.tz, today);
     let request = q.list.lenient(&meetings::SORT);
     let (actor, f) = (m.actor.clone(), filter.clone());
-    let (location_q, customer_q) = (nonempty(&q.location_q), nonempty(&q.customer_q));
+    let (location_q, customer_q) = (
+        meetings::choice_term(q.location_q.as_deref()),
+        meetings::choice_term(q.customer_q.as_deref()),
+    );
     let (lq, cq) = (location_q.clone(), customer_q.clone());
     let (page, options, customers) = state
         .db(move |conn| {

@@ -150,7 +150,7 @@ pub(super) async fn week(
                     .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
             })?;
             // The filters' choices change only with audited data.
-            let location_q = nonempty(&query.location_q);
+            let location_q = meetings::choice_term(query.location_q.as_deref());
             let key = format!(
                 "meetings#choices\u{1f}{}\u{1f}{}",
                 location_q.as_deref().unwrap_or_default(),
