@@ -193,6 +193,16 @@ fn screen_routes(i: &Ids) -> Vec<(Module, &'static str, String)> {
         (Module::Meetings, "GET", "/meetings/new".to_string()),
         (Module::Meetings, "GET", "/meetings/export".to_string()),
         (Module::Meetings, "GET", "/meetings/week".to_string()),
+        (
+            Module::Meetings,
+            "GET",
+            "/meetings/choices/location".to_string(),
+        ),
+        (
+            Module::Meetings,
+            "GET",
+            "/meetings/choices/customer_id".to_string(),
+        ),
         (Module::Meetings, "GET", format!("/meetings/{me}")),
         (Module::Meetings, "POST", format!("/meetings/{me}")),
         (Module::Meetings, "GET", format!("/meetings/{me}/delete")),

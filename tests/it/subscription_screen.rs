@@ -546,6 +546,17 @@ async fn meetings_without_the_customers_module() {
         "no links to customers"
     );
     assert_eq!(c.get("/customers").await.status, StatusCode::FORBIDDEN);
+    // The select's search offers locations, and no customers.
+    let locations = c
+        .get("/meetings/choices/location_id?location_id_q=utrecht")
+        .await;
+    assert_eq!(locations.status, StatusCode::OK);
+    assert!(locations.body.contains("Utrecht"), "{}", locations.body);
+    let customers = c
+        .get("/meetings/choices/customer_id?customer_id_q=bakker")
+        .await;
+    assert_eq!(customers.status, StatusCode::FORBIDDEN);
+    assert!(!customers.body.contains("Korenschoof"));
     let staff = user_id(&app, STAFF).await;
     let res = c
         .post(

@@ -629,6 +629,11 @@ pub(super) async fn choice_options(
         "customer_id" => (false, t.meet_no_customer),
         _ => return Err(AppError::NotFound),
     };
+    // Customers are offered only where they are listed (their module is
+    // on), as in the form.
+    if !locations {
+        m.actor.require(Operation::CustomerList)?;
+    }
     let term = query.get(&format!("{name}_q")).cloned();
     let chosen = query
         .get(&name)
