@@ -545,6 +545,10 @@ async fn meetings_without_the_customers_module() {
         !list.body.contains("href=\"/customers/"),
         "no links to customers"
     );
+    assert!(
+        !list.body.contains("id=\"f-customer\""),
+        "no customer filter"
+    );
     assert_eq!(c.get("/customers").await.status, StatusCode::FORBIDDEN);
     // The select's search offers locations, and no customers.
     let locations = c

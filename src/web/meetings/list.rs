@@ -71,6 +71,8 @@ pub(super) struct ListPage {
     pub(super) can_create: bool,
     /// The customers module is on: a meeting's customer links to its page.
     pub(super) customer_links: bool,
+    /// Customers may be listed: the customer filter shows.
+    pub(super) with_customers: bool,
     pub(super) pager: Pager,
     pub(super) showing: String,
     pub(super) sort_when: SortHeader,
@@ -186,7 +188,17 @@ pub(super) async fn list(
                         f.location_id.as_deref(),
                     )?,
                 },
-                meetings::customer_choices(conn, &actor, cq.as_deref(), f.customer_id.as_deref())?,
+                // Customers are offered only where their module is on.
+                if actor.can(Operation::CustomerList) {
+                    meetings::customer_choices(
+                        conn,
+                        &actor,
+                        cq.as_deref(),
+                        f.customer_id.as_deref(),
+                    )?
+                } else {
+                    meetings::Offered::default()
+                },
             ))
         })
         .await?;
@@ -206,6 +218,7 @@ pub(super) async fn list(
     let pager = pager(&base, &page);
     let p = ListPage {
         customer_links: m.actor.can(Operation::CustomerGet),
+        with_customers: m.actor.can(Operation::CustomerList),
         intro: period.intro(l.t),
         earlier: list_href(&people, period.earlier(today)),
         later: period.later().map(|p| list_href(&people, p)),
