@@ -1715,14 +1715,7 @@ async fn upcoming(app: &TestApp, t: &str) -> Vec<String> {
 async fn upcoming_meetings_follow_the_clock_and_the_data() {
     let app = TestApp::demo().await;
     let t = token(&app, "admin:meetings").await;
-    let employee: String = app
-        .db(|c| {
-            portaal::domain::users::find_by_email(c, STAFF)
-                .unwrap()
-                .unwrap()
-                .id
-        })
-        .await;
+    let employee = user_id(&app, STAFF).await;
     let now = app.clock.now();
     let iso = |d: chrono::NaiveDateTime| d.format("%Y-%m-%dT%H:%M:00Z").to_string();
     let plan = |notes: &str, minutes: i64| {
